@@ -1,0 +1,91 @@
+#pragma once
+
+#include "sac/aliexpress/IopSigner.h"
+#include "sac/connectors/Clock.h"
+#include "sac/connectors/HttpTransport.h"
+#include "sac/connectors/Result.h"
+#include "sac/connectors/RetryPolicy.h"
+
+#include <Poco/JSON/Object.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace sac::aliexpress {
+
+/// Connection settings of one store on the AliExpress Open Platform.
+struct IopConfig {
+    /// Gateway base URL without a path; "/sync" and "/rest/..." are appended. A trailing
+    /// "/", "/sync" or "/rest" is tolerated. Tests and the simulator put a local URL here.
+    std::string gatewayUrl = "https://api-sg.aliexpress.com";
+    std::string appKey;
+    std::string appSecret;    ///< secret: never logged, never part of an error
+    std::string accessToken;  ///< the seller's token for /sync calls; may be empty for /rest calls
+    connectors::HttpTimeouts timeouts;
+    bool simplify = false;    ///< send simplify=true (answers are parsed in both shapes anyway)
+};
+
+/// Signs and sends IOP requests and turns the marketplace's answers into values or
+/// MarketplaceErrors:
+///   - error_response {type, code (string or number), msg, sub_code, sub_msg, request_id}:
+///       ApiCallLimit → RateLimited (retryAfterMs from "...ban will last N seconds", else 1 s);
+///       IllegalAccessToken / IllegalRefreshToken / InvalidSession → TokenExpired;
+///       code 15 → Transient unless sub_code starts with "isv." (then Rejected);
+///       type ISP or SYSTEM, UnknownRuntimeException → Transient; anything else → Rejected;
+///   - flat /rest errors (`code` other than "0", `message`) → the same mapping;
+///   - HTTP 5xx without an error_response → Transient; HTTP 429 → RateLimited;
+///     other non-2xx without an error_response → Rejected;
+///   - a body that is not a JSON object (truncated, HTML) on 2xx → Malformed naming the method;
+///   - transport failures → Network / Timeout.
+/// Retryable failures are retried under the RetryPolicy; every attempt gets a fresh
+/// timestamp and signature. Calls marked not idempotent (actions that change a dispute)
+/// are only retried after RateLimited answers, which mean the call was not executed; a
+/// Timeout, Network or Transient error on them is returned at once, and the caller must
+/// re-read the dispute before trying again.
+///
+/// Threading: call()/restCall()/upload() may run concurrently if the transport allows it;
+/// setAccessToken() must not race with calls.
+class IopClient {
+public:
+    IopClient(IopConfig config, std::shared_ptr<connectors::HttpTransport> transport,
+              connectors::Clock clock = connectors::systemClock(), connectors::RetryPolicy retry = {});
+
+    /// A business method through POST {gateway}/sync (form-encoded). Adds method, app_key,
+    /// timestamp (epoch ms from the clock), sign_method=sha256, format=json, access_token
+    /// (unless params already carry access_token or session), simplify when configured,
+    /// and sign. Returns the whole JSON document (wrapped or simplified shape).
+    connectors::Result<Poco::JSON::Object::Ptr> call(std::string_view method, const IopParams& params,
+                                                     bool idempotent = true) const;
+
+    /// An auth call through POST {gateway}/rest{apiPath} (apiPath like "/auth/token/create"),
+    /// signed with apiPath in front. Adds app_key, timestamp, sign_method and sign (no token).
+    connectors::Result<Poco::JSON::Object::Ptr> restCall(std::string_view apiPath, const IopParams& params) const;
+
+    /// Like call() but multipart/form-data with one file part, which is not signed.
+    connectors::Result<Poco::JSON::Object::Ptr> upload(std::string_view method, const IopParams& params,
+                                                       const connectors::FilePart& file, bool idempotent = true) const;
+
+    void setAccessToken(std::string token) { _config.accessToken = std::move(token); }
+    const IopConfig& config() const { return _config; }
+    /// The gateway base with any trailing "/", "/sync" or "/rest" removed.
+    const std::string& baseUrl() const { return _base; }
+
+    /// Maps one answer (status + body) of `what` (method or API path) to a document or an
+    /// error, without retrying. Public so tests and tools can check the mapping directly.
+    static connectors::Result<Poco::JSON::Object::Ptr> interpret(std::string_view what,
+                                                                 const connectors::HttpResponse& response);
+
+private:
+    connectors::Result<Poco::JSON::Object::Ptr> send(std::string_view what, const connectors::HttpRequest& request) const;
+    IopParams systemParams() const;
+    connectors::RetryPolicy policyFor(bool idempotent) const;
+
+    IopConfig _config;
+    std::string _base;
+    std::shared_ptr<connectors::HttpTransport> _transport;
+    connectors::Clock _clock;
+    connectors::RetryPolicy _retry;
+};
+
+} // namespace sac::aliexpress

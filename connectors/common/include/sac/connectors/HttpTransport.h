@@ -1,0 +1,76 @@
+#pragma once
+
+#include "sac/connectors/Result.h"
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace sac::connectors {
+
+/// Ordered name/value pairs (header names compare case-insensitively through HttpResponse::header).
+using NameValues = std::vector<std::pair<std::string, std::string>>;
+
+/// Connect and read timeouts of one request.
+struct HttpTimeouts {
+    std::chrono::milliseconds connect{10'000};
+    std::chrono::milliseconds read{30'000};  ///< per socket read/write, not for the whole body
+};
+
+/// A file sent in a multipart/form-data body.
+struct FilePart {
+    std::string fieldName;
+    std::string fileName;
+    std::string contentType = "application/octet-stream";
+    std::string bytes;
+};
+
+/// One HTTP request. Build it with the static helpers.
+struct HttpRequest {
+    enum class Body { None, Form, Multipart, Raw };
+
+    std::string method = "GET";
+    std::string url;            ///< absolute http:// or https:// URL, query string included
+    NameValues headers;
+    Body body = Body::None;
+    NameValues fields;          ///< Form and Multipart text fields (values raw; the transport encodes them)
+    std::vector<FilePart> files;  ///< Multipart files
+    std::string rawBody;        ///< Raw body
+    std::string rawContentType; ///< Raw body's content type
+    HttpTimeouts timeouts;
+
+    static HttpRequest get(std::string url);
+    /// POST application/x-www-form-urlencoded.
+    static HttpRequest postForm(std::string url, NameValues fields);
+    /// POST multipart/form-data (sent with a Content-Length, not chunked).
+    static HttpRequest postMultipart(std::string url, NameValues fields, std::vector<FilePart> files);
+    /// Any method with a raw body (e.g. POST application/json).
+    static HttpRequest withBody(std::string method, std::string url, std::string contentType, std::string body);
+};
+
+/// What the server answered. Any status is an answer (4xx/5xx are not transport errors).
+struct HttpResponse {
+    int status = 0;
+    std::string reason;
+    NameValues headers;
+    std::string body;
+
+    /// First header with this name (case-insensitive), if any.
+    std::optional<std::string> header(std::string_view name) const;
+    /// Retry-After given in seconds, converted to milliseconds (HTTP dates are ignored).
+    std::optional<std::int64_t> retryAfterMs() const;
+};
+
+/// Sends HTTP requests. Implementations report a failure to get any answer as a
+/// MarketplaceError of kind Network or Timeout; they never throw for I/O failures.
+/// Thread safety: an implementation must allow concurrent send() calls.
+class HttpTransport {
+public:
+    virtual ~HttpTransport() = default;
+    virtual Result<HttpResponse> send(const HttpRequest& request) = 0;
+};
+
+} // namespace sac::connectors

@@ -1,0 +1,5 @@
+#include "sac/host/HostApplication.h"
+
+#include <iostream>
+
+POCO_SERVER_MAIN(sac::host::HostApplication)

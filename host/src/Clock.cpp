@@ -1,0 +1,12 @@
+#include "sac/host/Clock.h"
+
+#include <chrono>
+
+namespace sac::host {
+
+std::int64_t SystemClock::nowMs() const {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+} // namespace sac::host

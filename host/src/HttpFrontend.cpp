@@ -1,0 +1,503 @@
+#include "HttpFrontend.h"
+
+#include "sac/host/Cookies.h"
+#include "sac/host/Csrf.h"
+#include "sac/host/Redactor.h"
+#include "sac/host/Tokens.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/Net/HTMLForm.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/URI.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace sac::host {
+
+namespace {
+
+using Poco::Net::HTTPResponse;
+using Poco::Net::HTTPServerRequest;
+using Poco::Net::HTTPServerResponse;
+
+constexpr const char* kSessionCookie = "sac_session";
+constexpr const char* kLoginCsrfCookie = "sac_login_csrf";
+constexpr const char* kHtml = "text/html; charset=utf-8";
+constexpr const char* kJson = "application/json; charset=utf-8";
+
+bool isHex64(const std::string& s) {
+    if (s.size() != 64) return false;
+    for (char c : s)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    return true;
+}
+
+bool startsWith(std::string_view s, std::string_view p) { return s.size() >= p.size() && s.compare(0, p.size(), p) == 0; }
+
+/// One request being answered.
+struct Exchange {
+    HTTPServerRequest& req;
+    HTTPServerResponse& resp;
+    HttpContext& ctx;
+    std::string method;
+    std::string path;
+    std::string query;
+    std::string body;
+    std::string token;                 ///< the session cookie's raw value
+    std::optional<Authenticated> auth;
+    PageUser pageUser;
+
+    const PageUser* user() const { return auth ? &pageUser : nullptr; }
+    bool wantsJson() const { return path.find("/api/") != std::string::npos || (path.size() >= 4 && path.substr(path.size() - 4) == "/api"); }
+};
+
+CookieOptions cookieOptions(const HttpContext& ctx) {
+    CookieOptions o;
+    o.secure = ctx.config.secureCookies;
+    return o;
+}
+
+void baseHeaders(HTTPServerResponse& resp) {
+    resp.set("X-Content-Type-Options", "nosniff");
+    resp.set("X-Frame-Options", "DENY");
+    resp.set("Referrer-Policy", "same-origin");
+}
+
+void send(Exchange& x, int status, const std::string& contentType, const std::string& body,
+          const char* cacheControl = "no-store") {
+    x.resp.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(status),
+                              HTTPResponse::getReasonForStatus(static_cast<HTTPResponse::HTTPStatus>(status)));
+    baseHeaders(x.resp);
+    if (!x.resp.has("Cache-Control")) x.resp.set("Cache-Control", cacheControl);
+    x.resp.setContentType(contentType);
+    x.resp.setContentLength64(static_cast<Poco::Int64>(body.size()));
+    x.resp.sendBuffer(body.data(), body.size());
+}
+
+void sendError(Exchange& x, int status) {
+    if (x.wantsJson()) {
+        Poco::JSON::Object o;
+        o.set("status", status);
+        o.set("error", HTTPResponse::getReasonForStatus(static_cast<HTTPResponse::HTTPStatus>(status)));
+        std::ostringstream ss;
+        o.stringify(ss);
+        send(x, status, kJson, ss.str());
+        return;
+    }
+    send(x, status, kHtml, x.ctx.pages.errorPage(status, x.user(), x.ctx.menu));
+}
+
+void redirect(Exchange& x, int status, const std::string& location) {
+    x.resp.set("Location", location);
+    send(x, status, kHtml, "<!DOCTYPE html><title>Redirecionando</title><p>Redirecionando…</p>");
+}
+
+void readBody(Exchange& x, bool& tooLarge) {
+    tooLarge = false;
+    const std::size_t max = x.ctx.config.maxBodyBytes;
+    const Poco::Int64 declared = x.req.getContentLength64();
+    if (declared != HTTPServerRequest::UNKNOWN_CONTENT_LENGTH && declared > static_cast<Poco::Int64>(max)) {
+        tooLarge = true;
+        return;
+    }
+    if (declared == 0) return;
+    if (declared == HTTPServerRequest::UNKNOWN_CONTENT_LENGTH && !x.req.getChunkedTransferEncoding()) return;
+    std::istream& in = x.req.stream();
+    char buf[16384];
+    while (in) {
+        in.read(buf, sizeof buf);
+        std::streamsize n = in.gcount();
+        if (n <= 0) break;
+        if (x.body.size() + static_cast<std::size_t>(n) > max) {
+            tooLarge = true;
+            return;
+        }
+        x.body.append(buf, static_cast<std::size_t>(n));
+    }
+}
+
+/// A form field from the (already read) body; "" when absent or unparsable.
+std::string formField(Exchange& x, const std::string& name) {
+    const std::string ct = x.req.getContentType();
+    if (!startsWith(ct, "application/x-www-form-urlencoded") && !startsWith(ct, "multipart/form-data")) return {};
+    try {
+        Poco::Net::HTMLForm form;
+        std::istringstream in(x.body);
+        form.load(x.req, in);
+        return form.get(name, "");
+    } catch (const Poco::Exception&) {
+        return {};
+    }
+}
+
+/// The fields of a urlencoded or multipart body (file parts are skipped).
+Poco::Net::NameValueCollection parseForm(Exchange& x) {
+    Poco::Net::HTMLForm form;
+    std::istringstream in(x.body);
+    form.load(x.req, in);
+    return Poco::Net::NameValueCollection(form);
+}
+
+std::string queryParam(const Exchange& x, const std::string& name) {
+    try {
+        Poco::URI uri(x.req.getURI());
+        for (const auto& [k, v] : uri.getQueryParameters())
+            if (k == name) return v;
+    } catch (const Poco::Exception&) {
+    }
+    return {};
+}
+
+std::string submittedCsrf(Exchange& x) {
+    if (x.req.has("X-CSRF-Token")) return x.req.get("X-CSRF-Token");
+    return formField(x, "_csrf");
+}
+
+// ---- host routes ---------------------------------------------------------
+
+void handleHealth(Exchange& x) {
+    Poco::JSON::Object o;
+    o.set("status", "ok");
+    Poco::JSON::Array loaded;
+    for (const auto& id : x.ctx.modules.loadedIds()) loaded.add(id);
+    o.set("modules", loaded);
+    Poco::JSON::Array refused;
+    for (const auto& r : x.ctx.modules.refused()) {
+        Poco::JSON::Object item;
+        item.set("module", r.module);
+        item.set("reason", r.reason);
+        refused.add(item);
+    }
+    o.set("refused", refused);
+    std::ostringstream ss;
+    o.stringify(ss);
+    send(x, 200, kJson, ss.str());
+}
+
+void handleStatic(Exchange& x) {
+    const std::string name = x.path.substr(std::string("/static/host/").size());
+    bool ok = !name.empty() && name.front() != '.';
+    for (char c : name)
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+              c == '_'))
+            ok = false;
+    const std::filesystem::path file = x.ctx.config.staticDir / name;
+    std::error_code ec;
+    if (!ok || !std::filesystem::is_regular_file(file, ec)) return sendError(x, 404);
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    std::string ext = file.extension().string();
+    std::string type = "application/octet-stream";
+    if (ext == ".css") type = "text/css; charset=utf-8";
+    else if (ext == ".js") type = "text/javascript; charset=utf-8";
+    else if (ext == ".png") type = "image/png";
+    else if (ext == ".svg") type = "image/svg+xml";
+    else if (ext == ".ico") type = "image/x-icon";
+    else if (ext == ".woff2") type = "font/woff2";
+    send(x, 200, type, ss.str(), "public, max-age=3600");
+}
+
+void renderLogin(Exchange& x, int status, const std::string& next, const std::string& error, const std::string& login) {
+    std::string csrf;
+    if (auto c = findCookie(x.req.get("Cookie", ""), kLoginCsrfCookie); c && isHex64(*c)) {
+        csrf = *c;
+    } else {
+        csrf = randomHex(32);
+        CookieOptions o = cookieOptions(x.ctx);
+        o.path = "/login";
+        x.resp.add("Set-Cookie", buildSetCookie(kLoginCsrfCookie, csrf, o));
+    }
+    send(x, status, kHtml, x.ctx.pages.loginPage(next, csrf, error, login, x.ctx.menu));
+}
+
+void handleLogin(Exchange& x) {
+    if (x.method == "GET" || x.method == "HEAD") {
+        std::string next = safeNext(queryParam(x, "next"));
+        if (x.auth) return redirect(x, 302, next);
+        return renderLogin(x, 200, next, "", "");
+    }
+    if (x.method != "POST") return sendError(x, 405);
+    auto form = parseForm(x);
+    const std::string next = safeNext(form.get("next", "/"));
+    const std::string login = form.get("login", "");
+    auto cookie = findCookie(x.req.get("Cookie", ""), kLoginCsrfCookie);
+    if (!cookie || !csrfTokenValid(*cookie, form.get("_csrf", ""))) {
+        x.ctx.logger.warning("login refused: missing or wrong login form token");
+        return sendError(x, 403);
+    }
+    auto result = x.ctx.auth.login(login, form.get("password", ""),
+                                   x.token.empty() ? std::nullopt : std::optional<std::string>(x.token));
+    switch (result.outcome) {
+    case LoginOutcome::Ok: {
+        x.ctx.logger.information("login: user " + result.user.login + " (id " + std::to_string(result.user.id) + ")");
+        CookieOptions o = cookieOptions(x.ctx);
+        o.maxAgeSeconds = x.ctx.auth.settings().absoluteMs / 1000;
+        x.resp.add("Set-Cookie", buildSetCookie(kSessionCookie, result.token, o));
+        CookieOptions clear = cookieOptions(x.ctx);
+        clear.path = "/login";
+        x.resp.add("Set-Cookie", buildClearCookie(kLoginCsrfCookie, clear));
+        return redirect(x, 303, next);
+    }
+    case LoginOutcome::Throttled:
+        x.ctx.logger.warning("login throttled for " + redactSecrets(login));
+        return renderLogin(x, 429, next, "Muitas tentativas sem sucesso. Aguarde alguns minutos e tente de novo.", login);
+    case LoginOutcome::Inactive:
+        x.ctx.logger.warning("login refused: user " + redactSecrets(login) + " is inactive");
+        return renderLogin(x, 401, next, "Usuário ou senha inválidos.", login);
+    case LoginOutcome::BadCredentials:
+    default:
+        x.ctx.logger.warning("login failed for " + redactSecrets(login));
+        return renderLogin(x, 401, next, "Usuário ou senha inválidos.", login);
+    }
+}
+
+void handleLogout(Exchange& x) {
+    if (x.method != "POST") return sendError(x, 405);
+    if (x.auth) {
+        if (!csrfTokenValid(x.auth->session.csrfToken, submittedCsrf(x))) return sendError(x, 403);
+        x.ctx.auth.logout(x.token);
+        x.ctx.logger.information("logout: user " + x.auth->user.login);
+    }
+    x.resp.add("Set-Cookie", buildClearCookie(kSessionCookie, cookieOptions(x.ctx)));
+    redirect(x, 303, "/login");
+}
+
+void requireLogin(Exchange& x) {
+    if (x.wantsJson()) return sendError(x, 401);
+    if (x.method == "GET" || x.method == "HEAD") {
+        std::string target = x.path + (x.query.empty() ? "" : "?" + x.query);
+        std::string encoded;
+        Poco::URI::encode(target, "?#&=+;%", encoded);
+        return redirect(x, 302, "/login?next=" + encoded);
+    }
+    sendError(x, 401);
+}
+
+void handleHome(Exchange& x) {
+    if (x.method != "GET" && x.method != "HEAD") return sendError(x, 405);
+    if (!x.auth) return requireLogin(x);
+    send(x, 200, kHtml, x.ctx.pages.homePage(x.pageUser, x.ctx.menu));
+}
+
+// ---- module routes -------------------------------------------------------
+
+struct ResponseBuffer {
+    int status = 200;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string contentType = kHtml;
+    std::string body;
+    bool layout = false;
+    std::string title;
+};
+
+const char* requestHeader(void* ctx, const char* name) {
+    try {
+        auto* req = static_cast<HTTPServerRequest*>(ctx);
+        if (!name || !req->has(name)) return nullptr;
+        return req->get(name).c_str();
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+void responseSetStatus(void* ctx, int status) { static_cast<ResponseBuffer*>(ctx)->status = status; }
+
+void responseSetHeader(void* ctx, const char* name, const char* value) {
+    try {
+        auto* r = static_cast<ResponseBuffer*>(ctx);
+        if (!name || !value) return;
+        std::string n(name), v(value);
+        if (v.find_first_of("\r\n") != std::string::npos || n.find_first_of("\r\n:") != std::string::npos) return;
+        std::string lower;
+        for (char c : n) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+        if (lower == "content-type") {
+            r->contentType = v;
+            return;
+        }
+        if (lower == "content-length" || lower == "transfer-encoding" || lower == "connection") return;
+        r->headers.emplace_back(std::move(n), std::move(v));
+    } catch (...) {
+    }
+}
+
+void responseWrite(void* ctx, const char* data, size_t len) {
+    try {
+        if (data && len) static_cast<ResponseBuffer*>(ctx)->body.append(data, len);
+    } catch (...) {
+    }
+}
+
+void responseUseLayout(void* ctx, const char* title) {
+    try {
+        auto* r = static_cast<ResponseBuffer*>(ctx);
+        r->layout = true;
+        r->title = title ? title : "";
+    } catch (...) {
+    }
+}
+
+void handleModule(Exchange& x, const ModuleRoute& route) {
+    if (!route.isPublic() && !x.auth) return requireLogin(x);
+    if (x.auth && !route.allows(x.auth->user.role)) {
+        x.ctx.logger.information("forbidden: user " + x.auth->user.login + " lacks " + route.permission + " for " + x.path);
+        return sendError(x, 403);
+    }
+    if (isUnsafeMethod(x.method) && !route.skipsCsrf()) {
+        if (!x.auth || !csrfTokenValid(x.auth->session.csrfToken, submittedCsrf(x))) {
+            x.ctx.logger.warning("CSRF check failed: " + x.method + " " + x.path);
+            return sendError(x, 403);
+        }
+    }
+
+    sac_user user{};
+    if (x.auth) {
+        const User& u = x.auth->user;
+        user = sac_user{u.id, u.accountId, u.login.c_str(), u.email.c_str(), u.displayName.c_str(), u.role.c_str(),
+                        u.locale.c_str()};
+    } else {
+        user = sac_user{0, 0, "", "", "", "", "pt-BR"};
+    }
+    const std::string contentType = x.req.getContentType();
+    const std::string csrf = x.auth ? x.auth->session.csrfToken : std::string();
+    sac_request request{};
+    request.abi_version = SAC_MODULE_ABI_VERSION;
+    request.struct_size = sizeof(sac_request);
+    request.ctx = &x.req;
+    request.method = x.method.c_str();
+    request.path = x.path.c_str();
+    request.query = x.query.c_str();
+    request.content_type = contentType.c_str();
+    request.body = x.body.data();
+    request.body_len = x.body.size();
+    request.user = &user;
+    request.csrf_token = csrf.c_str();
+    request.header = requestHeader;
+
+    ResponseBuffer buffer;
+    sac_response response{};
+    response.abi_version = SAC_MODULE_ABI_VERSION;
+    response.struct_size = sizeof(sac_response);
+    response.ctx = &buffer;
+    response.set_status = responseSetStatus;
+    response.set_header = responseSetHeader;
+    response.write = responseWrite;
+    response.use_layout = responseUseLayout;
+
+    int rc = SAC_ERROR;
+    try {
+        rc = route.fn(route.routeCtx, &request, &response);
+    } catch (const std::exception& e) {
+        x.ctx.logger.error(redactSecrets("module " + route.moduleId + " route " + route.prefix + " threw on " + x.method +
+                                         " " + x.path + ": " + e.what()));
+        return sendError(x, 500);
+    } catch (...) {
+        x.ctx.logger.error("module " + route.moduleId + " route " + route.prefix + " threw on " + x.method + " " + x.path);
+        return sendError(x, 500);
+    }
+    if (rc != SAC_OK) {
+        x.ctx.logger.error("module " + route.moduleId + " route " + route.prefix + " returned SAC_ERROR on " + x.method +
+                           " " + x.path);
+        return sendError(x, 500);
+    }
+    if (buffer.status < 100 || buffer.status > 599) {
+        x.ctx.logger.error("module " + route.moduleId + " answered status " + std::to_string(buffer.status) + " on " + x.path);
+        return sendError(x, 500);
+    }
+    for (const auto& [name, value] : buffer.headers) x.resp.add(name, value);
+    std::string body = std::move(buffer.body);
+    if (buffer.layout && startsWith(buffer.contentType, "text/html"))
+        body = x.ctx.pages.page(buffer.title, body, x.user(), x.ctx.menu);
+    send(x, buffer.status, buffer.contentType, body);
+}
+
+void dispatch(Exchange& x) {
+    try {
+        Poco::URI uri(x.req.getURI());
+        x.path = uri.getPath();
+        x.query = uri.getRawQuery();
+    } catch (const Poco::Exception&) {
+        x.path = "/";
+        return sendError(x, 400);
+    }
+    if (x.path.empty() || x.path.front() != '/') return sendError(x, 400);
+
+    bool tooLarge = false;
+    readBody(x, tooLarge);
+    if (tooLarge) {
+        x.resp.setKeepAlive(false);
+        return sendError(x, 413);
+    }
+
+    if (x.path == "/healthz") return x.method == "GET" || x.method == "HEAD" ? handleHealth(x) : sendError(x, 405);
+    if (startsWith(x.path, "/static/host/")) {
+        if (x.method != "GET" && x.method != "HEAD") return sendError(x, 405);
+        return handleStatic(x);
+    }
+
+    if (auto token = findCookie(x.req.get("Cookie", ""), kSessionCookie); token && !token->empty()) {
+        x.token = *token;
+        x.auth = x.ctx.auth.authenticate(x.token);
+        if (x.auth) {
+            const User& u = x.auth->user;
+            x.pageUser = PageUser{u.displayName, u.accountName, u.role, x.auth->session.csrfToken};
+        }
+    }
+
+    if (x.path == "/login") return handleLogin(x);
+    if (x.path == "/logout") return handleLogout(x);
+    if (x.path == "/") return handleHome(x);
+    if (const ModuleRoute* route = x.ctx.routes.match(x.path)) return handleModule(x, *route);
+    sendError(x, 404);
+}
+
+} // namespace
+
+std::string safeNext(const std::string& next) {
+    if (next.empty() || next.front() != '/') return "/";
+    if (next.size() > 1 && (next[1] == '/' || next[1] == '\\')) return "/";
+    for (unsigned char c : next)
+        if (c < 0x20 || c == 0x7f || c == '\\') return "/";
+    if (next.size() > 2048) return "/";
+    return next;
+}
+
+Poco::Net::HTTPRequestHandler* HostRequestHandlerFactory::createRequestHandler(const Poco::Net::HTTPServerRequest&) {
+    return new HostRequestHandler(_ctx);
+}
+
+void HostRequestHandler::handleRequest(HTTPServerRequest& req, HTTPServerResponse& resp) {
+    const auto started = std::chrono::steady_clock::now();
+    Exchange x{req, resp, _ctx, req.getMethod(), {}, {}, {}, {}, std::nullopt, {}};
+    try {
+        dispatch(x);
+    } catch (const std::exception& e) {
+        _ctx.logger.error(redactSecrets("request " + x.method + " " + x.path + " failed: " + e.what()));
+    } catch (...) {
+        _ctx.logger.error("request " + x.method + " " + x.path + " failed: unknown exception");
+    }
+    if (!resp.sent()) {
+        try {
+            sendError(x, 500);
+        } catch (...) {
+            try {
+                resp.setStatusAndReason(HTTPResponse::HTTP_INTERNAL_SERVER_ERROR);
+                resp.setContentType("text/plain; charset=utf-8");
+                resp.send() << "Erro interno";
+            } catch (...) {
+            }
+        }
+    }
+    if (_ctx.logger.debug()) {
+        auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+        _ctx.logger.debug(x.method + " " + x.path + " " + std::to_string(static_cast<int>(resp.getStatus())) + " " +
+                          std::to_string(ms) + "ms");
+    }
+}
+
+} // namespace sac::host

@@ -1,0 +1,178 @@
+#include "Module.h"
+
+#include <charconv>
+#include <unistd.h>
+#include <fstream>
+#include <sstream>
+
+#include <sac/connectors/PocoHttpTransport.h>
+
+#include "storage/SyncRunRepository.h"
+#include "web/Routes.h"
+
+namespace sac {
+namespace {
+
+constexpr const char* kMenuParent = "Marketing";
+constexpr const char* kMenuHref = "/sac/";
+constexpr const char* kRoutePrefix = "/sac";
+
+std::optional<std::string> readFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+} // namespace
+
+Module::Module(const sac_host_services* host, std::string moduleDir, services::PermissionPolicy permissions,
+               std::unique_ptr<web::TemplateEngine> templates, web::StaticFiles staticFiles)
+    : _host(host), _moduleDir(std::move(moduleDir)), _permissions(std::move(permissions)),
+      _templates(std::move(templates)), _static(std::move(staticFiles)) {}
+
+domain::Result<std::unique_ptr<Module>> Module::create(const sac_host_services* host) {
+    using R = domain::Result<std::unique_ptr<Module>>;
+    if (!host) return R::fail("expected host services, got NULL");
+    if (host->abi_version != SAC_MODULE_ABI_VERSION)
+        return R::fail("expected host services ABI " + std::to_string(SAC_MODULE_ABI_VERSION) + ", got " +
+                       std::to_string(host->abi_version));
+    if (host->struct_size < sizeof(sac_host_services))
+        return R::fail("expected host services of at least " + std::to_string(sizeof(sac_host_services)) +
+                       " bytes, got " + std::to_string(host->struct_size));
+    if (!host->module_dir || !host->now_ms || !host->log || !host->database_url)
+        return R::fail("expected host services module_dir, now_ms, log and database_url, some are NULL");
+    const char* dir = host->module_dir(host->ctx);
+    if (!dir || !*dir) return R::fail("expected a module folder from the host, got an empty one");
+    const std::string moduleDir = dir;
+
+    const auto manifest = readFile(moduleDir + "/manifest.json");
+    if (!manifest) return R::fail("expected " + moduleDir + "/manifest.json, cannot read it");
+    auto permissions = services::PermissionPolicy::fromManifestJson(*manifest);
+    if (!permissions) return R::fail(permissions.error());
+
+    auto templates = web::TemplateEngine::load(moduleDir + "/ui-templates");
+    if (!templates) return R::fail(templates.error());
+    auto staticFiles = web::StaticFiles::load(moduleDir + "/ui-templates/static");
+    if (!staticFiles) return R::fail(staticFiles.error());
+
+    std::unique_ptr<Module> m(new Module(host, moduleDir, std::move(permissions.value()),
+                                         std::move(templates.value()), std::move(staticFiles.value())));
+    const std::string offset = m->setting("display_utc_offset_minutes", "-180");
+    int minutes = 0;
+    auto [p, ec] = std::from_chars(offset.data(), offset.data() + offset.size(), minutes);
+    if (ec != std::errc() || p != offset.data() + offset.size() || minutes < -14 * 60 || minutes > 14 * 60)
+        return R::fail("expected setting display_utc_offset_minutes as minutes between -840 and 840, got \"" +
+                       offset + "\"");
+    m->_displayOffsetMinutes = minutes;
+    return R::ok(std::move(m));
+}
+
+domain::Result<bool> Module::registerWith(sac_registrar& reg) {
+    using R = domain::Result<bool>;
+    if (reg.abi_version != SAC_MODULE_ABI_VERSION || reg.struct_size < sizeof(sac_registrar))
+        return R::fail("expected registrar ABI " + std::to_string(SAC_MODULE_ABI_VERSION) + " of at least " +
+                       std::to_string(sizeof(sac_registrar)) + " bytes, got ABI " + std::to_string(reg.abi_version) +
+                       " of " + std::to_string(reg.struct_size) + " bytes");
+    if (!reg.add_menu_entry || !reg.add_route || !reg.add_migrations)
+        return R::fail("expected registrar functions add_menu_entry, add_route and add_migrations");
+
+    web::buildRoutes(*this, _router);
+
+    const std::string label = _templates->catalog().text(web::Catalog::kDefaultLocale, "menu.label");
+    if (reg.add_menu_entry(reg.ctx, kMenuParent, label.c_str(), kMenuHref, services::kPermView.data()) != SAC_OK)
+        return R::fail("the host refused the menu entry Marketing → " + label);
+    if (reg.add_route(reg.ctx, kRoutePrefix, services::kPermView.data(), 0u, &Module::handleRoute, this) != SAC_OK)
+        return R::fail(std::string("the host refused the route prefix ") + kRoutePrefix);
+    const std::string migrations = _moduleDir + "/schema";
+    if (reg.add_migrations(reg.ctx, migrations.c_str()) != SAC_OK)
+        return R::fail("the host refused the migrations folder " + migrations);
+    return R::ok(true);
+}
+
+domain::Result<bool> Module::start() {
+    using R = domain::Result<bool>;
+    const char* url = _host->database_url(_host->ctx);
+    if (!url || !*url) return R::fail("expected a database URL from the host, got an empty one");
+    try {
+        _db = sql::Database::open(url);
+    } catch (const std::exception& e) {
+        return R::fail(std::string("cannot open the database: ") + e.what());
+    }
+    // Runs left "running" by a process that died are not touched here:
+    // another host process may be running them. The next sync of the store
+    // takes over once their lease expired (services/SyncService).
+    try {
+        auto conn = _db->acquire();
+        conn->query("SELECT id FROM sync_runs WHERE 1 = 0");
+    } catch (const std::exception& e) {
+        _db.reset();
+        return R::fail(std::string("cannot read the sync runs (did the migrations run?): ") + e.what());
+    }
+    try {
+        _vault = std::make_unique<services::CredentialVault>(services::CredentialVault::fromEnvOrFile(
+            setting("key_env", "SAC_CREDENTIALS_KEY"), setting("key_file", "data/sac.key")));
+        _transport = std::make_shared<connectors::PocoHttpTransport>();
+    } catch (const std::exception& e) {
+        _db.reset();
+        return R::fail(std::string("cannot prepare the credentials vault: ") + e.what());
+    }
+    _aliexpress = std::make_unique<services::AliExpressAccess>(*_db, *_vault, _transport,
+                                                               [this] { return now(); });
+    _sync = std::make_unique<services::SyncService>(
+        *_db, *_aliexpress, [this] { return now(); }, [this](int level, const std::string& line) { log(level, line); },
+        "host:" + std::to_string(::getpid()));
+    log(SAC_LOG_INFO, "sac: started on " + _db->redactedUrl());
+    return R::ok(true);
+}
+
+int Module::handleRoute(void* routeCtx, const sac_request* request, sac_response* response) {
+    try {
+        if (!routeCtx || !request || !response) return SAC_ERROR;
+        auto* m = static_cast<Module*>(routeCtx);
+        web::Request req(*request);
+        web::Response res(*response);
+        m->_router.dispatch(req, res);
+        return SAC_OK;
+    } catch (...) {
+        return SAC_ERROR;
+    }
+}
+
+namespace {
+void runJob(void* arg) {
+    std::unique_ptr<std::function<void()>> fn(static_cast<std::function<void()>*>(arg));
+    try {
+        (*fn)();
+    } catch (...) {
+        // A job reports its own failures; nothing may cross into the host.
+    }
+}
+} // namespace
+
+bool Module::submitJob(const std::string& name, std::function<void()> fn) const {
+    if (!_host->submit_job) return false;
+    auto* arg = new std::function<void()>(std::move(fn));
+    if (_host->submit_job(_host->ctx, name.c_str(), &runJob, arg) != SAC_OK) {
+        delete arg;
+        return false;
+    }
+    return true;
+}
+
+std::int64_t Module::now() const { return _host->now_ms(_host->ctx); }
+
+void Module::log(int level, const std::string& message) const {
+    if (_host->log) _host->log(_host->ctx, level, message.c_str());
+}
+
+std::string Module::setting(const char* key, const std::string& fallback) const {
+    if (!_host->get_setting) return fallback;
+    char buf[1024];
+    if (_host->get_setting(_host->ctx, key, buf, sizeof buf) != SAC_OK) return fallback;
+    buf[sizeof buf - 1] = '\0';
+    return buf;
+}
+
+} // namespace sac

@@ -1,0 +1,94 @@
+// The module's context: what init() builds and shutdown() destroys.
+//
+// Lifetime: created by init() (entry.cpp), started by start(), destroyed by
+// shutdown() after the host's last handler and job returned. Between start()
+// and shutdown() it is shared read-only by concurrent handlers: everything
+// here is either immutable after start() or thread-safe itself (Database).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <sac/module_api.h>
+#include <sac/sql/Database.h>
+
+#include <sac/connectors/HttpTransport.h>
+
+#include "domain/Result.h"
+#include "services/AliExpressAccess.h"
+#include "services/CredentialVault.h"
+#include "services/Permissions.h"
+#include "services/SyncService.h"
+#include "web/Router.h"
+#include "web/StaticFiles.h"
+#include "web/TemplateEngine.h"
+
+namespace sac {
+
+class Module {
+public:
+    /// Reads manifest.json, templates, catalogs and static files from the
+    /// host's module_dir. Fails with a one-line reason.
+    static domain::Result<std::unique_ptr<Module>> create(const sac_host_services* host);
+
+    /// The one place that registers everything with the host: the menu
+    /// entry, the "/sac" route prefix, and the migrations folder. Also
+    /// builds the router (web/Routes.cpp). Fails with a one-line reason.
+    domain::Result<bool> registerWith(sac_registrar& registrar);
+
+    /// Opens the database (host's database_url) and marks sync runs left
+    /// running by a previous process as interrupted.
+    domain::Result<bool> start();
+
+    /// The C route callback: route_ctx is the Module. Catches everything.
+    static int handleRoute(void* routeCtx, const sac_request* request, sac_response* response);
+
+    /// nullptr before start().
+    sql::Database* database() const { return _db.get(); }
+    /// The store credentials vault; nullptr before start().
+    const services::CredentialVault* vault() const { return _vault.get(); }
+    /// One HTTP transport shared by every connector call (thread-safe).
+    std::shared_ptr<connectors::HttpTransport> transport() const { return _transport; }
+    /// Signed AliExpress access per store; nullptr before start().
+    services::AliExpressAccess* aliexpress() const { return _aliexpress.get(); }
+    /// "Disputa de Sincronização"; nullptr before start().
+    services::SyncService* sync() const { return _sync.get(); }
+    /// Hands fn to the host's job pool. False when the pool refused it (full).
+    bool submitJob(const std::string& name, std::function<void()> fn) const;
+    const web::TemplateEngine& templates() const { return *_templates; }
+    const web::StaticFiles& staticFiles() const { return _static; }
+    const services::PermissionPolicy& permissions() const { return _permissions; }
+    const web::Router& router() const { return _router; }
+
+    /// The host's clock, UTC ms.
+    std::int64_t now() const;
+    /// One line to the host's log (never pass secrets).
+    void log(int level, const std::string& message) const;
+    /// modules.sac.<key> from the host's configuration, or fallback.
+    std::string setting(const char* key, const std::string& fallback) const;
+    /// UTC offset used to show times (setting display_utc_offset_minutes,
+    /// default -180 = Brasília).
+    int displayOffsetMinutes() const { return _displayOffsetMinutes; }
+    const std::string& moduleDir() const { return _moduleDir; }
+
+private:
+    Module(const sac_host_services* host, std::string moduleDir, services::PermissionPolicy permissions,
+           std::unique_ptr<web::TemplateEngine> templates, web::StaticFiles staticFiles);
+
+    const sac_host_services* _host;
+    std::string _moduleDir;
+    services::PermissionPolicy _permissions;
+    std::unique_ptr<web::TemplateEngine> _templates;
+    web::StaticFiles _static;
+    web::Router _router;
+    std::unique_ptr<sql::Database> _db;
+    std::unique_ptr<services::CredentialVault> _vault;
+    std::shared_ptr<connectors::HttpTransport> _transport;
+    std::unique_ptr<services::AliExpressAccess> _aliexpress;
+    std::unique_ptr<services::SyncService> _sync;
+    int _displayOffsetMinutes = -180;
+};
+
+} // namespace sac

@@ -1,0 +1,163 @@
+/*
+ * The contract between an ERP host and a loadable module.
+ *
+ * Plain C so that host and module may be built by different toolchains.
+ * Rules:
+ *  - Every struct starts with abi_version and struct_size. Tables only grow
+ *    at the end; a reader checks struct_size before touching a later field.
+ *  - No exception crosses this boundary: every function returns a status.
+ *  - Strings are UTF-8, NUL-terminated, owned by the caller of the function
+ *    that receives them and valid only for the duration of the call unless
+ *    stated otherwise.
+ *  - Times are UTC milliseconds since the Unix epoch.
+ *
+ * Call order: the host checks manifest.json (abi_version), opens the library,
+ * looks up SAC_MODULE_ENTRY_SYMBOL, checks the entry's abi_version and
+ * struct_size, then calls init() once with its services and a registrar.
+ * Registration is valid only during init(). Handlers and jobs may run on any
+ * host thread, concurrently. shutdown() is called once, after the last
+ * handler and job have returned.
+ */
+#ifndef SAC_MODULE_API_H
+#define SAC_MODULE_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SAC_MODULE_ABI_VERSION 1u
+#define SAC_MODULE_ENTRY_SYMBOL "sac_module_entry"
+
+enum sac_status { SAC_OK = 0, SAC_ERROR = 1 };
+
+enum sac_log_level { SAC_LOG_DEBUG = 0, SAC_LOG_INFO = 1, SAC_LOG_WARNING = 2, SAC_LOG_ERROR = 3 };
+
+/* The authenticated user of a request, or of a job's submitter. */
+typedef struct sac_user {
+    int64_t user_id;     /* 0 when nobody is logged in */
+    int64_t account_id;  /* the user's company */
+    const char* login;
+    const char* email;
+    const char* display_name;
+    const char* role;    /* "admin" or "seller" */
+    const char* locale;  /* e.g. "pt-BR" */
+} sac_user;
+
+/* Services the host offers to the module. Grows only at the end. */
+typedef struct sac_host_services {
+    uint32_t abi_version;
+    uint32_t struct_size;
+    void* ctx; /* passed back as the first argument of every function */
+
+    /* Writes one line to the host's log; the host redacts secrets again. */
+    void (*log)(void* ctx, int level, const char* message);
+
+    /* The host's clock (a fake clock in tests). */
+    int64_t (*now_ms)(void* ctx);
+
+    /* The database URL the module connects to (sqlite:PATH or mysql://...). */
+    const char* (*database_url)(void* ctx);
+
+    /* A setting of this module by key (from the host's configuration,
+     * "modules.<id>.<key>"). Copies at most out_len-1 bytes and a NUL.
+     * Returns SAC_OK when found, SAC_ERROR otherwise. */
+    int (*get_setting)(void* ctx, const char* key, char* out, size_t out_len);
+
+    /* Runs fn(arg) on the host's bounded job pool. The module owns arg and
+     * frees it inside fn. Returns SAC_ERROR when the queue is full. */
+    int (*submit_job)(void* ctx, const char* name, void (*fn)(void* arg), void* arg);
+
+    /* Looks up an active user by e-mail (case-insensitive). Fills *out whose
+     * strings stay valid until the next call on the same thread. */
+    int (*find_user_by_email)(void* ctx, const char* email, sac_user* out);
+
+    /* The folder of the module's own files (manifest, templates, schema). */
+    const char* (*module_dir)(void* ctx);
+} sac_host_services;
+
+/* One HTTP request as the host hands it to a module route. */
+typedef struct sac_request {
+    uint32_t abi_version;
+    uint32_t struct_size;
+    void* ctx;
+    const char* method;       /* "GET", "POST", ... */
+    const char* path;         /* decoded path, without the query */
+    const char* query;        /* raw query string, without '?' */
+    const char* content_type;
+    const char* body;         /* raw body, body_len bytes, may hold NULs */
+    size_t body_len;
+    const sac_user* user;     /* never NULL; user_id 0 when anonymous */
+    const char* csrf_token;   /* the session's token, for forms */
+    /* A request header by name (case-insensitive), or NULL. */
+    const char* (*header)(void* ctx, const char* name);
+} sac_request;
+
+/* What a route writes back. */
+typedef struct sac_response {
+    uint32_t abi_version;
+    uint32_t struct_size;
+    void* ctx;
+    void (*set_status)(void* ctx, int status);
+    void (*set_header)(void* ctx, const char* name, const char* value);
+    void (*write)(void* ctx, const char* data, size_t len);
+    /* Asks the host to wrap the written HTML in its page shell (menu, user
+     * bar) with this title. Only for text/html answers. */
+    void (*use_layout)(void* ctx, const char* title);
+} sac_response;
+
+typedef int (*sac_route_fn)(void* route_ctx, const sac_request* request, sac_response* response);
+
+/* Flags of a route. */
+#define SAC_ROUTE_PUBLIC 1u       /* reachable without login (OAuth callback) */
+#define SAC_ROUTE_NO_CSRF 2u      /* state-changing but checked otherwise */
+
+/* Handed to init(); valid only during init(). */
+typedef struct sac_registrar {
+    uint32_t abi_version;
+    uint32_t struct_size;
+    void* ctx;
+    /* parent is a main-menu section ("Marketing"); permission is one of the
+     * manifest's permissions. */
+    int (*add_menu_entry)(void* ctx, const char* parent, const char* label, const char* href,
+                          const char* permission);
+    /* Every request whose path equals prefix or starts with prefix + "/"
+     * goes to fn. The host checks login (unless PUBLIC), the permission and
+     * CSRF on POST/PUT/PATCH/DELETE (unless NO_CSRF) before calling fn. */
+    int (*add_route)(void* ctx, const char* prefix, const char* permission, uint32_t flags,
+                     sac_route_fn fn, void* route_ctx);
+    /* A recurring job, run every interval_seconds on the job pool. */
+    int (*add_periodic_job)(void* ctx, const char* name, uint32_t interval_seconds,
+                            void (*fn)(void* job_ctx), void* job_ctx);
+    /* A migrations folder (schema/<dialect>/V####__name.sql) the host applies
+     * before the module is started. */
+    int (*add_migrations)(void* ctx, const char* directory);
+} sac_registrar;
+
+/* What the one exported function, sac_module_entry(), returns. */
+typedef struct sac_module_info {
+    uint32_t abi_version;
+    uint32_t struct_size;
+    const char* module_id;
+    const char* module_version;
+    /* Registers routes, menu entries, jobs and migrations. On failure writes
+     * a one-line reason into error (error_len bytes) and returns SAC_ERROR. */
+    int (*init)(const sac_host_services* host, sac_registrar* registrar, char* error,
+                size_t error_len);
+    /* Called after migrations ran; the module may open its database here. */
+    int (*start)(char* error, size_t error_len);
+    void (*shutdown)(void);
+} sac_module_info;
+
+typedef const sac_module_info* (*sac_module_entry_fn)(void);
+
+/* Declared here so a module defines it with exactly this signature. */
+const sac_module_info* sac_module_entry(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,127 @@
+#include "services/AliExpressAccess.h"
+
+#include "storage/StoreRepository.h"
+
+namespace sac::services {
+namespace {
+
+using connectors::ErrorKind;
+using connectors::MarketplaceError;
+
+constexpr std::int64_t kRefreshAheadMs = 10 * 60 * 1000;
+
+void applyTokens(StoreCredentials& c, const aliexpress::TokenSet& t) {
+    c.accessToken = t.accessToken;
+    if (!t.refreshToken.empty()) c.refreshToken = t.refreshToken;
+    c.accessExpiresAt = t.accessExpiresAtMs;
+    c.refreshExpiresAt = t.refreshExpiresAtMs;
+    if (!t.sellerId.empty()) c.sellerId = t.sellerId;
+    if (!t.userNick.empty()) c.userNick = t.userNick;
+}
+
+} // namespace
+
+AliExpressSession::AliExpressSession(AliExpressAccess& access, domain::Store store, StoreCredentials creds,
+                                     std::unique_ptr<aliexpress::IopClient> client)
+    : _access(access), _store(std::move(store)), _creds(std::move(creds)), _client(std::move(client)),
+      _api(*_client) {}
+
+connectors::Result<bool> AliExpressSession::refresh() {
+    if (_creds.refreshToken.empty()) {
+        _access.markNeedsReauth(_store, "A autorização da loja expirou: um administrador precisa autorizar de novo.");
+        return MarketplaceError::make(ErrorKind::TokenExpired, "no_refresh_token",
+                                      "The store's authorization expired; an admin must authorize it again.",
+                                      "store " + std::to_string(_store.id) + " has no refresh token");
+    }
+    aliexpress::IopAuth auth(*_client, _access._clock);
+    auto tokens = auth.refreshToken(_creds.refreshToken);
+    if (!tokens.ok()) {
+        const auto kind = tokens.error().kind;
+        if (kind == ErrorKind::TokenExpired || kind == ErrorKind::Rejected)
+            _access.markNeedsReauth(_store, "A AliExpress recusou a renovação do token: um administrador precisa "
+                                            "autorizar a loja de novo.");
+        return std::move(tokens).error();
+    }
+    applyTokens(_creds, tokens.value());
+    _client->setAccessToken(_creds.accessToken);
+    _access.saveCredentials(_store, _creds);
+    return true;
+}
+
+AliExpressAccess::AliExpressAccess(sql::Database& db, const CredentialVault& vault,
+                                   std::shared_ptr<connectors::HttpTransport> transport, connectors::Clock clock,
+                                   connectors::RetryPolicy retry)
+    : _db(db), _vault(vault), _transport(std::move(transport)), _clock(std::move(clock)), _retry(std::move(retry)) {}
+
+std::unique_ptr<aliexpress::IopClient> AliExpressAccess::makeClient(const domain::Store& store,
+                                                                    const StoreCredentials& c) const {
+    aliexpress::IopConfig config;
+    if (!store.gatewayUrl.empty()) config.gatewayUrl = store.gatewayUrl;
+    config.appKey = c.appKey;
+    config.appSecret = c.appSecret;
+    config.accessToken = c.accessToken;
+    return std::make_unique<aliexpress::IopClient>(config, _transport, _clock, _retry);
+}
+
+connectors::Result<std::shared_ptr<AliExpressSession>> AliExpressAccess::open(const domain::Store& store) {
+    if (store.marketplace != domain::Marketplace::AliExpress)
+        return MarketplaceError::make(ErrorKind::Rejected, "wrong_marketplace", "This store is not an AliExpress store.",
+                                      "store " + std::to_string(store.id) + " is not aliexpress");
+    if (store.status == domain::StoreStatus::Disabled)
+        return MarketplaceError::make(ErrorKind::Rejected, "store_disabled", "This store is disabled.",
+                                      "store " + std::to_string(store.id) + " is disabled");
+    if (store.status == domain::StoreStatus::NeedsReauth)
+        return MarketplaceError::make(ErrorKind::TokenExpired, "needs_reauth",
+                                      "The store needs to be authorized again by an admin.",
+                                      "store " + std::to_string(store.id) + " needs re-authorization");
+    auto creds = StoreCredentials::open(_vault, store.credentialsEnc);
+    if (!creds)
+        return MarketplaceError::make(ErrorKind::Rejected, "no_credentials", "The store has no usable credentials.",
+                                      "store " + std::to_string(store.id) + ": " + creds.error());
+    if (creds.value().appKey.empty() || creds.value().appSecret.empty())
+        return MarketplaceError::make(ErrorKind::Rejected, "no_credentials", "The store has no app key or app secret.",
+                                      "store " + std::to_string(store.id) + " lacks app key or secret");
+    auto client = makeClient(store, creds.value());
+    std::shared_ptr<AliExpressSession> session(
+        new AliExpressSession(*this, store, std::move(creds.value()), std::move(client)));
+    const auto& c = session->credentials();
+    if (c.accessToken.empty() || (c.accessExpiresAt != 0 && c.accessExpiresAt - _clock() < kRefreshAheadMs)) {
+        if (auto r = session->refresh(); !r.ok()) return std::move(r).error();
+    }
+    return session;
+}
+
+connectors::Result<aliexpress::TokenSet> AliExpressAccess::authorize(const domain::Store& store, const std::string& code) {
+    auto creds = StoreCredentials::open(_vault, store.credentialsEnc);
+    if (!creds)
+        return MarketplaceError::make(ErrorKind::Rejected, "no_credentials", "The store has no app key or app secret.",
+                                      "store " + std::to_string(store.id) + ": " + creds.error());
+    auto client = makeClient(store, creds.value());
+    auto tokens = aliexpress::IopAuth(*client, _clock).createToken(code);
+    if (!tokens.ok()) return tokens;
+    applyTokens(creds.value(), tokens.value());
+    saveCredentials(store, creds.value());
+    auto conn = _db.acquire();
+    storage::StoreRepository(*conn).setStatus(store.id, store.accountId, domain::StoreStatus::Active, "", _clock());
+    return tokens;
+}
+
+void AliExpressAccess::markNeedsReauth(const domain::Store& store, const std::string& message) {
+    auto conn = _db.acquire();
+    storage::StoreRepository(*conn).setStatus(store.id, store.accountId, domain::StoreStatus::NeedsReauth, message,
+                                              _clock());
+}
+
+bool AliExpressAccess::saveCredentials(const domain::Store& store, const StoreCredentials& c) {
+    auto conn = _db.acquire();
+    storage::StoreRepository repo(*conn);
+    auto current = repo.find(store.id, store.accountId);
+    if (!current) return false;
+    current->credentialsEnc = c.seal(_vault);
+    current->credentialsHint = c.hint();
+    current->tokenExpiresAt = c.accessExpiresAt ? std::optional<std::int64_t>(c.accessExpiresAt) : std::nullopt;
+    current->updatedAt = _clock();
+    return repo.update(*current);
+}
+
+} // namespace sac::services

@@ -1,0 +1,67 @@
+#include "services/CaseActionLog.h"
+
+#include <cctype>
+
+#include "services/FormChecks.h"
+
+namespace sac::services {
+namespace {
+
+constexpr const char* kInsert =
+    "INSERT INTO case_actions (account_id, case_id, idem_key, action, state, message, user_id, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, 'pending', '', ?, ?, ?)";
+constexpr const char* kSelect =
+    "SELECT case_id, action, state FROM case_actions WHERE account_id = ? AND idem_key = ?";
+constexpr const char* kReclaim =
+    "UPDATE case_actions SET state = 'pending', user_id = ?, updated_at = ? "
+    "WHERE account_id = ? AND idem_key = ? AND state = 'failed'";
+constexpr const char* kFinish =
+    "UPDATE case_actions SET state = ?, message = ?, updated_at = ? WHERE account_id = ? AND idem_key = ?";
+constexpr const char* kSetStatus = "UPDATE cases SET status = ?, updated_at = ? WHERE id = ? AND account_id = ?";
+constexpr const char* kCasesInGroup = "SELECT id FROM cases WHERE account_id = ? AND group_id = ? ORDER BY id";
+
+} // namespace
+
+bool CaseActionLog::validKey(std::string_view key) {
+    if (key.size() < 16 || key.size() > 64) return false;
+    for (char ch : key) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (!std::isalnum(c) && c != '-' && c != '_') return false;
+    }
+    return true;
+}
+
+ClaimResult CaseActionLog::claim(std::int64_t accountId, std::int64_t caseId, const std::string& key,
+                                 const std::string& action, std::int64_t userId, std::int64_t now) {
+    try {
+        _c.execute(kInsert, {accountId, caseId, key, action, userId, now, now});
+        return ClaimResult::Claimed;
+    } catch (const sql::SqlError& e) {
+        if (!e.uniqueViolation()) throw;
+    }
+    auto row = _c.queryOne(kSelect, {accountId, key});
+    if (!row) return ClaimResult::InProgress;
+    if (row->getInt(0) != caseId || row->getString(1) != action) return ClaimResult::Mismatch;
+    const std::string state = row->getString(2);
+    if (state == "done") return ClaimResult::Done;
+    if (state == "failed" && _c.execute(kReclaim, {userId, now, accountId, key}) == 1) return ClaimResult::Claimed;
+    return ClaimResult::InProgress;
+}
+
+void CaseActionLog::finish(std::int64_t accountId, const std::string& key, bool ok, const std::string& message,
+                           std::int64_t now) {
+    _c.execute(kFinish, {std::string(ok ? "done" : "failed"), truncateUtf8(message, 1000), now, accountId, key});
+}
+
+bool CaseActionLog::setCaseStatus(std::int64_t caseId, std::int64_t accountId, domain::CaseStatus status,
+                                  std::int64_t now) {
+    return _c.execute(kSetStatus, {std::string(domain::toCode(status)), now, caseId, accountId}) > 0;
+}
+
+std::vector<std::int64_t> CaseActionLog::caseIdsInGroup(std::int64_t accountId, std::int64_t groupId) {
+    std::vector<std::int64_t> out;
+    for (const auto& r : _c.query(kCasesInGroup, {accountId, groupId})) out.push_back(r.getInt(0));
+    return out;
+}
+
+} // namespace sac::services

@@ -1,0 +1,97 @@
+// The seller's actions on an AliExpress dispute: agree with the buyer's
+// solution, refuse it with evidence, mark a wrong delivery as solved, and
+// write notes. Every change is one transaction together with its audit event.
+//
+// Marketplace first: the local status only becomes "decisao" after the
+// marketplace confirmed (agree → true, image upload then solution.save →
+// true). A refusal or failure leaves the case as it was and carries the
+// marketplace's reason. Agree and refuse take an idempotency key (from the
+// form): a key that succeeded or is running is never sent again.
+//
+// Thread-safe: each call acquires its own connection; two calls for the same
+// case are serialised by the idempotency claim, not by a lock.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <sac/sql/Database.h>
+
+#include "domain/CaseStatus.h"
+#include "services/Actor.h"
+#include "services/AliExpressAccess.h"
+
+namespace sac::services {
+
+enum class HandlingCode {
+    Ok,
+    Replayed,           ///< the same key already succeeded; nothing was sent again
+    InProgress,         ///< the same key is still running
+    NotFound,           ///< no such case in the actor's account
+    Invalid,            ///< a form value was refused before any marketplace call (see field)
+    NotActionable,      ///< the case is not open for this action
+    MarketplaceRefused, ///< the marketplace said no (detail = its reason)
+    MarketplaceFailed,  ///< the marketplace could not be reached or failed
+};
+
+struct HandlingOutcome {
+    HandlingCode code = HandlingCode::Ok;
+    std::string field;      ///< the refused form field ("email", "reason", "image", ...), or ""
+    std::string messageKey; ///< catalog key of the seller's message
+    std::string detail;     ///< the marketplace's reason (untrusted text), or ""
+    std::optional<domain::CaseStatus> status; ///< the case's status afterwards, when known
+    bool ok() const { return code == HandlingCode::Ok || code == HandlingCode::Replayed; }
+};
+
+struct AgreeRequest {
+    std::string idempotencyKey;
+    /// The buyer's (or platform's) solution to accept; nullopt = the buyer's
+    /// pending one.
+    std::optional<std::int64_t> solutionId;
+};
+
+struct RefuseRequest {
+    std::string idempotencyKey;
+    std::string sellerEmail;
+    std::string reason;
+    /// The buyer solution refused; nullopt = the buyer's pending one.
+    std::optional<std::int64_t> buyerSolutionId;
+    /// The seller's counter-proposal as decimal text in the refund cap's
+    /// currency; "" = 0.
+    std::string refundAmount;
+    std::string imageBytes;
+    std::string imageFileName;
+    bool imageTooLarge = false; ///< the upload was cut at the size limit
+};
+
+class DisputeHandlingService {
+public:
+    static constexpr std::size_t kMaxImageBytes = 5 * 1024 * 1024;
+    static constexpr std::size_t kReasonMin = 10;
+    static constexpr std::size_t kReasonMax = 1000;
+    static constexpr std::size_t kNoteMax = 2000;
+    /// The refusal's cause, fixed: the marketplace files seller refusals under it.
+    static constexpr const char* kRefusalCause = "Outros";
+
+    /// db and access must outlive the service. attachmentsDir is where
+    /// evidence files are kept (created when missing).
+    DisputeHandlingService(sql::Database& db, AliExpressAccess& access, std::function<std::int64_t()> clock,
+                           std::string attachmentsDir);
+
+    HandlingOutcome agree(const Actor& actor, std::int64_t caseId, const AgreeRequest& request);
+    HandlingOutcome refuse(const Actor& actor, std::int64_t caseId, const RefuseRequest& request);
+    /// "Definir entrega errada": the buyer already has the right product or
+    /// the refund. Sets the flag and closes the case (fechado); note optional.
+    HandlingOutcome markWrongDelivery(const Actor& actor, std::int64_t caseId, const std::string& note);
+    HandlingOutcome addNote(const Actor& actor, std::int64_t caseId, const std::string& body);
+
+private:
+    sql::Database& _db;
+    AliExpressAccess& _access;
+    std::function<std::int64_t()> _clock;
+    std::string _attachmentsDir;
+};
+
+} // namespace sac::services

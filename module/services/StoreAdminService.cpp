@@ -1,0 +1,245 @@
+#include "services/StoreAdminService.h"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
+
+#include <openssl/rand.h>
+
+#include <cctype>
+#include <sstream>
+
+#include "services/FormChecks.h"
+#include "services/StoreCredentials.h"
+#include "storage/SqlHelpers.h"
+#include "storage/StoreRepository.h"
+
+namespace sac::services {
+namespace {
+
+constexpr const char* kInsertState =
+    "INSERT INTO oauth_states (account_id, store_id, user_id, state_hash, expires_at, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?)";
+constexpr const char* kFindState =
+    "SELECT id, account_id, store_id, user_id, expires_at, used_at FROM oauth_states WHERE state_hash = ?";
+constexpr const char* kUseState = "UPDATE oauth_states SET used_at = ? WHERE id = ? AND used_at IS NULL";
+
+constexpr const char* kNotAuthorized = "A loja ainda não foi autorizada: use “Autorizar”.";
+
+bool printable(const std::string& s) {
+    for (char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c < 0x21 || c == 0x7F) return false;
+    }
+    return true;
+}
+
+bool plausibleHttpUrl(const std::string& s) {
+    if (s.size() > 512 || !printable(s)) return false;
+    const bool http = s.rfind("http://", 0) == 0, https = s.rfind("https://", 0) == 0;
+    if (!http && !https) return false;
+    const std::string rest = s.substr(http ? 7 : 8);
+    if (rest.empty() || rest.front() == '/') return false;
+    return s.find_first_of("\"'<>\\`") == std::string::npos;
+}
+
+bool digits(const std::string& s, std::size_t max) {
+    if (s.size() > max) return false;
+    for (char ch : s)
+        if (!std::isdigit(static_cast<unsigned char>(ch))) return false;
+    return true;
+}
+
+std::string randomState() {
+    unsigned char buf[32];
+    if (RAND_bytes(buf, sizeof buf) != 1) throw std::runtime_error("RAND_bytes failed");
+    static const char* hex = "0123456789abcdef";
+    std::string out;
+    for (unsigned char b : buf) {
+        out += hex[b >> 4];
+        out += hex[b & 0x0f];
+    }
+    return out;
+}
+
+std::string withReturnAddress(const std::string& settingsJson, const std::string& returnAddressId) {
+    Poco::JSON::Object::Ptr o;
+    try {
+        Poco::JSON::Parser parser;
+        o = parser.parse(settingsJson.empty() ? "{}" : settingsJson).extract<Poco::JSON::Object::Ptr>();
+    } catch (const std::exception&) {
+        o = new Poco::JSON::Object;
+    }
+    if (returnAddressId.empty()) o->remove("return_address_id");
+    else o->set("return_address_id", returnAddressId);
+    std::ostringstream out;
+    Poco::JSON::Stringifier::stringify(o, out);
+    return out.str();
+}
+
+} // namespace
+
+StoreAdminService::StoreAdminService(sql::Database& db, const CredentialVault& vault, AliExpressAccess& access,
+                                     std::function<std::int64_t()> clock, std::string defaultGateway)
+    : _db(db), _vault(vault), _access(access), _clock(std::move(clock)), _defaultGateway(std::move(defaultGateway)) {
+    if (_defaultGateway.empty()) _defaultGateway = "https://api-sg.aliexpress.com";
+}
+
+std::string StoreAdminService::gatewayOf(const domain::Store& s) const {
+    return s.gatewayUrl.empty() ? _defaultGateway : s.gatewayUrl;
+}
+
+std::string StoreAdminService::returnAddressOf(const domain::Store& s) {
+    try {
+        Poco::JSON::Parser parser;
+        auto o = parser.parse(s.settingsJson.empty() ? "{}" : s.settingsJson).extract<Poco::JSON::Object::Ptr>();
+        return o->optValue<std::string>("return_address_id", "");
+    } catch (const std::exception&) {
+        return {};
+    }
+}
+
+AdminResult<bool> StoreAdminService::validate(const StoreForm& f, bool creating) const {
+    using R = AdminResult<bool>;
+    if (f.marketplace != "aliexpress") return R::failure("marketplace", "stores.error.marketplace");
+    const auto nameLen = utf8Length(trimmed(f.name));
+    if (!nameLen || *nameLen == 0 || *nameLen > 120) return R::failure("name", "stores.error.name");
+    if (!plausibleEmail(trimmed(f.sellerEmail))) return R::failure("seller_email", "stores.error.email");
+    const std::string gw = trimmed(f.gatewayUrl);
+    if (!gw.empty() && !plausibleHttpUrl(gw)) return R::failure("gateway_url", "stores.error.gateway");
+    const std::string key = trimmed(f.appKey);
+    if ((creating && key.empty()) || key.size() > 128 || !printable(key))
+        return R::failure("app_key", "stores.error.app_key");
+    if ((creating && f.appSecret.empty()) || f.appSecret.size() > 256 || !printable(f.appSecret))
+        return R::failure("app_secret", "stores.error.app_secret");
+    if (!digits(trimmed(f.returnAddressId), 20)) return R::failure("return_address_id", "stores.error.return_address");
+    return R::success(true);
+}
+
+AdminResult<std::int64_t> StoreAdminService::create(const Actor& actor, const StoreForm& f) {
+    using R = AdminResult<std::int64_t>;
+    if (auto v = validate(f, true); !v.ok()) return R{std::nullopt, v.error};
+    StoreCredentials creds;
+    creds.appKey = trimmed(f.appKey);
+    creds.appSecret = f.appSecret;
+    domain::Store s;
+    s.accountId = actor.accountId;
+    s.marketplace = domain::Marketplace::AliExpress;
+    s.name = trimmed(f.name);
+    s.sellerEmail = trimmed(f.sellerEmail);
+    s.gatewayUrl = trimmed(f.gatewayUrl).empty() ? _defaultGateway : trimmed(f.gatewayUrl);
+    s.credentialsEnc = creds.seal(_vault);
+    s.credentialsHint = creds.hint();
+    s.status = domain::StoreStatus::NeedsReauth;
+    s.statusMessage = kNotAuthorized;
+    s.settingsJson = withReturnAddress("{}", trimmed(f.returnAddressId));
+    s.createdAt = s.updatedAt = _clock();
+    auto conn = _db.acquire();
+    return R::success(storage::StoreRepository(*conn).create(s));
+}
+
+AdminResult<bool> StoreAdminService::update(const Actor& actor, std::int64_t storeId, const StoreForm& f) {
+    using R = AdminResult<bool>;
+    if (auto v = validate(f, false); !v.ok()) return v;
+    auto conn = _db.acquire();
+    storage::StoreRepository stores(*conn);
+    auto s = stores.find(storeId, actor.accountId);
+    if (!s) return R::failure("", "stores.error.not_found");
+    auto opened = StoreCredentials::open(_vault, s->credentialsEnc);
+    StoreCredentials creds = opened ? opened.value() : StoreCredentials{};
+    const std::string key = trimmed(f.appKey);
+    bool reauth = false;
+    if (!key.empty() && key != creds.appKey) {
+        // Another application: the seller's tokens belong to the old one.
+        creds = StoreCredentials{};
+        creds.appKey = key;
+        reauth = true;
+    }
+    if (!f.appSecret.empty()) creds.appSecret = f.appSecret;
+    if (creds.appKey.empty() || creds.appSecret.empty()) return R::failure("app_secret", "stores.error.app_secret");
+    s->name = trimmed(f.name);
+    s->sellerEmail = trimmed(f.sellerEmail);
+    s->gatewayUrl = trimmed(f.gatewayUrl).empty() ? _defaultGateway : trimmed(f.gatewayUrl);
+    s->credentialsEnc = creds.seal(_vault);
+    s->credentialsHint = creds.hint();
+    if (reauth) s->tokenExpiresAt.reset();
+    s->settingsJson = withReturnAddress(s->settingsJson, trimmed(f.returnAddressId));
+    s->updatedAt = _clock();
+    sql::Transaction tx(*conn);
+    if (!stores.update(*s)) return R::failure("", "stores.error.not_found");
+    if (reauth && s->status != domain::StoreStatus::Disabled)
+        stores.setStatus(storeId, actor.accountId, domain::StoreStatus::NeedsReauth, kNotAuthorized, s->updatedAt);
+    tx.commit();
+    return R::success(true);
+}
+
+AdminResult<bool> StoreAdminService::setEnabled(const Actor& actor, std::int64_t storeId, bool enabled) {
+    using R = AdminResult<bool>;
+    auto conn = _db.acquire();
+    storage::StoreRepository stores(*conn);
+    auto s = stores.find(storeId, actor.accountId);
+    if (!s) return R::failure("", "stores.error.not_found");
+    if (!enabled) {
+        stores.setStatus(storeId, actor.accountId, domain::StoreStatus::Disabled, "", _clock());
+        return R::success(true);
+    }
+    auto creds = StoreCredentials::open(_vault, s->credentialsEnc);
+    const bool authorized = creds && !creds.value().accessToken.empty();
+    stores.setStatus(storeId, actor.accountId, authorized ? domain::StoreStatus::Active : domain::StoreStatus::NeedsReauth,
+                     authorized ? "" : kNotAuthorized, _clock());
+    return R::success(true);
+}
+
+AdminResult<std::string> StoreAdminService::beginAuthorization(const Actor& actor, std::int64_t storeId,
+                                                               const std::string& redirectUri) {
+    using R = AdminResult<std::string>;
+    auto conn = _db.acquire();
+    auto s = storage::StoreRepository(*conn).find(storeId, actor.accountId);
+    if (!s) return R::failure("", "stores.error.not_found");
+    if (s->status == domain::StoreStatus::Disabled) return R::failure("", "stores.error.disabled");
+    auto creds = StoreCredentials::open(_vault, s->credentialsEnc);
+    if (!creds || creds.value().appKey.empty()) return R::failure("app_key", "stores.error.app_key");
+    const std::string state = randomState();
+    const auto now = _clock();
+    conn->execute(kInsertState, {actor.accountId, storeId, actor.userId, storage::detail::sha256Hex(state),
+                                 now + kStateTtlMs, now});
+    return R::success(aliexpress::IopAuth::authorizeUrl(creds.value().appKey, redirectUri, state, gatewayOf(*s)));
+}
+
+AdminResult<std::int64_t> StoreAdminService::completeAuthorization(const Actor& actor, const std::string& state,
+                                                                   const std::string& code) {
+    using R = AdminResult<std::int64_t>;
+    if (state.size() != 64 || code.empty() || code.size() > 512) return R::failure("", "stores.error.state");
+    auto conn = _db.acquire();
+    auto row = conn->queryOne(kFindState, {storage::detail::sha256Hex(state)});
+    const auto now = _clock();
+    if (!row || row->getInt(1) != actor.accountId || row->getInt(3) != actor.userId || !row->isNull(5) ||
+        row->getInt(4) <= now)
+        return R::failure("", "stores.error.state");
+    if (conn->execute(kUseState, {now, row->getInt(0)}) != 1) return R::failure("", "stores.error.state");
+    const std::int64_t storeId = row->getInt(2);
+    auto s = storage::StoreRepository(*conn).find(storeId, actor.accountId);
+    if (!s) return R::failure("", "stores.error.not_found");
+    conn.reset();
+    auto tokens = _access.authorize(*s, code);
+    if (!tokens.ok()) return R::failure("", "stores.error.authorize", tokens.error().message);
+    return R::success(storeId);
+}
+
+AdminResult<std::int64_t> StoreAdminService::testConnection(const Actor& actor, std::int64_t storeId) {
+    using R = AdminResult<std::int64_t>;
+    std::optional<domain::Store> s;
+    {
+        auto conn = _db.acquire();
+        s = storage::StoreRepository(*conn).find(storeId, actor.accountId);
+    }
+    if (!s) return R::failure("", "stores.error.not_found");
+    auto session = _access.open(*s);
+    if (!session.ok()) return R::failure("", "stores.error.connection", session.error().message);
+    auto page = session.value()->call<aliexpress::IssuePage>(
+        [](const aliexpress::IssueApi& api) { return api.listIssues("processing", 1, 1); });
+    if (!page.ok()) return R::failure("", "stores.error.connection", page.error().message);
+    return R::success(page.value().totalItem);
+}
+
+} // namespace sac::services

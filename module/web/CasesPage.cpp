@@ -1,0 +1,362 @@
+#include "web/CasesPage.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Stringifier.h>
+#include <Poco/URI.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <sstream>
+
+#include "domain/CaseStatus.h"
+#include "web/Format.h"
+
+namespace sac::web {
+namespace {
+namespace mu = kainjow::mustache;
+using domain::Result;
+
+constexpr std::int64_t kHour = 60LL * 60 * 1000;
+constexpr std::int64_t kDay = 24 * kHour;
+
+std::string trim(std::string s) {
+    const auto notSpace = [](unsigned char c) { return !std::isspace(c); };
+    s.erase(s.begin(), std::find_if(s.begin(), s.end(), notSpace));
+    s.erase(std::find_if(s.rbegin(), s.rend(), notSpace).base(), s.end());
+    return s;
+}
+
+std::optional<std::int64_t> positiveId(const std::string& s) {
+    if (s.empty() || s.size() > 19) return std::nullopt;
+    std::int64_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size() || v <= 0) return std::nullopt;
+    return v;
+}
+
+std::string quoted(const std::string& s) { return "\"" + s.substr(0, 64) + (s.size() > 64 ? "...\"" : "\""); }
+
+void appendParam(std::string& qs, const char* name, const std::string& value) {
+    if (value.empty()) return;
+    std::string enc;
+    Poco::URI::encode(value, "!#$&'()*+,/:;=?@[]%", enc);
+    if (!qs.empty()) qs += '&';
+    qs += name;
+    qs += '=';
+    qs += enc;
+}
+
+std::string storeName(const std::vector<domain::Store>& stores, std::int64_t id) {
+    for (const auto& s : stores)
+        if (s.id == id) return s.name;
+    return {};
+}
+
+struct DeadlineView {
+    std::string text;  ///< the date
+    std::string left;  ///< "faltam 2d 4h" / "vencido há 3h"
+    std::string cssClass; ///< "overdue", "soon", "ok", "none"
+};
+
+DeadlineView deadlineView(const domain::Case& c, std::int64_t now, int offset, const Catalog& cat,
+                          const std::string& locale) {
+    DeadlineView v;
+    if (!c.deadlineAt) {
+        v.text = cat.text(locale, "deadline.none");
+        v.cssClass = "none";
+        return v;
+    }
+    v.text = formatDateTime(*c.deadlineAt, offset, locale);
+    if (!domain::isOpen(c.status)) {
+        v.cssClass = "none";
+        return v;
+    }
+    const std::int64_t diff = *c.deadlineAt - now;
+    const std::string duration = formatDuration(diff, cat, locale);
+    if (diff < 0) {
+        v.left = fill(cat.text(locale, "deadline.overdue"), "duration", duration);
+        v.cssClass = "overdue";
+    } else {
+        v.left = fill(cat.text(locale, "deadline.left"), "duration", duration);
+        v.cssClass = diff < kDay ? "soon" : "ok";
+    }
+    return v;
+}
+
+/// Sets key only for a non-empty value: in mustache an empty string still
+/// opens a {{#section}}.
+void setIf(mu::data& d, const std::string& key, const std::string& value) {
+    if (!value.empty()) d.set(key, value);
+}
+
+} // namespace
+
+std::string CaseQuery::queryString(const std::string& sortValue, const std::string& cursorValue) const {
+    std::string qs;
+    appendParam(qs, "store", store);
+    appendParam(qs, "status", status);
+    appendParam(qs, "cause", cause);
+    appendParam(qs, "group", group);
+    appendParam(qs, "deadline", deadline);
+    appendParam(qs, "order", order);
+    appendParam(qs, "sort", sortValue);
+    appendParam(qs, "cursor", cursorValue);
+    return qs;
+}
+
+Result<CaseQuery> parseCaseQuery(const Request& req, std::int64_t accountId, std::int64_t now) {
+    using R = Result<CaseQuery>;
+    CaseQuery q;
+    q.filter.accountId = accountId;
+    const auto get = [&](const char* name) { return trim(req.query(name).value_or("")); };
+
+    q.store = get("store");
+    if (!q.store.empty()) {
+        auto id = positiveId(q.store);
+        if (!id) return R::fail("expected store as a positive integer, got " + quoted(q.store));
+        q.filter.storeId = id;
+    }
+    q.status = get("status");
+    if (!q.status.empty()) {
+        auto st = domain::parseCaseStatus(q.status);
+        if (!st) return R::fail("expected status as one of the status codes, got " + quoted(q.status));
+        q.filter.status = st;
+    }
+    q.cause = get("cause");
+    if (!q.cause.empty()) {
+        if (q.cause.size() > 500) return R::fail("expected cause of at most 500 bytes");
+        q.filter.cause = q.cause;
+    }
+    q.group = get("group");
+    if (q.group == "none") {
+        q.filter.ungroupedOnly = true;
+    } else if (!q.group.empty()) {
+        auto id = positiveId(q.group);
+        if (!id) return R::fail("expected group as a positive integer or \"none\", got " + quoted(q.group));
+        q.filter.groupId = id;
+    }
+    q.deadline = get("deadline");
+    if (q.deadline == "overdue") {
+        q.filter.deadlineTo = now;
+    } else if (q.deadline == "24h" || q.deadline == "3d" || q.deadline == "7d") {
+        q.filter.deadlineFrom = now;
+        q.filter.deadlineTo = now + (q.deadline == "24h" ? kDay : q.deadline == "3d" ? 3 * kDay : 7 * kDay);
+    } else if (!q.deadline.empty()) {
+        return R::fail("expected deadline as overdue, 24h, 3d or 7d, got " + quoted(q.deadline));
+    }
+    if (q.filter.deadlineTo) {
+        // A deadline only matters while the case is open.
+        if (!q.filter.status) q.filter.openOnly = true;
+    }
+    q.order = get("order");
+    if (q.order.size() > 64) return R::fail("expected order of at most 64 characters");
+    q.filter.orderSearch = q.order;
+    q.sort = get("sort");
+    if (q.sort == "desc") q.filter.newestFirst = true;
+    else if (!q.sort.empty() && q.sort != "asc")
+        return R::fail("expected sort as asc or desc, got " + quoted(q.sort));
+    q.cursor = get("cursor");
+    if (!q.cursor.empty()) {
+        auto c = storage::CaseCursor::decode(q.cursor);
+        if (!c) return R::fail("expected cursor as <created_at>_<id>, got " + quoted(q.cursor));
+        q.filter.after = c;
+    }
+    const std::string limit = get("limit");
+    if (!limit.empty()) {
+        auto n = positiveId(limit);
+        if (!n || *n > 200) return R::fail("expected limit between 1 and 200, got " + quoted(limit));
+        q.filter.limit = static_cast<int>(*n);
+    }
+    const std::string marketplace = get("marketplace");
+    if (!marketplace.empty()) {
+        auto m = domain::parseMarketplace(marketplace);
+        if (!m) return R::fail("expected marketplace as aliexpress or amazon, got " + quoted(marketplace));
+        q.filter.marketplace = m;
+    }
+    const std::string kind = get("kind");
+    if (!kind.empty()) {
+        auto k = domain::parseCaseKind(kind);
+        if (!k) return R::fail("expected kind as one of the case kinds, got " + quoted(kind));
+        q.filter.kind = k;
+    }
+    return R::ok(std::move(q));
+}
+
+mu::data tabData(const TabModel& m, const Catalog& cat) {
+    const std::string& loc = m.locale;
+    const CaseQuery& q = *m.query;
+    mu::data d;
+    d.set("csrf_token", m.csrfToken);
+    d.set("can_handle", m.canHandle);
+    d.set("is_admin", m.isAdmin);
+    if (!m.noticeKey.empty()) d.set("notice_text", cat.text(loc, m.noticeKey));
+    if (!m.errorKey.empty()) d.set("error_text", cat.text(loc, m.errorKey));
+    d.set("zone_text", fill(cat.text(loc, "deadline.zone"), "zone", zoneLabel(m.offsetMinutes)));
+
+    mu::data stores{mu::data::type::list};
+    for (const auto& s : *m.stores) {
+        mu::data o;
+        o.set("id", std::to_string(s.id));
+        o.set("name", s.name);
+        o.set("selected", q.filter.storeId && *q.filter.storeId == s.id);
+        stores.push_back(o);
+    }
+    d.set("stores", stores);
+    d.set("has_stores", !m.stores->empty());
+
+    mu::data statuses{mu::data::type::list};
+    for (auto st : domain::allStatuses()) {
+        const std::string code(domain::toCode(st));
+        mu::data o;
+        o.set("code", code);
+        o.set("label", cat.text(loc, "status." + code));
+        o.set("selected", q.status == code);
+        statuses.push_back(o);
+    }
+    d.set("statuses", statuses);
+
+    mu::data counts{mu::data::type::list};
+    for (auto st : domain::allStatuses()) {
+        const std::string code(domain::toCode(st));
+        auto it = m.countsByStatus.find(code);
+        if (it == m.countsByStatus.end() || it->second == 0) continue;
+        mu::data o;
+        o.set("code", code);
+        o.set("label", cat.text(loc, "status." + code));
+        o.set("count", std::to_string(it->second));
+        counts.push_back(o);
+    }
+    d.set("counts", counts);
+    d.set("total_text", fill(cat.text(loc, "counts.total"), "count", std::to_string(m.totalCases)));
+
+    mu::data causes{mu::data::type::list};
+    for (const auto& c : *m.causes) {
+        mu::data o;
+        o.set("value", c);
+        o.set("selected", q.cause == c);
+        causes.push_back(o);
+    }
+    d.set("causes", causes);
+
+    mu::data groups{mu::data::type::list};
+    for (const auto& g : *m.groups) {
+        mu::data o;
+        o.set("id", std::to_string(g.id));
+        o.set("name", g.name);
+        o.set("selected", q.filter.groupId && *q.filter.groupId == g.id);
+        groups.push_back(o);
+    }
+    d.set("groups", groups);
+    d.set("ungrouped_selected", q.group == "none");
+
+    mu::data deadlines{mu::data::type::list};
+    for (const char* code : {"overdue", "24h", "3d", "7d"}) {
+        mu::data o;
+        o.set("code", code);
+        o.set("label", cat.text(loc, std::string("filters.deadline_") + code));
+        o.set("selected", q.deadline == code);
+        deadlines.push_back(o);
+    }
+    d.set("deadlines", deadlines);
+    d.set("order_search", q.order);
+
+    const bool newest = q.filter.newestFirst;
+    d.set("sort_value", newest ? "desc" : "asc");
+    d.set("sort_text", cat.text(loc, newest ? "sort.newest_first" : "sort.oldest_first"));
+    d.set("sort_toggle_text", cat.text(loc, newest ? "sort.show_oldest_first" : "sort.show_newest_first"));
+    d.set("sort_toggle_url", "/sac/?" + q.queryString(newest ? "asc" : "desc", ""));
+
+    std::map<std::int64_t, std::string> names;
+    for (const auto& s : *m.stores) names[s.id] = s.name;
+    mu::data rows{mu::data::type::list};
+    for (const auto& c : m.page->items) {
+        mu::data o;
+        o.set("id", std::to_string(c.id));
+        o.set("external_id", c.externalId);
+        o.set("order_id", c.orderId);
+        setIf(o, "sub_order_id", c.subOrderId != c.orderId ? c.subOrderId : std::string());
+        o.set("product_name", c.productName);
+        o.set("product_id", c.productId);
+        const std::string img = safeHttpUrl(c.productImageUrl);
+        if (!img.empty()) o.set("product_image_url", img);
+        o.set("cause", c.cause);
+        const std::string code(domain::toCode(c.status));
+        o.set("status_code", code);
+        o.set("status_label", cat.text(loc, "status." + code));
+        setIf(o, "fine_status", c.marketplaceFineStatus);
+        const auto dv = deadlineView(c, m.now, m.offsetMinutes, cat, loc);
+        o.set("deadline_text", dv.text);
+        setIf(o, "deadline_left", dv.left);
+        o.set("deadline_class", dv.cssClass);
+        o.set("amount_text", c.amount ? c.amount->format(loc) : std::string());
+        o.set("store_name", names.count(c.storeId) ? names[c.storeId] : std::string());
+        o.set("marketplace", cat.text(loc, "marketplace." + std::string(domain::toCode(c.marketplace))));
+        o.set("needs_review", c.needsReview);
+        rows.push_back(o);
+    }
+    d.set("cases", rows);
+    d.set("has_cases", !m.page->items.empty());
+    if (m.page->next) d.set("next_url", "/sac/?" + q.queryString(q.sort, m.page->next->encode()));
+    if (!q.cursor.empty()) d.set("first_url", "/sac/?" + q.queryString(q.sort, ""));
+
+    const bool filtered = !q.store.empty() || !q.status.empty() || !q.cause.empty() || !q.group.empty() ||
+                          !q.deadline.empty() || !q.order.empty();
+    d.set("empty_no_stores", m.page->items.empty() && m.stores->empty() && m.totalCases == 0);
+    d.set("empty_no_cases", m.page->items.empty() && !m.stores->empty() && m.totalCases == 0);
+    d.set("empty_no_match", m.page->items.empty() && m.totalCases > 0 && (filtered || !q.cursor.empty()));
+    d.set("store_config_url", "/sac/stores");
+    return d;
+}
+
+std::string casesJson(const storage::CasePage& page, const std::vector<domain::Store>& stores, const Catalog& cat,
+                      const std::string& locale, std::int64_t now) {
+    Poco::JSON::Object root;
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+    for (const auto& c : page.items) {
+        Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+        o->set("id", c.id);
+        o->set("store_id", c.storeId);
+        o->set("store_name", storeName(stores, c.storeId));
+        o->set("marketplace", std::string(domain::toCode(c.marketplace)));
+        o->set("kind", std::string(domain::toCode(c.kind)));
+        o->set("external_id", c.externalId);
+        o->set("order_id", c.orderId);
+        o->set("sub_order_id", c.subOrderId);
+        o->set("status", std::string(domain::toCode(c.status)));
+        o->set("status_label", cat.text(locale, "status." + std::string(domain::toCode(c.status))));
+        o->set("marketplace_status", c.marketplaceStatus);
+        o->set("marketplace_fine_status", c.marketplaceFineStatus);
+        o->set("cause", c.cause);
+        o->set("product_id", c.productId);
+        o->set("product_name", c.productName);
+        if (c.deadlineAt) {
+            o->set("deadline_at", *c.deadlineAt);
+            o->set("overdue", domain::isOpen(c.status) && *c.deadlineAt < now);
+        } else {
+            o->set("deadline_at", Poco::Dynamic::Var());
+        }
+        if (c.amount) {
+            Poco::JSON::Object::Ptr a = new Poco::JSON::Object;
+            a->set("minor", c.amount->minor());
+            a->set("currency", c.amount->currency());
+            a->set("text", c.amount->format(locale));
+            o->set("amount", a);
+        } else {
+            o->set("amount", Poco::Dynamic::Var());
+        }
+        o->set("group_id", c.groupId ? Poco::Dynamic::Var(*c.groupId) : Poco::Dynamic::Var());
+        o->set("needs_review", c.needsReview);
+        o->set("marketplace_created_at", c.marketplaceCreatedAt);
+        items->add(o);
+    }
+    root.set("items", items);
+    root.set("count", static_cast<std::int64_t>(page.items.size()));
+    root.set("next_cursor", page.next ? Poco::Dynamic::Var(page.next->encode()) : Poco::Dynamic::Var());
+    std::ostringstream out;
+    Poco::JSON::Stringifier::stringify(root, out);
+    return out.str();
+}
+
+} // namespace sac::web

@@ -1,0 +1,75 @@
+// The cases tab and the cases JSON API: reading the filters from a request
+// and turning repository results into template data / JSON. No SQL and no
+// I/O here; the handlers in Routes.cpp fetch and pass everything in.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <kainjow/mustache.hpp>
+
+#include "domain/Group.h"
+#include "domain/Result.h"
+#include "domain/Store.h"
+#include "storage/CaseRepository.h"
+#include "web/Catalog.h"
+#include "web/Request.h"
+
+namespace sac::web {
+
+/// The filters of the tab as they arrived (echoed back into the form and
+/// links) and as a repository filter.
+struct CaseQuery {
+    storage::CaseFilter filter;
+    std::string store;    ///< "" or a store id
+    std::string status;   ///< "" or a status code
+    std::string cause;    ///< "" or a cause text
+    std::string group;    ///< "", a group id or "none"
+    std::string deadline; ///< "", "overdue", "24h", "3d", "7d"
+    std::string order;    ///< order id prefix
+    std::string sort;     ///< "asc" (default) or "desc"
+    std::string cursor;   ///< "" or an encoded CaseCursor
+
+    /// The query string (without '?') for these filters, with sort and
+    /// cursor replaced as given ("" leaves them out).
+    std::string queryString(const std::string& sortValue, const std::string& cursorValue) const;
+};
+
+/// Reads store, status, cause, group, deadline, order, sort, cursor, limit,
+/// marketplace and kind. The first invalid value fails (message names the
+/// parameter, what was expected and what arrived); the account always comes
+/// from the user, never from the request.
+domain::Result<CaseQuery> parseCaseQuery(const Request& req, std::int64_t accountId, std::int64_t now);
+
+/// Everything the tab shows.
+struct TabModel {
+    const CaseQuery* query = nullptr;
+    const storage::CasePage* page = nullptr;
+    const std::vector<domain::Store>* stores = nullptr;
+    const std::vector<domain::Group>* groups = nullptr;
+    const std::vector<std::string>* causes = nullptr;
+    std::map<std::string, std::int64_t> countsByStatus;
+    std::int64_t totalCases = 0;
+    bool canHandle = false;
+    bool isAdmin = false;
+    std::string csrfToken;
+    std::string noticeKey; ///< catalog key of a notice, or ""
+    std::string errorKey;  ///< catalog key of an error, or ""
+    std::int64_t now = 0;
+    int offsetMinutes = -180;
+    std::string locale;
+};
+
+/// Template data for tab.mustache. Untrusted text stays plain strings (the
+/// template escapes it); URLs from marketplaces pass safeHttpUrl().
+kainjow::mustache::data tabData(const TabModel& m, const Catalog& catalog);
+
+/// {"items":[...],"next_cursor":"..."|null,"count":n}; times as UTC ms,
+/// money as minor units + currency + display text.
+std::string casesJson(const storage::CasePage& page, const std::vector<domain::Store>& stores,
+                      const Catalog& catalog, const std::string& locale, std::int64_t now);
+
+} // namespace sac::web

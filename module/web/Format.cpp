@@ -1,0 +1,56 @@
+#include "web/Format.h"
+
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/Timestamp.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace sac::web {
+
+std::string zoneLabel(int offsetMinutes) {
+    if (offsetMinutes == 0) return "UTC";
+    const int a = std::abs(offsetMinutes);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "UTC%c%02d:%02d", offsetMinutes < 0 ? '-' : '+', a / 60, a % 60);
+    return buf;
+}
+
+std::string formatDateTime(std::int64_t utcMs, int offsetMinutes, std::string_view locale) {
+    const Poco::Timestamp ts(static_cast<Poco::Timestamp::TimeVal>(utcMs) * 1000 +
+                             static_cast<Poco::Timestamp::TimeVal>(offsetMinutes) * 60 * 1000 * 1000);
+    const bool pt = locale.substr(0, 2) == "pt";
+    return Poco::DateTimeFormatter::format(ts, pt ? "%d/%m/%Y %H:%M" : "%Y-%m-%d %H:%M");
+}
+
+std::string formatDuration(std::int64_t ms, const Catalog& catalog, std::string_view locale) {
+    if (ms < 0) ms = -ms;
+    const std::int64_t minutes = ms / 60000;
+    const std::int64_t days = minutes / (24 * 60);
+    const std::int64_t hours = (minutes / 60) % 24;
+    const std::int64_t mins = minutes % 60;
+    const std::string d = catalog.text(locale, "unit.day");
+    const std::string h = catalog.text(locale, "unit.hour");
+    const std::string m = catalog.text(locale, "unit.minute");
+    if (days > 0) return std::to_string(days) + d + (hours > 0 ? " " + std::to_string(hours) + h : "");
+    if (hours > 0) return std::to_string(hours) + h + (mins > 0 ? " " + std::to_string(mins) + m : "");
+    return std::to_string(mins) + m;
+}
+
+std::string fill(std::string text, std::string_view name, const std::string& value) {
+    const std::string token = "{" + std::string(name) + "}";
+    for (auto pos = text.find(token); pos != std::string::npos; pos = text.find(token, pos + value.size()))
+        text.replace(pos, token.size(), value);
+    return text;
+}
+
+std::string safeHttpUrl(std::string_view url) {
+    if (url.size() > 2000) return {};
+    if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) return {};
+    for (unsigned char c : url)
+        if (c <= 0x20 || c == '"' || c == '\'' || c == '<' || c == '>' || c == '\\' || c == '`' || c == 0x7f)
+            return {};
+    return std::string(url);
+}
+
+} // namespace sac::web

@@ -1,0 +1,27 @@
+// Display formatting shared by the views. Pure functions; thread-safe.
+// Times arrive as UTC milliseconds and are shown at a fixed UTC offset that
+// the view names (e.g. "UTC-03:00").
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "web/Catalog.h"
+
+namespace sac::web {
+
+/// "UTC-03:00", "UTC+05:30", "UTC".
+std::string zoneLabel(int offsetMinutes);
+/// pt locales: "31/12/2024 21:00"; others: "2024-12-31 21:00".
+std::string formatDateTime(std::int64_t utcMs, int offsetMinutes, std::string_view locale);
+/// A positive duration in the catalog's units, two largest parts at most:
+/// "2d 4h", "3h 5min", "12min", "0min".
+std::string formatDuration(std::int64_t ms, const Catalog& catalog, std::string_view locale);
+/// Replaces every "{name}" in text by value.
+std::string fill(std::string text, std::string_view name, const std::string& value);
+/// The URL when it is http(s) without quotes/spaces/control characters,
+/// else "" (so untrusted URLs never reach an href or src as javascript: etc.).
+std::string safeHttpUrl(std::string_view url);
+
+} // namespace sac::web

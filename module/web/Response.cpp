@@ -1,0 +1,53 @@
+#include "web/Response.h"
+
+namespace sac::web {
+
+void Response::setStatus(int status) {
+    _status = status;
+    if (_r.set_status) _r.set_status(_r.ctx, status);
+}
+
+void Response::setHeader(const char* name, const std::string& value) {
+    if (_r.set_header) _r.set_header(_r.ctx, name, value.c_str());
+}
+
+void Response::write(std::string_view body) {
+    _answered = true;
+    if (_r.write && !body.empty()) _r.write(_r.ctx, body.data(), body.size());
+}
+
+void Response::html(const std::string& body, const std::string& title, int status) {
+    setStatus(status);
+    setHeader("Content-Type", "text/html; charset=utf-8");
+    if (_r.use_layout) _r.use_layout(_r.ctx, title.c_str());
+    write(body);
+}
+
+void Response::htmlFragment(const std::string& body, int status) {
+    setStatus(status);
+    setHeader("Content-Type", "text/html; charset=utf-8");
+    write(body);
+}
+
+void Response::json(const std::string& body, int status) {
+    setStatus(status);
+    setHeader("Content-Type", "application/json; charset=utf-8");
+    setHeader("Cache-Control", "no-store");
+    write(body);
+}
+
+void Response::content(std::string_view body, const std::string& contentType, int status) {
+    setStatus(status);
+    setHeader("Content-Type", contentType);
+    write(body);
+}
+
+void Response::redirect(const std::string& location, int status) {
+    const bool local = location.size() >= 1 && location[0] == '/' && (location.size() == 1 || location[1] != '/') &&
+                       location.find_first_of("\r\n\\") == std::string::npos;
+    setStatus(status);
+    setHeader("Location", local ? location : std::string("/sac/"));
+    _answered = true;
+}
+
+} // namespace sac::web

@@ -1,0 +1,43 @@
+// A C++ view of one sac_response. Status and headers go out before the
+// first write; one answer per request. Not thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <sac/module_api.h>
+
+namespace sac::web {
+
+class Response {
+public:
+    explicit Response(sac_response& r) : _r(r) {}
+
+    void setStatus(int status);
+    void setHeader(const char* name, const std::string& value);
+
+    /// A full page: text/html, wrapped by the host's layout with title.
+    void html(const std::string& body, const std::string& title, int status = 200);
+    /// HTML without the host's layout (fragments, error bodies).
+    void htmlFragment(const std::string& body, int status = 200);
+    /// application/json; charset=utf-8.
+    void json(const std::string& body, int status = 200);
+    /// Any other content (static files).
+    void content(std::string_view body, const std::string& contentType, int status = 200);
+    /// 303 See Other by default (after a POST). location must be our own
+    /// path (starting with one '/'); anything else is refused as "/sac/".
+    void redirect(const std::string& location, int status = 303);
+
+    /// True once a body or a redirect was written.
+    bool answered() const { return _answered; }
+    int status() const { return _status; }
+
+private:
+    void write(std::string_view body);
+
+    sac_response& _r;
+    bool _answered = false;
+    int _status = 200;
+};
+
+} // namespace sac::web

@@ -1,0 +1,45 @@
+// Dispatches the requests under the module's prefix to handlers by method
+// and path. Routes are added during init (single thread) and only read
+// afterwards, so dispatch() is thread-safe.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "web/Request.h"
+#include "web/Response.h"
+
+namespace sac::web {
+
+using Handler = std::function<void(Request&, Response&)>;
+
+class Router {
+public:
+    /// Exact path match.
+    void add(const std::string& method, const std::string& path, Handler h);
+    /// Any path starting with prefix (e.g. "/sac/static/").
+    void addPrefix(const std::string& method, const std::string& prefix, Handler h);
+
+    /// Unknown path → notFound; known path, other method → 405 with Allow;
+    /// a request whose query or form did not parse → badRequest. Any
+    /// exception from a handler → onError (which must not throw; if it
+    /// does, a plain 500 is written). Never throws.
+    void dispatch(Request& req, Response& res) const noexcept;
+
+    Handler notFound;
+    Handler badRequest;
+    /// Gets the exception's message; answers 500.
+    std::function<void(Request&, Response&, const std::string& what)> onError;
+
+private:
+    struct Route {
+        std::string method;
+        std::string path;
+        bool prefix = false;
+        Handler handler;
+    };
+    std::vector<Route> _routes;
+};
+
+} // namespace sac::web

@@ -1,0 +1,147 @@
+#include "web/Routes.h"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Stringifier.h>
+
+#include <sstream>
+
+#include "Module.h"
+#include "services/DemoStore.h"
+#include "storage/CaseRepository.h"
+#include "storage/GroupRepository.h"
+#include "storage/StoreRepository.h"
+#include "web/CasesPage.h"
+#include "web/SyncRoutes.h"
+
+namespace sac::web {
+namespace {
+namespace mu = kainjow::mustache;
+
+constexpr const char* kStaticPrefix = "/sac/static/";
+constexpr const char* kApiPrefix = "/sac/api/";
+
+std::string localeOf(const Module& m, const Request& req) {
+    return m.templates().catalog().resolve(req.user().locale);
+}
+
+std::string jsonError(const std::string& message) {
+    Poco::JSON::Object o;
+    o.set("error", message);
+    std::ostringstream out;
+    Poco::JSON::Stringifier::stringify(o, out);
+    return out.str();
+}
+
+/// An error page inside the host's layout; titleKey/messageKey are catalog keys.
+void errorPage(const Module& m, const Request& req, Response& res, int status, const std::string& titleKey,
+               const std::string& messageKey, const std::string& detail = {}) {
+    const std::string loc = localeOf(m, req);
+    const auto& cat = m.templates().catalog();
+    mu::data d;
+    d.set("title", cat.text(loc, titleKey));
+    d.set("message", cat.text(loc, messageKey));
+    if (!detail.empty()) d.set("detail", detail);
+    res.html(m.templates().render("error", d, loc), cat.text(loc, titleKey), status);
+}
+
+bool allowed(const Module& m, const Request& req, std::string_view permission) {
+    return m.permissions().allows(req.user().role, permission);
+}
+
+void showTab(Module& m, Request& req, Response& res) {
+    if (!m.database()) return errorPage(m, req, res, 503, "error.unavailable_title", "error.unavailable");
+    const auto& user = req.user();
+    const std::string loc = localeOf(m, req);
+    const std::int64_t now = m.now();
+
+    CaseQuery query;
+    query.filter.accountId = user.accountId;
+    std::string errorKey;
+    auto parsed = parseCaseQuery(req, user.accountId, now);
+    if (parsed) query = std::move(parsed.value());
+    else errorKey = "error.bad_filter";
+
+    std::string noticeKey;
+    const std::string notice = req.query("notice").value_or("");
+    if (notice == "no_store" || notice == "sync_unavailable" || notice == "forbidden" ||
+        notice == "sync_started" || notice == "sync_busy") noticeKey = "notice." + notice;
+
+    auto conn = m.database()->acquire();
+    if (m.vault() && m.setting("demo_store", "false") == "true" &&
+        services::ensureDemoStore(*conn, *m.vault(), user.accountId,
+                                  m.setting("aliexpress_gateway", "http://127.0.0.1:8090"), now))
+        m.log(SAC_LOG_INFO, "sac: created the demo store of account " + std::to_string(user.accountId));
+    storage::StoreRepository storesRepo(*conn);
+    storage::GroupRepository groupsRepo(*conn);
+    storage::CaseRepository casesRepo(*conn);
+    const auto stores = storesRepo.listByAccount(user.accountId);
+    const auto groups = groupsRepo.list(user.accountId);
+    const auto causes = casesRepo.listCauses(user.accountId);
+    const auto page = casesRepo.list(query.filter);
+
+    TabModel model;
+    model.query = &query;
+    model.page = &page;
+    model.stores = &stores;
+    model.groups = &groups;
+    model.causes = &causes;
+    model.countsByStatus = casesRepo.countByStatus(user.accountId);
+    model.totalCases = casesRepo.countAll(user.accountId);
+    model.canHandle = allowed(m, req, services::kPermHandle);
+    model.isAdmin = allowed(m, req, services::kPermAdmin);
+    model.csrfToken = req.csrfToken();
+    model.noticeKey = noticeKey;
+    model.errorKey = errorKey;
+    model.now = now;
+    model.offsetMinutes = m.displayOffsetMinutes();
+    model.locale = loc;
+
+    const auto& cat = m.templates().catalog();
+    res.html(m.templates().render("tab", tabData(model, cat), loc), cat.text(loc, "tab.title"));
+}
+
+void listCasesJson(Module& m, Request& req, Response& res) {
+    if (!m.database()) return res.json(jsonError("the module has not started"), 503);
+    const auto& user = req.user();
+    auto parsed = parseCaseQuery(req, user.accountId, m.now());
+    if (!parsed) return res.json(jsonError(parsed.error()), 400);
+    auto conn = m.database()->acquire();
+    const auto stores = storage::StoreRepository(*conn).listByAccount(user.accountId);
+    const auto page = storage::CaseRepository(*conn).list(parsed.value().filter);
+    res.json(casesJson(page, stores, m.templates().catalog(), localeOf(m, req), m.now()));
+}
+
+void serveStatic(Module& m, Request& req, Response& res) {
+    const std::string name = req.path().substr(std::string(kStaticPrefix).size());
+    const StaticFile* f = m.staticFiles().find(name);
+    if (!f) return res.content("Not found", "text/plain; charset=utf-8", 404);
+    res.setHeader("Cache-Control", "public, max-age=3600");
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.content(f->body, f->contentType);
+}
+
+} // namespace
+
+void buildRoutes(Module& m, Router& r) {
+    r.add("GET", "/sac", [](Request&, Response& res) { res.redirect("/sac/", 301); });
+    r.add("GET", "/sac/", [&m](Request& req, Response& res) { showTab(m, req, res); });
+    r.add("GET", "/sac/api/cases", [&m](Request& req, Response& res) { listCasesJson(m, req, res); });
+    registerSyncRoutes(m, r);
+    r.addPrefix("GET", kStaticPrefix, [&m](Request& req, Response& res) { serveStatic(m, req, res); });
+
+    r.notFound = [&m](Request& req, Response& res) {
+        if (req.path().rfind(kApiPrefix, 0) == 0) return res.json(jsonError("no such API path"), 404);
+        errorPage(m, req, res, 404, "error.not_found_title", "error.not_found");
+    };
+    r.badRequest = [&m](Request& req, Response& res) {
+        if (req.path().rfind(kApiPrefix, 0) == 0) return res.json(jsonError(req.parseError()), 400);
+        errorPage(m, req, res, 400, "error.bad_request_title", "error.bad_request");
+    };
+    r.onError = [&m](Request& req, Response& res, const std::string& what) {
+        m.log(SAC_LOG_ERROR, "sac: " + req.method() + " " + req.path() + " failed: " + what);
+        if (req.path().rfind(kApiPrefix, 0) == 0) return res.json(jsonError("internal error"), 500);
+        errorPage(m, req, res, 500, "error.internal_title", "error.internal");
+    };
+}
+
+} // namespace sac::web

@@ -1,0 +1,104 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "sac/sim/Dispute.h"
+
+namespace sac::sim {
+
+/// Outcome of a state-changing call: ok, or the marketplace's refusal.
+struct StoreResult {
+  bool ok = true;
+  std::string sub_code;  ///< e.g. "isv.issue-not-found"
+  std::string message;   ///< says what was expected and what arrived
+
+  static StoreResult success() { return {}; }
+  static StoreResult failure(std::string code, std::string msg) {
+    return {false, std::move(code), std::move(msg)};
+  }
+};
+
+/// Input of aliexpress.issue.solution.save, already parsed from `param_dto`.
+struct SaveSolutionInput {
+  bool add_seller_solution = true;
+  std::string buyer_login_id;
+  std::int64_t issue_id = 0;
+  std::int64_t buyer_solution_id = 0;
+  std::int64_t modify_seller_solution_id = 0;
+  std::int64_t refund_cents = 0;
+  std::string refund_currency;
+  std::string solution_context;
+  std::string solution_type = "refund";
+  std::string return_address_id;
+};
+
+/// The disputes of one store. The population is a pure function of (seed, store index,
+/// count, anchor): base records are regenerated on demand and only disputes changed
+/// through the API are kept in full, so 100 000 disputes cost a few megabytes.
+/// Thread-safe (one mutex).
+class DisputeStore {
+public:
+  DisputeStore(std::uint64_t seed, std::size_t store_index, std::uint32_t count,
+               std::int64_t anchor_ms);
+
+  /// Forgets every change.
+  void reset();
+  std::uint32_t size() const { return count_; }
+
+  struct Page {
+    std::int64_t total = 0;
+    std::vector<Dispute> items;
+  };
+  /// Disputes with `issue_status`, optionally filtered by sub-order or parent order id
+  /// (`order_no`) and buyer, in a fixed pseudo-random order (not chronological), stable
+  /// across pages while nothing changes. `page` is 1-based.
+  Page list(const std::string& issue_status, int page, int page_size,
+            const std::string& order_no, const std::string& buyer_login_id) const;
+
+  std::optional<Dispute> find(std::int64_t issue_id) const;
+
+  StoreResult agree(std::int64_t issue_id, const std::string& buyer_login_id,
+                    std::int64_t solution_id, const std::string& return_address_id,
+                    std::int64_t now_ms);
+  StoreResult saveSolution(const SaveSolutionInput& in, std::int64_t now_ms);
+  /// Records an uploaded evidence image in the history; `path_out` receives its path.
+  StoreResult addImage(std::int64_t issue_id, const std::string& buyer_login_id,
+                       const std::string& extension, std::int64_t now_ms,
+                       std::string* path_out);
+  /// The buyer modifies `count` open disputes (deterministic choice): new buyer proposal,
+  /// gmt_modified = now, deadline = now + 5 days. Returns the changed issue ids.
+  std::vector<std::int64_t> touch(int count, std::int64_t now_ms);
+
+  std::map<std::string, std::int64_t> countByStatus() const;
+
+  /// Base issue id of this population (ids are 16 digits, most above 2^53).
+  static constexpr std::int64_t kIssueIdBase = 9007199254700000LL;
+
+private:
+  struct Compact {
+    std::uint8_t status = 0;  ///< 0 processing, 1 canceled_issue, 2 finish
+    std::uint64_t order_key = 0;
+  };
+  Dispute generate(std::uint32_t index) const;
+  Dispute load(std::uint32_t index) const;  ///< overlay or generated; caller holds mu_
+  std::optional<std::uint32_t> indexOf(std::int64_t issue_id) const;
+  void store(Dispute d);  ///< caller holds mu_
+  std::int64_t issueIdOf(std::uint32_t index) const;
+
+  std::uint64_t seed_;
+  std::size_t store_index_;
+  std::uint32_t count_;
+  std::int64_t anchor_ms_;
+  mutable std::mutex mu_;
+  std::vector<Compact> compact_;
+  std::unordered_map<std::uint32_t, Dispute> changed_;
+  std::uint32_t touch_cursor_ = 0;
+};
+
+}  // namespace sac::sim

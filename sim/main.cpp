@@ -1,0 +1,149 @@
+// sac-sim: the marketplace simulator as a standalone server (see sim/README.md).
+#include <Poco/NumberParser.h>
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionSet.h>
+#include <Poco/Util/ServerApplication.h>
+
+#include <iostream>
+#include <vector>
+
+#include "sac/sim/SimServer.h"
+
+namespace {
+
+class SimApp : public Poco::Util::ServerApplication {
+protected:
+  void defineOptions(Poco::Util::OptionSet& options) override {
+    ServerApplication::defineOptions(options);
+    auto add = [&](const char* name, const char* arg, const char* text, bool repeatable = false) {
+      Poco::Util::Option o(name, "", text);
+      o.required(false).repeatable(repeatable);
+      if (arg) o.argument(arg);
+      o.callback(Poco::Util::OptionCallback<SimApp>(this, &SimApp::onOption));
+      options.addOption(o);
+    };
+    add("help", nullptr, "show this help");
+    add("host", "ADDR", "bind address (default 127.0.0.1)");
+    add("port", "N", "port (default 8090; 0 = any free port)");
+    add("seed", "N", "population seed (default 42)");
+    add("disputes", "N", "disputes per store (default 120)");
+    add("app-key", "KEY", "store app key (repeatable; default demo-app-key)", true);
+    add("app-secret", "SECRET", "app secret, paired with --app-key by position", true);
+    add("access-token", "TOKEN", "pre-issued access token, paired by position", true);
+    add("refresh-token", "TOKEN", "pre-issued refresh token, paired by position", true);
+    add("anchor-ms", "MS", "instant the population is generated around (epoch ms)");
+    add("fixed-now-ms", "MS", "freeze the simulator clock at this instant (epoch ms)");
+    add("fault-rate", "P", "probability 0..1 of a random transient fault per business call");
+    add("lwa-client-id", "ID", "LWA client id (repeatable; default demo-lwa-client)", true);
+    add("lwa-client-secret", "SECRET", "LWA client secret, paired with --lwa-client-id by position", true);
+    add("lwa-refresh-token", "TOKEN", "seller refresh token of that client, paired by position", true);
+    add("amazon-skus", "N", "Amazon FBA catalog size (default 40)");
+    add("amazon-marketplace", "ID", "the seller's marketplace id (default ATVPDKIKX0DER)");
+    add("amazon-polls", "N", "getReport call at which a report reaches its final status (default 3)");
+    add("verbose", nullptr, "log one line per request to stderr");
+  }
+
+  void onOption(const std::string& name, const std::string& value) {
+    try {
+      if (name == "help") help_ = true;
+      else if (name == "host") config_.host = value;
+      else if (name == "port") config_.port = static_cast<std::uint16_t>(Poco::NumberParser::parseUnsigned(value));
+      else if (name == "seed") config_.seed = Poco::NumberParser::parseUnsigned64(value);
+      else if (name == "disputes") config_.disputes = Poco::NumberParser::parseUnsigned(value);
+      else if (name == "app-key") keys_.push_back(value);
+      else if (name == "app-secret") secrets_.push_back(value);
+      else if (name == "access-token") access_.push_back(value);
+      else if (name == "refresh-token") refresh_.push_back(value);
+      else if (name == "anchor-ms") config_.anchor_ms = Poco::NumberParser::parse64(value);
+      else if (name == "fixed-now-ms") config_.fixed_now_ms = Poco::NumberParser::parse64(value);
+      else if (name == "fault-rate") config_.fault_rate = Poco::NumberParser::parseFloat(value);
+      else if (name == "lwa-client-id") lwa_ids_.push_back(value);
+      else if (name == "lwa-client-secret") lwa_secrets_.push_back(value);
+      else if (name == "lwa-refresh-token") lwa_refresh_.push_back(value);
+      else if (name == "amazon-skus") config_.amazon.skus = Poco::NumberParser::parseUnsigned(value);
+      else if (name == "amazon-marketplace") {
+        if (!sac::sim::AmazonMarketplace::byId(value)) {
+          std::cerr << "sac-sim: expected a known marketplace id for --amazon-marketplace "
+                       "(ATVPDKIKX0DER, A2Q3Y263D00KWC, A1PA6795UKMFR9, ...), got \""
+                    << value << "\"\n";
+          bad_ = true;
+        }
+        config_.amazon.marketplace_id = value;
+      }
+      else if (name == "amazon-polls") config_.amazon.polls_to_done = static_cast<int>(Poco::NumberParser::parseUnsigned(value));
+      else if (name == "verbose") config_.verbose = true;
+    } catch (const Poco::Exception&) {
+      std::cerr << "sac-sim: expected a number for --" << name << ", got \"" << value << "\"\n";
+      bad_ = true;
+    }
+    if (help_) stopOptionsProcessing();
+  }
+
+  int main(const std::vector<std::string>&) override {
+    if (help_) {
+      Poco::Util::HelpFormatter f(options());
+      f.setCommand(commandName());
+      f.setUsage("[options]");
+      f.setHeader("Marketplace simulator (AliExpress IOP gateway, Amazon LWA + SP-API Reports) for tests and demos.");
+      f.format(std::cout);
+      return EXIT_OK;
+    }
+    if (bad_) return EXIT_USAGE;
+    if (!keys_.empty()) {
+      config_.stores.clear();
+      for (std::size_t i = 0; i < keys_.size(); ++i) {
+        sac::sim::SimStoreConfig s;
+        s.app_key = keys_[i];
+        s.app_secret = i < secrets_.size() ? secrets_[i] : keys_[i] + "-secret";
+        s.access_token = i < access_.size() ? access_[i] : (i == 0 ? s.access_token : keys_[i] + "-access-token");
+        s.refresh_token = i < refresh_.size() ? refresh_[i] : (i == 0 ? s.refresh_token : keys_[i] + "-refresh-token");
+        s.seller_id = std::to_string(2000000000000001LL + static_cast<long long>(i));
+        s.user_nick = "br_store_" + std::to_string(i + 1);
+        config_.stores.push_back(s);
+      }
+    } else {
+      if (!secrets_.empty()) config_.stores[0].app_secret = secrets_[0];
+      if (!access_.empty()) config_.stores[0].access_token = access_[0];
+      if (!refresh_.empty()) config_.stores[0].refresh_token = refresh_[0];
+    }
+    if (!lwa_ids_.empty()) {
+      config_.amazon.clients.clear();
+      for (std::size_t i = 0; i < lwa_ids_.size(); ++i) {
+        sac::sim::LwaClientConfig c;
+        c.client_id = lwa_ids_[i];
+        c.client_secret = i < lwa_secrets_.size() ? lwa_secrets_[i] : lwa_ids_[i] + "-secret";
+        c.refresh_token = i < lwa_refresh_.size() ? lwa_refresh_[i] : "Atzr|" + lwa_ids_[i] + "-refresh";
+        config_.amazon.clients.push_back(c);
+      }
+    } else {
+      if (!lwa_secrets_.empty()) config_.amazon.clients[0].client_secret = lwa_secrets_[0];
+      if (!lwa_refresh_.empty()) config_.amazon.clients[0].refresh_token = lwa_refresh_[0];
+    }
+    try {
+      sac::sim::SimServer server(config_);
+      server.start();
+      std::cout << "sac-sim listening on " << server.baseUrl() << " (" << config_.disputes
+                << " disputes per store, " << config_.amazon.skus << " Amazon SKUs, seed "
+                << config_.seed << ")" << std::endl;
+      waitForTerminationRequest();
+      server.stop();
+    } catch (const Poco::Exception& e) {
+      std::cerr << "sac-sim: cannot start on " << config_.host << ":" << config_.port << ": "
+                << e.displayText() << '\n';
+      return EXIT_SOFTWARE;
+    }
+    return EXIT_OK;
+  }
+
+private:
+  sac::sim::SimConfig config_;
+  std::vector<std::string> keys_, secrets_, access_, refresh_;
+  std::vector<std::string> lwa_ids_, lwa_secrets_, lwa_refresh_;
+  bool help_ = false;
+  bool bad_ = false;
+};
+
+}  // namespace
+
+POCO_SERVER_MAIN(SimApp)

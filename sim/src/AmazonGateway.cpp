@@ -1,0 +1,694 @@
+#include "sac/sim/AmazonGateway.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
+#include "sac/sim/AmazonTime.h"
+#include "sac/sim/IopSignature.h"
+#include "sac/sim/JsonWriter.h"
+
+namespace sac::sim {
+namespace {
+
+constexpr std::int64_t kDayMs = 86'400'000LL;
+constexpr const char* kReportsPrefix = "/reports/2021-06-30/";
+constexpr const char* kDocumentsPath = "/_sim/amazon/documents/";
+
+SimResponse json(int status, std::string body) {
+  SimResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+SimResponse controlError(int status, const std::string& message) {
+  return json(status, "{\"error\":" + JsonWriter::quote(message) + "}");
+}
+
+std::string xmlEscape(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    switch (c) {
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '&': o += "&amp;"; break;
+      case '"': o += "&quot;"; break;
+      default: o += c;
+    }
+  }
+  return o;
+}
+
+SimResponse s3Error(int status, const std::string& code, const std::string& message,
+                    const std::string& extra, const std::string& request_id) {
+  SimResponse r;
+  r.status = status;
+  r.content_type = "application/xml";
+  r.body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code + "</Code><Message>" +
+           xmlEscape(message) + "</Message>" + extra + "<RequestId>" + request_id +
+           "</RequestId><HostId>sac-sim</HostId></Error>";
+  return r;
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string param(const SimRequest& r, const char* name) {
+  const auto it = r.params.find(name);
+  return it == r.params.end() ? std::string() : it->second;
+}
+
+}  // namespace
+
+AmazonGateway::AmazonGateway(const SimConfig& config, SimClock& clock)
+    : config_(config),
+      clock_(clock),
+      anchor_ms_(config.anchor_ms != 0 ? config.anchor_ms : clock.nowMs() / kDayMs * kDayMs),
+      market_(AmazonMarketplace::byId(config.amazon.marketplace_id)
+                  .value_or(AmazonMarketplace{config.amazon.marketplace_id, "US", "USD", true})),
+      data_(std::make_unique<AmazonDataSet>(config.seed, config.amazon.skus, anchor_ms_)),
+      lwa_(config.amazon.clients, config.amazon.access_token_ttl_s, config.seed, clock),
+      url_key_("sac-sim-s3-" + std::to_string(config.seed)),
+      base_url_("http://" + config.host + ":" + std::to_string(config.port)) {}
+
+bool AmazonGateway::owns(const std::string& path) {
+  return path.rfind("/auth/o2/", 0) == 0 || path.rfind("/reports/", 0) == 0 ||
+         path.rfind("/_sim/amazon/", 0) == 0;
+}
+
+void AmazonGateway::setBaseUrl(std::string base_url) {
+  std::lock_guard lock(mu_);
+  base_url_ = std::move(base_url);
+}
+
+void AmazonGateway::reset() {
+  lwa_.reset();
+  faults_.clear();
+  std::lock_guard lock(mu_);
+  report_order_.clear();
+  reports_.clear();
+  documents_.clear();
+  calls_.clear();
+  errors_.clear();
+}
+
+std::string AmazonGateway::newRequestId() {
+  const std::uint64_t n = ++request_counter_;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%08llx-5a5c-4e1d-9a7b-%012llx",
+                static_cast<unsigned long long>(config_.seed & 0xffffffffULL),
+                static_cast<unsigned long long>(n));
+  return buf;
+}
+
+void AmazonGateway::count(const std::string& name) {
+  std::lock_guard lock(mu_);
+  ++calls_[name];
+}
+
+void AmazonGateway::countError(const std::string& code) {
+  std::lock_guard lock(mu_);
+  ++errors_[code];
+}
+
+std::map<std::string, std::int64_t> AmazonGateway::callCounts() const {
+  std::lock_guard lock(mu_);
+  return calls_;
+}
+
+std::map<std::string, std::int64_t> AmazonGateway::errorCounts() const {
+  std::lock_guard lock(mu_);
+  return errors_;
+}
+
+SimResponse AmazonGateway::spError(int status, const std::string& code, const std::string& message,
+                                   const std::string& details) {
+  countError(code);
+  JsonWriter w;
+  w.beginObject().key("errors").beginArray().beginObject();
+  w.field("code", code).field("message", message).field("details", details);
+  w.endObject().endArray().endObject();
+  SimResponse r = json(status, w.str());
+  r.headers.emplace_back("x-amzn-RequestId", newRequestId());
+  return r;
+}
+
+SimResponse AmazonGateway::handle(const SimRequest& request) {
+  try {
+    const std::string& p = request.path;
+    if (p == "/auth/o2/token") return handleToken(request);
+    if (p.rfind(kReportsPrefix, 0) == 0) return handleReports(request);
+    if (p.rfind("/_sim/amazon/", 0) == 0) return handleControl(request);
+    return spError(404, "NotFound", "Resource not found: " + request.verb + " " + p);
+  } catch (const std::exception& e) {
+    return spError(500, "InternalFailure", std::string("internal error: ") + e.what());
+  } catch (...) {
+    return spError(500, "InternalFailure", "internal error");
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Login with Amazon
+
+SimResponse AmazonGateway::handleToken(const SimRequest& request) {
+  count("lwa.token");
+  if (request.verb != "POST") {
+    countError("invalid_request");
+    return json(405, R"({"error_description":"The request method must be POST","error":"invalid_request"})");
+  }
+  std::map<std::string, std::string> form = request.params;
+  if (!request.body.empty()) {
+    // LWA also accepts a JSON body.
+    try {
+      Poco::JSON::Parser parser;
+      const auto v = parser.parse(request.body);
+      if (v.type() == typeid(Poco::JSON::Object::Ptr)) {
+        const auto o = v.extract<Poco::JSON::Object::Ptr>();
+        for (const auto& name : o->getNames())
+          if (!o->get(name).isEmpty()) form[name] = o->get(name).convert<std::string>();
+      }
+    } catch (const Poco::Exception&) {
+      countError("invalid_request");
+      return json(400, R"({"error_description":"The request body could not be parsed","error":"invalid_request"})");
+    }
+  }
+  const LwaTokenService::Answer a = lwa_.exchange(form);
+  if (!a.error.empty()) countError(a.error);
+  SimResponse r = json(a.status, a.body);
+  r.headers.emplace_back("x-amzn-RequestId", newRequestId());
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------
+// Reports API 2021-06-30
+
+SimResponse AmazonGateway::handleReports(const SimRequest& request) {
+  const std::string rest = request.path.substr(std::string(kReportsPrefix).size());
+  std::string operation, id;
+  if (rest == "reports" && request.verb == "POST") {
+    operation = "createReport";
+  } else if (rest.rfind("reports/", 0) == 0 && rest.size() > 8 &&
+             rest.find('/', 8) == std::string::npos) {
+    id = rest.substr(8);
+    if (request.verb == "GET") operation = "getReport";
+    if (request.verb == "DELETE") operation = "cancelReport";
+  } else if (rest.rfind("documents/", 0) == 0 && rest.size() > 10 &&
+             rest.find('/', 10) == std::string::npos && request.verb == "GET") {
+    id = rest.substr(10);
+    operation = "getReportDocument";
+  }
+  count(operation.empty() ? "reports.unknown" : operation);
+
+  switch (lwa_.check(request.header("x-amz-access-token"))) {
+    case LwaTokenService::TokenState::Valid: break;
+    case LwaTokenService::TokenState::Expired:
+      return spError(403, "Unauthorized", "Access to requested resource is denied.",
+                     "The access token you provided has expired.");
+    case LwaTokenService::TokenState::Missing:
+    case LwaTokenService::TokenState::Unknown:
+      return spError(403, "Unauthorized", "Access to requested resource is denied.", "");
+  }
+  if (operation.empty())
+    return spError(404, "NotFound",
+                   "Resource not found: " + request.verb + " " + request.path);
+
+  switch (faults_.nextCall()) {
+    case AmazonFaults::CallFault::QuotaExceeded: {
+      SimResponse r = spError(429, "QuotaExceeded",
+                              "You exceeded your quota for the requested resource.", "");
+      r.headers.emplace_back("x-amzn-RateLimit-Limit", "0.0167");
+      return r;
+    }
+    case AmazonFaults::CallFault::ServerError:
+      return spError(500, "InternalFailure", "We encountered an internal error. Please try again.",
+                     "");
+    case AmazonFaults::CallFault::None: break;
+  }
+
+  if (operation == "createReport") return createReport(request);
+  if (operation == "getReport") return getReport(id);
+  if (operation == "cancelReport") return cancelReport(id);
+  return getReportDocument(request, id);
+}
+
+SimResponse AmazonGateway::createReport(const SimRequest& request) {
+  Poco::JSON::Object::Ptr body;
+  try {
+    Poco::JSON::Parser parser;
+    const auto v = parser.parse(request.body);
+    if (v.type() == typeid(Poco::JSON::Object::Ptr)) body = v.extract<Poco::JSON::Object::Ptr>();
+  } catch (const Poco::Exception&) {
+  }
+  if (!body)
+    return spError(400, "InvalidInput",
+                   "Expected a JSON object body (CreateReportSpecification), got " +
+                       (request.body.empty() ? std::string("an empty body")
+                                             : "\"" + request.body.substr(0, 80) + "\""));
+  auto text = [&](const char* k) -> std::string {
+    if (!body->has(k) || body->get(k).isEmpty()) return "";
+    return body->get(k).convert<std::string>();
+  };
+  const std::string type = text("reportType");
+  if (type.empty()) return spError(400, "InvalidInput", "Missing required field: reportType.");
+  const auto kind = AmazonReportFile::kindOf(type);
+  if (!kind)
+    return spError(400, "InvalidInput", "Invalid reportType " + type + ".",
+                   "Supported by this simulator: GET_FBA_REIMBURSEMENTS_DATA, "
+                   "GET_LEDGER_DETAIL_VIEW_DATA, GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA");
+  Report r;
+  r.kind = *kind;
+  const auto ids = body->getArray("marketplaceIds");
+  if (!ids || ids->size() == 0)
+    return spError(400, "InvalidInput", "Missing required field: marketplaceIds.");
+  for (std::size_t i = 0; i < ids->size(); ++i) {
+    const std::string m = ids->get(static_cast<unsigned>(i)).convert<std::string>();
+    if (m != market_.id)
+      return spError(400, "InvalidInput", "Invalid marketplaceId " + m + ".",
+                     "The seller is registered in " + market_.id + " only.");
+    r.marketplace_ids.push_back(m);
+  }
+  const std::int64_t now = clock_.nowMs();
+  r.data_start_ms = data_->startMs();
+  r.data_end_ms = now;
+  for (const char* k : {"dataStartTime", "dataEndTime"}) {
+    const std::string t = text(k);
+    if (t.empty()) continue;
+    std::int64_t ms = 0;
+    if (!AmazonTime::parseIso(t, &ms))
+      return spError(400, "InvalidInput",
+                     std::string("Invalid ") + k + ": expected ISO 8601 date-time, got \"" + t +
+                         "\".");
+    (std::string(k) == "dataStartTime" ? r.data_start_ms : r.data_end_ms) = std::min(ms, now);
+  }
+  if (r.data_start_ms > r.data_end_ms)
+    return spError(400, "InvalidInput", "dataStartTime must be before dataEndTime.");
+  r.created_ms = now;
+  r.fate = faults_.nextReport();
+  {
+    std::lock_guard lock(mu_);
+    const std::uint64_t n = ++report_counter_;
+    r.id = std::to_string(50'000'000'000ULL + (config_.seed % 1000) * 1'000'000ULL + n);
+    report_order_.push_back(r.id);
+    reports_[r.id] = r;
+  }
+  count(std::string("createReport.") + AmazonReportFile::reportType(r.kind));
+  JsonWriter w;
+  w.beginObject().field("reportId", r.id).endObject();
+  SimResponse out = json(202, w.str());
+  out.headers.emplace_back("x-amzn-RequestId", newRequestId());
+  out.headers.emplace_back("x-amzn-RateLimit-Limit", "0.0167");
+  return out;
+}
+
+std::string AmazonGateway::reportJson(const Report& r) const {
+  JsonWriter w;
+  w.beginObject();
+  w.key("marketplaceIds").beginArray();
+  for (const auto& m : r.marketplace_ids) w.value(m);
+  w.endArray();
+  w.field("reportId", r.id).field("reportType", AmazonReportFile::reportType(r.kind));
+  w.field("dataStartTime", AmazonTime::isoUtc(r.data_start_ms));
+  w.field("dataEndTime", AmazonTime::isoUtc(r.data_end_ms));
+  w.field("createdTime", AmazonTime::isoUtc(r.created_ms));
+  w.field("processingStatus", r.status);
+  if (r.started_ms) w.field("processingStartTime", AmazonTime::isoUtc(r.started_ms));
+  if (r.ended_ms) w.field("processingEndTime", AmazonTime::isoUtc(r.ended_ms));
+  if (!r.document_id.empty()) w.field("reportDocumentId", r.document_id);
+  w.endObject();
+  return w.str();
+}
+
+SimResponse AmazonGateway::getReport(const std::string& report_id) {
+  const std::int64_t now = clock_.nowMs();
+  Report snapshot;
+  bool finish = false;  // this call decides the final status
+  {
+    std::lock_guard lock(mu_);
+    const auto it = reports_.find(report_id);
+    if (it != reports_.end()) {
+      Report& r = it->second;
+      if (r.status == "IN_QUEUE" || r.status == "IN_PROGRESS") {
+        ++r.polls;
+        if (r.polls >= config_.amazon.polls_to_done) {
+          if (!r.started_ms) r.started_ms = now;
+          r.status = "FINISHING";  // decided below, outside the lock
+          finish = true;
+        } else if (r.polls >= 2) {
+          r.status = "IN_PROGRESS";
+          if (!r.started_ms) r.started_ms = now;
+        }
+      }
+      snapshot = r;
+      if (snapshot.status == "FINISHING") snapshot.status = "IN_PROGRESS";
+    }
+  }
+  if (snapshot.id.empty())
+    return spError(404, "NotFound", "Report " + report_id + " was not found.",
+                   "Unknown reportId for this selling partner.");
+
+  if (finish) {
+    // Render outside the lock; only this call moved the report to FINISHING.
+    std::string status;
+    Document doc;
+    doc.report_id = snapshot.id;
+    bool has_doc = false;
+    std::size_t rows = 0;
+    switch (snapshot.fate) {
+      case AmazonFaults::ReportFate::Cancelled: status = "CANCELLED"; break;
+      case AmazonFaults::ReportFate::Fatal:
+        status = "FATAL";
+        doc.content.content_type = "application/json;charset=UTF-8";
+        doc.content.bytes = "{\"errorDetails\":\"The report could not be generated because of an "
+                            "internal error. Request it again later.\"}";
+        has_doc = true;
+        break;
+      case AmazonFaults::ReportFate::Normal:
+        doc.content = AmazonReportFile::render(*data_, market_, snapshot.kind,
+                                               snapshot.data_start_ms, snapshot.data_end_ms);
+        rows = doc.content.rows;
+        // Amazon cancels a report that has no data.
+        if (rows == 0) status = "CANCELLED";
+        else {
+          status = "DONE";
+          has_doc = true;
+        }
+        break;
+    }
+    std::lock_guard lock(mu_);
+    const auto it = reports_.find(snapshot.id);
+    if (it == reports_.end())  // reset while rendering
+      return spError(404, "NotFound", "Report " + report_id + " was not found.");
+    Report& r = it->second;
+    r.status = status;
+    r.ended_ms = now;
+    r.rows = rows;
+    if (has_doc) {
+      const std::string h = lower(IopSignature::sign(url_key_, "", {{"report", r.id}}));
+      r.document_id = std::string("amzn1.spdoc.1.4.") + (market_.pacific_time ? "na" : "eu") +
+                      "." + h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" +
+                      h.substr(16, 4) + "-" + h.substr(20, 12);
+      documents_[r.document_id] = std::move(doc);
+    }
+    snapshot = r;
+  }
+  SimResponse out = json(200, reportJson(snapshot));
+  out.headers.emplace_back("x-amzn-RequestId", newRequestId());
+  out.headers.emplace_back("x-amzn-RateLimit-Limit", "2.0");
+  return out;
+}
+
+SimResponse AmazonGateway::cancelReport(const std::string& report_id) {
+  std::string status;
+  {
+    std::lock_guard lock(mu_);
+    const auto it = reports_.find(report_id);
+    if (it != reports_.end()) {
+      status = it->second.status;
+      if (status == "IN_QUEUE") {
+        it->second.status = "CANCELLED";
+        it->second.ended_ms = clock_.nowMs();
+      }
+    }
+  }
+  if (status.empty()) return spError(404, "NotFound", "Report " + report_id + " was not found.");
+  if (status != "IN_QUEUE")
+    return spError(400, "InvalidInput",
+                   "Only reports with processingStatus IN_QUEUE can be cancelled; report " +
+                       report_id + " is " + status + ".");
+  SimResponse out = json(200, "");
+  out.headers.emplace_back("x-amzn-RequestId", newRequestId());
+  return out;
+}
+
+std::string AmazonGateway::documentSignature(const std::string& id, const std::string& date,
+                                             const std::string& expires) const {
+  return lower(IopSignature::sign(url_key_, "", {{"date", date}, {"expires", expires}, {"id", id}}));
+}
+
+SimResponse AmazonGateway::getReportDocument(const SimRequest& request,
+                                             const std::string& document_id) {
+  bool gzip = false;
+  std::string base;
+  {
+    std::lock_guard lock(mu_);
+    const auto it = documents_.find(document_id);
+    if (it == documents_.end()) {
+      base.clear();
+    } else {
+      gzip = it->second.content.gzip;
+      base = base_url_;
+    }
+  }
+  if (base.empty())
+    return spError(404, "NotFound", "Report document " + document_id + " was not found.");
+  const std::string host = request.header("host");
+  if (!host.empty()) base = "http://" + host;
+  const std::string date = AmazonTime::amzDate(clock_.nowMs());
+  const std::string expires = std::to_string(config_.amazon.document_url_ttl_s);
+  const std::string url = base + kDocumentsPath + document_id +
+                          "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=" + date +
+                          "&X-Amz-Expires=" + expires + "&X-Amz-SignedHeaders=host" +
+                          "&X-Amz-Signature=" + documentSignature(document_id, date, expires);
+  JsonWriter w;
+  w.beginObject().field("reportDocumentId", document_id).field("url", url);
+  if (gzip) w.field("compressionAlgorithm", "GZIP");
+  w.endObject();
+  SimResponse out = json(200, w.str());
+  out.headers.emplace_back("x-amzn-RequestId", newRequestId());
+  out.headers.emplace_back("x-amzn-RateLimit-Limit", "0.0167");
+  return out;
+}
+
+SimResponse AmazonGateway::download(const SimRequest& request, const std::string& document_id) {
+  count("document.download");
+  const std::string request_id = newRequestId();
+  const std::string date = param(request, "X-Amz-Date");
+  const std::string expires = param(request, "X-Amz-Expires");
+  const std::string signature = param(request, "X-Amz-Signature");
+  if (date.empty() || expires.empty() || signature.empty()) {
+    countError("AccessDenied");
+    return s3Error(403, "AccessDenied", "Access Denied", "", request_id);
+  }
+  if (!IopSignature::matches(documentSignature(document_id, date, expires), signature)) {
+    countError("SignatureDoesNotMatch");
+    return s3Error(403, "SignatureDoesNotMatch",
+                   "The request signature we calculated does not match the signature you "
+                   "provided. Check your key and signing method.",
+                   "", request_id);
+  }
+  std::int64_t issued = 0;
+  AmazonTime::parseAmzDate(date, &issued);  // signed by us, so well-formed
+  std::int64_t ttl_s = 0;
+  for (char c : expires) ttl_s = ttl_s * 10 + (c - '0');
+  const std::int64_t now = clock_.nowMs();
+  if (now > issued + ttl_s * 1000) {
+    countError("AccessDenied");
+    return s3Error(403, "AccessDenied", "Request has expired",
+                   "<X-Amz-Expires>" + expires + "</X-Amz-Expires><Expires>" +
+                       AmazonTime::isoUtc(issued + ttl_s * 1000) + "</Expires><ServerTime>" +
+                       AmazonTime::isoUtc(now) + "</ServerTime>",
+                   request_id);
+  }
+  SimResponse out;
+  {
+    std::lock_guard lock(mu_);
+    const auto it = documents_.find(document_id);
+    if (it != documents_.end()) {
+      out.body = it->second.content.bytes;
+      out.content_type = it->second.content.gzip ? "application/octet-stream"
+                                                 : it->second.content.content_type;
+      out.status = 200;
+    } else {
+      out.status = 404;
+    }
+  }
+  if (out.status == 404) {
+    countError("NoSuchKey");
+    return s3Error(404, "NoSuchKey", "The specified key does not exist.",
+                   "<Key>" + xmlEscape(document_id) + "</Key>", request_id);
+  }
+  out.headers.emplace_back("x-amz-request-id", request_id);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Control endpoints
+
+SimResponse AmazonGateway::handleControl(const SimRequest& req) {
+  const std::string& p = req.path;
+  if (p.rfind(kDocumentsPath, 0) == 0 && req.verb == "GET")
+    return download(req, p.substr(std::string(kDocumentsPath).size()));
+  if (p == "/_sim/amazon/state" && req.verb == "GET") return json(200, stateJson());
+  if (p == "/_sim/amazon/reset" && req.verb == "POST") {
+    reset();
+    return json(200, "{\"reset\":true}");
+  }
+  if (p == "/_sim/amazon/faults" && req.verb == "POST") {
+    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+    if (!req.body.empty()) {
+      try {
+        Poco::JSON::Parser parser;
+        const auto v = parser.parse(req.body);
+        if (v.type() != typeid(Poco::JSON::Object::Ptr))
+          return controlError(400, "expected a JSON object body");
+        body = v.extract<Poco::JSON::Object::Ptr>();
+      } catch (const Poco::Exception& e) {
+        return controlError(400, "expected a JSON object body, got: " + e.message());
+      }
+    }
+    try {
+      auto n = [&](const char* k) {
+        return body->has(k) ? body->get(k).convert<int>() : 0;
+      };
+      faults_.arm(n("quota_exceeded"), n("server_error"), n("cancel"), n("fatal"));
+      bool expired = false;
+      if (body->has("expire_tokens") && body->get("expire_tokens").convert<bool>()) {
+        lwa_.expireAll();
+        expired = true;
+      }
+      JsonWriter w;
+      w.beginObject().key("pending").beginObject();
+      for (const auto& [k, v] : faults_.pending()) w.field(k, v);
+      w.endObject().field("tokens_expired", expired).endObject();
+      return json(200, w.str());
+    } catch (const Poco::Exception& e) {
+      return controlError(400, "expected integer counts and a boolean expire_tokens: " +
+                                   e.displayText());
+    }
+  }
+  return controlError(404, "unknown control endpoint " + req.verb + " " + p);
+}
+
+std::string AmazonGateway::stateJson() const {
+  const AmazonDataSet& d = *data_;
+  const auto& cat = d.catalog();
+  JsonWriter w;
+  w.beginObject();
+  w.field("marketplace_id", market_.id).field("country", market_.country);
+  w.field("currency", market_.currency);
+  w.field("seed", static_cast<std::uint64_t>(config_.seed));
+  w.field("anchor_ms", d.anchorMs()).field("anchor", AmazonTime::isoUtc(d.anchorMs()));
+  w.field("history_start", AmazonTime::isoUtc(d.startMs()));
+  w.field("now_ms", clock_.nowMs());
+  w.field("catalog_size", static_cast<std::uint64_t>(cat.size()));
+  w.key("rows").beginObject();
+  w.field("GET_LEDGER_DETAIL_VIEW_DATA", static_cast<std::uint64_t>(d.ledger().size()));
+  w.field("GET_FBA_REIMBURSEMENTS_DATA", static_cast<std::uint64_t>(d.reimbursements().size()));
+  w.field("GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA",
+          static_cast<std::uint64_t>(d.returns().size()));
+  w.endObject();
+  {
+    std::lock_guard lock(mu_);
+    w.key("reports").beginArray();
+    for (const auto& id : report_order_) {
+      const Report& r = reports_.at(id);
+      w.beginObject().field("reportId", r.id);
+      w.field("reportType", AmazonReportFile::reportType(r.kind));
+      w.field("processingStatus", r.status).field("polls", r.polls);
+      if (!r.document_id.empty()) {
+        w.field("reportDocumentId", r.document_id);
+        w.field("rows", static_cast<std::uint64_t>(r.rows));
+        const auto doc = documents_.find(r.document_id);
+        if (doc != documents_.end() && doc->second.content.gzip)
+          w.field("compressionAlgorithm", "GZIP");
+      }
+      w.endObject();
+    }
+    w.endArray();
+  }
+  w.key("case_ids").beginArray();
+  for (const auto& c : d.caseIds()) w.value(c);
+  w.endArray();
+  w.field("tokens_issued", static_cast<std::uint64_t>(lwa_.issuedCount()));
+
+  auto product = [&](std::size_t i) {
+    w.field("fnsku", cat[i].fnsku).field("msku", cat[i].msku).field("asin", cat[i].asin);
+  };
+  int lost = 0, found = 0, reimb_lost = 0, unresolved_lost = 0, damaged = 0, reimb_damaged = 0,
+      unresolved_damaged = 0;
+  w.key("expected").beginObject();
+  w.key("by_fnsku").beginArray();
+  for (const auto& t : d.truth()) {
+    lost += t.lost;
+    found += t.found;
+    reimb_lost += t.reimbursed_lost;
+    unresolved_lost += t.unresolvedLost();
+    damaged += t.damaged;
+    reimb_damaged += t.reimbursed_damaged;
+    unresolved_damaged += t.unresolvedDamaged();
+    if (t.lost == 0 && t.damaged == 0) continue;
+    w.beginObject();
+    product(t.product);
+    w.field("lost", t.lost).field("found", t.found).field("reimbursed_lost", t.reimbursed_lost);
+    w.field("unresolved_lost", t.unresolvedLost()).field("damaged", t.damaged);
+    w.field("reimbursed_damaged", t.reimbursed_damaged);
+    w.field("unresolved_damaged", t.unresolvedDamaged());
+    w.endObject();
+  }
+  w.endArray();
+  w.key("lost_not_found_not_reimbursed").beginArray();
+  for (const auto& t : d.truth()) {
+    if (t.unresolvedLost() == 0) continue;
+    w.beginObject();
+    product(t.product);
+    w.field("units", t.unresolvedLost()).endObject();
+  }
+  w.endArray();
+  w.key("damaged_not_reimbursed").beginArray();
+  for (const auto& t : d.truth()) {
+    if (t.unresolvedDamaged() == 0) continue;
+    w.beginObject();
+    product(t.product);
+    w.field("units", t.unresolvedDamaged()).endObject();
+  }
+  w.endArray();
+  int refunded = 0, refunded_unpaid = 0;
+  w.key("refunded_not_returned").beginArray();
+  for (const auto& r : d.refundsWithoutReturn()) {
+    refunded += r.units;
+    if (!r.reimbursed) refunded_unpaid += r.units;
+    w.beginObject().field("order_id", r.order_id);
+    product(r.product);
+    w.field("units", r.units).field("refund_date", AmazonTime::isoUtc(r.refund_ms));
+    w.field("reimbursed", r.reimbursed).endObject();
+  }
+  w.endArray();
+  int returned_damaged = 0;
+  w.key("returned_damaged").beginArray();
+  for (const auto& r : d.returnedDamaged()) {
+    returned_damaged += r.units;
+    w.beginObject().field("order_id", r.order_id);
+    product(r.product);
+    w.field("units", r.units).field("disposition", r.disposition).endObject();
+  }
+  w.endArray();
+  w.key("totals").beginObject();
+  w.field("lost_units", lost).field("found_units", found);
+  w.field("reimbursed_lost_units", reimb_lost).field("unresolved_lost_units", unresolved_lost);
+  w.field("damaged_units", damaged).field("reimbursed_damaged_units", reimb_damaged);
+  w.field("unresolved_damaged_units", unresolved_damaged);
+  w.field("refunded_not_returned_units", refunded);
+  w.field("refunded_not_returned_unreimbursed_units", refunded_unpaid);
+  w.field("returned_damaged_units", returned_damaged);
+  w.endObject();
+  w.endObject();  // expected
+
+  w.key("faults_pending").beginObject();
+  for (const auto& [k, v] : faults_.pending()) w.field(k, v);
+  w.endObject();
+  w.key("faults_served").beginObject();
+  for (const auto& [k, v] : faults_.served()) w.field(k, v);
+  w.endObject();
+  w.endObject();
+  return w.str();
+}
+
+}  // namespace sac::sim

@@ -1,0 +1,1 @@
+CREATE TABLE tm_broken (id INTEGER PRIMARY KEY,

@@ -1,0 +1,4 @@
+CREATE TABLE tm_items (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    label TEXT NOT NULL
+);

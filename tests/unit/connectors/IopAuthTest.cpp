@@ -1,0 +1,75 @@
+#include "TestSupport.h"
+
+#include "sac/aliexpress/IopAuth.h"
+
+#include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
+
+using namespace sac::aliexpress;
+using namespace sac::connectors;
+using sac::test::FakeTransport;
+using sac::test::fixture;
+using sac::test::fixtureJson;
+
+TEST(IopAuth, AuthorizeUrlIsEncoded) {
+    EXPECT_EQ(IopAuth::authorizeUrl("34567", "https://erp.example.com/sac/callback?store=7", "a b&c"),
+              "https://api-sg.aliexpress.com/oauth/authorize?response_type=code&force_auth=true&redirect_uri="
+              "https%3A%2F%2Ferp.example.com%2Fsac%2Fcallback%3Fstore%3D7&client_id=34567&state=a%20b%26c");
+    EXPECT_EQ(IopAuth::authorizeUrl("1", "http://x/", "", "http://127.0.0.1:9/"),
+              "http://127.0.0.1:9/oauth/authorize?response_type=code&force_auth=true&redirect_uri=http%3A%2F%2Fx%2F&client_id=1");
+}
+
+TEST(IopAuth, ParsesCreateAnswerWithAbsoluteExpiry) {
+    auto r = IopAuth::parseTokenResponse(fixtureJson("token_create.json"), 1730505600000, "/auth/token/create");
+    ASSERT_TRUE(r.ok()) << r.error().describe();
+    EXPECT_EQ(r.value().accessToken, "50000601c30atpedfgu3LVvik87Ixlsvle3mSoB7701ceb156fPunYZ43GBg");
+    EXPECT_EQ(r.value().accessExpiresAtMs, 1733097600000);
+    EXPECT_EQ(r.value().refreshExpiresAtMs, 1735689600000);
+    EXPECT_EQ(r.value().sellerId, "200042362");
+    EXPECT_EQ(r.value().userNick, "br_loja_teste");
+    EXPECT_EQ(r.value().account, "loja@example.com");
+}
+
+TEST(IopAuth, ParsesRefreshAnswerWithRelativeExpiry) {
+    auto r = IopAuth::parseTokenResponse(fixtureJson("token_refresh.json"), 1730505600000, "/auth/token/refresh");
+    ASSERT_TRUE(r.ok()) << r.error().describe();
+    EXPECT_EQ(r.value().accessExpiresAtMs, 1730505600000 + 2592000LL * 1000);
+    EXPECT_EQ(r.value().refreshExpiresAtMs, 1730505600000 + 5184000LL * 1000);
+    EXPECT_EQ(r.value().sellerId, "200042362");
+    EXPECT_EQ(r.value().userId, "200042362");
+}
+
+TEST(IopAuth, MissingTokenIsMalformed) {
+    Poco::JSON::Parser p;
+    auto doc = p.parse(R"({"code":"0","expires_in":10})").extract<Poco::JSON::Object::Ptr>();
+    auto r = IopAuth::parseTokenResponse(doc, 0, "/auth/token/create");
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().detail, "expected access_token as text, got nothing in /auth/token/create");
+}
+
+TEST(IopAuth, CreateAndRefreshUseTheRestGateway) {
+    auto t = std::make_shared<FakeTransport>();
+    IopConfig c;
+    c.gatewayUrl = "http://gw.test";
+    c.appKey = "34567";
+    c.appSecret = "s3cr3t-Key";
+    IopClient client(c, t, [] { return std::int64_t{1717171717000}; }, RetryPolicy::none());
+    IopAuth auth(client, [] { return std::int64_t{1717171717000}; });
+
+    t->answer(200, fixture("token_create.json"));
+    ASSERT_TRUE(auth.createToken("3_500100_abc").ok());
+    EXPECT_EQ(t->requests[0].url, "http://gw.test/rest/auth/token/create");
+
+    t->answer(200, fixture("token_refresh.json"));
+    auto r = auth.refreshToken("rt_50001abc");
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(t->requests[1].url, "http://gw.test/rest/auth/token/refresh");
+    std::map<std::string, std::string> f(t->requests[1].fields.begin(), t->requests[1].fields.end());
+    EXPECT_EQ(f["refresh_token"], "rt_50001abc");
+    EXPECT_EQ(f["sign"], "12F6935256F28EB35CBCCB460062E86432FEA22C1BA6FE18F441D4E147AF8C72");
+
+    t->answer(200, fixture("rest_error.json"));
+    auto expired = auth.refreshToken("old");
+    ASSERT_FALSE(expired.ok());
+    EXPECT_EQ(expired.error().kind, ErrorKind::TokenExpired);
+}

@@ -1,0 +1,224 @@
+#include "TestSupport.h"
+
+#include "sac/aliexpress/IopClient.h"
+
+#include <gtest/gtest.h>
+
+using namespace sac::aliexpress;
+using namespace sac::connectors;
+using sac::test::FakeTransport;
+using sac::test::fixture;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::map<std::string, std::string> fieldMap(const HttpRequest& r) {
+    std::map<std::string, std::string> m;
+    for (const auto& [k, v] : r.fields) m[k] = v;
+    return m;
+}
+
+struct ClientFixture : ::testing::Test {
+    std::shared_ptr<FakeTransport> transport = std::make_shared<FakeTransport>();
+    std::int64_t now = 1717171717000;
+    std::vector<std::chrono::milliseconds> slept;
+
+    IopClient client(int attempts = 1, bool simplify = false) {
+        IopConfig c;
+        c.gatewayUrl = "http://gateway.test/";
+        c.appKey = "34567";
+        c.appSecret = "s3cr3t-Key";
+        c.accessToken = "tok_ABC";
+        c.simplify = simplify;
+        RetryPolicy p;
+        p.maxAttempts = attempts;
+        p.jitter = 0;
+        p.initialBackoff = 100ms;
+        p.sleeper = [this](std::chrono::milliseconds d) { slept.push_back(d); };
+        return IopClient(c, transport, [this] { return now++; }, p);
+    }
+
+    MarketplaceError errorFor(int status, const std::string& body, std::string_view method = "aliexpress.issue.detail.get") {
+        transport->answer(status, body);
+        auto r = client().call(method, {{"issue_id", "1"}});
+        EXPECT_FALSE(r.ok());
+        return r.ok() ? MarketplaceError{} : r.error();
+    }
+};
+
+} // namespace
+
+TEST_F(ClientFixture, SyncCallSendsSignedFormWithCommonParameters) {
+    transport->answer(200, R"({"aliexpress_issue_detail_get_response":{"result_object":{}}})");
+    auto r = client().call("aliexpress.issue.detail.get", {{"buyer_login_id", "br1234xyz"}, {"issue_id", "8123456789012345"}});
+    ASSERT_TRUE(r.ok()) << r.error().describe();
+    ASSERT_EQ(transport->requests.size(), 1u);
+    const HttpRequest& req = transport->requests[0];
+    EXPECT_EQ(req.method, "POST");
+    EXPECT_EQ(req.body, HttpRequest::Body::Form);
+    EXPECT_EQ(req.url, "http://gateway.test/sync");
+    auto f = fieldMap(req);
+    EXPECT_EQ(f["method"], "aliexpress.issue.detail.get");
+    EXPECT_EQ(f["app_key"], "34567");
+    EXPECT_EQ(f["timestamp"], "1717171717000");
+    EXPECT_EQ(f["sign_method"], "sha256");
+    EXPECT_EQ(f["format"], "json");
+    EXPECT_EQ(f["access_token"], "tok_ABC");
+    EXPECT_EQ(f.count("simplify"), 0u);
+    // Same parameters as the independently computed vector in IopSignerTest.
+    EXPECT_EQ(f["sign"], "944E7ADCF91C28BEB424C1A46C4F6A4BF9884E5E87A7F71626219153572ED97B");
+}
+
+TEST_F(ClientFixture, SimplifyIsSentAndSigned) {
+    transport->answer(200, R"({"result_object":{}})");
+    ASSERT_TRUE(client(1, true).call("aliexpress.issue.detail.get", {}).ok());
+    auto f = fieldMap(transport->requests[0]);
+    EXPECT_EQ(f["simplify"], "true");
+    IopParams unsigned_(f.begin(), f.end());
+    unsigned_.erase("sign");
+    EXPECT_EQ(f["sign"], IopSigner::sign(unsigned_, "", "s3cr3t-Key"));
+}
+
+TEST_F(ClientFixture, ApiCallLimitWithStringCodeIsRateLimitedWithRetryAfter) {
+    auto e = errorFor(200, fixture("error_api_call_limit.json"));
+    EXPECT_EQ(e.kind, ErrorKind::RateLimited);
+    EXPECT_EQ(e.code, "ApiCallLimit");
+    ASSERT_TRUE(e.retryAfterMs.has_value());
+    EXPECT_EQ(*e.retryAfterMs, 3000);
+    EXPECT_TRUE(e.retryable());
+    EXPECT_NE(e.detail.find("2101e5d817170000000001234"), std::string::npos);
+}
+
+TEST_F(ClientFixture, NumericCode15IsTransient) {
+    auto e = errorFor(200, fixture("error_code15.json"));
+    EXPECT_EQ(e.kind, ErrorKind::Transient);
+    EXPECT_EQ(e.code, "15");
+    EXPECT_TRUE(e.retryable());
+}
+
+TEST_F(ClientFixture, Code15WithIsvSubCodeIsARefusalCarryingTheReason) {
+    auto e = errorFor(200, fixture("error_code15_isv.json"));
+    EXPECT_EQ(e.kind, ErrorKind::Rejected);
+    EXPECT_NE(e.message.find("A disputa não existe"), std::string::npos);
+    EXPECT_FALSE(e.retryable());
+}
+
+TEST_F(ClientFixture, IllegalAccessTokenIsTokenExpired) {
+    auto e = errorFor(200, fixture("error_illegal_token.json"));
+    EXPECT_EQ(e.kind, ErrorKind::TokenExpired);
+    EXPECT_FALSE(e.retryable());
+    EXPECT_EQ(e.detail.find("tok_ABC"), std::string::npos);
+}
+
+TEST_F(ClientFixture, SystemTypeIsTransient) {
+    EXPECT_EQ(errorFor(200, fixture("error_system.json")).kind, ErrorKind::Transient);
+}
+
+TEST_F(ClientFixture, HtmlBadGatewayIsTransient) {
+    auto e = errorFor(502, fixture("bad_gateway.html"));
+    EXPECT_EQ(e.kind, ErrorKind::Transient);
+    EXPECT_EQ(e.code, "HTTP 502");
+    EXPECT_NE(e.detail.find("aliexpress.issue.detail.get"), std::string::npos);
+}
+
+TEST_F(ClientFixture, TruncatedJsonIsMalformedNamingTheMethod) {
+    auto e = errorFor(200, fixture("issue_detail_truncated.json"));
+    EXPECT_EQ(e.kind, ErrorKind::Malformed);
+    EXPECT_NE(e.detail.find("aliexpress.issue.detail.get"), std::string::npos) << e.detail;
+}
+
+TEST_F(ClientFixture, HtmlWithStatus200IsMalformed) {
+    auto e = errorFor(200, "<html><body>maintenance</body></html>");
+    EXPECT_EQ(e.kind, ErrorKind::Malformed);
+    EXPECT_NE(e.detail.find("<html>"), std::string::npos) << e.detail;
+}
+
+TEST_F(ClientFixture, JsonArrayIsMalformed) {
+    EXPECT_EQ(errorFor(200, "[1,2]").kind, ErrorKind::Malformed);
+}
+
+TEST_F(ClientFixture, Http429IsRateLimitedAnd404IsRejected) {
+    EXPECT_EQ(errorFor(429, "").kind, ErrorKind::RateLimited);
+    EXPECT_EQ(errorFor(404, "<html>not found</html>").kind, ErrorKind::Rejected);
+}
+
+TEST_F(ClientFixture, TransportErrorsKeepTheirKindAndNameTheMethod) {
+    transport->fail(ErrorKind::Timeout);
+    auto r = client().call("aliexpress.issue.issuelist.get", {});
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, ErrorKind::Timeout);
+    EXPECT_EQ(r.error().detail.rfind("aliexpress.issue.issuelist.get: ", 0), 0u) << r.error().detail;
+}
+
+TEST_F(ClientFixture, RetriesRateLimitWithFreshTimestampAndSignature) {
+    transport->answer(200, fixture("error_api_call_limit.json"));
+    transport->answer(200, R"({"aliexpress_issue_detail_get_response":{"result_object":{}}})");
+    auto r = client(3).call("aliexpress.issue.detail.get", {{"issue_id", "1"}});
+    ASSERT_TRUE(r.ok());
+    ASSERT_EQ(transport->requests.size(), 2u);
+    EXPECT_EQ(slept, (std::vector<std::chrono::milliseconds>{3000ms}));
+    auto a = fieldMap(transport->requests[0]);
+    auto b = fieldMap(transport->requests[1]);
+    EXPECT_NE(a["timestamp"], b["timestamp"]);
+    EXPECT_NE(a["sign"], b["sign"]);
+}
+
+TEST_F(ClientFixture, DoesNotRetryTokenExpired) {
+    transport->answer(200, fixture("error_illegal_token.json"));
+    auto r = client(3).call("aliexpress.issue.detail.get", {});
+    EXPECT_FALSE(r.ok());
+    EXPECT_EQ(transport->requests.size(), 1u);
+}
+
+TEST_F(ClientFixture, RestCallIsFlatAndSignedWithThePath) {
+    transport->answer(200, fixture("token_refresh.json"));
+    auto r = client().restCall("/auth/token/refresh", {{"refresh_token", "rt_50001abc"}});
+    ASSERT_TRUE(r.ok());
+    const HttpRequest& req = transport->requests[0];
+    EXPECT_EQ(req.url, "http://gateway.test/rest/auth/token/refresh");
+    auto f = fieldMap(req);
+    EXPECT_EQ(f.count("method"), 0u);
+    EXPECT_EQ(f.count("access_token"), 0u);
+    // Same parameters as the independently computed /rest vector in IopSignerTest.
+    EXPECT_EQ(f["sign"], "12F6935256F28EB35CBCCB460062E86432FEA22C1BA6FE18F441D4E147AF8C72");
+}
+
+TEST_F(ClientFixture, FlatRestErrorsAreMapped) {
+    transport->answer(200, fixture("rest_error.json"));
+    auto r = client().restCall("/auth/token/refresh", {{"refresh_token", "x"}});
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, ErrorKind::TokenExpired);
+    EXPECT_EQ(r.error().code, "IllegalRefreshToken");
+
+    transport->answer(400, fixture("rest_error_param.json"));
+    auto r2 = client().restCall("/auth/token/create", {{"code", "x"}});
+    ASSERT_FALSE(r2.ok());
+    EXPECT_EQ(r2.error().kind, ErrorKind::Rejected);
+    EXPECT_NE(r2.error().message.find("Invalid authorization code"), std::string::npos);
+}
+
+TEST_F(ClientFixture, UploadSendsTheFileUnsigned) {
+    transport->answer(200, fixture("upload_ok.json"));
+    FilePart file{"image_bytes", "evidence.jpg", "image/jpeg", std::string("\xFF\xD8\xFF\xE0", 4)};
+    auto r = client().upload("aliexpress.issue.image.upload", {{"issue_id", "1"}, {"extension", "jpg"}}, file);
+    ASSERT_TRUE(r.ok());
+    const HttpRequest& req = transport->requests[0];
+    EXPECT_EQ(req.body, HttpRequest::Body::Multipart);
+    ASSERT_EQ(req.files.size(), 1u);
+    auto f = fieldMap(req);
+    EXPECT_EQ(f.count("image_bytes"), 0u);
+    IopParams p(f.begin(), f.end());
+    p.erase("sign");
+    EXPECT_EQ(f["sign"], IopSigner::sign(p, "", "s3cr3t-Key"));
+}
+
+TEST(IopClientConfig, GatewaySuffixesAreTolerated) {
+    auto t = std::make_shared<FakeTransport>();
+    for (const char* url : {"https://api-sg.aliexpress.com", "https://api-sg.aliexpress.com/", "https://api-sg.aliexpress.com/sync",
+                            "https://api-sg.aliexpress.com/rest/"}) {
+        IopConfig c;
+        c.gatewayUrl = url;
+        EXPECT_EQ(IopClient(c, t).baseUrl(), "https://api-sg.aliexpress.com") << url;
+    }
+    EXPECT_EQ(IopConfig{}.gatewayUrl, "https://api-sg.aliexpress.com");
+}

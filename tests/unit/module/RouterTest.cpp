@@ -1,0 +1,121 @@
+#include <gtest/gtest.h>
+
+#include <map>
+#include <stdexcept>
+
+#include "web/Router.h"
+
+using namespace sac::web;
+
+namespace {
+
+struct Captured {
+    int status = 0;
+    std::map<std::string, std::string> headers;
+    std::string body;
+    std::string layout;
+};
+
+void setStatus(void* c, int s) { static_cast<Captured*>(c)->status = s; }
+void setHeader(void* c, const char* n, const char* v) { static_cast<Captured*>(c)->headers[n] = v; }
+void write(void* c, const char* d, size_t n) { static_cast<Captured*>(c)->body.append(d, n); }
+void useLayout(void* c, const char* t) { static_cast<Captured*>(c)->layout = t; }
+
+struct Call {
+    Captured out;
+    sac_user user{1, 1, "u", "", "", "admin", "pt-BR"};
+    sac_response res{SAC_MODULE_ABI_VERSION, sizeof(sac_response), &out, &setStatus, &setHeader, &write, &useLayout};
+
+    void run(const Router& router, const char* method, const char* path, const char* query = "") {
+        sac_request req{SAC_MODULE_ABI_VERSION, sizeof(sac_request), nullptr, method, path, query, "", nullptr, 0,
+                        &user, "", nullptr};
+        Request r(req);
+        Response s(res);
+        router.dispatch(r, s);
+    }
+};
+
+Router makeRouter() {
+    Router r;
+    r.add("GET", "/sac/", [](Request&, Response& res) { res.html("<p>tab</p>", "SAC"); });
+    r.add("POST", "/sac/sync", [](Request&, Response& res) { res.redirect("/sac/?notice=x"); });
+    r.add("GET", "/sac/boom", [](Request&, Response&) { throw std::runtime_error("kaboom"); });
+    r.add("GET", "/sac/weird", [](Request&, Response&) { throw 42; });
+    r.addPrefix("GET", "/sac/static/", [](Request& req, Response& res) { res.content(req.path(), "text/plain"); });
+    return r;
+}
+
+} // namespace
+
+TEST(Router, DispatchesByMethodAndPath) {
+    const Router r = makeRouter();
+    Call a;
+    a.run(r, "GET", "/sac/");
+    EXPECT_EQ(a.out.status, 200);
+    EXPECT_EQ(a.out.body, "<p>tab</p>");
+    EXPECT_EQ(a.out.layout, "SAC");
+    Call b;
+    b.run(r, "POST", "/sac/sync");
+    EXPECT_EQ(b.out.status, 303);
+    EXPECT_EQ(b.out.headers["Location"], "/sac/?notice=x");
+    Call c;
+    c.run(r, "GET", "/sac/static/sac.css");
+    EXPECT_EQ(c.out.body, "/sac/static/sac.css");
+}
+
+TEST(Router, AnswersNotFoundAndMethodNotAllowed) {
+    const Router r = makeRouter();
+    Call a;
+    a.run(r, "GET", "/sac/nope");
+    EXPECT_EQ(a.out.status, 404);
+    Call b;
+    b.run(r, "GET", "/sac/static/");
+    EXPECT_EQ(b.out.status, 404);
+    Call c;
+    c.run(r, "DELETE", "/sac/");
+    EXPECT_EQ(c.out.status, 405);
+    EXPECT_EQ(c.out.headers["Allow"], "GET");
+    Call d;
+    d.run(r, "GET", "/sac/", "a=%ZZ");
+    EXPECT_EQ(d.out.status, 400);
+}
+
+TEST(Router, CatchesEveryExceptionFromHandlers) {
+    Router r = makeRouter();
+    Call a;
+    a.run(r, "GET", "/sac/boom");
+    EXPECT_EQ(a.out.status, 500);
+    Call b;
+    b.run(r, "GET", "/sac/weird");
+    EXPECT_EQ(b.out.status, 500);
+
+    std::string seen;
+    r.onError = [&seen](Request&, Response& res, const std::string& what) {
+        seen = what;
+        res.content("oops", "text/plain", 500);
+    };
+    Call c;
+    c.run(r, "GET", "/sac/boom");
+    EXPECT_EQ(seen, "kaboom");
+    EXPECT_EQ(c.out.body, "oops");
+
+    r.onError = [](Request&, Response&, const std::string&) { throw std::logic_error("error page broken too"); };
+    Call d;
+    d.run(r, "GET", "/sac/boom");
+    EXPECT_EQ(d.out.status, 500);
+}
+
+TEST(Response, RedirectsOnlyToOwnPaths) {
+    Call a;
+    Response res(a.res);
+    res.redirect("//evil.example/");
+    EXPECT_EQ(a.out.headers["Location"], "/sac/");
+    Call b;
+    Response res2(b.res);
+    res2.redirect("https://evil.example/");
+    EXPECT_EQ(b.out.headers["Location"], "/sac/");
+    Call c;
+    Response res3(c.res);
+    res3.redirect("/sac/?a=1\r\nSet-Cookie: x");
+    EXPECT_EQ(c.out.headers["Location"], "/sac/");
+}
