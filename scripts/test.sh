@@ -20,7 +20,7 @@ fi
 
 dbdir="$build/mariadb"
 port=${SAC_TEST_MARIADB_PORT:-33406}
-cleanup() { scripts/mariadb.sh stop "$dbdir" || true; }
+cleanup() { "$root/scripts/mariadb.sh" stop "$dbdir" || true; }
 trap cleanup EXIT
 export SAC_TEST_MYSQL_URL
 SAC_TEST_MYSQL_URL=$(scripts/mariadb.sh start "$dbdir" "$port")

@@ -117,6 +117,28 @@ HandlingOutcome fromMarketplace(const MarketplaceError& e) {
     return outcome(HandlingCode::MarketplaceFailed, "handling.error.marketplace_transient");
 }
 
+/// aliexpress.issue.image.upload. The platform documents no answer shape:
+/// a file path (IssueApi::parseUploadResult) or a bare confirmation
+/// (result_object true, as the simulator answers) both count as accepted;
+/// the value is the path, or "accepted" when none came back.
+connectors::Result<std::string> uploadEvidence(const aliexpress::IopClient& client, const std::string& buyer,
+                                               std::int64_t issueId, const ImageType& image, const std::string& bytes) {
+    connectors::FilePart file;
+    file.fieldName = "image_bytes";
+    file.fileName = "evidence." + image.extension;
+    file.contentType = image.mimeType;
+    file.bytes = bytes;
+    auto doc = client.upload(IssueApi::kUploadMethod,
+                             {{"buyer_login_id", buyer}, {"issue_id", std::to_string(issueId)}, {"extension", image.extension}},
+                             file, false);
+    if (!doc.ok()) return std::move(doc).error();
+    auto path = IssueApi::parseUploadResult(doc.value());
+    if (path.ok() || path.error().kind != ErrorKind::Malformed) return path;
+    auto confirmed = IssueApi::parseConfirmation(doc.value(), IssueApi::kUploadMethod);
+    if (confirmed.ok() && confirmed.value()) return std::string("accepted");
+    return path;
+}
+
 domain::CaseEvent event(const Actor& a, std::int64_t caseId, std::string action, std::string before, std::string after,
                         std::int64_t now) {
     domain::CaseEvent e;
@@ -327,9 +349,9 @@ HandlingOutcome DisputeHandlingService::refuse(const Actor& actor, std::int64_t 
     if (!session.ok()) return failWith(fromMarketplace(session.error()), session.error().describe(), "open");
     const std::int64_t issueId = *parseId(c->externalId);
     const std::string buyer = c->buyerLogin.empty() ? detail->buyerLoginId : c->buyerLogin;
-    auto uploaded = session.value()->call<std::string>([&](const IssueApi& api) {
-        return api.uploadImage(buyer, issueId, image->extension, req.imageBytes);
-    });
+    const aliexpress::IopClient& client = session.value()->client();
+    auto uploaded = session.value()->call<std::string>(
+        [&](const IssueApi&) { return uploadEvidence(client, buyer, issueId, *image, req.imageBytes); });
     if (!uploaded.ok()) return failWith(fromMarketplace(uploaded.error()), uploaded.error().describe(), "image_upload");
     if (attachmentId) attachments.setMarketplaceRef(*attachmentId, actor.accountId, truncateUtf8(uploaded.value(), 500));
 

@@ -12,6 +12,8 @@
 #include "storage/StoreRepository.h"
 #include "web/CasesPage.h"
 #include "web/SyncRoutes.h"
+#include "web/HandlingRoutes.h"
+#include "web/StoreRoutes.h"
 
 namespace sac::web {
 namespace {
@@ -127,6 +129,8 @@ void buildRoutes(Module& m, Router& r) {
     r.add("GET", "/sac/", [&m](Request& req, Response& res) { showTab(m, req, res); });
     r.add("GET", "/sac/api/cases", [&m](Request& req, Response& res) { listCasesJson(m, req, res); });
     registerSyncRoutes(m, r);
+    registerHandlingRoutes(m, r);
+    registerStoreRoutes(m, r);
     r.addPrefix("GET", kStaticPrefix, [&m](Request& req, Response& res) { serveStatic(m, req, res); });
 
     r.notFound = [&m](Request& req, Response& res) {

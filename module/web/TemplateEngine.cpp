@@ -51,6 +51,9 @@ std::string TemplateEngine::render(const std::string& name, kainjow::mustache::d
     data.set("t", _catalog.templateData(resolved));
     data.set("locale", resolved);
     for (const auto& [partialName, text] : _templates) {
+        // A template is offered as a partial under its name unless the page
+        // data already uses that name (e.g. the "stores" list and stores.mustache).
+        if (data.get(partialName)) continue;
         const std::string* body = &text;
         data.set(partialName, kainjow::mustache::partial([body] { return *body; }));
     }

@@ -592,7 +592,8 @@ std::string AmazonGateway::stateJson() const {
       const Report& r = reports_.at(id);
       w.beginObject().field("reportId", r.id);
       w.field("reportType", AmazonReportFile::reportType(r.kind));
-      w.field("processingStatus", r.status).field("polls", r.polls);
+      w.field("processingStatus", r.status == "FINISHING" ? std::string("IN_PROGRESS") : r.status);
+      w.field("polls", r.polls);
       if (!r.document_id.empty()) {
         w.field("reportDocumentId", r.document_id);
         w.field("rows", static_cast<std::uint64_t>(r.rows));

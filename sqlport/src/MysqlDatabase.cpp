@@ -67,6 +67,9 @@ public:
             opts["schema"] = ::sql::SQLString(url.database);
         opts["OPT_CHARSET_NAME"] = ::sql::SQLString("utf8mb4");
         opts["OPT_RECONNECT"] = false;
+        // Affected rows count the rows an UPDATE matched, as SQLite does, so
+        // an UPDATE that writes equal values still reports its row.
+        opts["CLIENT_FOUND_ROWS"] = true;
         opts["OPT_CONNECT_TIMEOUT"] = 10;
         try {
             std::lock_guard lock(driverMutex()); // the client library's connect is not re-entrant

@@ -55,7 +55,7 @@ function startProcess(bin, args, logFile) {
 }
 
 export class Stack {
-  async start({ disputes = 40 } = {}) {
+  async start({ disputes = 40, demoStore = false } = {}) {
     this.dir = mkdtempSync(path.join(tmpdir(), 'sac-e2e-'));
     this.hostBin = need('SAC_HOST_BIN');
     this.simBin = need('SAC_SIM_BIN');
@@ -73,6 +73,7 @@ export class Stack {
       'host.pbkdf2_iterations = 1000',
       `modules.sac.key_file = ${this.dir}/data/sac.key`,
       `modules.sac.aliexpress_gateway = http://127.0.0.1:${this.simPort}`,
+      `modules.sac.demo_store = ${demoStore ? 'true' : 'false'}`,
       '',
     ].join('\n'));
     this.config = config;

@@ -1,0 +1,106 @@
+#pragma once
+
+#include "sac/amazon/CustomerReturnsReport.h"
+#include "sac/amazon/LedgerDetailReport.h"
+#include "sac/amazon/ReimbursementsReport.h"
+#include "sac/connectors/Money.h"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace sac::amazon {
+
+enum class ClaimKind { LostInWarehouse, DamagedInWarehouse, RefundedNotReturned, ReturnDamagedOrWrong };
+
+/// "lost", "damaged", "refund_not_returned", "return_damaged"
+std::string_view toString(ClaimKind kind);
+
+/// An age window in days after the event (inclusive bounds).
+struct ClaimWindow {
+    int minDays = 0;
+    int maxDays = 60;
+};
+
+/// Claim windows of one marketplace. Amazon changes them: keep them as configuration.
+struct ClaimWindows {
+    ClaimWindow lost{0, 60};
+    ClaimWindow damaged{0, 60};
+    ClaimWindow refundNotReturned{60, 120};  ///< counted from the refund
+    ClaimWindow returnDamaged{0, 60};        ///< counted from the return date
+    /// Return dispositions that mean Amazon (or its carrier) damaged the unit, or the
+    /// customer sent back something else. CUSTOMER_DAMAGED and DEFECTIVE are not claimable.
+    std::set<std::string> returnClaimDispositions{"DAMAGED", "CARRIER_DAMAGED", "DISTRIBUTOR_DAMAGED"};
+    /// Return reasons/statuses (upper case) that mean a wrong item came back.
+    std::set<std::string> returnWrongItemReasons{"SWITCHEROO", "WRONG_ITEM_RETURNED", "DIFFERENT_ITEM"};
+};
+
+/// A customer refund (from the seller's order / financial data).
+struct RefundEvent {
+    std::string orderId;
+    std::string fnsku;  ///< may be empty if only the sku is known
+    std::string sku;
+    std::string asin;
+    std::int64_t units = 0;
+    std::int64_t refundedAtMs = 0;  ///< UTC
+};
+
+/// Everything the detector looks at. Rows of all marketplaces of one seller account may be
+/// mixed; the caller filters by marketplace (country) beforehand if windows differ.
+struct ClaimInputs {
+    std::vector<LedgerRow> ledger;
+    std::vector<ReimbursementRow> reimbursements;
+    std::vector<CustomerReturnRow> returns;
+    std::vector<RefundEvent> refunds;
+    std::map<std::string, connectors::Money> unitValues;  ///< by FNSKU; takes precedence over reimbursement averages
+    std::int64_t nowMs = 0;  ///< UTC
+};
+
+/// A claim the seller could open. Created once: `key` is deterministic.
+struct ClaimCandidate {
+    std::string key;          ///< "lost:<fnsku>:<reference id>", "damaged:<fnsku>:<reference id>",
+                              ///< "refund:<order id>:<fnsku|sku>", "return:<order id>:<fnsku>:<lpn>"
+    ClaimKind kind = ClaimKind::LostInWarehouse;
+    std::string fnsku;
+    std::string asin;
+    std::string sku;
+    std::string title;
+    std::string orderId;       ///< refund/return claims
+    std::string referenceId;   ///< ledger reference id
+    std::string fulfillmentCenter;
+    std::int64_t units = 0;    ///< claimable units (> 0): event units minus found and already reimbursed
+    std::int64_t eventUnits = 0;
+    std::int64_t foundUnits = 0;
+    std::int64_t reimbursedUnits = 0;
+    std::int64_t eventAtMs = 0;   ///< UTC, the date the window counts from
+    std::int64_t deadlineMs = 0;  ///< UTC, eventAtMs + window.maxDays
+    std::optional<connectors::Money> unitValue;
+    std::optional<connectors::Money> estimatedValue;  ///< units × unitValue
+    std::vector<std::size_t> evidenceLines;  ///< report lines the claim rests on
+    std::vector<std::string> evidence;       ///< one human-readable line per evidence row
+};
+
+/// Finds claim candidates in parsed reports. Pure: same inputs, same output (sorted by key).
+///
+/// Rules: lost = ledger rows with a lost reason (M, 5) and negative quantity; damaged = ledger
+/// rows with a damaged reason (6, 7, E, H, K, U) and negative quantity; found units (F, N,
+/// positive) and units already reimbursed for the FNSKU (reimbursements without an order id)
+/// are subtracted, oldest event first. Refunded-not-returned = refunds without enough returned
+/// units for the order and FNSKU/SKU, minus units reimbursed for that order. Return claims =
+/// return rows whose disposition or reason is configured as claimable, minus units reimbursed
+/// for that order. Only events whose age is inside the configured window are reported;
+/// unknown ledger reason codes are never treated as loss.
+class ClaimDetector {
+public:
+    explicit ClaimDetector(ClaimWindows windows = {}) : _windows(std::move(windows)) {}
+
+    std::vector<ClaimCandidate> detect(const ClaimInputs& inputs) const;
+
+private:
+    ClaimWindows _windows;
+};
+
+} // namespace sac::amazon

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "sac/connectors/Clock.h"
+#include "sac/connectors/HttpTransport.h"
+#include "sac/connectors/Result.h"
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace sac::amazon {
+
+/// Login with Amazon credentials of one seller authorisation. Secrets: never logged.
+struct LwaCredentials {
+    std::string clientId;
+    std::string clientSecret;
+    std::string refreshToken;
+    std::string tokenEndpoint = "https://api.amazon.com/auth/o2/token";
+};
+
+/// An SP-API access token.
+struct AccessToken {
+    std::string value;
+    std::int64_t expiresAtMs = 0;  ///< UTC ms, computed from expires_in at receipt
+};
+
+/// Exchanges the refresh token for access tokens (grant_type=refresh_token, form POST)
+/// and caches the token until 60 s before it expires.
+///
+/// Errors: an LWA error body {error, error_description} becomes a MarketplaceError whose
+/// code is the LWA error; invalid_grant / unauthorized_client / invalid_client become
+/// TokenExpired with a message asking the seller to authorise the application again;
+/// 429 is RateLimited, 5xx Transient, an unreadable body Malformed.
+///
+/// Thread safety: accessToken() may be called from several threads; one refresh at a time.
+/// The transport must outlive the client.
+class LwaClient {
+public:
+    static constexpr std::int64_t kRefreshMarginMs = 60'000;
+
+    LwaClient(connectors::HttpTransport& transport, LwaCredentials credentials,
+              connectors::Clock clock = connectors::systemClock());
+
+    /// A valid access token (cached or freshly obtained).
+    connectors::Result<AccessToken> accessToken();
+
+    /// Forgets the cached token (e.g. after the API answered 403 "Unauthorized").
+    void invalidate();
+
+private:
+    connectors::Result<AccessToken> refresh();
+
+    connectors::HttpTransport& _transport;
+    LwaCredentials _credentials;
+    connectors::Clock _clock;
+    std::mutex _mutex;
+    std::optional<AccessToken> _cached;
+};
+
+} // namespace sac::amazon

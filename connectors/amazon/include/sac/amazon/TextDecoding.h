@@ -1,0 +1,31 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace sac::amazon {
+
+/// Which encoding decodeToUtf8() recognised.
+enum class SourceEncoding { Utf8, Utf8WithBom, Windows1252 };
+
+/// True if `bytes` is well-formed UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF).
+bool isValidUtf8(std::string_view bytes);
+
+/// Decodes windows-1252 bytes to UTF-8 (0x80–0x9F mapped with the full Microsoft table;
+/// the five undefined positions 0x81, 0x8D, 0x8F, 0x90, 0x9D become U+FFFD).
+std::string windows1252ToUtf8(std::string_view bytes);
+
+/// Decodes ISO-8859-1 bytes to UTF-8 (every byte is the code point of the same value).
+std::string latin1ToUtf8(std::string_view bytes);
+
+/// Decodes ISO-8859-15 bytes to UTF-8.
+std::string latin9ToUtf8(std::string_view bytes);
+
+/// Report files are UTF-8 (possibly with a BOM) or windows-1252. Returns UTF-8 without a BOM;
+/// `detected`, if given, receives what was recognised. Pure, thread-safe.
+std::string decodeToUtf8(std::string_view bytes, SourceEncoding* detected = nullptr);
+
+/// Appends the UTF-8 form of code point `cp` (invalid code points become U+FFFD).
+void appendUtf8(std::string& out, char32_t cp);
+
+} // namespace sac::amazon

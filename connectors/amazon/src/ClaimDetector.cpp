@@ -1,0 +1,256 @@
+#include "sac/amazon/ClaimDetector.h"
+
+#include "sac/amazon/TimeParsing.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace sac::amazon {
+
+using connectors::Money;
+
+namespace {
+
+constexpr std::int64_t kDayMs = 86'400'000;
+
+bool inWindow(const ClaimWindow& w, std::int64_t eventMs, std::int64_t nowMs) {
+    const std::int64_t age = nowMs - eventMs;
+    return age >= static_cast<std::int64_t>(w.minDays) * kDayMs && age <= static_cast<std::int64_t>(w.maxDays) * kDayMs;
+}
+
+std::string upper(std::string s) {
+    for (auto& c : s)
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    return s;
+}
+
+bool isInventoryReimbursement(const ReimbursementRow& r) {
+    return r.amazonOrderId.empty();
+}
+
+// Average positive amount-per-unit by FNSKU (one currency per FNSKU: the first seen).
+std::map<std::string, Money> averageUnitValues(const std::vector<ReimbursementRow>& rows) {
+    struct Acc { std::string currency; std::int64_t sum = 0; std::int64_t n = 0; };
+    std::map<std::string, Acc> acc;
+    for (const auto& r : rows) {
+        if (!r.amountPerUnit || r.amountPerUnit->minor <= 0) continue;
+        auto& a = acc[r.fnsku];
+        if (a.currency.empty()) a.currency = r.amountPerUnit->currency;
+        if (a.currency != r.amountPerUnit->currency) continue;
+        a.sum += r.amountPerUnit->minor;
+        ++a.n;
+    }
+    std::map<std::string, Money> out;
+    for (const auto& [fnsku, a] : acc)
+        if (a.n > 0) out[fnsku] = Money{a.sum / a.n, a.currency};
+    return out;
+}
+
+void setValue(ClaimCandidate& c, const std::map<std::string, Money>& given, const std::map<std::string, Money>& avg) {
+    const Money* v = nullptr;
+    if (auto g = given.find(c.fnsku); g != given.end()) v = &g->second;
+    else if (auto a = avg.find(c.fnsku); a != avg.end()) v = &a->second;
+    if (!v) return;
+    c.unitValue = *v;
+    if (c.units > 0 && v->minor <= std::numeric_limits<std::int64_t>::max() / c.units)
+        c.estimatedValue = Money{v->minor * c.units, v->currency};
+}
+
+std::string ledgerEvidence(const LedgerRow& r) {
+    return "ledger line " + std::to_string(r.line) + ": " + formatUtcDate(r.dateMs) + " " + r.eventType + " " +
+           std::to_string(r.quantity) + " unit(s) FNSKU " + r.fnsku + " reason " + r.reasonCode +
+           (r.referenceId.empty() ? "" : " reference " + r.referenceId) +
+           (r.fulfillmentCenter.empty() ? "" : " at " + r.fulfillmentCenter);
+}
+
+} // namespace
+
+std::string_view toString(ClaimKind kind) {
+    switch (kind) {
+    case ClaimKind::LostInWarehouse: return "lost";
+    case ClaimKind::DamagedInWarehouse: return "damaged";
+    case ClaimKind::RefundedNotReturned: return "refund_not_returned";
+    case ClaimKind::ReturnDamagedOrWrong: return "return_damaged";
+    }
+    return "lost";
+}
+
+std::vector<ClaimCandidate> ClaimDetector::detect(const ClaimInputs& in) const {
+    std::vector<ClaimCandidate> out;
+    const auto avg = averageUnitValues(in.reimbursements);
+
+    // Pools by FNSKU: units found again and units Amazon already reimbursed (inventory reimbursements).
+    std::map<std::string, std::int64_t> foundPool;
+    std::map<std::string, std::int64_t> reimbursedPool;
+    for (const auto& r : in.ledger)
+        if (r.reason == LedgerReason::Found && r.quantity > 0) foundPool[r.fnsku] += r.quantity;
+    for (const auto& r : in.reimbursements)
+        if (isInventoryReimbursement(r) && r.quantityTotal > 0) reimbursedPool[r.fnsku] += r.quantityTotal;
+
+    // Units reimbursed per order (and per order+FNSKU).
+    std::map<std::string, std::int64_t> reimbursedByOrder;
+    for (const auto& r : in.reimbursements)
+        if (!r.amazonOrderId.empty() && r.quantityTotal > 0) reimbursedByOrder[r.amazonOrderId + "\t" + r.fnsku] += r.quantityTotal;
+
+    // --- lost / damaged in the fulfilment centre, grouped by kind, FNSKU and reference id.
+    std::map<std::string, ClaimCandidate> groups;
+    std::vector<const LedgerRow*> events;
+    for (const auto& r : in.ledger)
+        if ((r.reason == LedgerReason::Lost || r.reason == LedgerReason::Damaged) && r.quantity < 0) events.push_back(&r);
+    std::stable_sort(events.begin(), events.end(), [](const LedgerRow* a, const LedgerRow* b) {
+        return a->dateMs != b->dateMs ? a->dateMs < b->dateMs : a->line < b->line;
+    });
+    for (const LedgerRow* r : events) {
+        const bool lost = r->reason == LedgerReason::Lost;
+        const std::string key = std::string(lost ? "lost:" : "damaged:") + r->fnsku + ":" +
+                                (r->referenceId.empty() ? "line" + std::to_string(r->line) : r->referenceId);
+        auto& c = groups[key];
+        if (c.key.empty()) {
+            c.key = key;
+            c.kind = lost ? ClaimKind::LostInWarehouse : ClaimKind::DamagedInWarehouse;
+            c.fnsku = r->fnsku;
+            c.asin = r->asin;
+            c.sku = r->msku;
+            c.title = r->title;
+            c.referenceId = r->referenceId;
+            c.fulfillmentCenter = r->fulfillmentCenter;
+            c.eventAtMs = r->dateMs;
+        }
+        c.eventUnits += -r->quantity;
+        c.evidenceLines.push_back(r->line);
+        c.evidence.push_back(ledgerEvidence(*r));
+    }
+    // Found and reimbursed units are consumed oldest event first, events outside the window
+    // included, so a unit found or paid for an old loss is not credited to a newer one.
+    std::vector<ClaimCandidate*> ordered;
+    for (auto& [k, c] : groups) ordered.push_back(&c);
+    std::stable_sort(ordered.begin(), ordered.end(), [](const ClaimCandidate* a, const ClaimCandidate* b) {
+        return a->eventAtMs != b->eventAtMs ? a->eventAtMs < b->eventAtMs : a->key < b->key;
+    });
+    for (ClaimCandidate* c : ordered) {
+        std::int64_t remaining = c->eventUnits;
+        if (c->kind == ClaimKind::LostInWarehouse) {
+            auto& found = foundPool[c->fnsku];
+            const std::int64_t f = std::min(found, remaining);
+            found -= f;
+            remaining -= f;
+            c->foundUnits = f;
+        }
+        auto& reimbursed = reimbursedPool[c->fnsku];
+        const std::int64_t re = std::min(reimbursed, remaining);
+        reimbursed -= re;
+        remaining -= re;
+        c->reimbursedUnits = re;
+        c->units = remaining;
+        const ClaimWindow& w = c->kind == ClaimKind::LostInWarehouse ? _windows.lost : _windows.damaged;
+        c->deadlineMs = c->eventAtMs + static_cast<std::int64_t>(w.maxDays) * kDayMs;
+        if (c->units > 0 && inWindow(w, c->eventAtMs, in.nowMs)) {
+            setValue(*c, in.unitValues, avg);
+            out.push_back(*c);
+        }
+    }
+
+    // --- refunded but not returned.
+    std::map<std::string, std::int64_t> returnedByOrder;  // order \t fnsku and order \t sku
+    for (const auto& r : in.returns) {
+        returnedByOrder[r.orderId + "\tF" + r.fnsku] += r.quantity;
+        if (!r.sku.empty()) returnedByOrder[r.orderId + "\tS" + r.sku] += r.quantity;
+    }
+    std::map<std::string, ClaimCandidate> refunds;
+    for (const auto& f : in.refunds) {
+        if (f.orderId.empty() || f.units <= 0) continue;
+        const std::string item = f.fnsku.empty() ? f.sku : f.fnsku;
+        const std::string key = "refund:" + f.orderId + ":" + item;
+        auto& c = refunds[key];
+        if (c.key.empty()) {
+            c.key = key;
+            c.kind = ClaimKind::RefundedNotReturned;
+            c.orderId = f.orderId;
+            c.fnsku = f.fnsku;
+            c.sku = f.sku;
+            c.asin = f.asin;
+            c.eventAtMs = f.refundedAtMs;
+        }
+        c.eventAtMs = std::max(c.eventAtMs, f.refundedAtMs);
+        c.eventUnits += f.units;
+        c.evidence.push_back("refund " + formatUtcDate(f.refundedAtMs) + " order " + f.orderId + " " +
+                             std::to_string(f.units) + " unit(s) " + (f.fnsku.empty() ? "SKU " + f.sku : "FNSKU " + f.fnsku));
+    }
+    for (auto& [key, c] : refunds) {
+        std::int64_t returned = 0;
+        if (!c.fnsku.empty()) {
+            if (auto it = returnedByOrder.find(c.orderId + "\tF" + c.fnsku); it != returnedByOrder.end()) returned = it->second;
+        } else if (auto it = returnedByOrder.find(c.orderId + "\tS" + c.sku); it != returnedByOrder.end()) {
+            returned = it->second;
+        }
+        for (const auto& r : in.returns)
+            if (r.orderId == c.orderId && ((!c.fnsku.empty() && r.fnsku == c.fnsku) || (c.fnsku.empty() && r.sku == c.sku))) {
+                c.evidenceLines.push_back(r.line);
+                c.evidence.push_back("return line " + std::to_string(r.line) + ": " + formatUtcDate(r.returnDateMs) +
+                                     " " + std::to_string(r.quantity) + " unit(s) returned, " + r.detailedDisposition);
+            }
+        std::int64_t reimbursed = 0;
+        for (const auto& r : in.reimbursements)
+            if (r.amazonOrderId == c.orderId && (c.fnsku.empty() || r.fnsku == c.fnsku) && r.quantityTotal > 0) {
+                reimbursed += r.quantityTotal;
+                c.evidenceLines.push_back(r.line);
+                c.evidence.push_back("reimbursement line " + std::to_string(r.line) + ": " + r.reimbursementId + " " +
+                                     std::to_string(r.quantityTotal) + " unit(s)");
+            }
+        const std::int64_t notReturned = std::max<std::int64_t>(0, c.eventUnits - returned);
+        c.foundUnits = std::min(returned, c.eventUnits);
+        c.reimbursedUnits = std::min(reimbursed, notReturned);
+        c.units = notReturned - c.reimbursedUnits;
+        c.deadlineMs = c.eventAtMs + static_cast<std::int64_t>(_windows.refundNotReturned.maxDays) * kDayMs;
+        if (c.units > 0 && inWindow(_windows.refundNotReturned, c.eventAtMs, in.nowMs)) {
+            setValue(c, in.unitValues, avg);
+            out.push_back(c);
+        }
+    }
+
+    // --- returned damaged (by Amazon / carrier) or a wrong item returned.
+    std::map<std::string, ClaimCandidate> returnClaims;
+    for (const auto& r : in.returns) {
+        const bool damaged = _windows.returnClaimDispositions.count(upper(r.detailedDisposition)) > 0;
+        const bool wrong = _windows.returnWrongItemReasons.count(upper(r.reason)) > 0 ||
+                           _windows.returnWrongItemReasons.count(upper(r.status)) > 0;
+        if ((!damaged && !wrong) || r.quantity <= 0) continue;
+        const std::string key = "return:" + r.orderId + ":" + r.fnsku + ":" +
+                                (r.licensePlateNumber.empty() ? "line" + std::to_string(r.line) : r.licensePlateNumber);
+        auto& c = returnClaims[key];
+        if (c.key.empty()) {
+            c.key = key;
+            c.kind = ClaimKind::ReturnDamagedOrWrong;
+            c.orderId = r.orderId;
+            c.fnsku = r.fnsku;
+            c.sku = r.sku;
+            c.asin = r.asin;
+            c.title = r.productName;
+            c.fulfillmentCenter = r.fulfillmentCenterId;
+            c.eventAtMs = r.returnDateMs;
+        }
+        c.eventUnits += r.quantity;
+        c.evidenceLines.push_back(r.line);
+        c.evidence.push_back("return line " + std::to_string(r.line) + ": " + formatUtcDate(r.returnDateMs) + " order " +
+                             r.orderId + " " + std::to_string(r.quantity) + " unit(s) " + r.detailedDisposition +
+                             (r.reason.empty() ? "" : " reason " + r.reason) +
+                             (r.licensePlateNumber.empty() ? "" : " LPN " + r.licensePlateNumber));
+    }
+    for (auto& [key, c] : returnClaims) {
+        auto& reimbursed = reimbursedByOrder[c.orderId + "\t" + c.fnsku];
+        const std::int64_t re = std::min(reimbursed, c.eventUnits);
+        reimbursed -= re;
+        c.reimbursedUnits = re;
+        c.units = c.eventUnits - re;
+        c.deadlineMs = c.eventAtMs + static_cast<std::int64_t>(_windows.returnDamaged.maxDays) * kDayMs;
+        if (c.units > 0 && inWindow(_windows.returnDamaged, c.eventAtMs, in.nowMs)) {
+            setValue(c, in.unitValues, avg);
+            out.push_back(c);
+        }
+    }
+
+    std::sort(out.begin(), out.end(), [](const ClaimCandidate& a, const ClaimCandidate& b) { return a.key < b.key; });
+    return out;
+}
+
+} // namespace sac::amazon

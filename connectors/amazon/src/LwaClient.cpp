@@ -1,0 +1,113 @@
+#include "sac/amazon/LwaClient.h"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+namespace sac::amazon {
+
+using connectors::ErrorKind;
+using connectors::HttpRequest;
+using connectors::MarketplaceError;
+using connectors::Result;
+
+namespace {
+
+std::string str(const Poco::JSON::Object::Ptr& o, const std::string& key) {
+    if (!o || !o->has(key) || o->isNull(key)) return {};
+    try {
+        return o->getValue<std::string>(key);
+    } catch (...) {
+        return {};
+    }
+}
+
+Poco::JSON::Object::Ptr parseObject(const std::string& body) {
+    try {
+        Poco::JSON::Parser p;
+        auto v = p.parse(body);
+        return v.extract<Poco::JSON::Object::Ptr>();
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+} // namespace
+
+LwaClient::LwaClient(connectors::HttpTransport& transport, LwaCredentials credentials, connectors::Clock clock)
+    : _transport(transport), _credentials(std::move(credentials)), _clock(std::move(clock)) {}
+
+Result<AccessToken> LwaClient::accessToken() {
+    std::lock_guard lock(_mutex);
+    if (_cached && _clock() < _cached->expiresAtMs - kRefreshMarginMs) return *_cached;
+    auto fresh = refresh();
+    if (fresh) _cached = fresh.value();
+    return fresh;
+}
+
+void LwaClient::invalidate() {
+    std::lock_guard lock(_mutex);
+    _cached.reset();
+}
+
+Result<AccessToken> LwaClient::refresh() {
+    if (_credentials.refreshToken.empty() || _credentials.clientId.empty() || _credentials.clientSecret.empty())
+        return MarketplaceError::make(ErrorKind::TokenExpired, "missing_credentials",
+                                      "The Amazon connection is not authorised yet: connect the seller account.",
+                                      "LWA: client id, client secret or refresh token is empty");
+    auto request = HttpRequest::postForm(_credentials.tokenEndpoint, {{"grant_type", "refresh_token"},
+                                                                      {"refresh_token", _credentials.refreshToken},
+                                                                      {"client_id", _credentials.clientId},
+                                                                      {"client_secret", _credentials.clientSecret}});
+    request.headers.push_back({"Accept", "application/json"});
+    const std::int64_t sentAt = _clock();
+    auto sent = _transport.send(request);
+    if (!sent) return std::move(sent).error();
+    const auto& resp = sent.value();
+    const auto obj = parseObject(resp.body);
+    const std::string where = "LWA token refresh at " + _credentials.tokenEndpoint + " (HTTP " +
+                              std::to_string(resp.status) + ")";
+
+    if (resp.status >= 200 && resp.status < 300) {
+        const std::string token = str(obj, "access_token");
+        if (!obj || token.empty())
+            return MarketplaceError::malformed(where + ": expected a JSON object with access_token, got " +
+                                               std::string(resp.body.substr(0, 200)));
+        std::int64_t expiresIn = 3600;
+        if (obj->has("expires_in")) {
+            try {
+                expiresIn = obj->getValue<std::int64_t>("expires_in");
+            } catch (...) {
+                return MarketplaceError::malformed(where + ": expected expires_in as integer seconds");
+            }
+        }
+        return AccessToken{token, sentAt + expiresIn * 1000};
+    }
+
+    const std::string error = str(obj, "error");
+    const std::string description = str(obj, "error_description");
+    const std::string detail = where + ": " + (error.empty() ? std::string("no error code") : error) +
+                               (description.empty() ? "" : " (" + description + ")");
+    if (resp.status == 429) {
+        auto e = MarketplaceError::make(ErrorKind::RateLimited, error.empty() ? "HTTP 429" : error,
+                                        "Amazon is limiting token requests; the call will be retried.", detail);
+        e.retryAfterMs = resp.retryAfterMs();
+        return e;
+    }
+    if (resp.status >= 500)
+        return MarketplaceError::make(ErrorKind::Transient, error.empty() ? "HTTP " + std::to_string(resp.status) : error,
+                                      "Login with Amazon is temporarily unavailable; the call will be retried.", detail);
+    if (error == "invalid_grant" || error == "unauthorized_client" || error == "invalid_client")
+        return MarketplaceError::make(ErrorKind::TokenExpired, error,
+                                      "Amazon no longer accepts this authorisation (" + error +
+                                          "): authorise the application again in Seller Central.",
+                                      detail);
+    if (error.empty())
+        return MarketplaceError::make(ErrorKind::Rejected, "HTTP " + std::to_string(resp.status),
+                                      "Login with Amazon refused the token request.", detail);
+    return MarketplaceError::make(ErrorKind::Rejected, error,
+                                  "Login with Amazon refused the token request: " +
+                                      (description.empty() ? error : description),
+                                  detail);
+}
+
+} // namespace sac::amazon

@@ -1,0 +1,303 @@
+#include "web/CaseDialogView.h"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <openssl/rand.h>
+
+#include <charconv>
+#include <stdexcept>
+
+#include <sac/aliexpress/IssueApi.h>
+
+#include "domain/Money.h"
+#include "services/DisputeHandlingService.h"
+#include "web/Format.h"
+
+namespace sac::web {
+namespace {
+namespace mu = kainjow::mustache;
+
+void setIf(mu::data& d, const std::string& key, const std::string& value) {
+    if (!value.empty()) d.set(key, value);
+}
+
+std::string moneyText(const std::optional<connectors::Money>& m, const std::string& locale) {
+    return m ? domain::Money(m->minor, m->currency).format(locale) : std::string();
+}
+
+std::string when(const std::optional<std::int64_t>& ms, const CaseDialogModel& m) {
+    return ms ? formatDateTime(*ms, m.offsetMinutes, m.locale) : std::string();
+}
+
+/// The marketplace's file path as an absolute http(s) URL, or "".
+std::string fileUrl(const std::string& path, const std::string& base) {
+    if (path.rfind("/", 0) == 0 && path.rfind("//", 0) != 0) return safeHttpUrl(base + path);
+    return safeHttpUrl(path);
+}
+
+std::string valueText(const Poco::Dynamic::Var& v) {
+    if (v.isEmpty()) return "—";
+    try {
+        return v.convert<std::string>();
+    } catch (const std::exception&) {
+        return "?";
+    }
+}
+
+/// "status: pendente → decisao; solution_id: 123" from the event's JSON.
+std::string changeText(const domain::CaseEvent& e) {
+    Poco::JSON::Object::Ptr before, after;
+    try {
+        Poco::JSON::Parser p;
+        if (!e.beforeJson.empty()) before = p.parse(e.beforeJson).extract<Poco::JSON::Object::Ptr>();
+        p.reset();
+        if (!e.afterJson.empty()) after = p.parse(e.afterJson).extract<Poco::JSON::Object::Ptr>();
+    } catch (const std::exception&) {
+        return {};
+    }
+    std::string out;
+    if (!after) return out;
+    for (const auto& key : after->getNames()) {
+        if (!out.empty()) out += "; ";
+        out += key + ": ";
+        if (before && before->has(key)) out += valueText(before->get(key)) + " → ";
+        out += valueText(after->get(key));
+    }
+    return out;
+}
+
+std::string sizeText(std::int64_t bytes) {
+    if (bytes >= 1024 * 1024) return std::to_string(bytes / (1024 * 1024)) + " MiB";
+    if (bytes >= 1024) return std::to_string(bytes / 1024) + " KiB";
+    return std::to_string(bytes) + " B";
+}
+
+} // namespace
+
+std::string newIdempotencyKey() {
+    unsigned char buf[16];
+    if (RAND_bytes(buf, sizeof buf) != 1) throw std::runtime_error("RAND_bytes failed");
+    static const char* hex = "0123456789abcdef";
+    std::string out;
+    for (unsigned char b : buf) {
+        out += hex[b >> 4];
+        out += hex[b & 0x0f];
+    }
+    return out;
+}
+
+std::optional<aliexpress::IssueDetail> parseStoredDetail(const domain::Case& c) {
+    std::int64_t issueId = 0;
+    auto [p, ec] = std::from_chars(c.externalId.data(), c.externalId.data() + c.externalId.size(), issueId);
+    if (ec != std::errc() || p != c.externalId.data() + c.externalId.size() || c.payloadJson.empty())
+        return std::nullopt;
+    try {
+        Poco::JSON::Parser parser;
+        auto doc = parser.parse(c.payloadJson).extract<Poco::JSON::Object::Ptr>();
+        auto parsed = aliexpress::IssueApi::parseIssueDetail(doc, issueId);
+        if (!parsed.ok()) return std::nullopt;
+        return std::move(parsed).value();
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+mu::data caseDialogData(const CaseDialogModel& m, const Catalog& cat) {
+    const std::string& loc = m.locale;
+    const domain::Case& c = *m.c;
+    mu::data d;
+    d.set("id", std::to_string(c.id));
+    d.set("external_id", c.externalId);
+    d.set("order_id", c.orderId);
+    setIf(d, "sub_order_id", c.subOrderId);
+    d.set("product_name", c.productName);
+    setIf(d, "product_id", c.productId);
+    setIf(d, "product_image_url", safeHttpUrl(c.productImageUrl));
+    setIf(d, "buyer_login", c.buyerLogin);
+    d.set("cause", c.cause);
+    const std::string code(domain::toCode(c.status));
+    d.set("status_code", code);
+    d.set("status_label", cat.text(loc, "status." + code));
+    setIf(d, "fine_status", c.marketplaceFineStatus);
+    if (!c.marketplaceFineStatus.empty())
+        d.set("fine_status_label", cat.text(loc, "fine." + c.marketplaceFineStatus) == "fine." + c.marketplaceFineStatus
+                                       ? c.marketplaceFineStatus
+                                       : cat.text(loc, "fine." + c.marketplaceFineStatus));
+    if (m.store) d.set("store_name", m.store->name);
+    if (c.deadlineAt) {
+        d.set("deadline_text", formatDateTime(*c.deadlineAt, m.offsetMinutes, loc));
+        if (domain::isOpen(c.status)) {
+            const auto diff = *c.deadlineAt - m.now;
+            const std::string dur = formatDuration(diff, cat, loc);
+            d.set("deadline_left", fill(cat.text(loc, diff < 0 ? "deadline.overdue" : "deadline.left"), "duration", dur));
+            d.set("deadline_class", diff < 0 ? "overdue" : diff < 24LL * 3600 * 1000 ? "soon" : "ok");
+        }
+    } else {
+        d.set("deadline_text", cat.text(loc, "deadline.none"));
+    }
+    d.set("zone_text", fill(cat.text(loc, "deadline.zone"), "zone", zoneLabel(m.offsetMinutes)));
+    d.set("amount_text", c.amount ? c.amount->format(loc) : std::string("—"));
+    d.set("refund_cap_text", c.refundCap ? c.refundCap->format(loc) : std::string("—"));
+    if (m.detail) {
+        if (m.detail->productPrice) d.set("amount_text", moneyText(m.detail->productPrice, loc));
+        if (m.detail->refundMoneyMax) d.set("refund_cap_text", moneyText(m.detail->refundMoneyMax, loc));
+        if (m.detail->refundMoneyMaxLocal)
+            d.set("refund_cap_local_text", moneyText(m.detail->refundMoneyMaxLocal, loc));
+    }
+    if (c.wrongDeliverySolved) d.set("wrong_delivery_solved", true);
+
+    // The buyer's (and the platform's) proposals.
+    mu::data proposals{mu::data::type::list};
+    std::string pickedId = m.kept ? m.kept->solutionId : std::string();
+    if (m.detail && pickedId.empty()) {
+        for (const auto& s : m.detail->buyerSolutions)
+            if (s.status == "wait_seller_accept") {
+                pickedId = std::to_string(s.id);
+                break;
+            }
+        if (pickedId.empty() && !m.detail->buyerSolutions.empty())
+            pickedId = std::to_string(m.detail->buyerSolutions.front().id);
+    }
+    bool hasBuyerProposal = false;
+    if (m.detail) {
+        const auto add = [&](const aliexpress::IssueSolution& s, const char* ownerKey) {
+            mu::data o;
+            o.set("id", std::to_string(s.id));
+            o.set("owner", cat.text(loc, ownerKey));
+            o.set("type", cat.text(loc, "solution_type." + s.solutionType) == "solution_type." + s.solutionType
+                              ? s.solutionType
+                              : cat.text(loc, "solution_type." + s.solutionType));
+            o.set("status", s.status);
+            setIf(o, "content", s.content);
+            setIf(o, "refund_text", moneyText(s.refundMoney, loc));
+            setIf(o, "created_text", when(s.createdAtMs, m));
+            o.set("checked", std::to_string(s.id) == pickedId);
+            o.set("pending", s.status == "wait_seller_accept");
+            o.set("is_return", s.solutionType == "return_and_refund");
+            proposals.push_back(o);
+        };
+        for (const auto& s : m.detail->buyerSolutions) {
+            add(s, "dialog.owner_buyer");
+            hasBuyerProposal = true;
+        }
+        for (const auto& s : m.detail->platformSolutions) add(s, "dialog.owner_platform");
+        mu::data sellerList{mu::data::type::list};
+        for (const auto& s : m.detail->sellerSolutions) {
+            mu::data o;
+            o.set("status", s.status);
+            setIf(o, "content", s.content);
+            setIf(o, "refund_text", moneyText(s.refundMoney, loc));
+            sellerList.push_back(o);
+        }
+        d.set("seller_solutions", sellerList);
+        d.set("has_seller_solutions", !m.detail->sellerSolutions.empty());
+    }
+    d.set("proposals", proposals);
+    d.set("has_proposals", hasBuyerProposal);
+
+    // History: the marketplace's (newest first) and ours.
+    mu::data history{mu::data::type::list};
+    if (m.detail) {
+        for (const auto& p : m.detail->processes) {
+            mu::data o;
+            o.set("when", when(p.createdAtMs, m));
+            o.set("who", cat.text(loc, "who." + p.submitMemberType) == "who." + p.submitMemberType
+                             ? p.submitMemberType
+                             : cat.text(loc, "who." + p.submitMemberType));
+            o.set("what", p.actionType);
+            setIf(o, "content", p.content);
+            mu::data files{mu::data::type::list};
+            int n = 0;
+            for (const auto& a : p.attachments) {
+                mu::data f;
+                ++n;
+                f.set("label", fill(cat.text(loc, "dialog.attachment_n"), "n", std::to_string(n)));
+                setIf(f, "url", fileUrl(a.filePath, m.gatewayBase));
+                files.push_back(f);
+            }
+            o.set("files", files);
+            history.push_back(o);
+        }
+    }
+    d.set("history", history);
+    d.set("has_history", !history.is_empty_list());
+
+    mu::data events{mu::data::type::list};
+    for (auto it = m.events.rbegin(); it != m.events.rend(); ++it) {
+        const auto& e = *it;
+        mu::data o;
+        o.set("when", formatDateTime(e.createdAt, m.offsetMinutes, loc));
+        o.set("who", e.actorName.empty() ? cat.text(loc, "who.system") : e.actorName);
+        std::string flat = e.action;
+        for (auto& ch : flat)
+            if (ch == '.') ch = '_';
+        const std::string label = cat.text(loc, "events." + flat);
+        o.set("what", label == "events." + flat ? e.action : label);
+        setIf(o, "change", changeText(e));
+        events.push_back(o);
+    }
+    d.set("events", events);
+    d.set("has_events", !m.events.empty());
+
+    mu::data files{mu::data::type::list};
+    for (const auto& a : m.attachments) {
+        mu::data f;
+        f.set("name", a.fileName);
+        f.set("size", sizeText(a.sizeBytes));
+        f.set("type", a.contentType);
+        f.set("when", formatDateTime(a.createdAt, m.offsetMinutes, loc));
+        if (!a.storagePath.empty())
+            f.set("url", "/sac/cases/" + std::to_string(c.id) + "/attachments/" + std::to_string(a.id));
+        f.set("sent", !a.marketplaceRef.empty());
+        files.push_back(f);
+    }
+    d.set("attachments", files);
+    d.set("has_attachments", !m.attachments.empty());
+
+    mu::data notes{mu::data::type::list};
+    for (const auto& n : m.notes) {
+        mu::data o;
+        o.set("who", n.authorName);
+        o.set("when", formatDateTime(n.createdAt, m.offsetMinutes, loc));
+        o.set("body", n.body);
+        notes.push_back(o);
+    }
+    d.set("notes", notes);
+    d.set("has_notes", !m.notes.empty());
+
+    // Forms.
+    const bool actionable = c.marketplace == domain::Marketplace::AliExpress && c.kind == domain::CaseKind::Dispute &&
+                            (c.status == domain::CaseStatus::Pendente || c.status == domain::CaseStatus::Recebido);
+    d.set("can_handle", m.canHandle);
+    d.set("can_decide", m.canHandle && actionable && hasBuyerProposal);
+    d.set("can_wrong_delivery", m.canHandle && domain::isOpen(c.status) && !c.wrongDeliverySolved);
+    d.set("csrf_token", m.csrfToken);
+    d.set("refusal_cause", std::string(services::DisputeHandlingService::kRefusalCause));
+    d.set("reason_min", std::to_string(services::DisputeHandlingService::kReasonMin));
+    d.set("reason_max", std::to_string(services::DisputeHandlingService::kReasonMax));
+    d.set("note_max", std::to_string(services::DisputeHandlingService::kNoteMax));
+    const KeptForm* k = m.kept ? &*m.kept : nullptr;
+    const auto keyFor = [&](const char* form) {
+        return k && k->form == form && !k->idempotencyKey.empty() ? k->idempotencyKey : newIdempotencyKey();
+    };
+    d.set("agree_key", keyFor("agree"));
+    d.set("refuse_key", keyFor("refuse"));
+    d.set("seller_email", k && k->form == "refuse" ? k->sellerEmail : (m.store ? m.store->sellerEmail : std::string()));
+    d.set("reason", k && k->form == "refuse" ? k->reason : std::string());
+    d.set("refund_amount", k && k->form == "refuse" ? k->refundAmount : std::string());
+    d.set("refund_currency", m.detail && m.detail->refundMoneyMax ? m.detail->refundMoneyMax->currency
+                             : c.refundCap                        ? c.refundCap->currency()
+                                                                  : std::string());
+    d.set("note_text", k && (k->form == "note" || k->form == "wrong_delivery") ? k->note : std::string());
+    if (k) {
+        d.set(k->form + "_error", k->messageText);
+        setIf(d, k->form + "_detail", k->detail);
+        if (k->form == "refuse") d.set("show_refuse", true);
+        if (!k->field.empty()) d.set("error_field_" + k->field, true);
+    }
+    setIf(d, "done_text", m.doneText);
+    return d;
+}
+
+} // namespace sac::web

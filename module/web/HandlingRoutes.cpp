@@ -1,0 +1,336 @@
+#include "web/HandlingRoutes.h"
+
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "services/DisputeHandlingService.h"
+#include "services/GroupService.h"
+#include "storage/AttachmentRepository.h"
+#include "storage/CaseRepository.h"
+#include "storage/EventRepository.h"
+#include "storage/NoteRepository.h"
+#include "storage/StoreRepository.h"
+#include "web/CaseDialogView.h"
+#include "web/FormData.h"
+#include "web/HandlingSupport.h"
+
+namespace sac::web {
+namespace {
+namespace mu = kainjow::mustache;
+using namespace support;
+using services::HandlingCode;
+using services::HandlingOutcome;
+
+constexpr const char* kCasesPrefix = "/sac/cases/";
+constexpr const char* kGroupsPrefix = "/sac/groups/";
+
+services::DisputeHandlingService handlingService(Module& m) {
+    return services::DisputeHandlingService(*m.database(), *m.aliexpress(), [&m] { return m.now(); },
+                                            attachmentsDir(m));
+}
+
+services::GroupService groupService(Module& m) {
+    return services::GroupService(*m.database(), [&m] { return m.now(); });
+}
+
+bool ready(Module& m, const Request& req, Response& res) {
+    if (m.database() && m.aliexpress()) return true;
+    fail(m, req, res, 503, "error.unavailable_title", "error.unavailable");
+    return false;
+}
+
+/// Renders the dialog (fragment) or the case page for caseId; kept holds a
+/// refused form. Answers 404 when the case is not in the user's account.
+void renderCase(Module& m, const Request& req, Response& res, std::int64_t caseId, std::optional<KeptForm> kept,
+                int status, bool fragment, const std::string& doneText = {}) {
+    const std::string loc = localeOf(m, req);
+    const auto& user = req.user();
+    auto conn = m.database()->acquire();
+    auto c = storage::CaseRepository(*conn).find(caseId, user.accountId);
+    if (!c) return fail(m, req, res, 404, "error.not_found_title", "handling.error.not_found");
+    auto store = storage::StoreRepository(*conn).find(c->storeId, user.accountId);
+    CaseDialogModel model;
+    model.c = &*c;
+    model.store = store ? &*store : nullptr;
+    model.detail = parseStoredDetail(*c);
+    model.events = storage::EventRepository(*conn).listForCase(caseId, user.accountId);
+    model.notes = storage::NoteRepository(*conn).listForCase(caseId, user.accountId);
+    model.attachments = storage::AttachmentRepository(*conn).listForCase(caseId, user.accountId);
+    model.canHandle = allowed(m, req, services::kPermHandle);
+    model.csrfToken = req.csrfToken();
+    model.gatewayBase = store && !store->gatewayUrl.empty() ? store->gatewayUrl : defaultGateway(m);
+    while (!model.gatewayBase.empty() && model.gatewayBase.back() == '/') model.gatewayBase.pop_back();
+    model.kept = std::move(kept);
+    model.doneText = doneText;
+    model.now = m.now();
+    model.offsetMinutes = m.displayOffsetMinutes();
+    model.locale = loc;
+    const auto& cat = m.templates().catalog();
+    auto data = caseDialogData(model, cat);
+    if (fragment) return res.htmlFragment(m.templates().render("case_dialog", data, loc), status);
+    res.html(m.templates().render("case_page", data, loc), cat.text(loc, "dialog.title"), status);
+}
+
+int httpStatusOf(HandlingCode code) {
+    switch (code) {
+    case HandlingCode::Ok:
+    case HandlingCode::Replayed: return 200;
+    case HandlingCode::NotFound: return 404;
+    case HandlingCode::Invalid: return 400;
+    case HandlingCode::InProgress:
+    case HandlingCode::NotActionable: return 409;
+    case HandlingCode::MarketplaceRefused: return 422;
+    case HandlingCode::MarketplaceFailed: return 502;
+    }
+    return 500;
+}
+
+/// Answers a handling outcome: JSON for fetch(), else a redirect on success
+/// or the page again with the form kept.
+void answer(Module& m, const Request& req, Response& res, std::int64_t caseId, const HandlingOutcome& o, KeptForm kept) {
+    const std::string loc = localeOf(m, req);
+    const auto& cat = m.templates().catalog();
+    const std::string message = cat.text(loc, o.messageKey);
+    if (o.ok()) m.log(SAC_LOG_INFO, "sac: case " + std::to_string(caseId) + " " + kept.form + " by user " +
+                                        std::to_string(req.user().userId) + ": " + o.messageKey);
+    if (wantsJson(req)) {
+        Poco::JSON::Object j;
+        j.set("ok", o.ok());
+        j.set("replayed", o.code == HandlingCode::Replayed);
+        j.set("message", message);
+        j.set("detail", o.detail);
+        j.set("field", o.field);
+        if (o.status) {
+            const std::string code(domain::toCode(*o.status));
+            j.set("status", code);
+            j.set("status_label", cat.text(loc, "status." + code));
+        }
+        return res.json(stringify(j), httpStatusOf(o.code));
+    }
+    if (o.ok()) return res.redirect("/sac/cases/" + std::to_string(caseId) + "?done=" + kept.form);
+    if (o.code == HandlingCode::NotFound) return fail(m, req, res, 404, "error.not_found_title", o.messageKey);
+    kept.messageText = message;
+    kept.detail = o.detail;
+    kept.field = o.field;
+    renderCase(m, req, res, caseId, std::move(kept), httpStatusOf(o.code), false);
+}
+
+void serveAttachment(Module& m, const Request& req, Response& res, std::int64_t caseId, const std::string& rest) {
+    auto id = positiveId(rest);
+    if (!id) return fail(m, req, res, 404, "error.not_found_title", "error.not_found");
+    auto conn = m.database()->acquire();
+    auto a = storage::AttachmentRepository(*conn).find(*id, req.user().accountId);
+    if (!a || a->caseId != caseId || a->storagePath.empty())
+        return fail(m, req, res, 404, "error.not_found_title", "error.not_found");
+    std::ifstream in(a->storagePath, std::ios::binary);
+    if (!in) return fail(m, req, res, 404, "error.not_found_title", "error.not_found");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("Content-Disposition", "inline");
+    res.setHeader("Cache-Control", "private, max-age=300");
+    const bool image = a->contentType == "image/jpeg" || a->contentType == "image/png" || a->contentType == "image/webp";
+    res.content(ss.str(), image ? a->contentType : "application/octet-stream");
+}
+
+void caseGet(Module& m, Request& req, Response& res) {
+    if (!ready(m, req, res)) return;
+    const std::string rest = req.path().substr(std::string(kCasesPrefix).size());
+    const auto slash = rest.find('/');
+    auto caseId = positiveId(std::string_view(rest).substr(0, slash));
+    if (!caseId) return fail(m, req, res, 404, "error.not_found_title", "error.not_found");
+    if (slash != std::string::npos) {
+        const std::string sub = rest.substr(slash + 1);
+        if (sub.rfind("attachments/", 0) == 0) return serveAttachment(m, req, res, *caseId, sub.substr(12));
+        return fail(m, req, res, 404, "error.not_found_title", "error.not_found");
+    }
+    const std::string done = req.query("done").value_or("");
+    std::string doneText;
+    if (done == "agree" || done == "refuse" || done == "wrong_delivery" || done == "note")
+        doneText = text(m, req, "handling.done." + std::string(done == "agree" ? "agreed" : done == "refuse" ? "refused" : done));
+    renderCase(m, req, res, *caseId, std::nullopt, 200, req.query("fragment").value_or("") == "1", doneText);
+}
+
+void casePost(Module& m, Request& req, Response& res) {
+    if (!allowed(m, req, services::kPermHandle)) return forbidden(m, req, res);
+    if (!ready(m, req, res)) return;
+    const std::string rest = req.path().substr(std::string(kCasesPrefix).size());
+    const auto slash = rest.find('/');
+    auto caseId = positiveId(std::string_view(rest).substr(0, slash));
+    if (!caseId || slash == std::string::npos) return fail(m, req, res, 404, "error.not_found_title", "error.not_found");
+    const std::string action = rest.substr(slash + 1);
+    if (action != "agree" && action != "refuse" && action != "wrong-delivery" && action != "notes")
+        return fail(m, req, res, 404, "error.not_found_title", "error.not_found");
+
+    MultipartLimits limits;
+    limits.maxFileBytes = services::DisputeHandlingService::kMaxImageBytes;
+    auto form = FormData::read(req, limits);
+    if (!form) {
+        m.log(SAC_LOG_WARNING, "sac: " + req.path() + ": " + form.error());
+        return fail(m, req, res, 400, "error.bad_request_title", "error.bad_request");
+    }
+    const FormData& f = form.value();
+    const auto actor = actorOf(req);
+    auto svc = handlingService(m);
+    KeptForm kept;
+    if (action == "agree") {
+        kept.form = "agree";
+        services::AgreeRequest r;
+        r.idempotencyKey = f.field("idempotency_key").value_or("");
+        kept.idempotencyKey = r.idempotencyKey;
+        kept.solutionId = f.field("solution_id").value_or("");
+        if (!kept.solutionId.empty()) r.solutionId = positiveId(kept.solutionId);
+        return answer(m, req, res, *caseId, svc.agree(actor, *caseId, r), std::move(kept));
+    }
+    if (action == "refuse") {
+        kept.form = "refuse";
+        services::RefuseRequest r;
+        r.idempotencyKey = f.field("idempotency_key").value_or("");
+        r.sellerEmail = f.field("seller_email").value_or("");
+        r.reason = f.field("reason").value_or("");
+        r.refundAmount = f.field("refund_amount").value_or("");
+        kept.idempotencyKey = r.idempotencyKey;
+        kept.sellerEmail = r.sellerEmail;
+        kept.reason = r.reason;
+        kept.refundAmount = r.refundAmount;
+        kept.solutionId = f.field("solution_id").value_or("");
+        if (!kept.solutionId.empty()) r.buyerSolutionId = positiveId(kept.solutionId);
+        if (const auto* file = f.file("image")) {
+            r.imageBytes = file->bytes;
+            r.imageFileName = file->fileName;
+        }
+        r.imageTooLarge = f.fileTooLarge("image");
+        return answer(m, req, res, *caseId, svc.refuse(actor, *caseId, r), std::move(kept));
+    }
+    kept.note = f.field("note").value_or("");
+    if (action == "wrong-delivery") {
+        kept.form = "wrong_delivery";
+        if (f.field("confirm").value_or("") != "1") {
+            HandlingOutcome o;
+            o.code = HandlingCode::Invalid;
+            o.field = "confirm";
+            o.messageKey = "handling.error.confirm";
+            return answer(m, req, res, *caseId, o, std::move(kept));
+        }
+        return answer(m, req, res, *caseId, svc.markWrongDelivery(actor, *caseId, kept.note), std::move(kept));
+    }
+    kept.form = "note";
+    answer(m, req, res, *caseId, svc.addNote(actor, *caseId, kept.note), std::move(kept));
+}
+
+// ---- Agrupamento ----------------------------------------------------------
+
+void groupsPage(Module& m, Request& req, Response& res) {
+    if (!ready(m, req, res)) return;
+    const std::string loc = localeOf(m, req);
+    const auto& cat = m.templates().catalog();
+    std::int64_t ungrouped = 0;
+    auto groups = groupService(m).listWithCounts(actorOf(req), &ungrouped);
+    mu::data d;
+    mu::data list{mu::data::type::list};
+    for (const auto& g : groups) {
+        mu::data o;
+        o.set("id", std::to_string(g.group.id));
+        o.set("name", g.group.name);
+        o.set("count", std::to_string(g.cases));
+        o.set("filter_url", "/sac/?group=" + std::to_string(g.group.id));
+        list.push_back(o);
+    }
+    d.set("groups", list);
+    d.set("has_groups", !groups.empty());
+    d.set("ungrouped_count", std::to_string(ungrouped));
+    d.set("can_handle", allowed(m, req, services::kPermHandle));
+    d.set("csrf_token", req.csrfToken());
+    const std::string error = req.query("error").value_or("");
+    if (error.rfind("groups.error.", 0) == 0 && error.size() < 64) d.set("error_text", cat.text(loc, error));
+    const std::string done = req.query("done").value_or("");
+    if (done == "created" || done == "renamed" || done == "deleted") d.set("done_text", cat.text(loc, "groups.done_" + done));
+    res.html(m.templates().render("groups", d, loc), cat.text(loc, "groups.title"));
+}
+
+void groupAnswer(Module& m, const Request& req, Response& res, bool ok, const std::string& keyOrDone,
+                 const std::string& redirectOk, std::int64_t count = -1) {
+    if (wantsJson(req)) {
+        Poco::JSON::Object j;
+        j.set("ok", ok);
+        j.set("message", ok ? std::string() : text(m, req, keyOrDone));
+        if (count >= 0) j.set("count", count);
+        return res.json(stringify(j), ok ? 200 : 400);
+    }
+    if (ok) return res.redirect(redirectOk);
+    res.redirect("/sac/groups?error=" + keyOrDone);
+}
+
+void groupCreate(Module& m, Request& req, Response& res) {
+    if (!allowed(m, req, services::kPermHandle)) return forbidden(m, req, res);
+    if (!ready(m, req, res)) return;
+    auto r = groupService(m).create(actorOf(req), req.form("name").value_or(""));
+    groupAnswer(m, req, res, r.isOk(), r.isOk() ? "created" : r.error(), "/sac/groups?done=created");
+}
+
+void groupAssign(Module& m, Request& req, Response& res) {
+    if (!allowed(m, req, services::kPermHandle)) return forbidden(m, req, res);
+    if (!ready(m, req, res)) return;
+    std::vector<std::int64_t> ids;
+    for (const auto& [k, v] : req.formParams()) {
+        if (k != "case_id") continue;
+        auto id = positiveId(v);
+        if (!id) return groupAnswer(m, req, res, false, "groups.error.case_not_found", "");
+        ids.push_back(*id);
+    }
+    const std::string target = req.form("group_id").value_or("");
+    std::optional<std::int64_t> groupId;
+    if (target != "none") {
+        groupId = positiveId(target);
+        if (!groupId) return groupAnswer(m, req, res, false, "groups.error.not_found", "");
+    }
+    auto r = groupService(m).assign(actorOf(req), ids, groupId);
+    groupAnswer(m, req, res, r.isOk(), r.isOk() ? "" : r.error(),
+                groupId ? "/sac/?group=" + std::to_string(*groupId) : std::string("/sac/?group=none"),
+                r.isOk() ? r.value() : -1);
+}
+
+void groupAction(Module& m, Request& req, Response& res) {
+    if (!allowed(m, req, services::kPermHandle)) return forbidden(m, req, res);
+    if (!ready(m, req, res)) return;
+    const std::string rest = req.path().substr(std::string(kGroupsPrefix).size());
+    const auto slash = rest.find('/');
+    auto id = positiveId(std::string_view(rest).substr(0, slash));
+    const std::string action = slash == std::string::npos ? std::string() : rest.substr(slash + 1);
+    if (!id || (action != "rename" && action != "delete"))
+        return fail(m, req, res, 404, "error.not_found_title", "error.not_found");
+    auto svc = groupService(m);
+    if (action == "rename") {
+        auto r = svc.rename(actorOf(req), *id, req.form("name").value_or(""));
+        return groupAnswer(m, req, res, r.isOk(), r.isOk() ? "" : r.error(), "/sac/groups?done=renamed");
+    }
+    auto r = svc.remove(actorOf(req), *id);
+    groupAnswer(m, req, res, r.isOk(), r.isOk() ? "" : r.error(), "/sac/groups?done=deleted");
+}
+
+} // namespace
+
+void registerHandlingRoutes(Module& m, Router& r) {
+    auto script = std::make_shared<std::string>();
+    {
+        std::ifstream in(m.moduleDir() + "/ui-templates/static/handling.js", std::ios::binary);
+        std::ostringstream ss;
+        ss << in.rdbuf();
+        *script = ss.str();
+    }
+    r.add("GET", "/sac/assets/handling.js", [script](Request&, Response& res) {
+        if (script->empty()) return res.content("Not found", "text/plain; charset=utf-8", 404);
+        res.setHeader("Cache-Control", "no-cache");
+        res.setHeader("X-Content-Type-Options", "nosniff");
+        res.content(*script, "text/javascript; charset=utf-8");
+    });
+    r.addPrefix("GET", kCasesPrefix, [&m](Request& req, Response& res) { caseGet(m, req, res); });
+    r.addPrefix("POST", kCasesPrefix, [&m](Request& req, Response& res) { casePost(m, req, res); });
+    r.add("GET", "/sac/groups", [&m](Request& req, Response& res) { groupsPage(m, req, res); });
+    r.add("POST", "/sac/groups", [&m](Request& req, Response& res) { groupCreate(m, req, res); });
+    r.add("POST", "/sac/groups/assign", [&m](Request& req, Response& res) { groupAssign(m, req, res); });
+    r.addPrefix("POST", kGroupsPrefix, [&m](Request& req, Response& res) { groupAction(m, req, res); });
+}
+
+} // namespace sac::web

@@ -1,0 +1,282 @@
+#include "web/StoreRoutes.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/URI.h>
+
+#include "services/StoreAdminService.h"
+#include "storage/StoreRepository.h"
+#include "web/Format.h"
+#include "web/HandlingSupport.h"
+
+namespace sac::web {
+namespace {
+namespace mu = kainjow::mustache;
+using namespace support;
+
+constexpr const char* kStoresPrefix = "/sac/stores/";
+constexpr const char* kCallbackPath = "/sac/stores/oauth/callback";
+
+services::StoreAdminService storeService(Module& m) {
+    return services::StoreAdminService(*m.database(), *m.vault(), *m.aliexpress(), [&m] { return m.now(); },
+                                       defaultGateway(m));
+}
+
+/// Checks sac.admin and that the module started; answers otherwise.
+bool admitted(Module& m, const Request& req, Response& res) {
+    if (!allowed(m, req, services::kPermAdmin)) {
+        m.log(SAC_LOG_WARNING, "sac: user " + std::to_string(req.user().userId) + " without sac.admin tried " +
+                                   req.method() + " " + req.path());
+        forbidden(m, req, res);
+        return false;
+    }
+    if (m.database() && m.vault() && m.aliexpress()) return true;
+    fail(m, req, res, 503, "error.unavailable_title", "error.unavailable");
+    return false;
+}
+
+std::string callbackUrl(const Module& m, const Request& req) {
+    std::string base = m.setting("public_base_url", "");
+    if (base.empty()) {
+        const std::string host = req.header("Host").value_or("127.0.0.1");
+        const bool safe = !host.empty() && host.size() < 256 &&
+                          host.find_first_of("/\\@\"'<> ") == std::string::npos;
+        base = "http://" + (safe ? host : std::string("127.0.0.1"));
+    }
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    return base + kCallbackPath;
+}
+
+std::string statusLabel(const Module& m, const Request& req, domain::StoreStatus s) {
+    return text(m, req, "stores.status_" + std::string(domain::toCode(s)));
+}
+
+void listPage(Module& m, Request& req, Response& res) {
+    if (!admitted(m, req, res)) return;
+    const std::string loc = localeOf(m, req);
+    const auto& cat = m.templates().catalog();
+    auto conn = m.database()->acquire();
+    const auto stores = storage::StoreRepository(*conn).listByAccount(req.user().accountId);
+    mu::data d;
+    mu::data list{mu::data::type::list};
+    for (const auto& s : stores) {
+        mu::data o;
+        o.set("id", std::to_string(s.id));
+        o.set("name", s.name);
+        o.set("marketplace", cat.text(loc, "marketplace." + std::string(domain::toCode(s.marketplace))));
+        o.set("status_code", std::string(domain::toCode(s.status)));
+        o.set("status_label", statusLabel(m, req, s.status));
+        if (!s.statusMessage.empty()) o.set("status_message", s.statusMessage);
+        o.set("seller_email", s.sellerEmail);
+        o.set("hint", s.credentialsHint);
+        o.set("last_sync", s.lastSyncAt ? formatDateTime(*s.lastSyncAt, m.displayOffsetMinutes(), loc)
+                                        : cat.text(loc, "stores.never"));
+        list.push_back(o);
+    }
+    d.set("stores", list);
+    d.set("has_stores", !stores.empty());
+    const std::string done = req.query("done").value_or("");
+    if (done == "created" || done == "updated") d.set("done_text", cat.text(loc, "stores.done_" + done));
+    res.html(m.templates().render("stores", d, loc), cat.text(loc, "stores.title"));
+}
+
+services::StoreForm formOf(const Request& req) {
+    services::StoreForm f;
+    f.marketplace = req.form("marketplace").value_or("aliexpress");
+    f.name = req.form("name").value_or("");
+    f.sellerEmail = req.form("seller_email").value_or("");
+    f.gatewayUrl = req.form("gateway_url").value_or("");
+    f.appKey = req.form("app_key").value_or("");
+    f.appSecret = req.form("app_secret").value_or("");
+    f.returnAddressId = req.form("return_address_id").value_or("");
+    return f;
+}
+
+/// The form page; store is null for a new store. Secrets are never echoed.
+void renderForm(Module& m, const Request& req, Response& res, const domain::Store* store,
+                const services::StoreForm* typed, const services::AdminError* error, int status,
+                const std::string& noticeText = {}, const std::string& noticeDetail = {}, bool noticeOk = true) {
+    const std::string loc = localeOf(m, req);
+    const auto& cat = m.templates().catalog();
+    mu::data d;
+    d.set("csrf_token", req.csrfToken());
+    d.set("is_new", store == nullptr);
+    d.set("action_url", store ? "/sac/stores/" + std::to_string(store->id) : std::string("/sac/stores"));
+    d.set("default_gateway", defaultGateway(m));
+    if (store) {
+        d.set("id", std::to_string(store->id));
+        d.set("hint", store->credentialsHint);
+        d.set("status_code", std::string(domain::toCode(store->status)));
+        d.set("status_label", statusLabel(m, req, store->status));
+        if (!store->statusMessage.empty()) d.set("status_message", store->statusMessage);
+        d.set("disabled", store->status == domain::StoreStatus::Disabled);
+        if (store->tokenExpiresAt)
+            d.set("token_expires", formatDateTime(*store->tokenExpiresAt, m.displayOffsetMinutes(), loc));
+    }
+    d.set("name", typed ? typed->name : store ? store->name : std::string());
+    d.set("seller_email", typed ? typed->sellerEmail : store ? store->sellerEmail : std::string());
+    d.set("gateway_url", typed ? typed->gatewayUrl : store ? store->gatewayUrl : std::string());
+    d.set("return_address_id", typed ? typed->returnAddressId
+                               : store ? services::StoreAdminService::returnAddressOf(*store)
+                                       : std::string());
+    // A new app key typed into a refused form is shown again; secrets never are.
+    d.set("app_key", typed && store == nullptr ? typed->appKey : std::string());
+    if (error) {
+        d.set("error_text", cat.text(loc, error->key));
+        if (!error->detail.empty()) d.set("error_detail", error->detail);
+        if (!error->field.empty()) d.set("error_field_" + error->field, true);
+    }
+    if (!noticeText.empty()) {
+        d.set(noticeOk ? "notice_text" : "notice_error", noticeText);
+        if (!noticeDetail.empty()) d.set("notice_detail", noticeDetail);
+    }
+    const std::string title = cat.text(loc, store ? "stores.edit_title" : "stores.new_title");
+    res.html(m.templates().render("store_form", d, loc), title, status);
+}
+
+void newPage(Module& m, Request& req, Response& res) {
+    if (!admitted(m, req, res)) return;
+    renderForm(m, req, res, nullptr, nullptr, nullptr, 200);
+}
+
+void createStore(Module& m, Request& req, Response& res) {
+    if (!admitted(m, req, res)) return;
+    const auto form = formOf(req);
+    auto r = storeService(m).create(actorOf(req), form);
+    if (!r.ok()) return renderForm(m, req, res, nullptr, &form, &r.error, 400);
+    m.log(SAC_LOG_INFO, "sac: store " + std::to_string(*r.value) + " created by user " +
+                            std::to_string(req.user().userId));
+    res.redirect("/sac/stores/" + std::to_string(*r.value) + "?done=created");
+}
+
+void callback(Module& m, Request& req, Response& res) {
+    if (!admitted(m, req, res)) return;
+    const std::string state = req.query("state").value_or("");
+    const std::string code = req.query("code").value_or("");
+    auto svc = storeService(m);
+    if (code.empty()) {
+        // The admin pressed "Cancelar" on the consent page (error=access_denied).
+        return fail(m, req, res, 400, "stores.authorize_title", "stores.error.denied");
+    }
+    auto r = svc.completeAuthorization(actorOf(req), state, code);
+    if (!r.ok()) {
+        m.log(SAC_LOG_WARNING, "sac: OAuth callback refused for user " + std::to_string(req.user().userId) + ": " +
+                                   r.error.key);
+        if (r.error.key == "stores.error.state") return fail(m, req, res, 400, "stores.authorize_title", r.error.key);
+        return fail(m, req, res, 502, "stores.authorize_title", r.error.key);
+    }
+    m.log(SAC_LOG_INFO, "sac: store " + std::to_string(*r.value) + " authorized by user " +
+                            std::to_string(req.user().userId));
+    res.redirect("/sac/stores/" + std::to_string(*r.value) + "?done=authorized");
+}
+
+void storeGet(Module& m, Request& req, Response& res) {
+    if (!admitted(m, req, res)) return;
+    const std::string rest = req.path().substr(std::string(kStoresPrefix).size());
+    if (rest == "new") return newPage(m, req, res);
+    auto id = positiveId(rest);
+    if (!id) return fail(m, req, res, 404, "error.not_found_title", "error.not_found");
+    auto conn = m.database()->acquire();
+    auto s = storage::StoreRepository(*conn).find(*id, req.user().accountId);
+    conn.reset();
+    if (!s) return fail(m, req, res, 404, "error.not_found_title", "stores.error.not_found");
+    const std::string done = req.query("done").value_or("");
+    std::string notice;
+    if (done == "created" || done == "updated" || done == "authorized" || done == "disabled" || done == "enabled")
+        notice = text(m, req, "stores.done_" + done);
+    renderForm(m, req, res, &*s, nullptr, nullptr, 200, notice);
+}
+
+void storePost(Module& m, Request& req, Response& res) {
+    if (!admitted(m, req, res)) return;
+    const std::string rest = req.path().substr(std::string(kStoresPrefix).size());
+    const auto slash = rest.find('/');
+    auto id = positiveId(std::string_view(rest).substr(0, slash));
+    if (!id) return fail(m, req, res, 404, "error.not_found_title", "error.not_found");
+    const std::string action = slash == std::string::npos ? std::string() : rest.substr(slash + 1);
+    const auto actor = actorOf(req);
+    auto svc = storeService(m);
+    const std::string self = "/sac/stores/" + std::to_string(*id);
+    const auto load = [&]() {
+        auto conn = m.database()->acquire();
+        return storage::StoreRepository(*conn).find(*id, actor.accountId);
+    };
+    if (action.empty()) {
+        const auto form = formOf(req);
+        auto r = svc.update(actor, *id, form);
+        if (!r.ok()) {
+            auto s = load();
+            if (!s) return fail(m, req, res, 404, "error.not_found_title", "stores.error.not_found");
+            return renderForm(m, req, res, &*s, &form, &r.error, 400);
+        }
+        return res.redirect(self + "?done=updated");
+    }
+    if (action == "disable" || action == "enable") {
+        auto r = svc.setEnabled(actor, *id, action == "enable");
+        if (!r.ok()) return fail(m, req, res, 404, "error.not_found_title", r.error.key);
+        return res.redirect(self + "?done=" + action + "d");
+    }
+    if (action == "authorize") {
+        auto r = svc.beginAuthorization(actor, *id, callbackUrl(m, req));
+        if (!r.ok()) {
+            auto s = load();
+            if (!s) return fail(m, req, res, 404, "error.not_found_title", "stores.error.not_found");
+            return renderForm(m, req, res, &*s, nullptr, &r.error, 400);
+        }
+        // The consent page lives on the marketplace (or the simulator).
+        res.setStatus(303);
+        res.setHeader("Location", *r.value);
+        return res.content("", "text/plain; charset=utf-8", 303);
+    }
+    if (action == "test") {
+        auto r = svc.testConnection(actor, *id);
+        auto s = load();
+        if (!s) return fail(m, req, res, 404, "error.not_found_title", "stores.error.not_found");
+        if (wantsJson(req)) {
+            Poco::JSON::Object j;
+            j.set("ok", r.ok());
+            j.set("message", r.ok() ? fill(text(m, req, "stores.test_ok"), "count", std::to_string(*r.value))
+                                    : text(m, req, r.error.key));
+            j.set("detail", r.ok() ? std::string() : r.error.detail);
+            return res.json(stringify(j), r.ok() ? 200 : 502);
+        }
+        if (r.ok())
+            return renderForm(m, req, res, &*s, nullptr, nullptr, 200,
+                              fill(text(m, req, "stores.test_ok"), "count", std::to_string(*r.value)));
+        return renderForm(m, req, res, &*s, nullptr, nullptr, 200, text(m, req, r.error.key), r.error.detail, false);
+    }
+    fail(m, req, res, 404, "error.not_found_title", "error.not_found");
+}
+
+void storesJson(Module& m, Request& req, Response& res) {
+    if (!admitted(m, req, res)) return;
+    auto conn = m.database()->acquire();
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+    for (const auto& s : storage::StoreRepository(*conn).listByAccount(req.user().accountId)) {
+        Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+        o->set("id", s.id);
+        o->set("name", s.name);
+        o->set("marketplace", std::string(domain::toCode(s.marketplace)));
+        o->set("status", std::string(domain::toCode(s.status)));
+        o->set("status_message", s.statusMessage);
+        o->set("seller_email", s.sellerEmail);
+        o->set("gateway_url", s.gatewayUrl);
+        o->set("credentials_hint", s.credentialsHint);
+        items->add(o);
+    }
+    Poco::JSON::Object root;
+    root.set("stores", items);
+    res.json(stringify(root));
+}
+
+} // namespace
+
+void registerStoreRoutes(Module& m, Router& r) {
+    r.add("GET", "/sac/stores", [&m](Request& req, Response& res) { listPage(m, req, res); });
+    r.add("POST", "/sac/stores", [&m](Request& req, Response& res) { createStore(m, req, res); });
+    r.add("GET", kCallbackPath, [&m](Request& req, Response& res) { callback(m, req, res); });
+    r.addPrefix("GET", kStoresPrefix, [&m](Request& req, Response& res) { storeGet(m, req, res); });
+    r.addPrefix("POST", kStoresPrefix, [&m](Request& req, Response& res) { storePost(m, req, res); });
+    r.add("GET", "/sac/api/stores", [&m](Request& req, Response& res) { storesJson(m, req, res); });
+}
+
+} // namespace sac::web

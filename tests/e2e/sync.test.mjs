@@ -1,0 +1,92 @@
+// "Disputa de Sincronização" in a real browser: progress while it runs, the
+// list afterwards in chronological order, filters, search, hostile text.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Stack } from './harness.mjs';
+
+const stack = new Stack();
+before(async () => { await stack.start({ disputes: 400, demoStore: true }); });
+after(async () => { await stack.stop(); });
+
+async function syncedPage() {
+  const page = await stack.newPage();
+  await stack.login(page, 'vendedor.a');
+  await page.goto(`${stack.base}/sac/`);
+  return page;
+}
+
+test('a seller syncs the demo store and watches the progress', async () => {
+  const page = await syncedPage();
+  assert.match(await page.textContent('body'), /Loja demonstração/);
+  await page.click('form.sac-sync-form button[type=submit]');
+  const panel = page.locator('#sac-sync-panel');
+  await panel.waitFor({ state: 'visible', timeout: 10000 });
+  assert.equal(await panel.locator('progress').count(), 1);
+  await stack.screenshot(page, 'sync-progress');
+  // The page stays usable while the sync runs.
+  await page.fill('input[name=order]', '123');
+  await panel.locator('.sac-sync-done').waitFor({ timeout: 120000 });
+  const summary = await panel.textContent();
+  assert.match(summary, /Concluída/);
+  assert.match(summary, /novas/);
+  await Promise.all([page.waitForNavigation(), panel.locator('.sac-sync-reload').click()]);
+  const rows = page.locator('tr.sac-case');
+  assert.ok(await rows.count() > 0, 'the list shows the synced disputes');
+  await stack.screenshot(page, 'tab-disputes');
+
+  // A second sync of unchanged data: nothing new, nothing updated.
+  await page.click('form.sac-sync-form button[type=submit]');
+  await page.waitForFunction(() => {
+    const li = document.querySelector('#sac-sync-panel .sac-sync-run');
+    return li && li.classList.contains('sac-sync-done') && /0 novas, 0 atualizadas/.test(li.textContent);
+  }, null, { timeout: 120000 });
+  await page.context().close();
+});
+
+test('the list is chronological, filters by status and finds an order', async () => {
+  const page = await syncedPage();
+  const created = await page.locator('tr.sac-case').evaluateAll(rows => rows.map(r => r.getAttribute('data-case-id')));
+  assert.ok(created.length > 1);
+  const apiOldest = await page.evaluate(async () => (await (await fetch('/sac/api/cases?limit=200')).json()));
+  const times = apiOldest.items.map(i => i.marketplace_created_at ?? i.created_at);
+  for (let i = 1; i < times.length; i++) assert.ok(times[i - 1] <= times[i], 'oldest first');
+
+  await Promise.all([page.waitForNavigation(), page.click('#sac-sort-toggle')]);
+  const newest = await page.evaluate(async () => (await (await fetch('/sac/api/cases?limit=200&sort=desc')).json()));
+  const desc = newest.items.map(i => i.marketplace_created_at ?? i.created_at);
+  for (let i = 1; i < desc.length; i++) assert.ok(desc[i - 1] >= desc[i], 'newest first');
+
+  await page.selectOption('select[name=status]', 'fechado');
+  await Promise.all([page.waitForNavigation(), page.click('.sac-filters button[type=submit]')]);
+  const badges = await page.locator('tr.sac-case .sac-badge').allTextContents();
+  assert.ok(badges.length > 0);
+  for (const b of badges) assert.match(b, /fechado/i);
+
+  const order = (await page.locator('tr.sac-case .sac-order-id').first().evaluate(td => td.firstChild.textContent)).trim();
+  assert.match(order, /^\d+$/);
+  await page.goto(`${stack.base}/sac/?order=${encodeURIComponent(order)}`);
+  const found = await page.locator('tr.sac-case .sac-order-id').allTextContents();
+  assert.ok(found.length >= 1);
+  for (const f of found) assert.ok(f.includes(order));
+  await page.context().close();
+});
+
+test('hostile product names are shown as text and never run', async () => {
+  const page = await syncedPage();
+  stack.lastDialog = undefined;
+  let hostile = null;
+  for (let url = `${stack.base}/sac/?limit=200`; url;) {
+    await page.goto(url);
+    const names = await page.locator('tr.sac-case .sac-product span').allTextContents();
+    hostile = names.find(n => n.includes('<img') || n.includes('<script'));
+    if (hostile) break;
+    const next = page.locator('#sac-next-page');
+    url = await next.count() ? new URL(await next.getAttribute('href'), stack.base).href : null;
+  }
+  assert.ok(hostile, 'the simulator serves hostile names and the page shows them literally');
+  assert.equal(await page.locator('tr.sac-case img[src="x"]').count(), 0);
+  assert.equal(await page.locator('tr.sac-case script').count(), 0);
+  await page.waitForTimeout(300);
+  assert.equal(stack.lastDialog, undefined, 'no script ran');
+  await page.context().close();
+});

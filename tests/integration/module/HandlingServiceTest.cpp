@@ -1,0 +1,509 @@
+// The seller's handling services and the admin store service on a real
+// database (both dialects) against an in-process marketplace simulator:
+// agree, refuse with evidence, marketplace refusals, idempotency, account
+// scoping, groups, wrong delivery, sealed credentials and the OAuth state.
+#include <gtest/gtest.h>
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Stringifier.h>
+
+#include <sac/aliexpress/IopClient.h>
+#include <sac/aliexpress/IssueApi.h>
+#include <sac/connectors/PocoHttpTransport.h>
+#include <sac/sim/SimServer.h>
+#include <sac/test/TempDir.h>
+#include <sac/test/TestDatabase.h>
+
+#include <filesystem>
+#include <functional>
+#include <sstream>
+
+#include "domain/Case.h"
+#include "services/AliExpressAccess.h"
+#include "services/CredentialVault.h"
+#include "services/DisputeHandlingService.h"
+#include "services/GroupService.h"
+#include "services/StoreAdminService.h"
+#include "services/StoreCredentials.h"
+#include "storage/AttachmentRepository.h"
+#include "storage/CaseRepository.h"
+#include "storage/EventRepository.h"
+#include "storage/NoteRepository.h"
+#include "storage/StoreRepository.h"
+
+namespace sac::test {
+namespace {
+
+using services::Actor;
+using services::HandlingCode;
+
+constexpr std::int64_t kAccountA = 11;
+constexpr std::int64_t kAccountB = 22;
+const std::string kPng = std::string("\x89PNG\r\n\x1a\n", 8) + std::string(200, '\x01');
+const std::string kJpeg = std::string("\xFF\xD8\xFF\xE0", 4) + std::string(100, '\x02');
+
+std::int64_t realNow() { return connectors::systemClock()(); }
+
+std::vector<unsigned char> testKey() { return std::vector<unsigned char>(32, 0x42); }
+
+class HandlingTest : public testing::TestWithParam<sql::Dialect> {
+protected:
+    void SetUp() override {
+        sim::SimConfig cfg;
+        cfg.port = 0;
+        cfg.disputes = 60;
+        cfg.seed = 11;
+        sim_ = std::make_unique<sim::SimServer>(cfg);
+        sim_->start();
+        tdb_ = std::make_unique<TestDatabase>(GetParam());
+        tdb_->migrate("schema", "sac");
+        vault_ = std::make_unique<services::CredentialVault>(testKey());
+        transport_ = std::make_shared<connectors::PocoHttpTransport>();
+        access_ = std::make_unique<services::AliExpressAccess>(tdb_->db(), *vault_, transport_, connectors::systemClock());
+        handling_ = std::make_unique<services::DisputeHandlingService>(tdb_->db(), *access_, realNow, files_.path());
+        storeA_ = authorizedStore(kAccountA, "Loja A");
+        storeB_ = authorizedStore(kAccountB, "Loja B");
+    }
+    void TearDown() override { sim_->stop(); }
+
+    /// A store with the simulator's pre-issued tokens, active.
+    std::int64_t authorizedStore(std::int64_t account, const std::string& name) {
+        services::StoreCredentials c;
+        c.appKey = "demo-app-key";
+        c.appSecret = "demo-app-secret";
+        c.accessToken = "demo-access-token";
+        c.refreshToken = "demo-refresh-token";
+        domain::Store s;
+        s.accountId = account;
+        s.name = name;
+        s.sellerEmail = "vendas@loja.example";
+        s.gatewayUrl = sim_->baseUrl();
+        s.credentialsEnc = c.seal(*vault_);
+        s.credentialsHint = c.hint();
+        s.createdAt = s.updatedAt = realNow();
+        auto conn = tdb_->db().acquire();
+        return storage::StoreRepository(*conn).create(s);
+    }
+
+    /// Finds an open dispute on the simulator whose detail matches, stores it
+    /// as a case of the store (as the sync would) and returns the case id.
+    std::int64_t seedCase(const std::function<bool(const aliexpress::IssueDetail&)>& wanted,
+                          std::int64_t account = kAccountA, std::int64_t store = 0, int skip = 0) {
+        aliexpress::IopConfig config;
+        config.gatewayUrl = sim_->baseUrl();
+        config.appKey = "demo-app-key";
+        config.appSecret = "demo-app-secret";
+        config.accessToken = "demo-access-token";
+        aliexpress::IopClient client(config, transport_);
+        aliexpress::IssueApi api(client);
+        for (int page = 1; page <= 3; ++page) {
+            auto list = api.listIssues("processing", page, 50);
+            if (!list.ok()) ADD_FAILURE() << list.error().describe();
+            if (!list.ok()) return 0;
+            for (const auto& row : list.value().items) {
+                auto doc = client.call(aliexpress::IssueApi::kDetailMethod,
+                                       {{"buyer_login_id", row.buyerLoginId},
+                                        {"issue_id", std::to_string(row.issueId)}});
+                if (!doc.ok()) continue;
+                auto detail = aliexpress::IssueApi::parseIssueDetail(doc.value(), row.issueId);
+                if (!detail.ok() || !wanted(detail.value())) continue;
+                if (skip-- > 0) continue;
+                std::ostringstream payload;
+                Poco::JSON::Stringifier::stringify(doc.value(), payload);
+                const auto& d = detail.value();
+                domain::Case c;
+                c.accountId = account;
+                c.storeId = store ? store : storeA_;
+                c.externalId = std::to_string(row.issueId);
+                c.orderId = std::to_string(d.parentOrderId.value_or(d.orderId));
+                c.subOrderId = std::to_string(d.orderId);
+                c.buyerLogin = row.buyerLoginId;
+                c.status = domain::CaseStatus::Pendente;
+                c.marketplaceStatus = d.issueStatus;
+                c.marketplaceFineStatus = d.reverseDetailStatus;
+                c.cause = d.issueReason;
+                c.productName = d.productName;
+                if (d.refundMoneyMax) c.refundCap = domain::Money(d.refundMoneyMax->minor, d.refundMoneyMax->currency);
+                c.payloadJson = payload.str();
+                c.marketplaceCreatedAt = d.createdAtMs.value_or(realNow());
+                capCents_ = d.refundMoneyMax ? d.refundMoneyMax->minor : 0;
+                capCurrency_ = d.refundMoneyMax ? d.refundMoneyMax->currency : "USD";
+                auto conn = tdb_->db().acquire();
+                auto r = storage::CaseRepository(*conn).upsertFromMarketplace(c, realNow());
+                if (!r) ADD_FAILURE() << r.error();
+                return r ? r.value().caseId : 0;
+            }
+        }
+        ADD_FAILURE() << "no matching dispute on the simulator";
+        return 0;
+    }
+
+    static bool waitsForSeller(const aliexpress::IssueDetail& d) {
+        if (d.reverseDetailStatus != "wait_for_seller_response") return false;
+        for (const auto& s : d.buyerSolutions)
+            if (s.status == "wait_seller_accept") return true;
+        return false;
+    }
+    static bool refundWaitsForSeller(const aliexpress::IssueDetail& d) {
+        if (d.reverseDetailStatus != "wait_for_seller_response") return false;
+        for (const auto& s : d.buyerSolutions)
+            if (s.status == "wait_seller_accept" && s.solutionType == "refund") return true;
+        return false;
+    }
+
+    std::int64_t calls(const std::string& method) {
+        auto counts = sim_->aliexpress().callCounts();
+        auto it = counts.find(method);
+        return it == counts.end() ? 0 : it->second;
+    }
+
+    domain::CaseStatus statusOf(std::int64_t caseId, std::int64_t account = kAccountA) {
+        auto conn = tdb_->db().acquire();
+        return storage::CaseRepository(*conn).find(caseId, account)->status;
+    }
+
+    std::vector<domain::CaseEvent> eventsOf(std::int64_t caseId) {
+        auto conn = tdb_->db().acquire();
+        return storage::EventRepository(*conn).listForCase(caseId, kAccountA);
+    }
+
+    services::RefuseRequest refusal(const std::string& key) {
+        services::RefuseRequest r;
+        r.idempotencyKey = key;
+        r.sellerEmail = "vendas@loja.example";
+        r.reason = "O produto foi entregue conforme o anúncio, veja a foto.";
+        r.imageBytes = kPng;
+        r.imageFileName = "prova.png";
+        return r;
+    }
+
+    Actor sellerA{7, kAccountA, "Vitor Vendedor"};
+    Actor sellerB{8, kAccountB, "Bruno"};
+    TempDir files_{"sac-evidence-"};
+    std::unique_ptr<sim::SimServer> sim_;
+    std::unique_ptr<TestDatabase> tdb_;
+    std::unique_ptr<services::CredentialVault> vault_;
+    std::shared_ptr<connectors::PocoHttpTransport> transport_;
+    std::unique_ptr<services::AliExpressAccess> access_;
+    std::unique_ptr<services::DisputeHandlingService> handling_;
+    std::int64_t storeA_ = 0;
+    std::int64_t storeB_ = 0;
+    std::int64_t capCents_ = 0;
+    std::string capCurrency_;
+};
+
+TEST_P(HandlingTest, AgreeMovesTheCaseToDecisaoWithAnEvent) {
+    const auto id = seedCase(refundWaitsForSeller);
+    ASSERT_GT(id, 0);
+    auto o = handling_->agree(sellerA, id, {"agree-key-0000000001", std::nullopt});
+    ASSERT_EQ(o.code, HandlingCode::Ok) << o.messageKey << " " << o.detail;
+    EXPECT_EQ(statusOf(id), domain::CaseStatus::Decisao);
+    EXPECT_EQ(calls("aliexpress.issue.solution.agree"), 1);
+    const auto events = eventsOf(id);
+    ASSERT_FALSE(events.empty());
+    EXPECT_EQ(events.back().action, "dispute.agreed");
+    EXPECT_EQ(events.back().actorName, "Vitor Vendedor");
+    EXPECT_NE(events.back().beforeJson.find("pendente"), std::string::npos);
+    EXPECT_NE(events.back().afterJson.find("decisao"), std::string::npos);
+}
+
+TEST_P(HandlingTest, ReplayingAnIdempotencyKeyNeverCallsTheMarketplaceTwice) {
+    const auto id = seedCase(refundWaitsForSeller);
+    ASSERT_GT(id, 0);
+    const services::AgreeRequest r{"agree-key-0000000002", std::nullopt};
+    ASSERT_EQ(handling_->agree(sellerA, id, r).code, HandlingCode::Ok);
+    auto again = handling_->agree(sellerA, id, r);
+    EXPECT_EQ(again.code, HandlingCode::Replayed);
+    EXPECT_TRUE(again.ok());
+    EXPECT_EQ(calls("aliexpress.issue.solution.agree"), 1);
+    // The same key cannot be reused for another action or case.
+    EXPECT_FALSE(handling_->refuse(sellerA, id, refusal("agree-key-0000000002")).ok());
+    const auto other = seedCase(refundWaitsForSeller, kAccountA, 0, 1);
+    EXPECT_EQ(handling_->agree(sellerA, other, r).code, HandlingCode::Invalid);
+    EXPECT_EQ(calls("aliexpress.issue.image.upload"), 0);
+}
+
+TEST_P(HandlingTest, RefuseWithAPngUploadsSavesAndMovesToDecisao) {
+    const auto id = seedCase(waitsForSeller);
+    ASSERT_GT(id, 0);
+    auto o = handling_->refuse(sellerA, id, refusal("refuse-key-000000001"));
+    ASSERT_EQ(o.code, HandlingCode::Ok) << o.messageKey << " " << o.detail;
+    EXPECT_EQ(statusOf(id), domain::CaseStatus::Decisao);
+    EXPECT_EQ(calls("aliexpress.issue.image.upload"), 1);
+    EXPECT_EQ(calls("aliexpress.issue.solution.save"), 1);
+    auto conn = tdb_->db().acquire();
+    const auto files = storage::AttachmentRepository(*conn).listForCase(id, kAccountA);
+    ASSERT_EQ(files.size(), 1u);
+    EXPECT_EQ(files[0].contentType, "image/png");
+    EXPECT_EQ(files[0].sizeBytes, static_cast<std::int64_t>(kPng.size()));
+    EXPECT_EQ(files[0].sha256.size(), 64u);
+    EXPECT_FALSE(files[0].marketplaceRef.empty());
+    EXPECT_TRUE(std::filesystem::exists(files[0].storagePath));
+    const auto events = eventsOf(id);
+    ASSERT_FALSE(events.empty());
+    EXPECT_EQ(events.back().action, "dispute.refused");
+    EXPECT_NE(events.back().afterJson.find("Outros"), std::string::npos);
+    EXPECT_NE(events.back().afterJson.find("vendas@loja.example"), std::string::npos);
+    // Replaying the refusal sends nothing again.
+    EXPECT_EQ(handling_->refuse(sellerA, id, refusal("refuse-key-000000001")).code, HandlingCode::Replayed);
+    EXPECT_EQ(calls("aliexpress.issue.image.upload"), 1);
+    EXPECT_EQ(calls("aliexpress.issue.solution.save"), 1);
+}
+
+TEST_P(HandlingTest, AMarketplaceRefusalKeepsTheStatusAndCarriesTheReason) {
+    const auto id = seedCase(waitsForSeller);
+    ASSERT_GT(id, 0);
+    auto r = refusal("refuse-key-000000002");
+    r.refundAmount = connectors::Money{capCents_ + 100, capCurrency_}.toDecimalString();
+    auto o = handling_->refuse(sellerA, id, r);
+    EXPECT_EQ(o.code, HandlingCode::MarketplaceRefused);
+    EXPECT_NE(o.detail.find("refund_amount"), std::string::npos) << o.detail;
+    EXPECT_EQ(statusOf(id), domain::CaseStatus::Pendente);
+    EXPECT_EQ(eventsOf(id).back().action, "dispute.refuse_failed");
+    // The seller corrects the amount and resends with the same form (same key).
+    r.refundAmount = "0";
+    auto retry = handling_->refuse(sellerA, id, r);
+    EXPECT_EQ(retry.code, HandlingCode::Ok) << retry.messageKey << " " << retry.detail;
+    EXPECT_EQ(statusOf(id), domain::CaseStatus::Decisao);
+    EXPECT_EQ(calls("aliexpress.issue.solution.save"), 2);
+}
+
+TEST_P(HandlingTest, AnInjectedServerFaultKeepsTheStatus) {
+    const auto id = seedCase(refundWaitsForSeller);
+    ASSERT_GT(id, 0);
+    sim_->aliexpress().faults().arm(0, 0, 1, 0, 0, 0);
+    auto o = handling_->agree(sellerA, id, {"agree-key-0000000003", std::nullopt});
+    EXPECT_EQ(o.code, HandlingCode::MarketplaceFailed);
+    EXPECT_EQ(statusOf(id), domain::CaseStatus::Pendente);
+    EXPECT_EQ(eventsOf(id).back().action, "dispute.agree_failed");
+}
+
+TEST_P(HandlingTest, FormProblemsAreRefusedBeforeAnyMarketplaceCall) {
+    const auto id = seedCase(waitsForSeller);
+    ASSERT_GT(id, 0);
+    auto gif = refusal("refuse-key-000000003");
+    gif.imageBytes = "GIF89a" + std::string(100, 'x');
+    gif.imageFileName = "foto.png";
+    auto o = handling_->refuse(sellerA, id, gif);
+    EXPECT_EQ(o.code, HandlingCode::Invalid);
+    EXPECT_EQ(o.field, "image");
+    EXPECT_EQ(o.messageKey, "handling.error.image_type");
+
+    auto big = refusal("refuse-key-000000004");
+    big.imageTooLarge = true;
+    EXPECT_EQ(handling_->refuse(sellerA, id, big).messageKey, "handling.error.image_size");
+    auto none = refusal("refuse-key-000000005");
+    none.imageBytes.clear();
+    EXPECT_EQ(handling_->refuse(sellerA, id, none).messageKey, "handling.error.image_required");
+    auto email = refusal("refuse-key-000000006");
+    email.sellerEmail = "vendas@loja";
+    EXPECT_EQ(handling_->refuse(sellerA, id, email).field, "seller_email");
+    auto shortReason = refusal("refuse-key-000000007");
+    shortReason.reason = "curto";
+    EXPECT_EQ(handling_->refuse(sellerA, id, shortReason).field, "reason");
+    auto longReason = refusal("refuse-key-000000008");
+    longReason.reason = std::string(1001, 'a');
+    EXPECT_EQ(handling_->refuse(sellerA, id, longReason).field, "reason");
+    auto amount = refusal("refuse-key-000000009");
+    amount.refundAmount = "1,50";
+    EXPECT_EQ(handling_->refuse(sellerA, id, amount).field, "refund_amount");
+    auto key = refusal("short");
+    EXPECT_EQ(handling_->refuse(sellerA, id, key).field, "idempotency_key");
+
+    EXPECT_EQ(calls("aliexpress.issue.image.upload"), 0);
+    EXPECT_EQ(calls("aliexpress.issue.solution.save"), 0);
+    EXPECT_EQ(statusOf(id), domain::CaseStatus::Pendente);
+    auto jpeg = refusal("refuse-key-000000010");
+    jpeg.imageBytes = kJpeg;
+    EXPECT_EQ(handling_->refuse(sellerA, id, jpeg).code, HandlingCode::Ok);
+}
+
+TEST_P(HandlingTest, ASellerOfAnotherAccountCannotActOnTheCase) {
+    const auto id = seedCase(refundWaitsForSeller);
+    ASSERT_GT(id, 0);
+    EXPECT_EQ(handling_->agree(sellerB, id, {"agree-key-0000000004", std::nullopt}).code, HandlingCode::NotFound);
+    EXPECT_EQ(handling_->refuse(sellerB, id, refusal("refuse-key-000000011")).code, HandlingCode::NotFound);
+    EXPECT_EQ(handling_->markWrongDelivery(sellerB, id, "").code, HandlingCode::NotFound);
+    EXPECT_EQ(handling_->addNote(sellerB, id, "não é meu").code, HandlingCode::NotFound);
+    EXPECT_EQ(calls("aliexpress.issue.solution.agree"), 0);
+    EXPECT_EQ(statusOf(id), domain::CaseStatus::Pendente);
+    EXPECT_TRUE(eventsOf(id).empty() || eventsOf(id).back().action != "dispute.agreed");
+}
+
+TEST_P(HandlingTest, WrongDeliveryClosesTheCaseWithAnEventAndANote) {
+    const auto id = seedCase(waitsForSeller);
+    ASSERT_GT(id, 0);
+    auto o = handling_->markWrongDelivery(sellerA, id, "Cliente recebeu o item certo por reenvio.");
+    ASSERT_EQ(o.code, HandlingCode::Ok);
+    EXPECT_EQ(statusOf(id), domain::CaseStatus::Fechado);
+    auto conn = tdb_->db().acquire();
+    auto c = storage::CaseRepository(*conn).find(id, kAccountA);
+    EXPECT_TRUE(c->wrongDeliverySolved);
+    const auto notes = storage::NoteRepository(*conn).listForCase(id, kAccountA);
+    ASSERT_EQ(notes.size(), 1u);
+    EXPECT_EQ(notes[0].authorName, "Vitor Vendedor");
+    EXPECT_EQ(eventsOf(id).back().action, "delivery.wrong_solved");
+    // A second time is refused, as is acting on the closed case.
+    EXPECT_EQ(handling_->markWrongDelivery(sellerA, id, "").code, HandlingCode::NotActionable);
+    EXPECT_EQ(handling_->agree(sellerA, id, {"agree-key-0000000005", std::nullopt}).code, HandlingCode::NotActionable);
+    EXPECT_EQ(calls("aliexpress.issue.solution.agree"), 0);
+}
+
+TEST_P(HandlingTest, NotesAreBoundedAndAudited) {
+    const auto id = seedCase(waitsForSeller);
+    ASSERT_GT(id, 0);
+    EXPECT_EQ(handling_->addNote(sellerA, id, "   ").code, HandlingCode::Invalid);
+    EXPECT_EQ(handling_->addNote(sellerA, id, std::string(2001, 'n')).code, HandlingCode::Invalid);
+    EXPECT_EQ(handling_->addNote(sellerA, id, "Cliente pediu troca por telefone.").code, HandlingCode::Ok);
+    EXPECT_EQ(eventsOf(id).back().action, "note.added");
+}
+
+TEST_P(HandlingTest, GroupsCrudCountsAndAssignments) {
+    const auto a = seedCase(waitsForSeller);
+    const auto b = seedCase(waitsForSeller, kAccountA, 0, 1);
+    ASSERT_GT(a, 0);
+    ASSERT_GT(b, 0);
+    const auto other = seedCase(waitsForSeller, kAccountB, storeB_, 2);
+    services::GroupService groups(tdb_->db(), realNow);
+    auto defeito = groups.create(sellerA, "defeito");
+    ASSERT_TRUE(defeito) << defeito.error();
+    EXPECT_EQ(groups.create(sellerA, "DEFEITO").error(), "groups.error.duplicate");
+    EXPECT_EQ(groups.create(sellerA, "  ").error(), "groups.error.name");
+    EXPECT_EQ(groups.create(sellerA, std::string(121, 'g')).error(), "groups.error.name");
+    auto envio = groups.create(sellerA, "envio errado");
+    ASSERT_TRUE(envio);
+    EXPECT_TRUE(groups.create(sellerB, "defeito")) << "names are per account";
+
+    auto moved = groups.assign(sellerA, {a, b}, defeito.value().id);
+    ASSERT_TRUE(moved) << moved.error();
+    EXPECT_EQ(moved.value(), 2);
+    std::int64_t ungrouped = -1;
+    auto list = groups.listWithCounts(sellerA, &ungrouped);
+    ASSERT_EQ(list.size(), 2u);
+    EXPECT_EQ(list[0].group.name, "defeito");
+    EXPECT_EQ(list[0].cases, 2);
+    EXPECT_EQ(list[1].cases, 0);
+    EXPECT_EQ(ungrouped, 0);
+    EXPECT_EQ(eventsOf(a).back().action, "group.set");
+
+    // All or nothing: a case of another account fails the whole move.
+    EXPECT_EQ(groups.assign(sellerA, {a, other}, envio.value().id).error(), "groups.error.case_not_found");
+    EXPECT_EQ(groups.listWithCounts(sellerA)[0].cases, 2);
+    EXPECT_EQ(groups.assign(sellerB, {a}, std::nullopt).error(), "groups.error.case_not_found");
+    EXPECT_EQ(groups.assign(sellerA, {}, std::nullopt).error(), "groups.error.no_cases");
+
+    ASSERT_TRUE(groups.rename(sellerA, envio.value().id, "envio trocado"));
+    EXPECT_EQ(groups.rename(sellerA, envio.value().id, "defeito").error(), "groups.error.duplicate");
+    EXPECT_EQ(groups.rename(sellerB, envio.value().id, "x").error(), "groups.error.not_found");
+    EXPECT_EQ(groups.remove(sellerB, defeito.value().id).error(), "groups.error.not_found");
+    ASSERT_TRUE(groups.remove(sellerA, defeito.value().id));
+    list = groups.listWithCounts(sellerA, &ungrouped);
+    ASSERT_EQ(list.size(), 1u);
+    EXPECT_EQ(list[0].group.name, "envio trocado");
+    EXPECT_EQ(ungrouped, 2);
+    EXPECT_EQ(eventsOf(a).back().action, "group.set");
+    EXPECT_NE(eventsOf(a).back().beforeJson.find("defeito"), std::string::npos);
+}
+
+TEST_P(HandlingTest, AdminStoreSecretsStaySealedAndOnlyTheHintShows) {
+    services::StoreAdminService admin(tdb_->db(), *vault_, *access_, realNow, sim_->baseUrl());
+    const Actor adminA{1, kAccountA, "Ana Admin"};
+    services::StoreForm f;
+    f.name = "Loja Nova";
+    f.sellerEmail = "nova@loja.example";
+    f.appKey = "demo-app-key";
+    f.appSecret = "segredo-super-secreto-123";
+    auto created = admin.create(adminA, f);
+    ASSERT_TRUE(created.ok()) << created.error.key;
+    auto conn = tdb_->db().acquire();
+    auto rows = conn->query("SELECT credentials_enc, credentials_hint, gateway_url, status FROM stores WHERE id = ?",
+                            {*created.value});
+    ASSERT_EQ(rows.size(), 1u);
+    const std::string sealed = rows[0].getString(0);
+    EXPECT_EQ(sealed.find("segredo-super-secreto-123"), std::string::npos);
+    EXPECT_EQ(sealed.find("demo-app-key"), std::string::npos);
+    EXPECT_EQ(rows[0].getString(1).find("segredo"), std::string::npos);
+    EXPECT_NE(rows[0].getString(1).find("-key"), std::string::npos);
+    EXPECT_EQ(rows[0].getString(2), sim_->baseUrl());
+    EXPECT_EQ(rows[0].getString(3), "needs_reauth");
+
+    // An update with empty secret fields keeps them.
+    services::StoreForm edit = f;
+    edit.appKey.clear();
+    edit.appSecret.clear();
+    edit.name = "Loja Renomeada";
+    edit.returnAddressId = "123456";
+    ASSERT_TRUE(admin.update(adminA, *created.value, edit).ok());
+    auto s = storage::StoreRepository(*conn).find(*created.value, kAccountA);
+    ASSERT_TRUE(s);
+    EXPECT_EQ(s->name, "Loja Renomeada");
+    auto opened = services::StoreCredentials::open(*vault_, s->credentialsEnc);
+    ASSERT_TRUE(opened);
+    EXPECT_EQ(opened.value().appSecret, "segredo-super-secreto-123");
+    EXPECT_EQ(services::StoreAdminService::returnAddressOf(*s), "123456");
+
+    // Form checks.
+    services::StoreForm bad = f;
+    bad.sellerEmail = "sem-arroba";
+    EXPECT_EQ(admin.create(adminA, bad).error.field, "seller_email");
+    bad = f;
+    bad.gatewayUrl = "javascript:alert(1)";
+    EXPECT_EQ(admin.create(adminA, bad).error.field, "gateway_url");
+    bad = f;
+    bad.appSecret.clear();
+    EXPECT_EQ(admin.create(adminA, bad).error.field, "app_secret");
+    // Another account's admin cannot touch it.
+    EXPECT_FALSE(admin.update(Actor{2, kAccountB, "Bia"}, *created.value, edit).ok());
+    EXPECT_FALSE(admin.setEnabled(Actor{2, kAccountB, "Bia"}, *created.value, false).ok());
+}
+
+TEST_P(HandlingTest, OAuthStateIsBoundToTheAdminAndUsedOnce) {
+    services::StoreAdminService admin(tdb_->db(), *vault_, *access_, realNow, sim_->baseUrl());
+    const Actor adminA{1, kAccountA, "Ana Admin"};
+    services::StoreForm f;
+    f.name = "Loja OAuth";
+    f.sellerEmail = "oauth@loja.example";
+    f.appKey = "demo-app-key";
+    f.appSecret = "demo-app-secret";
+    auto created = admin.create(adminA, f);
+    ASSERT_TRUE(created.ok());
+    // Not authorized yet: the connection test says so without calling the marketplace.
+    EXPECT_FALSE(admin.testConnection(adminA, *created.value).ok());
+
+    auto url = admin.beginAuthorization(adminA, *created.value, "http://127.0.0.1:1/sac/stores/oauth/callback");
+    ASSERT_TRUE(url.ok());
+    EXPECT_EQ(url.value->rfind(sim_->baseUrl() + "/oauth/authorize?", 0), 0u) << *url.value;
+    const auto pos = url.value->find("state=");
+    ASSERT_NE(pos, std::string::npos);
+    const std::string state = url.value->substr(pos + 6, 64);
+    const std::string code = sim_->aliexpress().tokens().issueCode("demo-app-key", sim_->clock().nowMs());
+
+    std::string forged = state;
+    forged[0] = forged[0] == 'a' ? 'b' : 'a';
+    EXPECT_EQ(admin.completeAuthorization(adminA, forged, code).error.key, "stores.error.state");
+    EXPECT_EQ(admin.completeAuthorization(Actor{9, kAccountA, "Outro"}, state, code).error.key, "stores.error.state");
+    EXPECT_EQ(admin.completeAuthorization(Actor{1, kAccountB, "Ana"}, state, code).error.key, "stores.error.state");
+    EXPECT_EQ(calls("/auth/token/create"), 0);
+
+    auto done = admin.completeAuthorization(adminA, state, code);
+    ASSERT_TRUE(done.ok()) << done.error.key << " " << done.error.detail;
+    EXPECT_EQ(*done.value, *created.value);
+    EXPECT_EQ(admin.completeAuthorization(adminA, state, code).error.key, "stores.error.state") << "single use";
+
+    auto conn = tdb_->db().acquire();
+    auto s = storage::StoreRepository(*conn).find(*created.value, kAccountA);
+    EXPECT_EQ(s->status, domain::StoreStatus::Active);
+    auto rows = conn->query("SELECT credentials_enc FROM stores WHERE id = ?", {*created.value});
+    auto creds = services::StoreCredentials::open(*vault_, rows[0].getString(0));
+    ASSERT_TRUE(creds);
+    EXPECT_FALSE(creds.value().accessToken.empty());
+    EXPECT_EQ(rows[0].getString(0).find(creds.value().accessToken), std::string::npos);
+    auto tested = admin.testConnection(adminA, *created.value);
+    EXPECT_TRUE(tested.ok()) << tested.error.key << " " << tested.error.detail;
+}
+
+INSTANTIATE_TEST_SUITE_P(Dialects, HandlingTest, testing::Values(sql::Dialect::SQLite, sql::Dialect::MySQL),
+                         DialectName());
+
+} // namespace
+} // namespace sac::test

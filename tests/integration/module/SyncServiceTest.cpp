@@ -1,0 +1,323 @@
+// "Disputa de Sincronização" end to end: the real connector over HTTP against
+// the in-process simulator, into a real database of each dialect.
+#include "RepositoryFixture.h"
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include <sac/connectors/PocoHttpTransport.h>
+#include <sac/sim/SimServer.h>
+
+#include "services/AliExpressAccess.h"
+#include "services/StoreCredentials.h"
+#include "services/SyncService.h"
+#include "storage/CaseRepository.h"
+#include "storage/EventRepository.h"
+#include "storage/StoreRepository.h"
+#include "storage/SyncRunRepository.h"
+
+namespace sac::test {
+namespace {
+
+using domain::SyncState;
+
+std::int64_t wallNow() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+class SyncServiceTest : public RepositoryTest {
+protected:
+    static constexpr std::uint32_t kDisputes = 120;
+
+    void SetUp() override {
+        RepositoryTest::SetUp();
+        sim::SimConfig config;
+        config.port = 0;
+        config.seed = 11;
+        config.disputes = kDisputes;
+        simServer = std::make_unique<sim::SimServer>(config);
+        simServer->start();
+        vault = std::make_unique<services::CredentialVault>(std::vector<unsigned char>(32, 9));
+        transport = std::make_shared<connectors::PocoHttpTransport>();
+        connectors::RetryPolicy retry;
+        retry.maxAttempts = 4;
+        retry.sleeper = [](std::chrono::milliseconds) {};
+        access = std::make_unique<services::AliExpressAccess>(tdb->db(), *vault, transport, &wallNow, retry);
+        useCredentials("demo-access-token", "demo-refresh-token");
+    }
+
+    void TearDown() override {
+        if (simServer) simServer->stop();
+    }
+
+    void useCredentials(const std::string& accessToken, const std::string& refreshToken) {
+        storage::StoreRepository stores(*conn);
+        auto s = stores.find(storeA, kAccountA).value();
+        services::StoreCredentials c;
+        c.appKey = "demo-app-key";
+        c.appSecret = "demo-app-secret";
+        c.accessToken = accessToken;
+        c.refreshToken = refreshToken;
+        c.accessExpiresAt = wallNow() + 24 * 3600 * 1000LL;
+        s.marketplace = domain::Marketplace::AliExpress;
+        s.gatewayUrl = simServer->baseUrl();
+        s.credentialsEnc = c.seal(*vault);
+        s.credentialsHint = c.hint();
+        s.updatedAt = wallNow();
+        ASSERT_TRUE(stores.update(s));
+        stores.setStatus(storeA, kAccountA, domain::StoreStatus::Active, "", wallNow());
+    }
+
+    std::unique_ptr<services::SyncService> service(const std::string& owner, services::SyncOptions options = {}) {
+        return std::make_unique<services::SyncService>(
+            tdb->db(), *access, &wallNow, [this](int, const std::string& line) { logLines.push_back(line); }, owner,
+            options);
+    }
+
+    domain::SyncRun syncOnce(services::SyncService& svc) {
+        auto begun = svc.begin(kAccountA, storeA, 7);
+        EXPECT_TRUE(begun) << begun.error();
+        if (!begun) return {};
+        return svc.run(kAccountA, begun.value());
+    }
+
+    /// Every dispute of the simulator's store, all statuses.
+    std::int64_t simTotal() {
+        std::int64_t total = 0;
+        for (const auto& [status, n] : simServer->aliexpress().disputes(0).countByStatus()) total += n;
+        return total;
+    }
+
+    std::int64_t count(const std::string& sql) { return conn->queryOne(sql)->getInt(0); }
+
+    std::int64_t calls(const std::string& method) {
+        auto counts = simServer->aliexpress().callCounts();
+        auto it = counts.find(method);
+        return it == counts.end() ? 0 : it->second;
+    }
+
+    std::unique_ptr<sim::SimServer> simServer;
+    std::unique_ptr<services::CredentialVault> vault;
+    std::shared_ptr<connectors::HttpTransport> transport;
+    std::unique_ptr<services::AliExpressAccess> access;
+    std::vector<std::string> logLines;
+};
+
+TEST_P(SyncServiceTest, ImportsEveryDisputeOnceOldestFirst) {
+    auto svc = service("test-a");
+    auto run = syncOnce(*svc);
+    ASSERT_EQ(run.state, SyncState::Done) << run.errorMessage;
+    EXPECT_EQ(run.progress.newCount, simTotal());
+    EXPECT_EQ(run.progress.failedCount, 0);
+    EXPECT_EQ(run.progress.itemsDone, run.progress.itemsTotal);
+    EXPECT_GE(run.progress.pagesTotal, 3);
+    EXPECT_EQ(run.progress.pagesDone, run.progress.pagesTotal);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM cases"), simTotal());
+    EXPECT_EQ(count("SELECT COUNT(DISTINCT external_id) FROM cases"), simTotal());
+
+    // Inserted in chronological order: ids follow the marketplace creation time.
+    auto rows = conn->query("SELECT marketplace_created_at FROM cases ORDER BY id");
+    for (std::size_t i = 1; i < rows.size(); ++i) EXPECT_LE(rows[i - 1].getInt(0), rows[i].getInt(0));
+
+    // Each case matches the simulator's record: ids exact, status mapped,
+    // deadline converted from US Pacific wall time to the same UTC instant.
+    storage::CaseRepository cases(*conn);
+    int withDeadline = 0;
+    for (const auto& row : conn->query("SELECT id FROM cases")) {
+        auto c = cases.find(row.getInt(0), kAccountA).value();
+        auto d = simServer->aliexpress().disputes(0).find(std::stoll(c.externalId));
+        ASSERT_TRUE(d) << c.externalId;
+        EXPECT_EQ(c.subOrderId, std::to_string(d->order_id));
+        EXPECT_EQ(c.marketplaceStatus, d->issue_status);
+        EXPECT_EQ(c.marketplaceFineStatus, d->fine_status);
+        EXPECT_EQ(c.productName, d->product_name);
+        EXPECT_EQ(c.marketplaceCreatedAt, d->gmt_create / 1000 * 1000);
+        if (d->deadline) {
+            ++withDeadline;
+            ASSERT_TRUE(c.deadlineAt) << c.externalId;
+            const std::int64_t diff = *c.deadlineAt - d->deadline / 1000 * 1000;
+            // Wall times in the repeated November hour are read as their first
+            // occurrence (one hour early at most, never late).
+            EXPECT_TRUE(diff == 0 || diff == -3600 * 1000) << c.externalId << " off by " << diff;
+        }
+        if (d->issue_status == "finish") {
+            EXPECT_EQ(c.status, domain::CaseStatus::Fechado);
+        }
+        if (d->issue_status == "canceled_issue") {
+            EXPECT_EQ(c.status, domain::CaseStatus::Cancelado);
+        }
+    }
+    EXPECT_GT(withDeadline, 0);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM case_events WHERE action = 'synced.created'"), simTotal());
+}
+
+TEST_P(SyncServiceTest, AnUnchangedResyncWritesNothingAndFetchesNoDetail) {
+    auto svc = service("test-a");
+    ASSERT_EQ(syncOnce(*svc).state, SyncState::Done);
+    const auto events = count("SELECT COUNT(*) FROM case_events");
+    const auto lastUpdate = count("SELECT MAX(updated_at) FROM cases");
+    const auto lastSynced = count("SELECT MAX(synced_at) FROM cases");
+    const auto details = calls("aliexpress.issue.detail.get");
+
+    auto again = syncOnce(*svc);
+    ASSERT_EQ(again.state, SyncState::Done) << again.errorMessage;
+    EXPECT_EQ(again.progress.newCount, 0);
+    EXPECT_EQ(again.progress.updatedCount, 0);
+    EXPECT_EQ(again.progress.unchangedCount, simTotal());
+    EXPECT_EQ(calls("aliexpress.issue.detail.get"), details);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM case_events"), events);
+    EXPECT_EQ(count("SELECT MAX(updated_at) FROM cases"), lastUpdate);
+    EXPECT_EQ(count("SELECT MAX(synced_at) FROM cases"), lastSynced);
+}
+
+TEST_P(SyncServiceTest, ChangedDisputesAreUpdatedWithAnAuditEvent) {
+    auto svc = service("test-a");
+    ASSERT_EQ(syncOnce(*svc).state, SyncState::Done);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100)); // gmt_modified has second resolution
+    auto touched = simServer->aliexpress().disputes(0).touch(5, simServer->clock().nowMs());
+    ASSERT_EQ(touched.size(), 5u);
+    const auto details = calls("aliexpress.issue.detail.get");
+
+    auto run = syncOnce(*svc);
+    ASSERT_EQ(run.state, SyncState::Done) << run.errorMessage;
+    EXPECT_EQ(run.progress.updatedCount, 5);
+    EXPECT_EQ(run.progress.newCount, 0);
+    EXPECT_EQ(calls("aliexpress.issue.detail.get") - details, 5);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM case_events WHERE action = 'synced.updated'"), 5);
+    storage::CaseRepository cases(*conn);
+    for (auto id : touched) {
+        auto c = cases.findByExternalId(storeA, std::to_string(id), kAccountA).value();
+        auto d = simServer->aliexpress().disputes(0).find(id).value();
+        ASSERT_TRUE(c.deadlineAt);
+        EXPECT_LE(std::llabs(*c.deadlineAt - d.deadline), 3600 * 1000LL);
+    }
+}
+
+TEST_P(SyncServiceTest, AKilledRunResumesFromItsCheckpointWithoutDuplicates) {
+    services::SyncOptions crashing;
+    crashing.leaseMs = 200;
+    crashing.abortAfterItems = 30;
+    auto first = service("process-1", crashing);
+    auto begun = first->begin(kAccountA, storeA, 7);
+    ASSERT_TRUE(begun) << begun.error();
+    first->run(kAccountA, begun.value()); // dies after 30 disputes: run left "running", lease kept
+    EXPECT_EQ(count("SELECT COUNT(*) FROM cases"), 30);
+
+    services::SyncOptions normal;
+    normal.leaseMs = 200;
+    auto second = service("process-2", normal);
+    auto refused = second->begin(kAccountA, storeA, 7);
+    EXPECT_FALSE(refused) << "the lease of the dead run must still hold";
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const auto details = calls("aliexpress.issue.detail.get");
+    auto resumed = syncOnce(*second);
+    ASSERT_EQ(resumed.state, SyncState::Done) << resumed.errorMessage;
+    EXPECT_EQ(resumed.progress.newCount, simTotal() - 30);
+    EXPECT_EQ(calls("aliexpress.issue.detail.get") - details, simTotal() - 30);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM cases"), simTotal());
+    EXPECT_EQ(count("SELECT COUNT(DISTINCT external_id) FROM cases"), simTotal());
+    storage::SyncRunRepository runs(*conn);
+    auto dead = runs.find(begun.value(), kAccountA).value();
+    EXPECT_EQ(dead.state, SyncState::Interrupted);
+}
+
+TEST_P(SyncServiceTest, TwoProcessesNeverSyncOneStoreTogether) {
+    // Two services over two separate Database objects stand for two hosts.
+    auto otherDb = sql::Database::open(tdb->url());
+    services::AliExpressAccess otherAccess(*otherDb, *vault, transport, &wallNow);
+    services::SyncService other(*otherDb, otherAccess, &wallNow, [](int, const std::string&) {}, "host-2");
+    auto mine = service("host-1");
+    auto a = mine->begin(kAccountA, storeA, 7);
+    ASSERT_TRUE(a) << a.error();
+    auto b = other.begin(kAccountA, storeA, 8);
+    EXPECT_FALSE(b);
+    EXPECT_NE(b.error().find("andamento"), std::string::npos) << b.error();
+    mine->run(kAccountA, a.value());
+    auto c = other.begin(kAccountA, storeA, 8);
+    EXPECT_TRUE(c) << "the lease is free once the run finished: " << (c ? "" : c.error());
+    if (c) other.run(kAccountA, c.value());
+}
+
+TEST_P(SyncServiceTest, RateLimitsAndServerErrorsAreSurvived) {
+    simServer->aliexpress().faults().arm(/*rate_limit*/ 1, /*server_error*/ 1, /*remote_15*/ 1, 0, 0, 0);
+    auto svc = service("test-a");
+    auto run = syncOnce(*svc);
+    ASSERT_EQ(run.state, SyncState::Done) << run.errorMessage;
+    EXPECT_EQ(run.progress.newCount, simTotal());
+    EXPECT_EQ(count("SELECT COUNT(*) FROM cases"), simTotal());
+    simServer->aliexpress().faults().arm(/*rate_limit*/ 9, 0, 0, 0, 0, 0);
+    auto limited = syncOnce(*svc);
+    EXPECT_EQ(limited.state, SyncState::Failed) << "retries are bounded";
+    EXPECT_NE(limited.errorMessage.find("limitou"), std::string::npos) << limited.errorMessage;
+}
+
+TEST_P(SyncServiceTest, AnExpiredTokenIsRefreshedOnceAndSaved) {
+    simServer->aliexpress().tokens().expireAllAccessTokens();
+    auto svc = service("test-a");
+    auto run = syncOnce(*svc);
+    ASSERT_EQ(run.state, SyncState::Done) << run.errorMessage;
+    EXPECT_EQ(run.progress.newCount, simTotal());
+    storage::StoreRepository stores(*conn);
+    auto s = stores.find(storeA, kAccountA).value();
+    auto creds = services::StoreCredentials::open(*vault, s.credentialsEnc).value();
+    EXPECT_NE(creds.accessToken, "demo-access-token");
+    EXPECT_EQ(s.status, domain::StoreStatus::Active);
+    const auto sealed = conn->queryOne("SELECT credentials_enc FROM stores WHERE id = ?", {storeA})->getString(0);
+    EXPECT_EQ(sealed.find(creds.accessToken), std::string::npos);
+}
+
+TEST_P(SyncServiceTest, ARefusedRefreshMarksTheStoreForTheAdmin) {
+    useCredentials("demo-access-token", "not-a-refresh-token");
+    simServer->aliexpress().tokens().expireAllAccessTokens();
+    auto svc = service("test-a");
+    auto run = syncOnce(*svc);
+    EXPECT_EQ(run.state, SyncState::Failed);
+    EXPECT_NE(run.errorMessage.find("administrador"), std::string::npos) << run.errorMessage;
+    storage::StoreRepository stores(*conn);
+    EXPECT_EQ(stores.find(storeA, kAccountA)->status, domain::StoreStatus::NeedsReauth);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM cases"), 0);
+    auto next = svc->begin(kAccountA, storeA, 7);
+    ASSERT_TRUE(next);
+    EXPECT_EQ(svc->run(kAccountA, next.value()).state, SyncState::Failed);
+}
+
+TEST_P(SyncServiceTest, ATruncatedAnswerFailsTheRunCleanlyAndTheNextRunCompletes) {
+    auto svc = service("test-a");
+    simServer->aliexpress().faults().arm(0, 0, 0, 0, 0, /*truncate*/ 1);
+    auto broken = syncOnce(*svc);
+    EXPECT_EQ(broken.state, SyncState::Failed);
+    EXPECT_NE(broken.errorMessage.find("inválida"), std::string::npos) << broken.errorMessage;
+    EXPECT_EQ(count("SELECT COUNT(*) FROM cases"), 0);
+    bool logged = false;
+    for (const auto& line : logLines) logged = logged || line.find("aliexpress.issue.issuelist.get") != std::string::npos;
+    EXPECT_TRUE(logged) << "the log names the method";
+    auto again = syncOnce(*svc);
+    ASSERT_EQ(again.state, SyncState::Done) << again.errorMessage;
+    EXPECT_EQ(count("SELECT COUNT(*) FROM cases"), simTotal());
+}
+
+TEST_P(SyncServiceTest, AnotherAccountCannotSyncTheStore) {
+    auto svc = service("test-a");
+    auto begun = svc->begin(kAccountB, storeA, 7);
+    EXPECT_FALSE(begun);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM sync_runs"), 0);
+}
+
+TEST_P(SyncServiceTest, AnUnreachableGatewayFailsTheRunWithAClearMessageAndFreesTheLease) {
+    simServer->stop();
+    auto svc = service("test-a");
+    auto run = syncOnce(*svc);
+    EXPECT_EQ(run.state, SyncState::Failed);
+    EXPECT_FALSE(run.errorMessage.empty());
+    auto next = svc->begin(kAccountA, storeA, 7);
+    EXPECT_TRUE(next) << "a failed run gives the lease back";
+    if (next) svc->run(kAccountA, next.value());
+}
+
+INSTANTIATE_TEST_SUITE_P(Dialects, SyncServiceTest, testing::Values(sql::Dialect::SQLite, sql::Dialect::MySQL),
+                         DialectName());
+
+} // namespace
+} // namespace sac::test

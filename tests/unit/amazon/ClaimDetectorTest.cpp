@@ -1,0 +1,172 @@
+#include "TestSupport.h"
+
+#include "sac/amazon/ClaimDetector.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+using namespace sac::amazon;
+using sac::connectors::Money;
+
+namespace {
+
+constexpr std::int64_t kDay = 86'400'000;
+constexpr std::int64_t kMar1 = 1709251200000;  // 2024-03-01T00:00:00Z
+
+LedgerRow ledger(std::size_t line, std::string fnsku, std::string ref, std::int64_t qty, std::string reason,
+                 std::int64_t date = kMar1) {
+    LedgerRow r;
+    r.line = line;
+    r.fnsku = std::move(fnsku);
+    r.asin = "B0";
+    r.msku = "SKU";
+    r.title = "Caneca";
+    r.eventType = "Adjustments";
+    r.referenceId = std::move(ref);
+    r.quantity = qty;
+    r.reasonCode = reason;
+    r.reason = classifyLedgerReason(reason);
+    r.dateMs = date;
+    r.fulfillmentCenter = "PHX7";
+    return r;
+}
+
+ReimbursementRow reimbursement(std::size_t line, std::string fnsku, std::string order, std::int64_t qty,
+                               std::int64_t perUnitCents = 1000) {
+    ReimbursementRow r;
+    r.line = line;
+    r.reimbursementId = "R" + std::to_string(line);
+    r.fnsku = std::move(fnsku);
+    r.amazonOrderId = std::move(order);
+    r.quantityTotal = qty;
+    r.currency = "USD";
+    r.amountPerUnit = Money{perUnitCents, "USD"};
+    r.amountTotal = Money{perUnitCents * qty, "USD"};
+    return r;
+}
+
+} // namespace
+
+TEST(ClaimDetector, LostMinusFoundAndReimbursedWithValueAndEvidence) {
+    ClaimInputs in;
+    in.nowMs = kMar1 + 10 * kDay;
+    in.ledger = {ledger(2, "X1", "REF-L1", -5, "M"), ledger(3, "X1", "REF-F1", 1, "F", kMar1 + kDay)};
+    in.reimbursements = {reimbursement(2, "X1", "", 2, 1250)};
+    auto out = ClaimDetector().detect(in);
+    ASSERT_EQ(out.size(), 1u);
+    const auto& c = out[0];
+    EXPECT_EQ(c.key, "lost:X1:REF-L1");
+    EXPECT_EQ(c.kind, ClaimKind::LostInWarehouse);
+    EXPECT_EQ(c.eventUnits, 5);
+    EXPECT_EQ(c.foundUnits, 1);
+    EXPECT_EQ(c.reimbursedUnits, 2);
+    EXPECT_EQ(c.units, 2);
+    ASSERT_TRUE(c.estimatedValue);
+    EXPECT_EQ(c.estimatedValue->minor, 2500);
+    EXPECT_EQ(c.deadlineMs, kMar1 + 60 * kDay);
+    ASSERT_EQ(c.evidenceLines.size(), 1u);
+    EXPECT_EQ(c.evidenceLines[0], 2u);
+    EXPECT_NE(c.evidence[0].find("2024-03-01"), std::string::npos);
+}
+
+TEST(ClaimDetector, FullyFoundOrReimbursedOrUnknownReasonGivesNothing) {
+    ClaimInputs in;
+    in.nowMs = kMar1 + 10 * kDay;
+    in.ledger = {ledger(2, "X1", "A", -2, "M"), ledger(3, "X1", "B", 2, "N"), ledger(4, "X2", "C", -4, "Q"),
+                 ledger(5, "X3", "D", -1, "5"), ledger(6, "X4", "E", -3, "D")};
+    in.reimbursements = {reimbursement(2, "X3", "", 1)};
+    EXPECT_TRUE(ClaimDetector().detect(in).empty());
+}
+
+TEST(ClaimDetector, WindowsAreConfiguration) {
+    ClaimInputs in;
+    in.ledger = {ledger(2, "X1", "A", -1, "M"), ledger(3, "X2", "B", -1, "6")};
+    in.nowMs = kMar1 + 61 * kDay;
+    EXPECT_TRUE(ClaimDetector().detect(in).empty());
+    ClaimWindows wide;
+    wide.lost = {0, 90};
+    auto out = ClaimDetector(wide).detect(in);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].key, "lost:X1:A");
+    ClaimWindows late;
+    late.lost = {30, 90};
+    late.damaged = {30, 90};
+    in.nowMs = kMar1 + 5 * kDay;
+    EXPECT_TRUE(ClaimDetector(late).detect(in).empty());
+}
+
+TEST(ClaimDetector, DamagedUsesReimbursementsAndGivenUnitValue) {
+    ClaimInputs in;
+    in.nowMs = kMar1 + 3 * kDay;
+    in.ledger = {ledger(2, "X5", "D1", -3, "E"), ledger(3, "X5", "D1", 3, "E")};  // unsellable move pair
+    in.unitValues["X5"] = Money{4999, "BRL"};
+    auto out = ClaimDetector().detect(in);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].key, "damaged:X5:D1");
+    EXPECT_EQ(out[0].units, 3);
+    EXPECT_EQ(out[0].estimatedValue->minor, 14997);
+    EXPECT_EQ(out[0].estimatedValue->currency, "BRL");
+}
+
+TEST(ClaimDetector, RefundedNotReturnedInsideWindow) {
+    ClaimInputs in;
+    in.nowMs = kMar1 + 70 * kDay;
+    in.refunds = {{"111-1", "X7", "SKU7", "B7", 2, kMar1}, {"111-2", "X7", "SKU7", "B7", 1, kMar1},
+                  {"111-3", "X7", "SKU7", "B7", 1, kMar1 + 30 * kDay}, {"111-4", "X7", "SKU7", "B7", 1, kMar1}};
+    CustomerReturnRow ret;
+    ret.line = 2;
+    ret.orderId = "111-2";
+    ret.fnsku = "X7";
+    ret.sku = "SKU7";
+    ret.quantity = 1;
+    ret.detailedDisposition = "SELLABLE";
+    ret.returnDateMs = kMar1 + 5 * kDay;
+    in.returns = {ret};
+    in.reimbursements = {reimbursement(3, "X7", "111-4", 1)};
+    auto out = ClaimDetector().detect(in);
+    ASSERT_EQ(out.size(), 1u) << (out.size() > 1 ? out[1].key : "");
+    EXPECT_EQ(out[0].key, "refund:111-1:X7");
+    EXPECT_EQ(out[0].units, 2);
+    EXPECT_EQ(out[0].kind, ClaimKind::RefundedNotReturned);
+    EXPECT_EQ(out[0].deadlineMs, kMar1 + 120 * kDay);
+}
+
+TEST(ClaimDetector, ReturnDamagedByCarrierButNotByCustomer) {
+    auto returns = CustomerReturnsReport::parse(test::readFixture("amazon/returns.tsv"));
+    ASSERT_TRUE(returns.ok());
+    ClaimInputs in;
+    in.returns = returns.value().rows;
+    in.nowMs = 1710072000000 + 5 * kDay;  // 2024-03-10T12:00Z + 5 days
+    auto out = ClaimDetector().detect(in);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].key, "return:111-0000000-0000001:X001BBBBBB:LPN0001");
+    EXPECT_EQ(out[0].kind, ClaimKind::ReturnDamagedOrWrong);
+    // Already reimbursed for that order: nothing left.
+    in.reimbursements = {reimbursement(2, "X001BBBBBB", "111-0000000-0000001", 1)};
+    EXPECT_TRUE(ClaimDetector().detect(in).empty());
+}
+
+TEST(ClaimDetector, DeterministicKeysAndOrder) {
+    auto ledgerReport = LedgerDetailReport::parse(test::readFixture("amazon/ledger.tsv"));
+    auto reimb = ReimbursementsReport::parse(test::readFixture("amazon/reimbursements.tsv"));
+    ASSERT_TRUE(ledgerReport.ok());
+    ASSERT_TRUE(reimb.ok());
+    ClaimInputs in;
+    in.ledger = ledgerReport.value().rows;
+    in.reimbursements = reimb.value().rows;
+    in.nowMs = kMar1 + 20 * kDay;
+    auto a = ClaimDetector().detect(in);
+    std::reverse(in.ledger.begin(), in.ledger.end());
+    std::reverse(in.reimbursements.begin(), in.reimbursements.end());
+    auto b = ClaimDetector().detect(in);
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        EXPECT_EQ(a[i].key, b[i].key);
+        EXPECT_EQ(a[i].units, b[i].units);
+    }
+    // Lost 3, found 1, reimbursed 2 (the reversal of -1 does not add units) → 0; damaged 2 → 2; Q never a loss.
+    ASSERT_EQ(a.size(), 1u);
+    EXPECT_EQ(a[0].key, "damaged:X001CCCCCC:REF-D1");
+    EXPECT_EQ(a[0].units, 2);
+}
