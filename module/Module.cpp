@@ -85,6 +85,7 @@ domain::Result<bool> Module::registerWith(sac_registrar& reg) {
         return R::fail("the host refused the menu entry Marketing → " + label);
     if (reg.add_route(reg.ctx, kRoutePrefix, services::kPermView.data(), 0u, &Module::handleRoute, this) != SAC_OK)
         return R::fail(std::string("the host refused the route prefix ") + kRoutePrefix);
+    if (auto lf = registerLostFound(reg); !lf) return lf;
     const std::string migrations = _moduleDir + "/schema";
     if (reg.add_migrations(reg.ctx, migrations.c_str()) != SAC_OK)
         return R::fail("the host refused the migrations folder " + migrations);
@@ -120,9 +121,22 @@ domain::Result<bool> Module::start() {
     }
     _aliexpress = std::make_unique<services::AliExpressAccess>(*_db, *_vault, _transport,
                                                                [this] { return now(); });
+    services::SyncOptions syncOptions;
+    const std::string lease = setting("sync_lease_seconds", "120");
+    int leaseSeconds = 0;
+    auto [lp, lec] = std::from_chars(lease.data(), lease.data() + lease.size(), leaseSeconds);
+    if (lec != std::errc() || lp != lease.data() + lease.size() || leaseSeconds < 2 || leaseSeconds > 3600) {
+        _db.reset();
+        return R::fail("expected setting sync_lease_seconds between 2 and 3600, got \"" + lease + "\"");
+    }
+    syncOptions.leaseMs = leaseSeconds * 1000LL;
     _sync = std::make_unique<services::SyncService>(
         *_db, *_aliexpress, [this] { return now(); }, [this](int level, const std::string& line) { log(level, line); },
-        "host:" + std::to_string(::getpid()));
+        "host:" + std::to_string(::getpid()), syncOptions);
+    if (auto lf = startLostFound(); !lf) {
+        _db.reset();
+        return lf;
+    }
     log(SAC_LOG_INFO, "sac: started on " + _db->redactedUrl());
     return R::ok(true);
 }

@@ -19,6 +19,8 @@
 #include "domain/Result.h"
 #include "services/AliExpressAccess.h"
 #include "services/CredentialVault.h"
+#include "services/LostFoundService.h"
+#include "services/MailIngestService.h"
 #include "services/Permissions.h"
 #include "services/SyncService.h"
 #include "web/Router.h"
@@ -55,6 +57,14 @@ public:
     services::AliExpressAccess* aliexpress() const { return _aliexpress.get(); }
     /// "Disputa de Sincronização"; nullptr before start().
     services::SyncService* sync() const { return _sync.get(); }
+    /// "Buscar casos Lost & Found"; nullptr before start().
+    services::LostFoundService* lostFound() const { return _lostFound.get(); }
+    /// Forwarded Amazon e-mails; nullptr before start().
+    services::MailIngestService* mailIngest() const { return _mailIngest.get(); }
+    /// The host is stopping: long jobs (syncs) wind down and save where they were.
+    void stopping() {
+        if (_sync) _sync->stopAll();
+    }
     /// Hands fn to the host's job pool. False when the pool refused it (full).
     bool submitJob(const std::string& name, std::function<void()> fn) const;
     const web::TemplateEngine& templates() const { return *_templates; }
@@ -74,6 +84,12 @@ public:
     const std::string& moduleDir() const { return _moduleDir; }
 
 private:
+    /// Lost & Found and inbound mail (web/LostFoundSetup.cpp): the public
+    /// inbound route and the mailbox poll job; then the services at start().
+    domain::Result<bool> registerLostFound(sac_registrar& registrar);
+    domain::Result<bool> startLostFound();
+    static void pollMailboxJob(void* moduleCtx);
+
     Module(const sac_host_services* host, std::string moduleDir, services::PermissionPolicy permissions,
            std::unique_ptr<web::TemplateEngine> templates, web::StaticFiles staticFiles);
 
@@ -88,6 +104,8 @@ private:
     std::shared_ptr<connectors::HttpTransport> _transport;
     std::unique_ptr<services::AliExpressAccess> _aliexpress;
     std::unique_ptr<services::SyncService> _sync;
+    std::unique_ptr<services::LostFoundService> _lostFound;
+    std::unique_ptr<services::MailIngestService> _mailIngest;
     int _displayOffsetMinutes = -180;
 };
 

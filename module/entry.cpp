@@ -70,8 +70,17 @@ void moduleShutdown() {
     }
 }
 
+void moduleStopping() {
+    try {
+        std::lock_guard<std::mutex> guard(g_lock);
+        if (g_module) g_module->stopping();
+    } catch (...) {
+    }
+}
+
 const sac_module_info kEntry{
     SAC_MODULE_ABI_VERSION, sizeof(sac_module_info), "sac", "0.1.0", &moduleInit, &moduleStart, &moduleShutdown,
+    &moduleStopping,
 };
 
 } // namespace

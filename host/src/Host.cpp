@@ -83,6 +83,7 @@ struct Host::Impl {
     bool stopped = false;
 
     void stopAll() {
+        if (modules) modules->notifyStopping();
         if (server) {
             server->stopAll(false);
             for (int i = 0; i < 40 && server->currentConnections() > 0; ++i)

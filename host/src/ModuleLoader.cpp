@@ -1,3 +1,4 @@
+#include <cstddef>
 #include "sac/host/ModuleLoader.h"
 
 #include "ModuleContext.h"
@@ -323,8 +324,10 @@ bool ModuleLoader::load(const fs::path& moduleDirIn) {
     if (e->abi_version != SAC_MODULE_ABI_VERSION)
         return fail(Refusal{lib, "entry abi_version " + std::to_string(SAC_MODULE_ABI_VERSION),
                             std::to_string(e->abi_version)});
-    if (e->struct_size < sizeof(sac_module_info))
-        return fail(Refusal{lib, "entry struct_size of at least " + std::to_string(sizeof(sac_module_info)),
+    // ABI 1 starts with the fields up to shutdown(); later fields are optional.
+    constexpr std::size_t kMinEntrySize = offsetof(sac_module_info, stopping);
+    if (e->struct_size < kMinEntrySize)
+        return fail(Refusal{lib, "entry struct_size of at least " + std::to_string(kMinEntrySize),
                             std::to_string(e->struct_size)});
     if (!e->module_id || m->manifest.id != e->module_id)
         return fail(Refusal{lib, "entry module_id \"" + m->manifest.id + "\" (the manifest's id)", quoted(e->module_id)});
@@ -392,6 +395,20 @@ bool ModuleLoader::load(const fs::path& moduleDirIn) {
                             " menu entries, " + std::to_string(m->periodicJobs.size()) + " periodic jobs)");
     _loaded.push_back(std::move(m));
     return true;
+}
+
+void ModuleLoader::notifyStopping() {
+    for (auto it = _loaded.rbegin(); it != _loaded.rend(); ++it) {
+        auto& m = **it;
+        if (!m.started || !m.entry) continue;
+        if (m.entry->struct_size < offsetof(sac_module_info, stopping) + sizeof(m.entry->stopping)) continue;
+        if (!m.entry->stopping) continue;
+        try {
+            m.entry->stopping();
+        } catch (...) {
+            _env.logger.error("module " + m.manifest.id + ": stopping() let an exception escape");
+        }
+    }
 }
 
 void ModuleLoader::shutdownAll() {

@@ -117,28 +117,6 @@ HandlingOutcome fromMarketplace(const MarketplaceError& e) {
     return outcome(HandlingCode::MarketplaceFailed, "handling.error.marketplace_transient");
 }
 
-/// aliexpress.issue.image.upload. The platform documents no answer shape:
-/// a file path (IssueApi::parseUploadResult) or a bare confirmation
-/// (result_object true, as the simulator answers) both count as accepted;
-/// the value is the path, or "accepted" when none came back.
-connectors::Result<std::string> uploadEvidence(const aliexpress::IopClient& client, const std::string& buyer,
-                                               std::int64_t issueId, const ImageType& image, const std::string& bytes) {
-    connectors::FilePart file;
-    file.fieldName = "image_bytes";
-    file.fileName = "evidence." + image.extension;
-    file.contentType = image.mimeType;
-    file.bytes = bytes;
-    auto doc = client.upload(IssueApi::kUploadMethod,
-                             {{"buyer_login_id", buyer}, {"issue_id", std::to_string(issueId)}, {"extension", image.extension}},
-                             file, false);
-    if (!doc.ok()) return std::move(doc).error();
-    auto path = IssueApi::parseUploadResult(doc.value());
-    if (path.ok() || path.error().kind != ErrorKind::Malformed) return path;
-    auto confirmed = IssueApi::parseConfirmation(doc.value(), IssueApi::kUploadMethod);
-    if (confirmed.ok() && confirmed.value()) return std::string("accepted");
-    return path;
-}
-
 domain::CaseEvent event(const Actor& a, std::int64_t caseId, std::string action, std::string before, std::string after,
                         std::int64_t now) {
     domain::CaseEvent e;
@@ -273,22 +251,6 @@ HandlingOutcome DisputeHandlingService::refuse(const Actor& actor, std::int64_t 
     const auto image = sniffImage(req.imageBytes);
     if (!image || image->extension == "webp")
         return outcome(HandlingCode::Invalid, "handling.error.image_type", "image");
-    if (!actionable(*c)) return outcome(HandlingCode::NotActionable, "handling.error.not_actionable");
-    auto detail = detailOf(*c);
-    if (!detail) return outcome(HandlingCode::NotActionable, "handling.error.no_detail");
-    const IssueSolution* solution = pickSolution(*detail, req.buyerSolutionId, false);
-    if (!solution) return outcome(HandlingCode::Invalid, "handling.error.no_solution", "solution_id");
-    std::string currency = detail->refundMoneyMax ? detail->refundMoneyMax->currency
-                           : c->refundCap        ? c->refundCap->currency()
-                           : c->amount           ? c->amount->currency()
-                                                 : std::string("USD");
-    const std::string amountText = trimmed(req.refundAmount);
-    auto amount = connectors::Money::parse(amountText.empty() ? "0" : amountText, currency);
-    if (!amount.ok() || amount.value().minor < 0)
-        return outcome(HandlingCode::Invalid, "handling.error.amount", "refund_amount");
-    auto store = storage::StoreRepository(*conn).find(c->storeId, actor.accountId);
-    if (!store) return outcome(HandlingCode::NotActionable, "handling.error.store");
-
     CaseActionLog log(*conn);
     const auto claim = log.claim(actor.accountId, caseId, req.idempotencyKey, kActionRefuse, actor.userId, _clock());
     if (claim == ClaimResult::Done) {
@@ -298,6 +260,25 @@ HandlingOutcome DisputeHandlingService::refuse(const Actor& actor, std::int64_t 
     }
     if (claim == ClaimResult::InProgress) return outcome(HandlingCode::InProgress, "handling.error.in_progress");
     if (claim == ClaimResult::Mismatch) return outcome(HandlingCode::Invalid, "handling.error.bad_key", "idempotency_key");
+    const auto early = [&](HandlingOutcome o, const std::string& logText) {
+        log.finish(actor.accountId, req.idempotencyKey, false, logText, _clock());
+        return o;
+    };
+    if (!actionable(*c)) return early(outcome(HandlingCode::NotActionable, "handling.error.not_actionable"), "not open");
+    auto detail = detailOf(*c);
+    if (!detail) return early(outcome(HandlingCode::NotActionable, "handling.error.no_detail"), "no detail");
+    const IssueSolution* solution = pickSolution(*detail, req.buyerSolutionId, false);
+    if (!solution) return early(outcome(HandlingCode::Invalid, "handling.error.no_solution", "solution_id"), "no solution");
+    std::string currency = detail->refundMoneyMax ? detail->refundMoneyMax->currency
+                           : c->refundCap        ? c->refundCap->currency()
+                           : c->amount           ? c->amount->currency()
+                                                 : std::string("USD");
+    const std::string amountText = trimmed(req.refundAmount);
+    auto amount = connectors::Money::parse(amountText.empty() ? "0" : amountText, currency);
+    if (!amount.ok() || amount.value().minor < 0)
+        return early(outcome(HandlingCode::Invalid, "handling.error.amount", "refund_amount"), "bad amount");
+    auto store = storage::StoreRepository(*conn).find(c->storeId, actor.accountId);
+    if (!store) return early(outcome(HandlingCode::NotActionable, "handling.error.store"), "no store");
 
     // Keep the evidence locally first: it is the seller's file whatever the
     // marketplace answers.
@@ -349,9 +330,12 @@ HandlingOutcome DisputeHandlingService::refuse(const Actor& actor, std::int64_t 
     if (!session.ok()) return failWith(fromMarketplace(session.error()), session.error().describe(), "open");
     const std::int64_t issueId = *parseId(c->externalId);
     const std::string buyer = c->buyerLogin.empty() ? detail->buyerLoginId : c->buyerLogin;
-    const aliexpress::IopClient& client = session.value()->client();
     auto uploaded = session.value()->call<std::string>(
-        [&](const IssueApi&) { return uploadEvidence(client, buyer, issueId, *image, req.imageBytes); });
+        [&](const IssueApi& api) -> connectors::Result<std::string> {
+            auto answer = api.uploadImage(buyer, issueId, image->extension, req.imageBytes);
+            if (answer.ok() && answer.value().empty()) return std::string("accepted"); // confirmed without a path
+            return answer;
+        });
     if (!uploaded.ok()) return failWith(fromMarketplace(uploaded.error()), uploaded.error().describe(), "image_upload");
     if (attachmentId) attachments.setMarketplaceRef(*attachmentId, actor.accountId, truncateUtf8(uploaded.value(), 500));
 

@@ -29,6 +29,8 @@ using connectors::ErrorKind;
 using domain::SyncState;
 
 constexpr const char* kStatuses[] = {"processing", "canceled_issue", "finish"};
+constexpr const char* kStoppedMessage =
+    "Interrompida pelo desligamento do servidor; continua de onde parou na próxima sincronização.";
 
 struct Checkpoint {
     std::int64_t afterCreated = 0;
@@ -213,6 +215,10 @@ domain::SyncRun SyncService::run(std::int64_t accountId, std::int64_t runId) {
             std::unordered_map<std::int64_t, IssueSummary> byId;
             for (const char* status : kStatuses) {
                 for (int page = 1; failure.empty(); ++page) {
+                    if (_stopping) {
+                        failure = kStoppedMessage;
+                        break;
+                    }
                     auto r = session->call<IssuePage>(
                         [&](const IssueApi& api) { return api.listIssues(status, page, pageSize); });
                     if (!r.ok()) {
@@ -248,7 +254,7 @@ domain::SyncRun SyncService::run(std::int64_t accountId, std::int64_t runId) {
 
                 for (const auto& s : rows) {
                     if (_stopping) {
-                        failure = "Interrompida pelo desligamento do servidor; continua na próxima sincronização.";
+                        failure = kStoppedMessage;
                         break;
                     }
                     if (checkpoint.covers(createdOf(s), s.issueId)) {

@@ -1,5 +1,7 @@
 #include "storage/CaseRepository.h"
 
+#include <cstring>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -32,6 +34,11 @@ constexpr const char* kSelectByExternal =
     " FROM cases c WHERE c.store_id = ? AND c.external_id = ? AND c.account_id = ?";
 
 // Lists leave the payload out: it can be large and the table does not show it.
+constexpr const char* kListFrom = " FROM cases c WHERE";
+constexpr const char* kListFromOrderSearch =
+    " FROM cases c JOIN (SELECT o.id FROM cases o WHERE o.account_id = ? AND o.order_id LIKE ? ESCAPE '!'"
+    " UNION SELECT s.id FROM cases s WHERE s.account_id = ? AND s.sub_order_id LIKE ? ESCAPE '!') m ON m.id = c.id"
+    " WHERE";
 constexpr const char* kSelectListHead =
     "SELECT " SAC_CASE_COLUMNS_HEAD "'' AS payload_json, " SAC_CASE_COLUMNS_TAIL
     " FROM cases c WHERE c.account_id = ?";
@@ -240,10 +247,11 @@ CasePage CaseRepository::list(const CaseFilter& f) {
         p.push_back(bindInt(*f.deadlineTo));
     }
     if (!f.orderSearch.empty()) {
-        sql += " AND (c.order_id LIKE ? ESCAPE '!' OR c.sub_order_id LIKE ? ESCAPE '!')";
+        // Two indexed prefix searches joined as a derived table (materialised
+        // once) instead of one OR that scans every case of the account.
         const std::string pattern = likeEscape(f.orderSearch) + "%";
-        p.push_back(pattern);
-        p.push_back(pattern);
+        sql.replace(sql.find(kListFrom), std::strlen(kListFrom), kListFromOrderSearch);
+        p.insert(p.begin(), {bindInt(f.accountId), pattern, bindInt(f.accountId), pattern});
     }
     if (f.marketplace) {
         sql += " AND c.marketplace = ?";

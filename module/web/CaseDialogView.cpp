@@ -277,6 +277,9 @@ mu::data caseDialogData(const CaseDialogModel& m, const Catalog& cat) {
     d.set("reason_min", std::to_string(services::DisputeHandlingService::kReasonMin));
     d.set("reason_max", std::to_string(services::DisputeHandlingService::kReasonMax));
     d.set("note_max", std::to_string(services::DisputeHandlingService::kNoteMax));
+    d.set("reason_hint", fill(fill(cat.text(loc, "dialog.reason_hint"), "min",
+                                   std::to_string(services::DisputeHandlingService::kReasonMin)),
+                              "max", std::to_string(services::DisputeHandlingService::kReasonMax)));
     const KeptForm* k = m.kept ? &*m.kept : nullptr;
     const auto keyFor = [&](const char* form) {
         return k && k->form == form && !k->idempotencyKey.empty() ? k->idempotencyKey : newIdempotencyKey();

@@ -213,10 +213,12 @@ void casePost(Module& m, Request& req, Response& res) {
             o.messageKey = "handling.error.confirm";
             return answer(m, req, res, *caseId, o, std::move(kept));
         }
-        return answer(m, req, res, *caseId, svc.markWrongDelivery(actor, *caseId, kept.note), std::move(kept));
+        const auto outcome = svc.markWrongDelivery(actor, *caseId, kept.note);
+        return answer(m, req, res, *caseId, outcome, std::move(kept));
     }
     kept.form = "note";
-    answer(m, req, res, *caseId, svc.addNote(actor, *caseId, kept.note), std::move(kept));
+    const auto outcome = svc.addNote(actor, *caseId, kept.note);
+    answer(m, req, res, *caseId, outcome, std::move(kept));
 }
 
 // ---- Agrupamento ----------------------------------------------------------

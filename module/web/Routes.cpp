@@ -14,6 +14,7 @@
 #include "web/SyncRoutes.h"
 #include "web/HandlingRoutes.h"
 #include "web/StoreRoutes.h"
+#include "web/LostFoundRoutes.h"
 
 namespace sac::web {
 namespace {
@@ -131,6 +132,7 @@ void buildRoutes(Module& m, Router& r) {
     registerSyncRoutes(m, r);
     registerHandlingRoutes(m, r);
     registerStoreRoutes(m, r);
+    registerLostFoundRoutes(m, r);
     r.addPrefix("GET", kStaticPrefix, [&m](Request& req, Response& res) { serveStatic(m, req, res); });
 
     r.notFound = [&m](Request& req, Response& res) {

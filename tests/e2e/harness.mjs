@@ -55,7 +55,7 @@ function startProcess(bin, args, logFile) {
 }
 
 export class Stack {
-  async start({ disputes = 40, demoStore = false } = {}) {
+  async start({ disputes = 40, demoStore = false, leaseSeconds = 120 } = {}) {
     this.dir = mkdtempSync(path.join(tmpdir(), 'sac-e2e-'));
     this.hostBin = need('SAC_HOST_BIN');
     this.simBin = need('SAC_SIM_BIN');
@@ -74,6 +74,7 @@ export class Stack {
       `modules.sac.key_file = ${this.dir}/data/sac.key`,
       `modules.sac.aliexpress_gateway = http://127.0.0.1:${this.simPort}`,
       `modules.sac.demo_store = ${demoStore ? 'true' : 'false'}`,
+      `modules.sac.sync_lease_seconds = ${leaseSeconds}`,
       '',
     ].join('\n'));
     this.config = config;
@@ -93,6 +94,24 @@ export class Stack {
              '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     return this;
+  }
+
+  /** Kills the host (SIGKILL: no chance to save anything) and starts it again on the same data. */
+  async killAndRestartHost() {
+    const old = this.host;
+    const exited = new Promise(r => old.once('exit', r));
+    old.kill('SIGKILL');
+    await exited;
+    this.host = startProcess(this.hostBin, [`--config=${this.config}`], path.join(this.dir, 'host-2.log'));
+    await waitFor(`${this.base}/healthz`);
+  }
+
+  async simControl(path, body) {
+    const r = await fetch(`http://127.0.0.1:${this.simPort}${path}`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body ?? {}),
+    });
+    if (!r.ok) throw new Error(`simulator ${path}: HTTP ${r.status}`);
+    return r.json();
   }
 
   async newPage() {

@@ -317,6 +317,13 @@ Result<std::string> IssueApi::parseUploadResult(const ObjectPtr& doc) {
     if (body->has("result_object")) {
         const Poco::Dynamic::Var r = body->get("result_object");
         if (r.type() == typeid(std::string) && !r.extract<std::string>().empty()) return r.extract<std::string>();
+        // The published SDK shows a bare boolean: true accepts without a path.
+        if (r.type() == typeid(bool)) {
+            if (r.extract<bool>()) return std::string();
+            return MarketplaceError::make(connectors::ErrorKind::Rejected, "upload_refused",
+                                          "AliExpress did not accept the image.",
+                                          std::string(ctx) + " answered result_object false");
+        }
         if (ObjectPtr inner = body->getObject("result_object")) {
             if (auto e = businessError(inner, ctx)) return *e;
             std::string p = firstText(inner, kPathKeys);

@@ -16,7 +16,8 @@
  * struct_size, then calls init() once with its services and a registrar.
  * Registration is valid only during init(). Handlers and jobs may run on any
  * host thread, concurrently. shutdown() is called once, after the last
- * handler and job have returned.
+ * handler and job have returned; stopping(), when present, comes first, as
+ * soon as the host decides to stop.
  */
 #ifndef SAC_MODULE_API_H
 #define SAC_MODULE_API_H
@@ -149,6 +150,10 @@ typedef struct sac_module_info {
     /* Called after migrations ran; the module may open its database here. */
     int (*start)(char* error, size_t error_len);
     void (*shutdown)(void);
+    /* Added at the end (struct_size tells whether it is there; may be NULL):
+     * called once when the host begins to stop, before it waits for running
+     * jobs, so that long jobs can wind down and save where they were. */
+    void (*stopping)(void);
 } sac_module_info;
 
 typedef const sac_module_info* (*sac_module_entry_fn)(void);

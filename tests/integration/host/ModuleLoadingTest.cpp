@@ -126,6 +126,15 @@ TEST(ModuleLoading, ModuleLogLinesAreRedacted) {
     EXPECT_EQ(h.log().count("should-not-appear"), 0u);
 }
 
+TEST(ModuleLoading, ModulesHearThatTheHostIsStoppingBeforeItWaitsForJobs) {
+    ModulesSubset subset({"good"});
+    HostUnderTest h(subset.path());
+    h.start();
+    EXPECT_EQ(h.log().count("told the host is stopping"), 0u);
+    h.stop();
+    EXPECT_EQ(h.log().count("test module told the host is stopping"), 1u) << h.log().joined();
+}
+
 TEST(ModuleLoading, ASecondModuleWithTheSameIdIsRefused) {
     ModulesSubset subset({});
     subset.link("a_good", "good");

@@ -49,14 +49,17 @@ struct Registered {
     sac_route_fn fn = nullptr;
     void* ctx = nullptr;
     std::vector<std::string> migrations;
+    std::vector<std::pair<std::string, uint32_t>> routes; ///< every prefix with its flags
 };
 
 int addMenu(void* c, const char* parent, const char* label, const char* href, const char* perm) {
     static_cast<Registered*>(c)->menu.push_back({parent, label, href, perm});
     return SAC_OK;
 }
-int addRoute(void* c, const char* prefix, const char* perm, uint32_t, sac_route_fn fn, void* ctx) {
+int addRoute(void* c, const char* prefix, const char* perm, uint32_t flags, sac_route_fn fn, void* ctx) {
     auto* r = static_cast<Registered*>(c);
+    r->routes.emplace_back(prefix, flags);
+    if (std::string(prefix) != "/sac") return SAC_OK; // the tests below call the tab's routes
     r->prefix = prefix;
     r->permission = perm;
     r->fn = fn;
@@ -143,6 +146,10 @@ TEST_F(ModuleEntry, RegistersMenuRouteAndMigrations) {
     EXPECT_EQ(reg.menu[0], (std::vector<std::string>{"Marketing", "SAC e pós-venda", "/sac/", "sac.view"}));
     EXPECT_EQ(reg.prefix, "/sac");
     EXPECT_EQ(reg.permission, "sac.view");
+    // The inbound e-mail endpoint is the only public route, and it checks its own token.
+    ASSERT_EQ(reg.routes.size(), 2u);
+    EXPECT_EQ(reg.routes[0], (std::pair<std::string, uint32_t>{"/sac", 0u}));
+    EXPECT_EQ(reg.routes[1], (std::pair<std::string, uint32_t>{"/sac-inbound", SAC_ROUTE_PUBLIC | SAC_ROUTE_NO_CSRF}));
     ASSERT_EQ(reg.migrations.size(), 1u);
     EXPECT_EQ(reg.migrations[0], std::string(SAC_MODULE_DIR) + "/schema");
 }

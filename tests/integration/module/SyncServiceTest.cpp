@@ -223,6 +223,30 @@ TEST_P(SyncServiceTest, AKilledRunResumesFromItsCheckpointWithoutDuplicates) {
     EXPECT_EQ(dead.state, SyncState::Interrupted);
 }
 
+TEST_P(SyncServiceTest, AStoppingHostWindsTheRunDownAndTheNextRunResumes) {
+    auto svc = service("stopping-host");
+    // Slow every call down so the run is still going when the host stops.
+    simServer->aliexpress().faults().arm(0, 0, 0, /*slow calls*/ 1000, /*slow ms*/ 5, 0);
+    auto begun = svc->begin(kAccountA, storeA, 7);
+    ASSERT_TRUE(begun) << begun.error();
+    domain::SyncRun stopped;
+    std::thread worker([&] { stopped = svc->run(kAccountA, begun.value()); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    svc->stopAll();
+    worker.join();
+    EXPECT_EQ(stopped.state, SyncState::Failed);
+    EXPECT_NE(stopped.errorMessage.find("desligamento"), std::string::npos) << stopped.errorMessage;
+    const auto imported = count("SELECT COUNT(*) FROM cases");
+    EXPECT_LT(imported, simTotal());
+
+    simServer->aliexpress().faults().clear();
+    auto next = service("next-host");
+    auto resumed = syncOnce(*next);
+    ASSERT_EQ(resumed.state, SyncState::Done) << resumed.errorMessage;
+    EXPECT_EQ(resumed.progress.newCount, simTotal() - imported);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM cases"), simTotal());
+}
+
 TEST_P(SyncServiceTest, TwoProcessesNeverSyncOneStoreTogether) {
     // Two services over two separate Database objects stand for two hosts.
     auto otherDb = sql::Database::open(tdb->url());

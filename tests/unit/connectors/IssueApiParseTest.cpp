@@ -209,6 +209,10 @@ TEST(IssueUpload, ReadsThePath) {
     EXPECT_EQ(IssueApi::parseUploadResult(fixtureJson("upload_ok.json")).value(), "https://ae01.alicdn.com/kf/Hupload123.jpg");
     EXPECT_EQ(IssueApi::parseUploadResult(parse(R"({"result_object":"/kf/abc.png"})")).value(), "/kf/abc.png");
     EXPECT_FALSE(IssueApi::parseUploadResult(parse(R"({"result_object":{}})")).ok());
+    EXPECT_EQ(IssueApi::parseUploadResult(parse(R"({"aliexpress_issue_image_upload_response":{"result_object":true}})")).value(), "");
+    auto refused = IssueApi::parseUploadResult(parse(R"({"result_object":false})"));
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().kind, sac::connectors::ErrorKind::Rejected);
 }
 
 TEST(IssueRequests, QueryAndParamDtoJson) {

@@ -62,6 +62,10 @@ public:
     /// Calls shutdown() on every started module (reverse load order) and
     /// closes the libraries. Idempotent.
     void shutdownAll();
+    /// Tells every started module that the host is stopping (the entry's
+    /// optional stopping(), when its struct_size covers it). Call before
+    /// waiting for jobs.
+    void notifyStopping();
 
     std::vector<std::string> loadedIds() const;
     const std::vector<RefusedModule>& refused() const { return _refused; }

@@ -169,7 +169,11 @@ int start(char*, size_t) { return SAC_OK; }
 
 void shutdown() { g_host = nullptr; }
 
-const sac_module_info kEntry = {TM_ENTRY_ABI, sizeof(sac_module_info), TM_ID, "1.0.0", init, start, shutdown};
+void stopping() {
+    if (g_host) g_host->log(g_host->ctx, SAC_LOG_INFO, "test module told the host is stopping");
+}
+
+const sac_module_info kEntry = {TM_ENTRY_ABI, sizeof(sac_module_info), TM_ID, "1.0.0", init, start, shutdown, stopping};
 
 } // namespace
 

@@ -43,7 +43,8 @@ public:
     connectors::Result<bool> saveSolution(const SaveSolutionRequest& request) const;
 
     /// aliexpress.issue.image.upload: multipart `image_bytes` (not signed) named
-    /// "evidence.<extension>". Returns the file path/URL the marketplace answered with.
+    /// "evidence.<extension>". Returns the file path/URL the marketplace answered with,
+    /// or "" when it confirmed with a bare `result_object: true`.
     connectors::Result<std::string> uploadImage(std::string_view buyerLoginId, std::int64_t issueId,
                                                 std::string_view extension, std::string bytes) const;
 

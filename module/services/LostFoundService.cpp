@@ -1,0 +1,668 @@
+#include "services/LostFoundService.h"
+
+#include <algorithm>
+#include <random>
+#include <sstream>
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
+
+#include <sac/amazon/CustomerReturnsReport.h>
+#include <sac/amazon/LedgerDetailReport.h>
+#include <sac/amazon/LwaClient.h>
+#include <sac/amazon/ReimbursementsReport.h>
+#include <sac/module_api.h>
+
+#include "services/AmazonMarketplaces.h"
+#include "services/StoreCredentials.h"
+#include "storage/CaseRepository.h"
+#include "storage/EventRepository.h"
+#include "storage/SqlHelpers.h"
+#include "storage/StoreRepository.h"
+#include "storage/SyncRunRepository.h"
+
+namespace sac::services {
+namespace {
+
+using amazon::ClaimCandidate;
+using amazon::ClaimKind;
+using connectors::ErrorKind;
+using domain::SyncState;
+
+constexpr std::int64_t kDayMs = 86'400'000;
+
+std::string stringify(const Poco::JSON::Object& o) {
+    std::ostringstream out;
+    Poco::JSON::Stringifier::stringify(o, out);
+    return out.str();
+}
+
+std::string randomHex() {
+    std::random_device rd;
+    std::ostringstream out;
+    out << std::hex << rd() << rd();
+    return out.str();
+}
+
+domain::CaseKind kindOf(ClaimKind k) {
+    switch (k) {
+    case ClaimKind::LostInWarehouse: return domain::CaseKind::LostInventory;
+    case ClaimKind::DamagedInWarehouse: return domain::CaseKind::DamagedInventory;
+    case ClaimKind::RefundedNotReturned: return domain::CaseKind::RefundNotReturned;
+    case ClaimKind::ReturnDamagedOrWrong: return domain::CaseKind::ReturnDamaged;
+    }
+    return domain::CaseKind::LostInventory;
+}
+
+std::optional<ClaimKind> claimKindFromCode(std::string_view s) {
+    for (auto k : {ClaimKind::LostInWarehouse, ClaimKind::DamagedInWarehouse, ClaimKind::RefundedNotReturned,
+                   ClaimKind::ReturnDamagedOrWrong})
+        if (amazon::toString(k) == s) return k;
+    return std::nullopt;
+}
+
+std::string sellerMessage(const connectors::MarketplaceError& e) {
+    switch (e.kind) {
+    case ErrorKind::RateLimited: return "A Amazon limitou as chamadas; tente de novo em alguns minutos.";
+    case ErrorKind::TokenExpired:
+        return "A autorização da loja na Amazon expirou ou foi recusada: um administrador precisa autorizá-la de novo.";
+    case ErrorKind::Timeout:
+    case ErrorKind::Network: return "A Amazon não respondeu a tempo; tente de novo mais tarde.";
+    case ErrorKind::Transient: return "A Amazon está instável agora (" + e.code + "); tente de novo mais tarde.";
+    case ErrorKind::Malformed: return "A Amazon enviou um relatório ou resposta inválida; tente de novo mais tarde.";
+    case ErrorKind::Rejected:
+        if (e.code == "FATAL") return "A Amazon não conseguiu gerar o relatório (FATAL); tente de novo mais tarde.";
+        return "A Amazon recusou o pedido: " + e.message;
+    }
+    return e.message;
+}
+
+std::string regionalEndpoint(const std::string& region) {
+    if (region == "eu") return "https://sellingpartnerapi-eu.amazon.com";
+    if (region == "fe") return "https://sellingpartnerapi-fe.amazon.com";
+    return "https://sellingpartnerapi-na.amazon.com";
+}
+
+std::string trimSlash(std::string s) {
+    while (!s.empty() && s.back() == '/') s.pop_back();
+    return s;
+}
+
+/// External ids hold at most 64 characters; longer keys keep a readable head and a hash.
+std::string externalIdFor(const std::string& key) {
+    if (key.size() <= 64) return key;
+    return key.substr(0, 40) + "#" + storage::detail::sha256Hex(key).substr(0, 23);
+}
+
+std::string eventJson(const std::vector<std::pair<std::string, std::string>>& fields) {
+    Poco::JSON::Object o;
+    for (const auto& [k, v] : fields) o.set(k, v);
+    return stringify(o);
+}
+
+bool readWindow(const Poco::JSON::Object::Ptr& o, const std::string& name, amazon::ClaimWindow& w, std::string& err) {
+    if (!o->has(name)) return true;
+    auto arr = o->getArray(name);
+    if (!arr || arr->size() != 2) {
+        err = "expected \"" + name + "\" as [min,max] days";
+        return false;
+    }
+    try {
+        const int lo = arr->getElement<int>(0);
+        const int hi = arr->getElement<int>(1);
+        if (lo < 0 || hi < lo || hi > 3650) {
+            err = "expected \"" + name + "\" as 0 <= min <= max <= 3650, got [" + std::to_string(lo) + "," +
+                  std::to_string(hi) + "]";
+            return false;
+        }
+        w = amazon::ClaimWindow{lo, hi};
+    } catch (const std::exception&) {
+        err = "expected \"" + name + "\" as two whole numbers of days";
+        return false;
+    }
+    return true;
+}
+
+bool readWindows(const Poco::JSON::Object::Ptr& o, amazon::ClaimWindows& w, std::string& err) {
+    return readWindow(o, "lost", w.lost, err) && readWindow(o, "damaged", w.damaged, err) &&
+           readWindow(o, "refund_not_returned", w.refundNotReturned, err) &&
+           readWindow(o, "return_damaged", w.returnDamaged, err);
+}
+
+} // namespace
+
+// ---------------------------------------------------------------- windows
+
+const amazon::ClaimWindows& LostFoundWindows::forMarketplace(const std::string& marketplaceId) const {
+    auto it = byMarketplace.find(marketplaceId);
+    return it == byMarketplace.end() ? defaults : it->second;
+}
+
+domain::Result<LostFoundWindows> LostFoundWindows::parse(const std::string& json) {
+    using R = domain::Result<LostFoundWindows>;
+    LostFoundWindows out;
+    if (json.find_first_not_of(" \t\r\n") == std::string::npos) return R::ok(out);
+    Poco::JSON::Object::Ptr root;
+    try {
+        root = Poco::JSON::Parser().parse(json).extract<Poco::JSON::Object::Ptr>();
+    } catch (const std::exception&) {
+        return R::fail("expected lostfound_windows as a JSON object, got unreadable text");
+    }
+    std::string err;
+    if (root->has("default")) {
+        auto d = root->getObject("default");
+        if (!d) return R::fail("expected lostfound_windows.default as an object");
+        if (!readWindows(d, out.defaults, err)) return R::fail("lostfound_windows.default: " + err);
+    }
+    for (const auto& name : root->getNames()) {
+        if (name == "default") continue;
+        auto m = root->getObject(name);
+        if (!m) return R::fail("expected lostfound_windows." + name + " as an object");
+        amazon::ClaimWindows w = out.defaults;
+        if (!readWindows(m, w, err)) return R::fail("lostfound_windows." + name + ": " + err);
+        out.byMarketplace[name] = w;
+    }
+    return R::ok(out);
+}
+
+// ---------------------------------------------------------------- candidate ↔ case
+
+domain::Case LostFoundService::candidateToCase(const domain::Store& store, const ClaimCandidate& cand) {
+    domain::Case c;
+    c.accountId = store.accountId;
+    c.storeId = store.id;
+    c.marketplace = domain::Marketplace::Amazon;
+    c.kind = kindOf(cand.kind);
+    c.externalId = externalIdFor(cand.key);
+    c.orderId = cand.orderId;
+    c.status = domain::CaseStatus::Elegivel;
+    c.marketplaceStatus = "candidate";
+    c.cause = std::string(amazon::toString(cand.kind));
+    c.causeCode = cand.referenceId;
+    c.deadlineAt = cand.deadlineMs;
+    c.productId = cand.fnsku;
+    c.productName = cand.title;
+    c.units = cand.units;
+    if (cand.estimatedValue) c.estimate = domain::Money(cand.estimatedValue->minor, cand.estimatedValue->currency);
+    if (cand.unitValue) c.amount = domain::Money(cand.unitValue->minor, cand.unitValue->currency);
+
+    Poco::JSON::Object o;
+    o.set("type", "lost_found_candidate");
+    o.set("key", cand.key);
+    o.set("kind", std::string(amazon::toString(cand.kind)));
+    o.set("fnsku", cand.fnsku);
+    o.set("asin", cand.asin);
+    o.set("sku", cand.sku);
+    o.set("title", cand.title);
+    o.set("order_id", cand.orderId);
+    o.set("reference_id", cand.referenceId);
+    o.set("fulfillment_center", cand.fulfillmentCenter);
+    o.set("units", cand.units);
+    o.set("event_units", cand.eventUnits);
+    o.set("found_units", cand.foundUnits);
+    o.set("reimbursed_units", cand.reimbursedUnits);
+    o.set("event_at", cand.eventAtMs);
+    o.set("deadline_at", cand.deadlineMs);
+    if (cand.unitValue) {
+        o.set("unit_value_minor", cand.unitValue->minor);
+        o.set("currency", cand.unitValue->currency);
+    }
+    if (cand.estimatedValue) o.set("estimate_minor", cand.estimatedValue->minor);
+    Poco::JSON::Array lines;
+    for (auto l : cand.evidenceLines) lines.add(static_cast<Poco::Int64>(l));
+    o.set("evidence_lines", lines);
+    Poco::JSON::Array ev;
+    for (const auto& e : cand.evidence) ev.add(e);
+    o.set("evidence", ev);
+    c.payloadJson = stringify(o);
+    c.marketplaceCreatedAt = cand.eventAtMs;
+    c.marketplaceModifiedAt = cand.eventAtMs;
+    return c;
+}
+
+std::optional<ClaimCandidate> LostFoundService::candidateFromPayload(const std::string& json) {
+    try {
+        auto o = Poco::JSON::Parser().parse(json).extract<Poco::JSON::Object::Ptr>();
+        if (o->optValue<std::string>("type", "") != "lost_found_candidate") return std::nullopt;
+        ClaimCandidate c;
+        c.key = o->optValue<std::string>("key", "");
+        auto kind = claimKindFromCode(o->optValue<std::string>("kind", ""));
+        if (!kind) return std::nullopt;
+        c.kind = *kind;
+        c.fnsku = o->optValue<std::string>("fnsku", "");
+        c.asin = o->optValue<std::string>("asin", "");
+        c.sku = o->optValue<std::string>("sku", "");
+        c.title = o->optValue<std::string>("title", "");
+        c.orderId = o->optValue<std::string>("order_id", "");
+        c.referenceId = o->optValue<std::string>("reference_id", "");
+        c.fulfillmentCenter = o->optValue<std::string>("fulfillment_center", "");
+        c.units = o->optValue<Poco::Int64>("units", 0);
+        c.eventUnits = o->optValue<Poco::Int64>("event_units", 0);
+        c.foundUnits = o->optValue<Poco::Int64>("found_units", 0);
+        c.reimbursedUnits = o->optValue<Poco::Int64>("reimbursed_units", 0);
+        c.eventAtMs = o->optValue<Poco::Int64>("event_at", 0);
+        c.deadlineMs = o->optValue<Poco::Int64>("deadline_at", 0);
+        const std::string currency = o->optValue<std::string>("currency", "");
+        if (!currency.empty() && o->has("unit_value_minor"))
+            c.unitValue = connectors::Money{o->getValue<Poco::Int64>("unit_value_minor"), currency};
+        if (!currency.empty() && o->has("estimate_minor"))
+            c.estimatedValue = connectors::Money{o->getValue<Poco::Int64>("estimate_minor"), currency};
+        if (auto ev = o->getArray("evidence"))
+            for (std::size_t i = 0; i < ev->size(); ++i) c.evidence.push_back(ev->getElement<std::string>(i));
+        if (auto lines = o->getArray("evidence_lines"))
+            for (std::size_t i = 0; i < lines->size(); ++i)
+                c.evidenceLines.push_back(static_cast<std::size_t>(lines->getElement<Poco::Int64>(i)));
+        return c;
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+LostFoundCaseText LostFoundService::caseText(const domain::Case& c, const domain::Store& store,
+                                             const std::string& languageOverride) {
+    const auto mp = amazonMarketplaceOrDefault(store.marketplaceId);
+    LostFoundCaseText out;
+    out.language = languageOverride.empty() ? mp.language : languageOverride;
+    out.domainSuffix = mp.domainSuffix;
+    auto cand = candidateFromPayload(c.payloadJson);
+    if (!cand) {
+        // A case without our payload: rebuild what the case row knows.
+        ClaimCandidate k;
+        k.key = c.externalId;
+        k.kind = c.kind == domain::CaseKind::DamagedInventory     ? ClaimKind::DamagedInWarehouse
+                 : c.kind == domain::CaseKind::RefundNotReturned ? ClaimKind::RefundedNotReturned
+                 : c.kind == domain::CaseKind::ReturnDamaged     ? ClaimKind::ReturnDamagedOrWrong
+                                                                  : ClaimKind::LostInWarehouse;
+        k.fnsku = c.productId;
+        k.title = c.productName;
+        k.orderId = c.orderId;
+        k.units = c.units;
+        k.eventAtMs = c.marketplaceCreatedAt;
+        k.deadlineMs = c.deadlineAt.value_or(0);
+        if (c.estimate) k.estimatedValue = connectors::Money{c.estimate->minor(), c.estimate->currency()};
+        cand = k;
+    }
+    const auto text = amazon::CaseTextWriter::write(*cand, out.language);
+    out.subject = text.subject;
+    out.body = text.body;
+    if (!c.amazonCaseId.empty()) {
+        auto url = amazon::CaseTextWriter::caseUrl(mp.domainSuffix, c.amazonCaseId);
+        if (url) out.caseUrl = url.value();
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------- service
+
+LostFoundService::LostFoundService(sql::Database& db, const CredentialVault& vault,
+                                   std::shared_ptr<connectors::HttpTransport> transport, connectors::Clock clock,
+                                   LogFn log, std::string owner, LostFoundOptions options)
+    : _db(db), _vault(vault), _transport(std::move(transport)), _clock(std::move(clock)), _log(std::move(log)),
+      _owner(std::move(owner)), _options(std::move(options)) {}
+
+std::string LostFoundService::takeLeaseOwner(std::int64_t runId) {
+    std::lock_guard lock(_mutex);
+    auto it = _leaseOwners.find(runId);
+    if (it == _leaseOwners.end()) return {};
+    std::string owner = it->second;
+    _leaseOwners.erase(it);
+    return owner;
+}
+
+domain::Result<std::int64_t> LostFoundService::begin(std::int64_t accountId, std::int64_t storeId,
+                                                     std::int64_t userId) {
+    using R = domain::Result<std::int64_t>;
+    auto conn = _db.acquire();
+    storage::StoreRepository stores(*conn);
+    storage::SyncRunRepository runs(*conn);
+    auto store = stores.find(storeId, accountId);
+    if (!store) return R::fail("Loja não encontrada.");
+    if (store->marketplace != domain::Marketplace::Amazon)
+        return R::fail("A busca de casos Lost & Found é só para lojas Amazon.");
+    if (store->status == domain::StoreStatus::Disabled) return R::fail("A loja está desativada.");
+    const std::int64_t now = _clock();
+    const std::string owner = _owner + "/lf/" + randomHex();
+    if (!stores.acquireSyncLease(storeId, accountId, owner, now, now + _options.leaseMs))
+        return R::fail("Já há uma busca desta loja em andamento.");
+    if (auto last = runs.latestForStore(storeId, accountId); last && last->state == SyncState::Running)
+        runs.finish(last->id, accountId, SyncState::Interrupted, "Interrompida.", now);
+    domain::SyncRun run;
+    run.storeId = storeId;
+    run.accountId = accountId;
+    run.kind = "lost_found";
+    run.startedAt = now;
+    run.requestedBy = userId;
+    auto id = runs.start(run);
+    if (!id) {
+        stores.releaseSyncLease(storeId, accountId, owner);
+        return R::fail(id.error());
+    }
+    std::lock_guard lock(_mutex);
+    _leaseOwners[id.value()] = owner;
+    return R::ok(id.value());
+}
+
+domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId) {
+    const std::string owner = takeLeaseOwner(runId);
+    domain::SyncRun result;
+    std::int64_t storeId = 0;
+    domain::SyncProgress progress;
+    progress.pagesTotal = 3;
+    std::string failure;
+    const std::string tag = "sac: lost & found run " + std::to_string(runId);
+
+    try {
+        auto conn = _db.acquire();
+        storage::StoreRepository stores(*conn);
+        storage::SyncRunRepository runs(*conn);
+        storage::CaseRepository cases(*conn);
+        storage::EventRepository events(*conn);
+        auto runRow = runs.find(runId, accountId);
+        if (!runRow) throw std::runtime_error("run not found");
+        if (owner.empty()) throw std::runtime_error("run was not begun here");
+        storeId = runRow->storeId;
+        auto store = stores.find(storeId, accountId);
+        if (!store) throw std::runtime_error("store " + std::to_string(storeId) + " not found");
+
+        auto creds = StoreCredentials::open(_vault, store->credentialsEnc);
+        if (!creds || creds.value().appKey.empty() || creds.value().refreshToken.empty()) {
+            failure = "A loja não tem credenciais da Amazon (client id, client secret e refresh token).";
+        } else {
+            const std::string gateway = trimSlash(store->gatewayUrl);
+            amazon::LwaCredentials lwa;
+            lwa.clientId = creds.value().appKey;
+            lwa.clientSecret = creds.value().appSecret;
+            lwa.refreshToken = creds.value().refreshToken;
+            if (!gateway.empty()) lwa.tokenEndpoint = gateway + "/auth/o2/token";
+            amazon::LwaClient lwaClient(*_transport, lwa, _clock);
+            amazon::ReportsClientOptions ro = _options.reports;
+            ro.baseUrl = gateway.empty() ? regionalEndpoint(store->region) : gateway;
+            amazon::ReportsClient reports(
+                *_transport,
+                [&lwaClient]() -> connectors::Result<std::string> {
+                    auto t = lwaClient.accessToken();
+                    if (!t) return std::move(t).error();
+                    return t.value().value;
+                },
+                ro, _options.sleeper);
+
+            const std::string marketplaceId = store->marketplaceId.empty() ? "ATVPDKIKX0DER" : store->marketplaceId;
+            const std::int64_t now = _clock();
+            amazon::ClaimInputs inputs;
+            inputs.nowMs = now;
+
+            auto fetch = [&](std::string_view type) -> std::optional<std::string> {
+                amazon::ReportRequest req;
+                req.reportType = std::string(type);
+                req.marketplaceIds = {marketplaceId};
+                req.dataStartMs = now - static_cast<std::int64_t>(_options.historyDays) * kDayMs;
+                req.dataEndMs = now;
+                auto r = reports.fetchReport(req);
+                if (!r) {
+                    if (r.error().code == "CANCELLED") return std::string(); // no rows in the window
+                    if (r.error().kind == ErrorKind::TokenExpired)
+                        stores.setStatus(storeId, accountId, domain::StoreStatus::NeedsReauth,
+                                         sellerMessage(r.error()), _clock());
+                    failure = sellerMessage(r.error());
+                    _log(SAC_LOG_WARNING, tag + " " + std::string(type) + " failed: " + r.error().describe());
+                    return std::nullopt;
+                }
+                return std::move(r).value();
+            };
+            auto bump = [&] {
+                ++progress.pagesDone;
+                runs.saveProgress(runId, accountId, progress, "{}");
+                const std::int64_t t = _clock();
+                if (!stores.acquireSyncLease(storeId, accountId, owner, t, t + _options.leaseMs))
+                    throw std::runtime_error("lost the lease of store " + std::to_string(storeId));
+            };
+            auto parseFailed = [&](std::string_view type, const connectors::MarketplaceError& e) {
+                failure = "O relatório " + std::string(type) + " da Amazon não pôde ser lido: " + e.message;
+                _log(SAC_LOG_WARNING, tag + " " + std::string(type) + " unreadable: " + e.describe());
+            };
+
+            if (auto bytes = fetch(amazon::LedgerDetailReport::kReportType)) {
+                if (!bytes->empty()) {
+                    auto p = amazon::LedgerDetailReport::parse(*bytes);
+                    if (!p) parseFailed(amazon::LedgerDetailReport::kReportType, p.error());
+                    else {
+                        progress.failedCount += static_cast<std::int64_t>(p.value().issues.size());
+                        inputs.ledger = std::move(p.value().rows);
+                    }
+                }
+                if (failure.empty()) bump();
+            }
+            if (failure.empty()) {
+                if (auto bytes = fetch(amazon::ReimbursementsReport::kReportType)) {
+                    if (!bytes->empty()) {
+                        auto p = amazon::ReimbursementsReport::parse(*bytes);
+                        if (!p) parseFailed(amazon::ReimbursementsReport::kReportType, p.error());
+                        else {
+                            progress.failedCount += static_cast<std::int64_t>(p.value().issues.size());
+                            inputs.reimbursements = std::move(p.value().rows);
+                        }
+                    }
+                    if (failure.empty()) bump();
+                }
+            }
+            if (failure.empty()) {
+                if (auto bytes = fetch(amazon::CustomerReturnsReport::kReportType)) {
+                    if (!bytes->empty()) {
+                        auto p = amazon::CustomerReturnsReport::parse(*bytes);
+                        if (!p) parseFailed(amazon::CustomerReturnsReport::kReportType, p.error());
+                        else {
+                            progress.failedCount += static_cast<std::int64_t>(p.value().issues.size());
+                            inputs.returns = std::move(p.value().rows);
+                        }
+                    }
+                    if (failure.empty()) bump();
+                }
+            }
+
+            if (failure.empty()) {
+                // Detection: each candidate becomes a case once.
+                amazon::ClaimDetector detector(_options.windows.forMarketplace(marketplaceId));
+                const auto candidates = detector.detect(inputs);
+                progress.itemsTotal = static_cast<std::int64_t>(candidates.size());
+                for (const auto& cand : candidates) {
+                    domain::Case c = candidateToCase(*store, cand);
+                    if (cases.findByExternalId(storeId, c.externalId, accountId)) {
+                        ++progress.unchangedCount;
+                    } else {
+                        const std::int64_t t = _clock();
+                        sql::Transaction tx(*conn);
+                        auto up = cases.upsertFromMarketplace(c, t);
+                        if (!up) throw std::runtime_error(up.error());
+                        domain::CaseEvent ev;
+                        ev.caseId = up.value().caseId;
+                        ev.accountId = accountId;
+                        ev.actorName = "lost_found";
+                        ev.action = "lostfound.detected";
+                        ev.afterJson = eventJson({{"status", "elegivel"},
+                                                  {"units", std::to_string(c.units)},
+                                                  {"estimate", c.estimate ? c.estimate->toDecimal() : ""}});
+                        ev.createdAt = t;
+                        events.append(ev);
+                        tx.commit();
+                        ++progress.newCount;
+                    }
+                    ++progress.itemsDone;
+                }
+
+                // Reconciliation 1: reimbursements paid after a seller case.
+                struct Paid {
+                    std::int64_t minor = 0;
+                    std::string currency;
+                    std::int64_t units = 0;
+                };
+                std::map<std::string, Paid> paid;
+                for (const auto& r : inputs.reimbursements) {
+                    if (r.caseId.empty()) continue;
+                    auto& p = paid[r.caseId];
+                    if (p.currency.empty()) p.currency = r.amountTotal.currency;
+                    if (p.currency == r.amountTotal.currency) p.minor += r.amountTotal.minor;
+                    p.units += r.quantityTotal;
+                }
+                for (const auto& [caseId, p] : paid) {
+                    auto rows = conn->query(
+                        "SELECT id, status FROM cases WHERE account_id = ? AND store_id = ? AND amazon_case_id = ? "
+                        "AND marketplace = 'amazon' AND status <> 'reembolsado'",
+                        {accountId, storeId, caseId});
+                    for (const auto& row : rows) {
+                        const std::int64_t id = row.getInt(0);
+                        const std::string before = row.getString(1);
+                        const std::int64_t t = _clock();
+                        sql::Transaction tx(*conn);
+                        conn->execute("UPDATE cases SET status = 'reembolsado', reimbursed_minor = ?, "
+                                      "reimbursed_currency = ?, marketplace_status = 'reimbursed', updated_at = ? "
+                                      "WHERE id = ? AND account_id = ?",
+                                      {p.minor, p.currency, t, id, accountId});
+                        domain::CaseEvent ev;
+                        ev.caseId = id;
+                        ev.accountId = accountId;
+                        ev.actorName = "lost_found";
+                        ev.action = "lostfound.reimbursed";
+                        ev.beforeJson = eventJson({{"status", before}});
+                        ev.afterJson = eventJson({{"status", "reembolsado"},
+                                                  {"amazon_case_id", caseId},
+                                                  {"reimbursed", domain::Money(p.minor, p.currency).toDecimal()},
+                                                  {"currency", p.currency},
+                                                  {"units", std::to_string(p.units)}});
+                        ev.createdAt = t;
+                        events.append(ev);
+                        tx.commit();
+                        ++progress.updatedCount;
+                    }
+                }
+
+                // Reconciliation 2: claimable cases past their window with no answer, flagged once.
+                const std::int64_t t = _clock();
+                auto overdue = conn->query(
+                    "SELECT c.id FROM cases c WHERE c.account_id = ? AND c.store_id = ? AND c.marketplace = 'amazon' "
+                    "AND c.status IN ('elegivel', 'aberto') AND c.deadline_at IS NOT NULL AND c.deadline_at < ? "
+                    "AND NOT EXISTS (SELECT 1 FROM inbound_messages m WHERE m.case_id = c.id) "
+                    "AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id "
+                    "AND e.action = 'lostfound.window_passed')",
+                    {accountId, storeId, t});
+                for (const auto& row : overdue) {
+                    const std::int64_t id = row.getInt(0);
+                    sql::Transaction tx(*conn);
+                    cases.setNeedsReview(id, accountId, true, t);
+                    domain::CaseEvent ev;
+                    ev.caseId = id;
+                    ev.accountId = accountId;
+                    ev.actorName = "lost_found";
+                    ev.action = "lostfound.window_passed";
+                    ev.afterJson = eventJson({{"needs_review", "true"}});
+                    ev.createdAt = t;
+                    events.append(ev);
+                    tx.commit();
+                }
+            }
+        }
+
+        const std::int64_t now = _clock();
+        runs.saveProgress(runId, accountId, progress, "{}");
+        runs.finish(runId, accountId, failure.empty() ? SyncState::Done : SyncState::Failed, failure, now);
+        stores.recordSyncResult(storeId, accountId, failure.empty(), now);
+        stores.releaseSyncLease(storeId, accountId, owner);
+        _log(SAC_LOG_INFO, tag + " of store " + std::to_string(storeId) + (failure.empty() ? " done" : " failed") +
+                               ": candidates " + std::to_string(progress.itemsTotal) + ", new " +
+                               std::to_string(progress.newCount) + ", known " +
+                               std::to_string(progress.unchangedCount) + ", reimbursed " +
+                               std::to_string(progress.updatedCount) + ", unreadable rows " +
+                               std::to_string(progress.failedCount));
+        if (auto r = runs.find(runId, accountId)) result = *r;
+    } catch (const std::exception& e) {
+        _log(SAC_LOG_ERROR, tag + " stopped: " + e.what());
+        try {
+            auto conn = _db.acquire();
+            storage::SyncRunRepository runs(*conn);
+            runs.saveProgress(runId, accountId, progress, "{}");
+            runs.finish(runId, accountId, SyncState::Failed, "Erro interno na busca de casos; tente de novo.", _clock());
+            if (storeId) {
+                storage::StoreRepository stores(*conn);
+                stores.recordSyncResult(storeId, accountId, false, _clock());
+                stores.releaseSyncLease(storeId, accountId, owner);
+            }
+            if (auto r = runs.find(runId, accountId)) result = *r;
+        } catch (const std::exception& e2) {
+            _log(SAC_LOG_ERROR, tag + " cannot record its failure: " + e2.what());
+        }
+    }
+    return result;
+}
+
+domain::Result<domain::Case> LostFoundService::recordCaseId(std::int64_t accountId, std::int64_t caseId,
+                                                            const std::string& amazonCaseId, std::int64_t userId,
+                                                            const std::string& actorName) {
+    using R = domain::Result<domain::Case>;
+    if (!amazon::CaseTextWriter::isValidCaseId(amazonCaseId))
+        return R::fail("O número do caso da Amazon tem exatamente 10 dígitos.");
+    auto conn = _db.acquire();
+    storage::CaseRepository cases(*conn);
+    storage::EventRepository events(*conn);
+    auto c = cases.find(caseId, accountId);
+    if (!c) return R::fail("Caso não encontrado.");
+    if (!domain::isLostAndFound(c->kind)) return R::fail("Só casos de Lost & Found têm número de caso da Amazon.");
+    if (!domain::isOpen(c->status)) return R::fail("O caso já está encerrado.");
+    const std::int64_t now = _clock();
+    sql::Transaction tx(*conn);
+    if (!cases.setAmazonCaseId(caseId, accountId, amazonCaseId, now)) return R::fail("Caso não encontrado.");
+    const bool opens = c->status == domain::CaseStatus::Elegivel;
+    if (opens)
+        conn->execute("UPDATE cases SET status = 'aberto', updated_at = ? WHERE id = ? AND account_id = ?",
+                      {now, caseId, accountId});
+    domain::CaseEvent ev;
+    ev.caseId = caseId;
+    ev.accountId = accountId;
+    ev.actorUserId = userId;
+    ev.actorName = actorName;
+    ev.action = "lostfound.case_opened";
+    ev.beforeJson = eventJson({{"status", std::string(domain::toCode(c->status))}, {"amazon_case_id", c->amazonCaseId}});
+    ev.afterJson = eventJson({{"status", opens ? "aberto" : std::string(domain::toCode(c->status))},
+                              {"amazon_case_id", amazonCaseId}});
+    ev.createdAt = now;
+    events.append(ev);
+    tx.commit();
+    auto after = cases.find(caseId, accountId);
+    if (!after) return R::fail("Caso não encontrado.");
+    return R::ok(*after);
+}
+
+std::vector<LostFoundTotals> LostFoundService::totals(std::int64_t accountId) {
+    // Summed here rather than in SQL: SUM() answers DECIMAL on MariaDB.
+    auto conn = _db.acquire();
+    auto rows = conn->query(
+        "SELECT c.store_id, c.status, c.needs_review, c.estimate_minor, c.estimate_currency, c.reimbursed_minor, "
+        "c.reimbursed_currency, s.marketplace_id FROM cases c JOIN stores s ON s.id = c.store_id "
+        "WHERE c.account_id = ? AND c.marketplace = 'amazon' ORDER BY c.store_id",
+        {accountId});
+    std::map<std::pair<std::int64_t, std::string>, LostFoundTotals> byKey;
+    for (const auto& r : rows) {
+        const std::string status = r.getString(1);
+        const bool reimbursed = status == "reembolsado";
+        const bool open = status == "elegivel" || status == "aberto";
+        std::string currency = storage::detail::textOr(r, reimbursed ? 6 : 4);
+        if (currency.empty()) currency = storage::detail::textOr(r, reimbursed ? 4 : 6);
+        if (currency.empty()) currency = amazonMarketplaceOrDefault(storage::detail::textOr(r, 7)).currency;
+        auto& t = byKey[{r.getInt(0), currency}];
+        t.storeId = r.getInt(0);
+        t.currency = currency;
+        if (reimbursed) {
+            t.recoveredMinor += r.getOptInt(5).value_or(0);
+            ++t.reimbursedCases;
+        } else if (open) {
+            t.pendingMinor += r.getOptInt(3).value_or(0);
+            ++t.openCases;
+            if (r.getOptInt(2).value_or(0) != 0) ++t.flaggedCases;
+        }
+    }
+    std::vector<LostFoundTotals> out;
+    for (auto& [k, t] : byKey) out.push_back(std::move(t));
+    return out;
+}
+
+} // namespace sac::services

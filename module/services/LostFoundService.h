@@ -1,0 +1,143 @@
+// "Buscar casos Lost & Found": finds Amazon FBA reimbursement claims of a
+// store in its SP-API reports, keeps them as cases, and reconciles them.
+//
+// A run (recorded in sync_runs with kind "lost_found", under the store's
+// sync lease so one run per store goes on at a time) does:
+//  1. Login with Amazon (the store's sealed client id/secret/refresh token)
+//     and the Reports API: ledger detail, reimbursements and customer
+//     returns for the last historyDays (a CANCELLED report = no rows).
+//  2. ClaimDetector with the marketplace's claim windows: each candidate
+//     becomes a case once, keyed by (store, candidate key); a known key is
+//     never rewritten (the seller may have opened it meanwhile).
+//  3. Reconciliation: reimbursement rows whose case-id equals a case's
+//     amazon_case_id close that case as reembolsado with the summed amount;
+//     a claimable (elegivel/aberto) case past its window with no answer by
+//     e-mail is flagged for review once.
+// Every change writes an event in the same transaction.
+//
+// The SP-API base URL and the LWA token endpoint come from the store's
+// gateway_url when set (the simulator in tests and the demo); otherwise the
+// regional endpoint (region na/eu/fe) and api.amazon.com.
+//
+// Thread-safe: runs of different stores may go on concurrently.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <sac/amazon/CaseTextWriter.h>
+#include <sac/amazon/ClaimDetector.h>
+#include <sac/amazon/ReportsClient.h>
+#include <sac/connectors/Clock.h>
+#include <sac/connectors/HttpTransport.h>
+#include <sac/sql/Database.h>
+
+#include "domain/Case.h"
+#include "domain/Result.h"
+#include "domain/Store.h"
+#include "domain/SyncRun.h"
+#include "services/CredentialVault.h"
+
+namespace sac::services {
+
+/// Claim windows per marketplace id, with a default for the others.
+struct LostFoundWindows {
+    amazon::ClaimWindows defaults;
+    std::map<std::string, amazon::ClaimWindows> byMarketplace;
+
+    const amazon::ClaimWindows& forMarketplace(const std::string& marketplaceId) const;
+
+    /// Parses the setting lostfound_windows, e.g.
+    /// {"default":{"lost":[0,60],"damaged":[0,60],"refund_not_returned":[45,105],
+    ///  "return_damaged":[0,60]}, "ATVPDKIKX0DER":{"refund_not_returned":[60,120]}}.
+    /// Missing kinds keep the defaults; "" or "{}" give the built-in windows.
+    /// Fails naming the key when a window is not [min,max] with 0 <= min <= max <= 3650.
+    static domain::Result<LostFoundWindows> parse(const std::string& json);
+};
+
+struct LostFoundOptions {
+    LostFoundWindows windows;
+    int historyDays = 180;                       ///< report data window, days before now
+    std::int64_t leaseMs = 10 * 60 * 1000;       ///< the store lease while a run works
+    amazon::ReportsClientOptions reports;        ///< baseUrl is taken from the store
+    amazon::Sleeper sleeper;                     ///< empty = real sleeping
+};
+
+/// Recovered and pending money of one store, per currency (minor units).
+struct LostFoundTotals {
+    std::int64_t storeId = 0;
+    std::string currency;
+    std::int64_t recoveredMinor = 0; ///< reimbursed_minor of reembolsado cases
+    std::int64_t pendingMinor = 0;   ///< estimate_minor of elegivel and aberto cases
+    std::int64_t openCases = 0;      ///< elegivel + aberto
+    std::int64_t reimbursedCases = 0;
+    std::int64_t flaggedCases = 0;   ///< open cases needing review
+};
+
+/// What the case page shows for opening a claim.
+struct LostFoundCaseText {
+    std::string language;     ///< "en", "de", ...
+    std::string subject;
+    std::string body;
+    std::string domainSuffix; ///< "com", "de", ...
+    std::string caseUrl;      ///< Seller Central page of the recorded case id, "" when none
+};
+
+class LostFoundService {
+public:
+    using LogFn = std::function<void(int level, const std::string& line)>;
+
+    /// db, vault and transport must outlive the service. owner names this
+    /// process in store leases.
+    LostFoundService(sql::Database& db, const CredentialVault& vault, std::shared_ptr<connectors::HttpTransport> transport,
+                     connectors::Clock clock, LogFn log, std::string owner, LostFoundOptions options = {});
+
+    /// Takes the store's lease and records a run. Fails with a message for
+    /// the seller when the store is not the account's Amazon store, is
+    /// disabled, or a run (or dispute sync) of it is going on.
+    domain::Result<std::int64_t> begin(std::int64_t accountId, std::int64_t storeId, std::int64_t userId);
+    /// Runs a begun run to its end and gives the lease back. Never throws.
+    domain::SyncRun run(std::int64_t accountId, std::int64_t runId);
+
+    /// Records the 10-digit Seller Central case id of an L&F case; an
+    /// elegivel case becomes aberto. Fails (message for the seller) for an
+    /// invalid id, a case of another account, a dispute or a closed case.
+    domain::Result<domain::Case> recordCaseId(std::int64_t accountId, std::int64_t caseId,
+                                              const std::string& amazonCaseId, std::int64_t userId,
+                                              const std::string& actorName);
+
+    /// Per store and currency, for the account's Amazon stores.
+    std::vector<LostFoundTotals> totals(std::int64_t accountId);
+
+    /// The text to paste into Seller Central for a case, in the language of
+    /// the store's marketplace (or `languageOverride` when not empty).
+    static LostFoundCaseText caseText(const domain::Case& c, const domain::Store& store,
+                                      const std::string& languageOverride = {});
+
+    /// The case a candidate becomes (status elegivel, payload = candidate JSON).
+    static domain::Case candidateToCase(const domain::Store& store, const amazon::ClaimCandidate& candidate);
+    /// The candidate saved in a case's payload, or nullopt for another payload.
+    static std::optional<amazon::ClaimCandidate> candidateFromPayload(const std::string& json);
+
+private:
+    std::string takeLeaseOwner(std::int64_t runId);
+
+    sql::Database& _db;
+    const CredentialVault& _vault;
+    std::shared_ptr<connectors::HttpTransport> _transport;
+    connectors::Clock _clock;
+    LogFn _log;
+    std::string _owner;
+    LostFoundOptions _options;
+    std::mutex _mutex;
+    std::map<std::int64_t, std::string> _leaseOwners; ///< run id → lease owner, guarded by _mutex
+};
+
+} // namespace sac::services

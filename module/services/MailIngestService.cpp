@@ -1,0 +1,253 @@
+#include "services/MailIngestService.h"
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Stringifier.h>
+
+#include <sac/amazon/SubjectMatcher.h>
+#include <sac/module_api.h>
+
+#include "domain/CaseStatus.h"
+#include "storage/CaseRepository.h"
+#include "storage/EventRepository.h"
+#include "storage/SqlHelpers.h"
+
+namespace sac::services {
+namespace {
+
+constexpr std::size_t kMaxBodyBytes = 256u * 1024u;
+constexpr std::size_t kMaxSubjectBytes = 1000;
+constexpr std::size_t kMaxFromBytes = 320;
+constexpr std::size_t kMaxMessageIdBytes = 250;
+
+/// Cuts UTF-8 text to at most max bytes without splitting a character.
+std::string cutUtf8(std::string s, std::size_t max) {
+    if (s.size() <= max) return s;
+    std::size_t n = max;
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+    s.resize(n);
+    return s;
+}
+
+/// A Message-ID fit for the ascii column, or one derived from the bytes.
+std::string storedMessageId(const std::string& id, std::string_view raw) {
+    bool ascii = !id.empty() && id.size() <= kMaxMessageIdBytes;
+    for (unsigned char ch : id)
+        if (ch < 0x21 || ch > 0x7E) ascii = false;
+    if (ascii) return id;
+    return "<sha256-" + storage::detail::sha256Hex(std::string(raw)).substr(0, 48) + "@sac.invalid>";
+}
+
+std::string eventJson(const std::vector<std::pair<std::string, std::string>>& fields) {
+    Poco::JSON::Object o;
+    for (const auto& [k, v] : fields) o.set(k, v);
+    std::ostringstream out;
+    Poco::JSON::Stringifier::stringify(o, out);
+    return out.str();
+}
+
+} // namespace
+
+std::string_view toCode(IngestOutcome o) {
+    switch (o) {
+    case IngestOutcome::Stored: return "stored";
+    case IngestOutcome::Duplicate: return "duplicate";
+    case IngestOutcome::IgnoredClosed: return "ignored_closed";
+    case IngestOutcome::IrrelevantDeleted: return "irrelevant_deleted";
+    case IngestOutcome::DroppedUnknownSender: return "dropped_unknown_sender";
+    case IngestOutcome::RejectedMalformed: return "rejected_malformed";
+    case IngestOutcome::TemporaryFailure: return "temporary_failure";
+    }
+    return "unknown";
+}
+
+bool isHandled(IngestOutcome o) {
+    return o != IngestOutcome::RejectedMalformed && o != IngestOutcome::TemporaryFailure;
+}
+
+MailIngestService::MailIngestService(sql::Database& db, MailUserLookup users, connectors::Clock clock, LogFn log,
+                                     amazon::MailLimits limits)
+    : _db(db), _users(std::move(users)), _clock(std::move(clock)), _log(std::move(log)), _limits(limits) {}
+
+std::array<std::uint64_t, kIngestOutcomeCount> MailIngestService::counters() const {
+    std::array<std::uint64_t, kIngestOutcomeCount> out{};
+    for (std::size_t i = 0; i < kIngestOutcomeCount; ++i) out[i] = _counters[i].load();
+    return out;
+}
+
+IngestResult MailIngestService::count(IngestResult r) {
+    ++_counters[static_cast<std::size_t>(r.outcome)];
+    const int level = r.outcome == IngestOutcome::Stored || r.outcome == IngestOutcome::Duplicate ? SAC_LOG_INFO
+                      : r.outcome == IngestOutcome::TemporaryFailure || r.outcome == IngestOutcome::RejectedMalformed
+                          ? SAC_LOG_WARNING
+                          : SAC_LOG_INFO;
+    if (_log) _log(level, "sac: inbound mail " + std::string(toCode(r.outcome)) + ": " + r.reason);
+    return r;
+}
+
+IngestResult MailIngestService::ingest(std::string_view raw) {
+    try {
+        return count(decide(raw));
+    } catch (const std::exception& e) {
+        return count({IngestOutcome::TemporaryFailure, 0, 0, std::string("database: ") + e.what()});
+    } catch (...) {
+        return count({IngestOutcome::TemporaryFailure, 0, 0, "unexpected failure"});
+    }
+}
+
+IngestResult MailIngestService::decide(std::string_view raw) {
+    using O = IngestOutcome;
+    const std::string size = std::to_string(raw.size()) + " bytes";
+    if (raw.size() > _limits.maxBytes)
+        return {O::RejectedMalformed, 0, 0, "message of " + size + " exceeds " + std::to_string(_limits.maxBytes)};
+    auto parsed = amazon::MailMessage::parse(raw, _limits);
+    if (!parsed) return {O::RejectedMalformed, 0, 0, "message of " + size + " unreadable: " + parsed.error().detail};
+    const amazon::MailMessage& msg = parsed.value();
+
+    // 2. The forwarding user.
+    std::vector<std::string> senders{msg.from.address};
+    for (const char* h : {"Resent-From", "Sender", "X-Forwarded-For"})
+        if (auto v = msg.header(h)) {
+            auto a = amazon::parseMailAddress(*v);
+            if (!a.address.empty()) senders.push_back(a.address);
+        }
+    std::optional<MailUser> user;
+    for (const auto& s : senders) {
+        if (s.empty() || !_users) continue;
+        if ((user = _users(s))) break;
+    }
+    if (!user) return {O::DroppedUnknownSender, 0, 0, "message of " + size + " from an unregistered sender"};
+
+    // 3. Amazon origin of what was forwarded.
+    const amazon::ForwardedMessage* fromAmazon = nullptr;
+    for (const auto& f : msg.forwarded)
+        if (amazon::isAmazonSender(f.from.address)) {
+            fromAmazon = &f;
+            break;
+        }
+    if (!msg.forwarded.empty() && !fromAmazon)
+        return {O::IrrelevantDeleted, 0, 0,
+                "message of account " + std::to_string(user->accountId) + " forwards mail not sent by Amazon"};
+
+    // 4. The case id from the subject, confirmed against the account's cases.
+    const std::string subject = amazon::SubjectMatcher::stripPrefixes(msg.subject);
+    auto conn = _db.acquire();
+    struct Hit {
+        std::int64_t id;
+        std::string status;
+        std::string caseNumber;
+    };
+    std::vector<Hit> hits;
+    std::set<std::string> matchedNumbers;
+    for (const auto& m : amazon::SubjectMatcher::findCaseIds(subject)) {
+        auto rows = conn->query("SELECT id, status FROM cases WHERE account_id = ? AND amazon_case_id = ? "
+                                "AND marketplace = 'amazon' ORDER BY id",
+                                {user->accountId, m.caseId});
+        for (const auto& r : rows) {
+            hits.push_back({r.getInt(0), r.getString(1), m.caseId});
+            matchedNumbers.insert(m.caseId);
+        }
+    }
+    if (hits.empty())
+        return {O::IrrelevantDeleted, 0, 0,
+                "message of account " + std::to_string(user->accountId) + " names no known case"};
+    if (matchedNumbers.size() > 1)
+        return {O::IrrelevantDeleted, 0, 0,
+                "message of account " + std::to_string(user->accountId) + " names several known cases"};
+
+    // 5. Closed cases take no mail.
+    std::vector<Hit> open;
+    for (const auto& h : hits) {
+        auto st = domain::parseCaseStatus(h.status);
+        if (st && domain::isOpen(*st)) open.push_back(h);
+    }
+    if (open.empty())
+        return {O::IgnoredClosed, hits.front().id, 0, "case " + std::to_string(hits.front().id) + " is closed"};
+
+    // 6. Store once, flag the case.
+    const std::string messageId = storedMessageId(msg.messageId, raw);
+    if (conn->queryOne("SELECT id FROM inbound_messages WHERE message_id = ?", {messageId}))
+        return {O::Duplicate, open.front().id, 0, "Message-ID already stored"};
+
+    const std::int64_t now = _clock();
+    std::int64_t received = now;
+    if (fromAmazon && fromAmazon->dateMs) received = *fromAmazon->dateMs;
+    else if (msg.dateMs) received = *msg.dateMs;
+    std::string from = fromAmazon ? fromAmazon->from.address : msg.from.address;
+    if (fromAmazon && !fromAmazon->from.displayName.empty())
+        from = fromAmazon->from.displayName + " <" + fromAmazon->from.address + ">";
+    else if (!fromAmazon && !msg.from.displayName.empty())
+        from = msg.from.displayName + " <" + msg.from.address + ">";
+
+    storage::CaseRepository cases(*conn);
+    storage::EventRepository events(*conn);
+    std::int64_t rowId = 0;
+    try {
+        sql::Transaction tx(*conn);
+        conn->execute("INSERT INTO inbound_messages (account_id, case_id, message_id, from_addr, subject, "
+                      "received_at, body_text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                      {user->accountId, open.front().id, messageId, cutUtf8(from, kMaxFromBytes),
+                       cutUtf8(msg.subject, kMaxSubjectBytes), received, cutUtf8(msg.textBody, kMaxBodyBytes), now});
+        rowId = conn->lastInsertId();
+        for (const auto& h : open) {
+            cases.setNeedsReview(h.id, user->accountId, true, now);
+            domain::CaseEvent ev;
+            ev.caseId = h.id;
+            ev.accountId = user->accountId;
+            ev.actorUserId = user->userId;
+            ev.actorName = user->name;
+            ev.action = "mail.received";
+            ev.afterJson = eventJson({{"message", std::to_string(rowId)},
+                                      {"amazon_case_id", h.caseNumber},
+                                      {"needs_review", "true"}});
+            ev.createdAt = now;
+            events.append(ev);
+        }
+        tx.commit();
+    } catch (const sql::SqlError& e) {
+        if (e.uniqueViolation()) return {O::Duplicate, open.front().id, 0, "Message-ID already stored"};
+        throw;
+    }
+    return {O::Stored, open.front().id, rowId,
+            "attached to case " + std::to_string(open.front().id) + " of account " + std::to_string(user->accountId)};
+}
+
+MailPollSummary MailIngestService::poll(amazon::Mailbox& mailbox) {
+    MailPollSummary s;
+    try {
+        auto fetched = mailbox.fetchAll();
+        if (!fetched) {
+            s.error = fetched.error().describe();
+            if (_log) _log(SAC_LOG_WARNING, "sac: mailbox poll failed: " + s.error);
+            return s;
+        }
+        s.fetched = fetched.value().messages.size();
+        s.oversized = fetched.value().oversized.size();
+        for (const auto& id : fetched.value().oversized)
+            if (_log) _log(SAC_LOG_WARNING, "sac: mailbox message " + id + " is over the size limit; left in the mailbox");
+        std::vector<std::string> done;
+        for (const auto& m : fetched.value().messages) {
+            auto r = ingest(m.bytes);
+            ++s.outcomes[static_cast<std::size_t>(r.outcome)];
+            if (isHandled(r.outcome)) done.push_back(m.id);
+        }
+        if (!done.empty()) {
+            auto del = mailbox.deleteMessages(done);
+            if (!del) {
+                s.error = del.error().describe();
+                if (_log) _log(SAC_LOG_WARNING, "sac: mailbox delete failed: " + s.error);
+            } else {
+                s.deleted = del.value();
+            }
+        }
+    } catch (const std::exception& e) {
+        s.error = e.what();
+        if (_log) _log(SAC_LOG_ERROR, std::string("sac: mailbox poll stopped: ") + e.what());
+    }
+    return s;
+}
+
+} // namespace sac::services

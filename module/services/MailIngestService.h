@@ -1,0 +1,115 @@
+// Amazon's answers to Lost & Found cases, forwarded by sellers to the
+// installation's inbound address, attached to the cases they name.
+//
+// Rules applied to each raw RFC 5322 message (ingest()):
+//  1. It must parse (MailMessage, bounded by MailLimits): otherwise
+//     rejected_malformed, one log line with the size and the reason only.
+//  2. The forwarding sender (From, else Resent-From / Sender /
+//     X-Forwarded-For) must be the registered e-mail of an active user;
+//     otherwise dropped_unknown_sender (counted, logged without content).
+//  3. When the message carries a forwarded message, that one must come from
+//     an Amazon domain (isAmazonSender); a message that is itself from the
+//     user and names a case is accepted as the user's own note on it.
+//  4. The Seller Central case id comes only from the subject, after the
+//     forwarding prefixes (SubjectMatcher), and must equal the
+//     amazon_case_id of exactly one of the account's Amazon cases (several
+//     cases sharing that id count as one claim): otherwise
+//     irrelevant_deleted, nothing stored. Nothing is guessed.
+//  5. A closed case (reembolsado, negado) → ignored_closed, nothing stored.
+//  6. Otherwise the message (sender, date, subject, text body; HTML turned
+//     into text) is stored in inbound_messages with the case, the case is
+//     flagged needs_review and gets an "mail.received" event, all in one
+//     transaction → stored; a Message-ID seen before → duplicate.
+// A database failure is temporary_failure (the caller keeps the message).
+// No exception leaves ingest(). Thread-safe (counters are atomic).
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <sac/amazon/Mailbox.h>
+#include <sac/amazon/MailMessage.h>
+#include <sac/connectors/Clock.h>
+#include <sac/sql/Database.h>
+
+namespace sac::services {
+
+enum class IngestOutcome {
+    Stored,
+    Duplicate,
+    IgnoredClosed,
+    IrrelevantDeleted,
+    DroppedUnknownSender,
+    RejectedMalformed,
+    TemporaryFailure,
+};
+inline constexpr std::size_t kIngestOutcomeCount = 7;
+
+/// "stored", "duplicate", "ignored_closed", "irrelevant_deleted",
+/// "dropped_unknown_sender", "rejected_malformed", "temporary_failure".
+std::string_view toCode(IngestOutcome o);
+
+/// True when the message needs nothing more (every outcome but malformed and
+/// temporary failure): a mailbox copy may be deleted.
+bool isHandled(IngestOutcome o);
+
+struct IngestResult {
+    IngestOutcome outcome = IngestOutcome::RejectedMalformed;
+    std::int64_t caseId = 0;     ///< the case it was stored with / ignored for
+    std::int64_t messageRowId = 0; ///< inbound_messages.id when stored
+    std::string reason;          ///< one line for the log; never message content
+};
+
+/// The active user owning an e-mail address.
+struct MailUser {
+    std::int64_t userId = 0;
+    std::int64_t accountId = 0;
+    std::string name;
+};
+/// Looks a registered e-mail up (case-insensitive); nullopt when unknown.
+using MailUserLookup = std::function<std::optional<MailUser>(const std::string& email)>;
+
+struct MailPollSummary {
+    std::size_t fetched = 0;
+    std::size_t deleted = 0;
+    std::size_t oversized = 0;
+    std::array<std::size_t, kIngestOutcomeCount> outcomes{};
+    std::string error; ///< empty when the mailbox answered
+};
+
+class MailIngestService {
+public:
+    using LogFn = std::function<void(int level, const std::string& line)>;
+
+    /// db must outlive the service.
+    MailIngestService(sql::Database& db, MailUserLookup users, connectors::Clock clock, LogFn log,
+                      amazon::MailLimits limits = {});
+
+    IngestResult ingest(std::string_view raw);
+
+    /// Fetches the mailbox, ingests each message, deletes the handled ones
+    /// (and logs oversized ones, which stay). Never throws.
+    MailPollSummary poll(amazon::Mailbox& mailbox);
+
+    /// Messages per outcome since the service started.
+    std::array<std::uint64_t, kIngestOutcomeCount> counters() const;
+
+private:
+    IngestResult decide(std::string_view raw);
+    IngestResult count(IngestResult r);
+
+    sql::Database& _db;
+    MailUserLookup _users;
+    connectors::Clock _clock;
+    LogFn _log;
+    amazon::MailLimits _limits;
+    std::array<std::atomic<std::uint64_t>, kIngestOutcomeCount> _counters{};
+};
+
+} // namespace sac::services

@@ -1,0 +1,449 @@
+#include "web/LostFoundRoutes.h"
+
+#include <charconv>
+#include <map>
+#include <sstream>
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
+
+#include "Module.h"
+#include "services/AmazonMarketplaces.h"
+#include "services/Permissions.h"
+#include "storage/CaseRepository.h"
+#include "storage/StoreRepository.h"
+#include "storage/SyncRunRepository.h"
+#include "web/Format.h"
+
+namespace sac::web {
+namespace {
+namespace mu = kainjow::mustache;
+
+std::string stringify(const Poco::JSON::Object& o) {
+    std::ostringstream out;
+    Poco::JSON::Stringifier::stringify(o, out);
+    return out.str();
+}
+
+std::string errorJson(const std::string& message) {
+    Poco::JSON::Object o;
+    o.set("error", message);
+    return stringify(o);
+}
+
+std::optional<std::int64_t> parseId(const std::string& text) {
+    std::int64_t v = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || p != text.data() + text.size() || v <= 0) return std::nullopt;
+    return v;
+}
+
+std::string localeOf(const Module& m, const Request& req) { return m.templates().catalog().resolve(req.user().locale); }
+
+bool canHandle(const Module& m, const Request& req) {
+    return m.permissions().allows(req.user().role, services::kPermHandle);
+}
+
+std::string money(std::int64_t minor, const std::string& currency, const std::string& loc) {
+    if (currency.empty()) return std::to_string(minor);
+    return domain::Money(minor, currency).format(loc);
+}
+
+struct Started {
+    Poco::JSON::Array runs;
+    Poco::JSON::Array errors;
+    bool any = false;
+};
+
+Started startSearch(Module& m, const Request& req, std::optional<std::int64_t> storeId) {
+    Started out;
+    const auto& user = req.user();
+    std::vector<domain::Store> stores;
+    {
+        auto conn = m.database()->acquire();
+        storage::StoreRepository repo(*conn);
+        for (auto& s : repo.listByAccount(user.accountId))
+            if (s.marketplace == domain::Marketplace::Amazon && s.status != domain::StoreStatus::Disabled &&
+                (!storeId || s.id == *storeId))
+                stores.push_back(std::move(s));
+    }
+    if (stores.empty()) {
+        Poco::JSON::Object e;
+        if (storeId) e.set("store_id", *storeId);
+        e.set("message", "Nenhuma loja Amazon ativa encontrada.");
+        out.errors.add(e);
+        return out;
+    }
+    for (const auto& s : stores) {
+        auto begun = m.lostFound()->begin(user.accountId, s.id, user.userId);
+        if (!begun) {
+            Poco::JSON::Object e;
+            e.set("store_id", s.id);
+            e.set("message", begun.error());
+            out.errors.add(e);
+            continue;
+        }
+        const std::int64_t runId = begun.value();
+        const std::int64_t accountId = user.accountId;
+        services::LostFoundService* svc = m.lostFound();
+        if (!m.submitJob("sac.lost_found", [svc, accountId, runId] { svc->run(accountId, runId); })) {
+            m.log(SAC_LOG_WARNING, "sac: job pool refused lost & found run " + std::to_string(runId));
+            svc->run(accountId, runId);
+        }
+        Poco::JSON::Object r;
+        r.set("store_id", s.id);
+        r.set("run_id", runId);
+        out.runs.add(r);
+        out.any = true;
+    }
+    return out;
+}
+
+domain::Result<std::optional<std::int64_t>> requestedStore(const Request& req) {
+    using R = domain::Result<std::optional<std::int64_t>>;
+    std::string text = req.form("store_id").value_or("");
+    const std::string body(req.body());
+    if (text.empty() && !body.empty() && body.front() == '{') {
+        try {
+            auto o = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
+            if (o->has("store_id")) text = o->get("store_id").toString();
+        } catch (const std::exception&) {
+            return R::fail("expected a JSON object like {\"store_id\": 1}, got malformed JSON");
+        }
+    }
+    if (text.empty()) return R::ok(std::nullopt);
+    auto id = parseId(text);
+    if (!id) return R::fail("expected store_id as a positive integer, got \"" + text.substr(0, 40) + "\"");
+    return R::ok(id);
+}
+
+// ------------------------------------------------------------------ pages
+
+void showList(Module& m, Request& req, Response& res) {
+    const std::string loc = localeOf(m, req);
+    const auto& cat = m.templates().catalog();
+    if (!m.database() || !m.lostFound()) return res.html("<p>" + cat.text(loc, "error.unavailable") + "</p>", "", 503);
+    const auto& user = req.user();
+    auto conn = m.database()->acquire();
+    const auto stores = storage::StoreRepository(*conn).listByAccount(user.accountId);
+    std::map<std::int64_t, const domain::Store*> byId;
+    for (const auto& s : stores) byId[s.id] = &s;
+
+    mu::data d;
+    d.set("csrf_token", req.csrfToken());
+    d.set("can_handle", canHandle(m, req));
+    const std::string notice = req.query("notice").value_or("");
+    if (notice == "started" || notice == "busy" || notice == "forbidden" || notice == "no_store")
+        d.set("notice_text", cat.text(loc, "lf.notice_" + notice));
+
+    mu::data storeList{mu::data::type::list};
+    storage::SyncRunRepository runs(*conn);
+    const auto totals = m.lostFound()->totals(user.accountId);
+    bool anyAmazon = false;
+    for (const auto& s : stores) {
+        if (s.marketplace != domain::Marketplace::Amazon) continue;
+        anyAmazon = true;
+        mu::data o;
+        o.set("id", std::to_string(s.id));
+        o.set("name", s.name);
+        o.set("marketplace_id", s.marketplaceId);
+        mu::data tl{mu::data::type::list};
+        for (const auto& t : totals) {
+            if (t.storeId != s.id) continue;
+            mu::data x;
+            x.set("recovered", money(t.recoveredMinor, t.currency, loc));
+            x.set("pending", money(t.pendingMinor, t.currency, loc));
+            x.set("open_cases", std::to_string(t.openCases));
+            x.set("reimbursed_cases", std::to_string(t.reimbursedCases));
+            x.set("flagged_cases", std::to_string(t.flaggedCases));
+            tl.push_back(x);
+        }
+        o.set("totals", tl);
+        if (auto r = runs.latestForStore(s.id, user.accountId)) {
+            o.set("run_state", std::string(domain::toCode(r->state)));
+            if (!r->errorMessage.empty()) o.set("run_error", r->errorMessage);
+            o.set("run_new", std::to_string(r->progress.newCount));
+        }
+        storeList.push_back(o);
+    }
+    d.set("stores", storeList);
+    d.set("has_stores", anyAmazon);
+
+    storage::CaseFilter f;
+    f.accountId = user.accountId;
+    f.marketplace = domain::Marketplace::Amazon;
+    f.newestFirst = true;
+    f.limit = 200;
+    if (auto st = req.query("status"); st && !st->empty()) {
+        if (auto parsed = domain::parseCaseStatus(*st)) f.status = *parsed;
+    }
+    const auto page = storage::CaseRepository(*conn).list(f);
+    const std::int64_t now = m.now();
+    mu::data caseList{mu::data::type::list};
+    for (const auto& c : page.items) {
+        mu::data o;
+        o.set("id", std::to_string(c.id));
+        o.set("kind", cat.text(loc, "lf.kind_" + std::string(domain::toCode(c.kind))));
+        o.set("product", c.productName.empty() ? c.productId : c.productName);
+        o.set("fnsku", c.productId);
+        o.set("order_id", c.orderId);
+        o.set("units", std::to_string(c.units));
+        o.set("estimate", c.estimate ? c.estimate->format(loc) : "");
+        o.set("reimbursed", c.reimbursed ? c.reimbursed->format(loc) : "");
+        o.set("status_code", std::string(domain::toCode(c.status)));
+        o.set("status", cat.text(loc, "status." + std::string(domain::toCode(c.status))));
+        o.set("window_end", c.deadlineAt ? formatDateTime(*c.deadlineAt, m.displayOffsetMinutes(), loc) : "");
+        o.set("overdue", c.deadlineAt && *c.deadlineAt < now && domain::isOpen(c.status));
+        o.set("needs_review", c.needsReview);
+        o.set("amazon_case_id", c.amazonCaseId);
+        auto it = byId.find(c.storeId);
+        o.set("store", it == byId.end() ? "" : it->second->name);
+        caseList.push_back(o);
+    }
+    d.set("cases", caseList);
+    d.set("has_cases", !page.items.empty());
+    res.html(m.templates().render("lostfound", d, loc), cat.text(loc, "lf.title"));
+}
+
+void showCase(Module& m, Request& req, Response& res) {
+    const std::string loc = localeOf(m, req);
+    const auto& cat = m.templates().catalog();
+    if (!m.database()) return res.html("<p>" + cat.text(loc, "error.unavailable") + "</p>", "", 503);
+    const auto id = parseId(req.query("id").value_or(""));
+    const auto& user = req.user();
+    auto conn = m.database()->acquire();
+    std::optional<domain::Case> c;
+    if (id) c = storage::CaseRepository(*conn).find(*id, user.accountId);
+    if (!c || !domain::isLostAndFound(c->kind))
+        return res.html("<p>" + cat.text(loc, "error.not_found") + "</p>", cat.text(loc, "error.not_found_title"), 404);
+    auto store = storage::StoreRepository(*conn).find(c->storeId, user.accountId);
+    if (!store) return res.html("<p>" + cat.text(loc, "error.not_found") + "</p>", "", 404);
+
+    std::string lang = req.query("lang").value_or("");
+    bool known = false;
+    for (const auto& l : amazon::CaseTextWriter::languages()) known = known || l == lang;
+    if (!known) lang.clear();
+    const auto text = services::LostFoundService::caseText(*c, *store, lang);
+
+    mu::data d;
+    d.set("csrf_token", req.csrfToken());
+    d.set("can_handle", canHandle(m, req) && domain::isOpen(c->status));
+    d.set("id", std::to_string(c->id));
+    d.set("store", store->name);
+    d.set("kind", cat.text(loc, "lf.kind_" + std::string(domain::toCode(c->kind))));
+    d.set("status_code", std::string(domain::toCode(c->status)));
+    d.set("status", cat.text(loc, "status." + std::string(domain::toCode(c->status))));
+    d.set("product", c->productName);
+    d.set("fnsku", c->productId);
+    d.set("order_id", c->orderId);
+    d.set("units", std::to_string(c->units));
+    d.set("estimate", c->estimate ? c->estimate->format(loc) : "");
+    d.set("reimbursed", c->reimbursed ? c->reimbursed->format(loc) : "");
+    d.set("window_end", c->deadlineAt ? formatDateTime(*c->deadlineAt, m.displayOffsetMinutes(), loc) : "");
+    d.set("needs_review", c->needsReview);
+    d.set("amazon_case_id", c->amazonCaseId);
+    d.set("case_url", text.caseUrl);
+    d.set("text_language", text.language);
+    d.set("text_subject", text.subject);
+    d.set("text_body", text.body);
+    d.set("seller_central", "https://sellercentral.amazon." + text.domainSuffix + "/cu/contact-us");
+    mu::data langs{mu::data::type::list};
+    for (const auto& l : amazon::CaseTextWriter::languages()) {
+        mu::data o;
+        o.set("code", l);
+        o.set("current", l == text.language);
+        langs.push_back(o);
+    }
+    d.set("languages", langs);
+    const std::string notice = req.query("notice").value_or("");
+    if (notice == "recorded" || notice == "invalid_case_id" || notice == "closed" || notice == "forbidden")
+        d.set(notice == "recorded" ? "notice_text" : "error_text", cat.text(loc, "lf.notice_" + notice));
+
+    mu::data mails{mu::data::type::list};
+    for (const auto& r : conn->query("SELECT from_addr, subject, received_at, body_text FROM inbound_messages "
+                                     "WHERE account_id = ? AND case_id = ? ORDER BY received_at, id",
+                                     {user.accountId, c->id})) {
+        mu::data o;
+        o.set("from", r.getString(0));
+        o.set("subject", r.getString(1));
+        o.set("date", formatDateTime(r.getInt(2), m.displayOffsetMinutes(), loc));
+        o.set("body", r.getString(3));
+        mails.push_back(o);
+    }
+    d.set("mails", mails);
+    d.set("has_mails", !mails.is_empty_list());
+    mu::data evidence{mu::data::type::list};
+    if (auto cand = services::LostFoundService::candidateFromPayload(c->payloadJson))
+        for (const auto& e : cand->evidence) evidence.push_back(mu::data(e));
+    d.set("has_evidence", !evidence.is_empty_list());
+    d.set("evidence", evidence);
+    res.html(m.templates().render("lostfound_case", d, loc), cat.text(loc, "lf.case_title"));
+}
+
+// ------------------------------------------------------------------ actions
+
+void formSearch(Module& m, Request& req, Response& res) {
+    if (!canHandle(m, req)) return res.redirect("/sac/lost-found?notice=forbidden");
+    if (!m.database() || !m.lostFound()) return res.redirect("/sac/lost-found?notice=busy");
+    auto store = requestedStore(req);
+    if (!store) return res.redirect("/sac/lost-found?notice=no_store");
+    auto started = startSearch(m, req, store.value());
+    res.redirect(started.any ? "/sac/lost-found?notice=started" : "/sac/lost-found?notice=busy");
+}
+
+void apiSearch(Module& m, Request& req, Response& res) {
+    if (!canHandle(m, req)) return res.json(errorJson("you may not start a search"), 403);
+    if (!m.database() || !m.lostFound()) return res.json(errorJson("the module has not started"), 503);
+    if (req.body().size() > 4096) return res.json(errorJson("expected a small JSON body, got more than 4096 bytes"), 413);
+    auto store = requestedStore(req);
+    if (!store) return res.json(errorJson(store.error()), 400);
+    auto started = startSearch(m, req, store.value());
+    Poco::JSON::Object o;
+    o.set("runs", started.runs);
+    o.set("errors", started.errors);
+    res.json(stringify(o), started.any ? 202 : 409);
+}
+
+void apiStatus(Module& m, Request& req, Response& res) {
+    if (!m.database() || !m.lostFound()) return res.json(errorJson("the module has not started"), 503);
+    const auto& user = req.user();
+    auto conn = m.database()->acquire();
+    storage::SyncRunRepository runs(*conn);
+    Poco::JSON::Array arr;
+    bool running = false;
+    for (const auto& s : storage::StoreRepository(*conn).listByAccount(user.accountId)) {
+        if (s.marketplace != domain::Marketplace::Amazon) continue;
+        auto r = runs.latestForStore(s.id, user.accountId);
+        if (!r) continue;
+        running = running || r->state == domain::SyncState::Running;
+        Poco::JSON::Object o;
+        o.set("run_id", r->id);
+        o.set("store_id", s.id);
+        o.set("state", std::string(domain::toCode(r->state)));
+        o.set("reports_done", r->progress.pagesDone);
+        o.set("reports_total", r->progress.pagesTotal);
+        o.set("candidates", r->progress.itemsTotal);
+        o.set("new", r->progress.newCount);
+        o.set("known", r->progress.unchangedCount);
+        o.set("reimbursed", r->progress.updatedCount);
+        o.set("unreadable_rows", r->progress.failedCount);
+        o.set("error", r->errorMessage);
+        arr.add(o);
+    }
+    Poco::JSON::Array tot;
+    for (const auto& t : m.lostFound()->totals(user.accountId)) {
+        Poco::JSON::Object o;
+        o.set("store_id", t.storeId);
+        o.set("currency", t.currency);
+        o.set("recovered_minor", t.recoveredMinor);
+        o.set("pending_minor", t.pendingMinor);
+        o.set("open_cases", t.openCases);
+        o.set("reimbursed_cases", t.reimbursedCases);
+        o.set("flagged_cases", t.flaggedCases);
+        tot.add(o);
+    }
+    Poco::JSON::Object o;
+    o.set("running", running);
+    o.set("runs", arr);
+    o.set("totals", tot);
+    res.setHeader("Cache-Control", "no-store");
+    res.json(stringify(o));
+}
+
+void formCaseId(Module& m, Request& req, Response& res) {
+    const auto id = parseId(req.form("id").value_or(""));
+    const std::string back = "/sac/lost-found/case?id=" + (id ? std::to_string(*id) : std::string("0"));
+    if (!canHandle(m, req)) return res.redirect(back + "&notice=forbidden");
+    if (!id || !m.lostFound()) return res.redirect("/sac/lost-found");
+    const std::string value = req.form("amazon_case_id").value_or("");
+    if (!amazon::CaseTextWriter::isValidCaseId(value)) return res.redirect(back + "&notice=invalid_case_id");
+    const auto& u = req.user();
+    auto r = m.lostFound()->recordCaseId(u.accountId, *id, value, u.userId,
+                                         u.displayName.empty() ? u.login : u.displayName);
+    res.redirect(back + (r ? "&notice=recorded" : "&notice=closed"));
+}
+
+void apiCaseId(Module& m, Request& req, Response& res) {
+    if (!canHandle(m, req)) return res.json(errorJson("you may not change cases"), 403);
+    if (!m.lostFound()) return res.json(errorJson("the module has not started"), 503);
+    std::optional<std::int64_t> id;
+    std::string value;
+    try {
+        auto o = Poco::JSON::Parser().parse(std::string(req.body())).extract<Poco::JSON::Object::Ptr>();
+        id = parseId(o->optValue<std::string>("case_id", ""));
+        if (!id && o->has("case_id")) id = parseId(o->get("case_id").toString());
+        value = o->optValue<std::string>("amazon_case_id", "");
+    } catch (const std::exception&) {
+        return res.json(errorJson("expected {\"case_id\": N, \"amazon_case_id\": \"1234567890\"}"), 400);
+    }
+    if (!id) return res.json(errorJson("expected case_id as a positive integer"), 400);
+    const auto& u = req.user();
+    auto r = m.lostFound()->recordCaseId(u.accountId, *id, value, u.userId, u.displayName.empty() ? u.login : u.displayName);
+    if (!r) return res.json(errorJson(r.error()), 422);
+    Poco::JSON::Object o;
+    o.set("case_id", r.value().id);
+    o.set("status", std::string(domain::toCode(r.value().status)));
+    o.set("amazon_case_id", r.value().amazonCaseId);
+    auto conn = m.database()->acquire();
+    if (auto s = storage::StoreRepository(*conn).find(r.value().storeId, u.accountId))
+        o.set("case_url", services::LostFoundService::caseText(r.value(), *s).caseUrl);
+    res.json(stringify(o));
+}
+
+void inboundMail(Module& m, Request& req, Response& res) {
+    auto answer = [&](const std::string& outcome, int status) {
+        Poco::JSON::Object o;
+        o.set("outcome", outcome);
+        res.json(stringify(o), status);
+    };
+    const std::string token = m.setting("inbound_mail_token", "");
+    if (token.empty() || !m.mailIngest()) return answer("not_configured", 503);
+    if (!secretEquals(req.header("X-Sac-Inbound-Token").value_or(""), token)) {
+        m.log(SAC_LOG_WARNING, "sac: inbound mail refused: wrong or missing token");
+        return answer("unauthorized", 401);
+    }
+    std::size_t limit = 10u << 20;
+    const std::string configured = m.setting("inbound_mail_max_bytes", "10485760");
+    std::size_t parsed = 0;
+    auto [p, ec] = std::from_chars(configured.data(), configured.data() + configured.size(), parsed);
+    if (ec == std::errc() && p == configured.data() + configured.size() && parsed > 0) limit = parsed;
+    if (req.body().size() > limit) {
+        m.log(SAC_LOG_WARNING, "sac: inbound mail of " + std::to_string(req.body().size()) + " bytes refused (limit " +
+                                   std::to_string(limit) + ")");
+        return answer("too_large", 413);
+    }
+    auto r = m.mailIngest()->ingest(req.body());
+    const std::string code(services::toCode(r.outcome));
+    if (r.outcome == services::IngestOutcome::TemporaryFailure) return answer(code, 503);
+    if (r.outcome == services::IngestOutcome::RejectedMalformed) return answer(code, 422);
+    answer(code, 200);
+}
+
+} // namespace
+
+bool secretEquals(std::string_view a, std::string_view b) {
+    unsigned char diff = a.size() == b.size() ? 0 : 1;
+    const std::size_t n = std::max(a.size(), b.size());
+    for (std::size_t i = 0; i < n; ++i) {
+        const unsigned char x = i < a.size() ? static_cast<unsigned char>(a[i]) : 0;
+        const unsigned char y = i < b.size() ? static_cast<unsigned char>(b[i]) : 0;
+        diff |= static_cast<unsigned char>(x ^ y);
+    }
+    return diff == 0;
+}
+
+void registerLostFoundRoutes(Module& m, Router& r) {
+    r.add("GET", "/sac/lost-found", [&m](Request& req, Response& res) { showList(m, req, res); });
+    r.add("GET", "/sac/lost-found/case", [&m](Request& req, Response& res) { showCase(m, req, res); });
+    r.add("POST", "/sac/lost-found/search", [&m](Request& req, Response& res) { formSearch(m, req, res); });
+    r.add("POST", "/sac/lost-found/case-id", [&m](Request& req, Response& res) { formCaseId(m, req, res); });
+    r.add("POST", "/sac/api/lost-found/search", [&m](Request& req, Response& res) { apiSearch(m, req, res); });
+    r.add("GET", "/sac/api/lost-found/status", [&m](Request& req, Response& res) { apiStatus(m, req, res); });
+    r.add("POST", "/sac/api/lost-found/case-id", [&m](Request& req, Response& res) { apiCaseId(m, req, res); });
+    r.add("POST", std::string(kInboundPrefix) + "/mail",
+          [&m](Request& req, Response& res) { inboundMail(m, req, res); });
+}
+
+} // namespace sac::web

@@ -1,0 +1,114 @@
+// sac-mail-pipe URL [TOKEN_FILE]
+//
+// Reads one raw RFC 5322 message on stdin and POSTs it to URL (the module's
+// inbound endpoint, e.g. http://127.0.0.1:8080/sac-inbound/mail) with the
+// shared token from TOKEN_FILE or the environment variable SAC_INBOUND_TOKEN
+// in the X-Sac-Inbound-Token header. Exit codes follow sysexits.h, as MTA
+// pipe transports expect:
+//   0  EX_OK        the module decided (stored, duplicate, ignored, irrelevant, dropped)
+//   64 EX_USAGE     wrong arguments
+//   65 EX_DATAERR   the message is malformed or too large (the MTA bounces it)
+//   75 EX_TEMPFAIL  the host is unreachable, busy, misconfigured or refused the
+//                   token (the MTA keeps the message and retries)
+// Only the outcome is printed (stderr); never the message or the token.
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+#include <string>
+
+#include <Poco/Exception.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/Timespan.h>
+#include <Poco/URI.h>
+
+namespace {
+
+constexpr int kOk = 0;
+constexpr int kUsage = 64;
+constexpr int kDataErr = 65;
+constexpr int kTempFail = 75;
+constexpr std::size_t kMaxBytes = 64u << 20;
+
+std::string trimmed(std::string s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+    return s;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2 || argc > 3) {
+        std::cerr << "usage: sac-mail-pipe URL [TOKEN_FILE] < message.eml\n";
+        return kUsage;
+    }
+    std::string token;
+    if (argc == 3) {
+        std::ifstream in(argv[2]);
+        if (!in) {
+            std::cerr << "sac-mail-pipe: cannot read the token file " << argv[2] << "\n";
+            return kTempFail;
+        }
+        std::getline(in, token);
+        token = trimmed(token);
+    } else if (const char* env = std::getenv("SAC_INBOUND_TOKEN")) {
+        token = env;
+    }
+    if (token.empty()) {
+        std::cerr << "sac-mail-pipe: no token (TOKEN_FILE or SAC_INBOUND_TOKEN)\n";
+        return kTempFail;
+    }
+
+    std::string body;
+    {
+        char buf[65536];
+        std::size_t n = 0;
+        while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) {
+            body.append(buf, n);
+            if (body.size() > kMaxBytes) {
+                std::cerr << "sac-mail-pipe: message over " << kMaxBytes << " bytes refused\n";
+                return kDataErr;
+            }
+        }
+    }
+    if (body.empty()) {
+        std::cerr << "sac-mail-pipe: empty message\n";
+        return kDataErr;
+    }
+
+    try {
+        Poco::URI uri(argv[1]);
+        if (uri.getScheme() != "http") {
+            std::cerr << "sac-mail-pipe: expected an http:// URL of the host on this machine\n";
+            return kUsage;
+        }
+        Poco::Net::HTTPClientSession session(uri.getHost(), uri.getPort());
+        session.setTimeout(Poco::Timespan(60, 0));
+        Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_POST, uri.getPathAndQuery(),
+                                   Poco::Net::HTTPMessage::HTTP_1_1);
+        req.setContentType("message/rfc822");
+        req.setContentLength(static_cast<std::streamsize>(body.size()));
+        req.set("X-Sac-Inbound-Token", token);
+        session.sendRequest(req) << body;
+        Poco::Net::HTTPResponse res;
+        std::istream& rs = session.receiveResponse(res);
+        std::string answer;
+        Poco::StreamCopier::copyToString(rs, answer);
+        const int status = static_cast<int>(res.getStatus());
+        std::cerr << "sac-mail-pipe: HTTP " << status << " " << answer.substr(0, 200) << "\n";
+        if (status == 200) return kOk;
+        if (status == 413 || status == 422) return kDataErr;
+        return kTempFail;
+    } catch (const Poco::Exception& e) {
+        std::cerr << "sac-mail-pipe: host unreachable: " << e.displayText() << "\n";
+        return kTempFail;
+    } catch (const std::exception& e) {
+        std::cerr << "sac-mail-pipe: " << e.what() << "\n";
+        return kTempFail;
+    }
+}
