@@ -130,6 +130,13 @@ domain::Result<bool> Module::start() {
         return R::fail("expected setting sync_lease_seconds between 2 and 3600, got \"" + lease + "\"");
     }
     syncOptions.leaseMs = leaseSeconds * 1000LL;
+    const std::string pageSize = setting("sync_page_size", "50");
+    auto [pp, pec] = std::from_chars(pageSize.data(), pageSize.data() + pageSize.size(), syncOptions.pageSize);
+    if (pec != std::errc() || pp != pageSize.data() + pageSize.size() || syncOptions.pageSize < 1 ||
+        syncOptions.pageSize > 50) {
+        _db.reset();
+        return R::fail("expected setting sync_page_size between 1 and 50, got \"" + pageSize + "\"");
+    }
     _sync = std::make_unique<services::SyncService>(
         *_db, *_aliexpress, [this] { return now(); }, [this](int level, const std::string& line) { log(level, line); },
         "host:" + std::to_string(::getpid()), syncOptions);

@@ -45,6 +45,11 @@ fi
 "$bin/sac-sim" --port="$sim_port" --disputes="${SAC_SIM_DISPUTES:-120}" >"$data/sim.log" 2>&1 &
 sim_pid=$!
 trap 'kill $sim_pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 50); do
+  curl -fsS "http://127.0.0.1:$sim_port/_sim/health" >/dev/null 2>&1 && break
+  kill -0 "$sim_pid" 2>/dev/null || { echo "the simulator did not start:" >&2; cat "$data/sim.log" >&2; exit 1; }
+  sleep 0.2
+done
 
 cat <<MSG
 

@@ -1,10 +1,12 @@
 // What the module needs to know about an Amazon marketplace id: the language
-// of its Seller Central case texts, its domain suffix and its currency.
+// of its Seller Central case texts, its domain suffix, its currency and the
+// SP-API region that serves it.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sac::services {
 
@@ -14,12 +16,26 @@ struct AmazonMarketplaceInfo {
     std::string language;      ///< case text language: "en", "de", "es", "it", "fr", "pt"
     std::string domainSuffix;  ///< "de", "com", "co.uk", "com.br", ...
     std::string currency;      ///< ISO 4217, e.g. "EUR"
+    std::string region;        ///< SP-API region: "na", "eu" or "fe"
 };
+
+/// The Login with Amazon token endpoint used when a store names no endpoint of its own.
+inline constexpr std::string_view kAmazonTokenEndpoint = "https://api.amazon.com/auth/o2/token";
 
 /// The known marketplace with this id, or nullopt. Pure, thread-safe.
 std::optional<AmazonMarketplaceInfo> amazonMarketplace(std::string_view marketplaceId);
 
 /// The known marketplace, or the US one (English, amazon.com) for an unknown id.
 AmazonMarketplaceInfo amazonMarketplaceOrDefault(std::string_view marketplaceId);
+
+/// Every known marketplace, in a stable order (Americas, Europe, Far East).
+std::vector<AmazonMarketplaceInfo> amazonMarketplaces();
+
+/// True for "na", "eu" and "fe".
+bool isAmazonRegion(std::string_view region);
+
+/// The real SP-API endpoint of a region ("https://sellingpartnerapi-eu.amazon.com");
+/// "na" for an unknown region.
+std::string amazonRegionalEndpoint(std::string_view region);
 
 } // namespace sac::services

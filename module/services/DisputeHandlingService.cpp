@@ -12,7 +12,7 @@
 #include "domain/Attachment.h"
 #include "domain/CaseEvent.h"
 #include "domain/Note.h"
-#include "services/CaseActionLog.h"
+#include "storage/CaseActionRepository.h"
 #include "services/FormChecks.h"
 #include "storage/AttachmentRepository.h"
 #include "storage/CaseRepository.h"
@@ -144,22 +144,22 @@ DisputeHandlingService::DisputeHandlingService(sql::Database& db, AliExpressAcce
     : _db(db), _access(access), _clock(std::move(clock)), _attachmentsDir(std::move(attachmentsDir)) {}
 
 HandlingOutcome DisputeHandlingService::agree(const Actor& actor, std::int64_t caseId, const AgreeRequest& req) {
-    if (!CaseActionLog::validKey(req.idempotencyKey))
+    if (!storage::CaseActionRepository::validKey(req.idempotencyKey))
         return outcome(HandlingCode::Invalid, "handling.error.bad_key", "idempotency_key");
     auto conn = _db.acquire();
     storage::CaseRepository cases(*conn);
     auto c = cases.find(caseId, actor.accountId);
     if (!c) return outcome(HandlingCode::NotFound, "handling.error.not_found");
-    CaseActionLog log(*conn);
+    storage::CaseActionRepository log(*conn);
     const auto now = _clock();
     const auto claim = log.claim(actor.accountId, caseId, req.idempotencyKey, kActionAgree, actor.userId, now);
-    if (claim == ClaimResult::Done) {
+    if (claim == storage::ClaimResult::Done) {
         auto o = outcome(HandlingCode::Replayed, "handling.done.replayed");
         o.status = c->status;
         return o;
     }
-    if (claim == ClaimResult::InProgress) return outcome(HandlingCode::InProgress, "handling.error.in_progress");
-    if (claim == ClaimResult::Mismatch) return outcome(HandlingCode::Invalid, "handling.error.bad_key", "idempotency_key");
+    if (claim == storage::ClaimResult::InProgress) return outcome(HandlingCode::InProgress, "handling.error.in_progress");
+    if (claim == storage::ClaimResult::Mismatch) return outcome(HandlingCode::Invalid, "handling.error.bad_key", "idempotency_key");
 
     const auto fail = [&](HandlingOutcome o, const std::string& logText) {
         log.finish(actor.accountId, req.idempotencyKey, false, logText, _clock());
@@ -215,7 +215,7 @@ HandlingOutcome DisputeHandlingService::agree(const Actor& actor, std::int64_t c
 
     const auto done = _clock();
     sql::Transaction tx(*conn);
-    log.setCaseStatus(caseId, actor.accountId, CaseStatus::Decisao, done);
+    storage::CaseRepository(*conn).setStatus(caseId, actor.accountId, CaseStatus::Decisao, done);
     Poco::JSON::Object after;
     after.set("status", std::string(domain::toCode(CaseStatus::Decisao)));
     after.set("solution_id", solutionId);
@@ -231,7 +231,7 @@ HandlingOutcome DisputeHandlingService::agree(const Actor& actor, std::int64_t c
 }
 
 HandlingOutcome DisputeHandlingService::refuse(const Actor& actor, std::int64_t caseId, const RefuseRequest& req) {
-    if (!CaseActionLog::validKey(req.idempotencyKey))
+    if (!storage::CaseActionRepository::validKey(req.idempotencyKey))
         return outcome(HandlingCode::Invalid, "handling.error.bad_key", "idempotency_key");
     auto conn = _db.acquire();
     storage::CaseRepository cases(*conn);
@@ -251,15 +251,15 @@ HandlingOutcome DisputeHandlingService::refuse(const Actor& actor, std::int64_t 
     const auto image = sniffImage(req.imageBytes);
     if (!image || image->extension == "webp")
         return outcome(HandlingCode::Invalid, "handling.error.image_type", "image");
-    CaseActionLog log(*conn);
+    storage::CaseActionRepository log(*conn);
     const auto claim = log.claim(actor.accountId, caseId, req.idempotencyKey, kActionRefuse, actor.userId, _clock());
-    if (claim == ClaimResult::Done) {
+    if (claim == storage::ClaimResult::Done) {
         auto o = outcome(HandlingCode::Replayed, "handling.done.replayed");
         o.status = c->status;
         return o;
     }
-    if (claim == ClaimResult::InProgress) return outcome(HandlingCode::InProgress, "handling.error.in_progress");
-    if (claim == ClaimResult::Mismatch) return outcome(HandlingCode::Invalid, "handling.error.bad_key", "idempotency_key");
+    if (claim == storage::ClaimResult::InProgress) return outcome(HandlingCode::InProgress, "handling.error.in_progress");
+    if (claim == storage::ClaimResult::Mismatch) return outcome(HandlingCode::Invalid, "handling.error.bad_key", "idempotency_key");
     const auto early = [&](HandlingOutcome o, const std::string& logText) {
         log.finish(actor.accountId, req.idempotencyKey, false, logText, _clock());
         return o;
@@ -355,7 +355,7 @@ HandlingOutcome DisputeHandlingService::refuse(const Actor& actor, std::int64_t 
 
     const auto done = _clock();
     sql::Transaction tx(*conn);
-    log.setCaseStatus(caseId, actor.accountId, CaseStatus::Decisao, done);
+    storage::CaseRepository(*conn).setStatus(caseId, actor.accountId, CaseStatus::Decisao, done);
     Poco::JSON::Object after;
     after.set("status", std::string(domain::toCode(CaseStatus::Decisao)));
     after.set("refused_solution_id", solution->id);
@@ -387,7 +387,7 @@ HandlingOutcome DisputeHandlingService::markWrongDelivery(const Actor& actor, st
     const auto now = _clock();
     sql::Transaction tx(*conn);
     cases.setWrongDeliverySolved(caseId, actor.accountId, true, now);
-    CaseActionLog(*conn).setCaseStatus(caseId, actor.accountId, CaseStatus::Fechado, now);
+    storage::CaseRepository(*conn).setStatus(caseId, actor.accountId, CaseStatus::Fechado, now);
     Poco::JSON::Object before;
     before.set("status", std::string(domain::toCode(c->status)));
     before.set("wrong_delivery_solved", false);

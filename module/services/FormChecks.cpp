@@ -67,11 +67,5 @@ std::string trimmed(std::string_view t) {
     return std::string(t.substr(b, e - b));
 }
 
-std::string truncateUtf8(std::string_view t, std::size_t maxBytes) {
-    if (t.size() <= maxBytes) return std::string(t);
-    std::size_t end = maxBytes;
-    while (end > 0 && (static_cast<unsigned char>(t[end]) & 0xC0) == 0x80) --end;
-    return std::string(t.substr(0, end));
-}
 
 } // namespace sac::services

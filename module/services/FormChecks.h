@@ -1,6 +1,8 @@
 // Checks of what sellers and admins type or upload. Pure; thread-safe.
 #pragma once
 
+#include "domain/Text.h"
+
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -30,7 +32,6 @@ std::optional<std::size_t> utf8Length(std::string_view text);
 /// Leading and trailing ASCII white space removed.
 std::string trimmed(std::string_view text);
 
-/// At most maxBytes bytes of text, never cutting a UTF-8 sequence.
-std::string truncateUtf8(std::string_view text, std::size_t maxBytes);
+using domain::truncateUtf8;
 
 } // namespace sac::services

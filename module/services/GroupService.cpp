@@ -8,7 +8,6 @@
 #include <sstream>
 
 #include "domain/CaseEvent.h"
-#include "services/CaseActionLog.h"
 #include "services/FormChecks.h"
 #include "storage/CaseRepository.h"
 #include "storage/EventRepository.h"
@@ -86,7 +85,7 @@ domain::Result<bool> GroupService::remove(const Actor& actor, std::int64_t group
     sql::Transaction tx(*conn);
     const auto before = groupJson(g->id, g->name);
     const auto after = groupJson(std::nullopt, "");
-    for (auto caseId : CaseActionLog(*conn).caseIdsInGroup(actor.accountId, groupId))
+    for (auto caseId : storage::CaseRepository(*conn).idsInGroup(actor.accountId, groupId))
         appendGroupEvent(*conn, actor, caseId, before, after, now);
     if (!groups.remove(groupId, actor.accountId)) return R::fail("groups.error.not_found");
     tx.commit();

@@ -19,6 +19,7 @@
 #include "services/StoreCredentials.h"
 #include "storage/CaseRepository.h"
 #include "storage/EventRepository.h"
+#include "storage/LostFoundRepository.h"
 #include "storage/SqlHelpers.h"
 #include "storage/StoreRepository.h"
 #include "storage/SyncRunRepository.h"
@@ -32,6 +33,8 @@ using connectors::ErrorKind;
 using domain::SyncState;
 
 constexpr std::int64_t kDayMs = 86'400'000;
+constexpr const char* kWindowPassed = "lostfound.window_passed";
+constexpr std::int64_t kReportCount = 3; // ledger, reimbursements, customer returns
 
 std::string stringify(const Poco::JSON::Object& o) {
     std::ostringstream out;
@@ -77,12 +80,6 @@ std::string sellerMessage(const connectors::MarketplaceError& e) {
         return "A Amazon recusou o pedido: " + e.message;
     }
     return e.message;
-}
-
-std::string regionalEndpoint(const std::string& region) {
-    if (region == "eu") return "https://sellingpartnerapi-eu.amazon.com";
-    if (region == "fe") return "https://sellingpartnerapi-fe.amazon.com";
-    return "https://sellingpartnerapi-na.amazon.com";
 }
 
 std::string trimSlash(std::string s) {
@@ -339,6 +336,10 @@ domain::Result<std::int64_t> LostFoundService::begin(std::int64_t accountId, std
         stores.releaseSyncLease(storeId, accountId, owner);
         return R::fail(id.error());
     }
+    // The page shows "report 0 of 3" until the first report is read.
+    domain::SyncProgress progress;
+    progress.pagesTotal = kReportCount;
+    runs.saveProgress(id.value(), accountId, progress, "{}");
     std::lock_guard lock(_mutex);
     _leaseOwners[id.value()] = owner;
     return R::ok(id.value());
@@ -349,7 +350,7 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
     domain::SyncRun result;
     std::int64_t storeId = 0;
     domain::SyncProgress progress;
-    progress.pagesTotal = 3;
+    progress.pagesTotal = kReportCount;
     std::string failure;
     const std::string tag = "sac: lost & found run " + std::to_string(runId);
 
@@ -359,6 +360,7 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
         storage::SyncRunRepository runs(*conn);
         storage::CaseRepository cases(*conn);
         storage::EventRepository events(*conn);
+        storage::LostFoundRepository lostFound(*conn);
         auto runRow = runs.find(runId, accountId);
         if (!runRow) throw std::runtime_error("run not found");
         if (owner.empty()) throw std::runtime_error("run was not begun here");
@@ -378,7 +380,10 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
             if (!gateway.empty()) lwa.tokenEndpoint = gateway + "/auth/o2/token";
             amazon::LwaClient lwaClient(*_transport, lwa, _clock);
             amazon::ReportsClientOptions ro = _options.reports;
-            ro.baseUrl = gateway.empty() ? regionalEndpoint(store->region) : gateway;
+            ro.baseUrl = gateway.empty() ? amazonRegionalEndpoint(store->region.empty()
+                                                                     ? amazonMarketplaceOrDefault(store->marketplaceId).region
+                                                                     : store->region)
+                                         : gateway;
             amazon::ReportsClient reports(
                 *_transport,
                 [&lwaClient]() -> connectors::Result<std::string> {
@@ -506,19 +511,12 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
                     p.units += r.quantityTotal;
                 }
                 for (const auto& [caseId, p] : paid) {
-                    auto rows = conn->query(
-                        "SELECT id, status FROM cases WHERE account_id = ? AND store_id = ? AND amazon_case_id = ? "
-                        "AND marketplace = 'amazon' AND status <> 'reembolsado'",
-                        {accountId, storeId, caseId});
-                    for (const auto& row : rows) {
-                        const std::int64_t id = row.getInt(0);
-                        const std::string before = row.getString(1);
+                    for (const auto& ref : lostFound.findUnreimbursedByAmazonCaseId(accountId, storeId, caseId)) {
+                        const std::int64_t id = ref.id;
+                        const std::string& before = ref.status;
                         const std::int64_t t = _clock();
                         sql::Transaction tx(*conn);
-                        conn->execute("UPDATE cases SET status = 'reembolsado', reimbursed_minor = ?, "
-                                      "reimbursed_currency = ?, marketplace_status = 'reimbursed', updated_at = ? "
-                                      "WHERE id = ? AND account_id = ?",
-                                      {p.minor, p.currency, t, id, accountId});
+                        if (!lostFound.markReimbursed(id, accountId, p.minor, p.currency, t)) continue;
                         domain::CaseEvent ev;
                         ev.caseId = id;
                         ev.accountId = accountId;
@@ -539,22 +537,14 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
 
                 // Reconciliation 2: claimable cases past their window with no answer, flagged once.
                 const std::int64_t t = _clock();
-                auto overdue = conn->query(
-                    "SELECT c.id FROM cases c WHERE c.account_id = ? AND c.store_id = ? AND c.marketplace = 'amazon' "
-                    "AND c.status IN ('elegivel', 'aberto') AND c.deadline_at IS NOT NULL AND c.deadline_at < ? "
-                    "AND NOT EXISTS (SELECT 1 FROM inbound_messages m WHERE m.case_id = c.id) "
-                    "AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id "
-                    "AND e.action = 'lostfound.window_passed')",
-                    {accountId, storeId, t});
-                for (const auto& row : overdue) {
-                    const std::int64_t id = row.getInt(0);
+                for (const std::int64_t id : lostFound.overdueUnflagged(accountId, storeId, t, kWindowPassed)) {
                     sql::Transaction tx(*conn);
                     cases.setNeedsReview(id, accountId, true, t);
                     domain::CaseEvent ev;
                     ev.caseId = id;
                     ev.accountId = accountId;
                     ev.actorName = "lost_found";
-                    ev.action = "lostfound.window_passed";
+                    ev.action = kWindowPassed;
                     ev.afterJson = eventJson({{"needs_review", "true"}});
                     ev.createdAt = t;
                     events.append(ev);
@@ -612,9 +602,8 @@ domain::Result<domain::Case> LostFoundService::recordCaseId(std::int64_t account
     sql::Transaction tx(*conn);
     if (!cases.setAmazonCaseId(caseId, accountId, amazonCaseId, now)) return R::fail("Caso não encontrado.");
     const bool opens = c->status == domain::CaseStatus::Elegivel;
-    if (opens)
-        conn->execute("UPDATE cases SET status = 'aberto', updated_at = ? WHERE id = ? AND account_id = ?",
-                      {now, caseId, accountId});
+    if (opens && !storage::LostFoundRepository(*conn).markOpened(caseId, accountId, now))
+        return R::fail("Caso não encontrado.");
     domain::CaseEvent ev;
     ev.caseId = caseId;
     ev.accountId = accountId;
@@ -633,31 +622,24 @@ domain::Result<domain::Case> LostFoundService::recordCaseId(std::int64_t account
 }
 
 std::vector<LostFoundTotals> LostFoundService::totals(std::int64_t accountId) {
-    // Summed here rather than in SQL: SUM() answers DECIMAL on MariaDB.
     auto conn = _db.acquire();
-    auto rows = conn->query(
-        "SELECT c.store_id, c.status, c.needs_review, c.estimate_minor, c.estimate_currency, c.reimbursed_minor, "
-        "c.reimbursed_currency, s.marketplace_id FROM cases c JOIN stores s ON s.id = c.store_id "
-        "WHERE c.account_id = ? AND c.marketplace = 'amazon' ORDER BY c.store_id",
-        {accountId});
     std::map<std::pair<std::int64_t, std::string>, LostFoundTotals> byKey;
-    for (const auto& r : rows) {
-        const std::string status = r.getString(1);
-        const bool reimbursed = status == "reembolsado";
-        const bool open = status == "elegivel" || status == "aberto";
-        std::string currency = storage::detail::textOr(r, reimbursed ? 6 : 4);
-        if (currency.empty()) currency = storage::detail::textOr(r, reimbursed ? 4 : 6);
-        if (currency.empty()) currency = amazonMarketplaceOrDefault(storage::detail::textOr(r, 7)).currency;
-        auto& t = byKey[{r.getInt(0), currency}];
-        t.storeId = r.getInt(0);
+    for (const auto& r : storage::LostFoundRepository(*conn).totalsRows(accountId)) {
+        const bool reimbursed = r.status == "reembolsado";
+        const bool open = r.status == "elegivel" || r.status == "aberto";
+        std::string currency = reimbursed ? r.reimbursedCurrency : r.estimateCurrency;
+        if (currency.empty()) currency = reimbursed ? r.estimateCurrency : r.reimbursedCurrency;
+        if (currency.empty()) currency = amazonMarketplaceOrDefault(r.marketplaceId).currency;
+        auto& t = byKey[{r.storeId, currency}];
+        t.storeId = r.storeId;
         t.currency = currency;
         if (reimbursed) {
-            t.recoveredMinor += r.getOptInt(5).value_or(0);
+            t.recoveredMinor += r.reimbursedMinor.value_or(0);
             ++t.reimbursedCases;
         } else if (open) {
-            t.pendingMinor += r.getOptInt(3).value_or(0);
+            t.pendingMinor += r.estimateMinor.value_or(0);
             ++t.openCases;
-            if (r.getOptInt(2).value_or(0) != 0) ++t.flaggedCases;
+            if (r.needsReview) ++t.flaggedCases;
         }
     }
     std::vector<LostFoundTotals> out;

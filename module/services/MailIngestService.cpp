@@ -13,6 +13,8 @@
 #include "domain/CaseStatus.h"
 #include "storage/CaseRepository.h"
 #include "storage/EventRepository.h"
+#include "storage/InboundMessageRepository.h"
+#include "storage/LostFoundRepository.h"
 #include "storage/SqlHelpers.h"
 
 namespace sac::services {
@@ -135,6 +137,8 @@ IngestResult MailIngestService::decide(std::string_view raw) {
     // 4. The case id from the subject, confirmed against the account's cases.
     const std::string subject = amazon::SubjectMatcher::stripPrefixes(msg.subject);
     auto conn = _db.acquire();
+    storage::LostFoundRepository lostFound(*conn);
+    storage::InboundMessageRepository messages(*conn);
     struct Hit {
         std::int64_t id;
         std::string status;
@@ -143,11 +147,8 @@ IngestResult MailIngestService::decide(std::string_view raw) {
     std::vector<Hit> hits;
     std::set<std::string> matchedNumbers;
     for (const auto& m : amazon::SubjectMatcher::findCaseIds(subject)) {
-        auto rows = conn->query("SELECT id, status FROM cases WHERE account_id = ? AND amazon_case_id = ? "
-                                "AND marketplace = 'amazon' ORDER BY id",
-                                {user->accountId, m.caseId});
-        for (const auto& r : rows) {
-            hits.push_back({r.getInt(0), r.getString(1), m.caseId});
+        for (const auto& r : lostFound.findByAmazonCaseId(user->accountId, m.caseId)) {
+            hits.push_back({r.id, r.status, m.caseId});
             matchedNumbers.insert(m.caseId);
         }
     }
@@ -169,7 +170,7 @@ IngestResult MailIngestService::decide(std::string_view raw) {
 
     // 6. Store once, flag the case.
     const std::string messageId = storedMessageId(msg.messageId, raw);
-    if (conn->queryOne("SELECT id FROM inbound_messages WHERE message_id = ?", {messageId}))
+    if (messages.exists(user->accountId, messageId))
         return {O::Duplicate, open.front().id, 0, "Message-ID already stored"};
 
     const std::int64_t now = _clock();
@@ -187,11 +188,16 @@ IngestResult MailIngestService::decide(std::string_view raw) {
     std::int64_t rowId = 0;
     try {
         sql::Transaction tx(*conn);
-        conn->execute("INSERT INTO inbound_messages (account_id, case_id, message_id, from_addr, subject, "
-                      "received_at, body_text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                      {user->accountId, open.front().id, messageId, cutUtf8(from, kMaxFromBytes),
-                       cutUtf8(msg.subject, kMaxSubjectBytes), received, cutUtf8(msg.textBody, kMaxBodyBytes), now});
-        rowId = conn->lastInsertId();
+        storage::InboundMessage stored;
+        stored.accountId = user->accountId;
+        stored.caseId = open.front().id;
+        stored.messageId = messageId;
+        stored.fromAddr = cutUtf8(from, kMaxFromBytes);
+        stored.subject = cutUtf8(msg.subject, kMaxSubjectBytes);
+        stored.receivedAt = received;
+        stored.bodyText = cutUtf8(msg.textBody, kMaxBodyBytes);
+        stored.createdAt = now;
+        rowId = messages.insert(stored);
         for (const auto& h : open) {
             cases.setNeedsReview(h.id, user->accountId, true, now);
             domain::CaseEvent ev;

@@ -9,22 +9,25 @@
 #include <cctype>
 #include <sstream>
 
+#include <sac/amazon/LwaClient.h>
+#include <sac/amazon/ReportsClient.h>
+#include <sac/amazon/ReimbursementsReport.h>
+
+#include "services/AmazonMarketplaces.h"
 #include "services/FormChecks.h"
 #include "services/StoreCredentials.h"
+#include "storage/OAuthStateRepository.h"
 #include "storage/SqlHelpers.h"
 #include "storage/StoreRepository.h"
 
 namespace sac::services {
 namespace {
 
-constexpr const char* kInsertState =
-    "INSERT INTO oauth_states (account_id, store_id, user_id, state_hash, expires_at, created_at) "
-    "VALUES (?, ?, ?, ?, ?, ?)";
-constexpr const char* kFindState =
-    "SELECT id, account_id, store_id, user_id, expires_at, used_at FROM oauth_states WHERE state_hash = ?";
-constexpr const char* kUseState = "UPDATE oauth_states SET used_at = ? WHERE id = ? AND used_at IS NULL";
-
 constexpr const char* kNotAuthorized = "A loja ainda não foi autorizada: use “Autorizar”.";
+constexpr const char* kAmazonRefused =
+    "A Amazon recusou as credenciais da loja: confira o client id, o client secret e o refresh token.";
+constexpr std::size_t kMaxRefreshToken = 2048;
+constexpr std::int64_t kDayMs = 86'400'000;
 
 bool printable(const std::string& s) {
     for (char ch : s) {
@@ -48,6 +51,19 @@ bool digits(const std::string& s, std::size_t max) {
     for (char ch : s)
         if (!std::isdigit(static_cast<unsigned char>(ch))) return false;
     return true;
+}
+
+std::string trimSlash(std::string s) {
+    while (!s.empty() && s.back() == '/') s.pop_back();
+    return s;
+}
+
+/// The region a valid Amazon form names: its own, else its marketplace's.
+std::string regionOf(const StoreForm& f) {
+    const std::string r = trimmed(f.region);
+    if (!r.empty()) return r;
+    auto mp = amazonMarketplace(trimmed(f.marketplaceId));
+    return mp ? mp->region : std::string();
 }
 
 std::string randomState() {
@@ -80,8 +96,10 @@ std::string withReturnAddress(const std::string& settingsJson, const std::string
 } // namespace
 
 StoreAdminService::StoreAdminService(sql::Database& db, const CredentialVault& vault, AliExpressAccess& access,
-                                     std::function<std::int64_t()> clock, std::string defaultGateway)
-    : _db(db), _vault(vault), _access(access), _clock(std::move(clock)), _defaultGateway(std::move(defaultGateway)) {
+                                     std::function<std::int64_t()> clock, std::string defaultGateway,
+                                     std::shared_ptr<connectors::HttpTransport> amazonTransport)
+    : _db(db), _vault(vault), _access(access), _clock(std::move(clock)), _defaultGateway(std::move(defaultGateway)),
+      _amazonTransport(std::move(amazonTransport)) {
     if (_defaultGateway.empty()) _defaultGateway = "https://api-sg.aliexpress.com";
 }
 
@@ -101,6 +119,7 @@ std::string StoreAdminService::returnAddressOf(const domain::Store& s) {
 
 AdminResult<bool> StoreAdminService::validate(const StoreForm& f, bool creating) const {
     using R = AdminResult<bool>;
+    if (f.marketplace == "amazon") return validateAmazon(f, creating);
     if (f.marketplace != "aliexpress") return R::failure("marketplace", "stores.error.marketplace");
     const auto nameLen = utf8Length(trimmed(f.name));
     if (!nameLen || *nameLen == 0 || *nameLen > 120) return R::failure("name", "stores.error.name");
@@ -116,9 +135,52 @@ AdminResult<bool> StoreAdminService::validate(const StoreForm& f, bool creating)
     return R::success(true);
 }
 
+AdminResult<bool> StoreAdminService::validateAmazon(const StoreForm& f, bool creating) const {
+    using R = AdminResult<bool>;
+    const auto nameLen = utf8Length(trimmed(f.name));
+    if (!nameLen || *nameLen == 0 || *nameLen > 120) return R::failure("name", "stores.error.name");
+    if (!plausibleEmail(trimmed(f.sellerEmail))) return R::failure("seller_email", "stores.error.email");
+    const auto mp = amazonMarketplace(trimmed(f.marketplaceId));
+    if (!mp) return R::failure("marketplace_id", "stores.error.marketplace_id");
+    const std::string region = trimmed(f.region);
+    if (!region.empty() && (!isAmazonRegion(region) || region != mp->region))
+        return R::failure("region", "stores.error.region");
+    const std::string endpoint = trimmed(f.gatewayUrl);
+    if (!endpoint.empty() && !plausibleHttpUrl(endpoint)) return R::failure("sp_api_endpoint", "stores.error.endpoint");
+    const std::string clientId = trimmed(f.appKey);
+    if ((creating && clientId.empty()) || clientId.size() > 128 || !printable(clientId))
+        return R::failure("lwa_client_id", "stores.error.lwa_client_id");
+    if ((creating && f.appSecret.empty()) || f.appSecret.size() > 256 || !printable(f.appSecret))
+        return R::failure("lwa_client_secret", "stores.error.lwa_client_secret");
+    const std::string refresh = trimmed(f.refreshToken);
+    if ((creating && refresh.empty()) || refresh.size() > kMaxRefreshToken || !printable(refresh))
+        return R::failure("refresh_token", "stores.error.refresh_token");
+    return R::success(true);
+}
+
 AdminResult<std::int64_t> StoreAdminService::create(const Actor& actor, const StoreForm& f) {
     using R = AdminResult<std::int64_t>;
     if (auto v = validate(f, true); !v.ok()) return R{std::nullopt, v.error};
+    if (f.marketplace == "amazon") {
+        StoreCredentials creds;
+        creds.appKey = trimmed(f.appKey);
+        creds.appSecret = f.appSecret;
+        creds.refreshToken = trimmed(f.refreshToken);
+        domain::Store s;
+        s.accountId = actor.accountId;
+        s.marketplace = domain::Marketplace::Amazon;
+        s.name = trimmed(f.name);
+        s.sellerEmail = trimmed(f.sellerEmail);
+        s.gatewayUrl = trimSlash(trimmed(f.gatewayUrl));
+        s.marketplaceId = trimmed(f.marketplaceId);
+        s.region = regionOf(f);
+        s.credentialsEnc = creds.seal(_vault);
+        s.credentialsHint = creds.hint();
+        s.status = domain::StoreStatus::Active;
+        s.createdAt = s.updatedAt = _clock();
+        auto conn = _db.acquire();
+        return R::success(storage::StoreRepository(*conn).create(s));
+    }
     StoreCredentials creds;
     creds.appKey = trimmed(f.appKey);
     creds.appSecret = f.appSecret;
@@ -145,6 +207,11 @@ AdminResult<bool> StoreAdminService::update(const Actor& actor, std::int64_t sto
     storage::StoreRepository stores(*conn);
     auto s = stores.find(storeId, actor.accountId);
     if (!s) return R::failure("", "stores.error.not_found");
+    if (f.marketplace != domain::toCode(s->marketplace)) return R::failure("marketplace", "stores.error.marketplace");
+    if (s->marketplace == domain::Marketplace::Amazon) {
+        conn.reset();
+        return updateAmazon(actor, std::move(*s), f);
+    }
     auto opened = StoreCredentials::open(_vault, s->credentialsEnc);
     StoreCredentials creds = opened ? opened.value() : StoreCredentials{};
     const std::string key = trimmed(f.appKey);
@@ -173,6 +240,51 @@ AdminResult<bool> StoreAdminService::update(const Actor& actor, std::int64_t sto
     return R::success(true);
 }
 
+AdminResult<bool> StoreAdminService::updateAmazon(const Actor& actor, domain::Store s, const StoreForm& f) {
+    using R = AdminResult<bool>;
+    auto opened = StoreCredentials::open(_vault, s.credentialsEnc);
+    StoreCredentials creds = opened ? opened.value() : StoreCredentials{};
+    const std::string clientId = trimmed(f.appKey);
+    const std::string refresh = trimmed(f.refreshToken);
+    bool changed = false;
+    if (!clientId.empty() && clientId != creds.appKey) {
+        // Another LWA application: its secret and the seller's refresh token must come with it.
+        if (f.appSecret.empty()) return R::failure("lwa_client_secret", "stores.error.lwa_client_secret");
+        if (refresh.empty()) return R::failure("refresh_token", "stores.error.refresh_token");
+        creds = StoreCredentials{};
+        creds.appKey = clientId;
+        changed = true;
+    }
+    if (!f.appSecret.empty()) {
+        changed = changed || f.appSecret != creds.appSecret;
+        creds.appSecret = f.appSecret;
+    }
+    if (!refresh.empty()) {
+        changed = changed || refresh != creds.refreshToken;
+        creds.refreshToken = refresh;
+    }
+    if (creds.appKey.empty()) return R::failure("lwa_client_id", "stores.error.lwa_client_id");
+    if (creds.appSecret.empty()) return R::failure("lwa_client_secret", "stores.error.lwa_client_secret");
+    if (creds.refreshToken.empty()) return R::failure("refresh_token", "stores.error.refresh_token");
+    s.name = trimmed(f.name);
+    s.sellerEmail = trimmed(f.sellerEmail);
+    s.gatewayUrl = trimSlash(trimmed(f.gatewayUrl));
+    s.marketplaceId = trimmed(f.marketplaceId);
+    s.region = regionOf(f);
+    s.credentialsEnc = creds.seal(_vault);
+    s.credentialsHint = creds.hint();
+    s.updatedAt = _clock();
+    auto conn = _db.acquire();
+    storage::StoreRepository stores(*conn);
+    sql::Transaction tx(*conn);
+    if (!stores.update(s)) return R::failure("", "stores.error.not_found");
+    // New credentials deserve a new try.
+    if (changed && s.status == domain::StoreStatus::NeedsReauth)
+        stores.setStatus(s.id, actor.accountId, domain::StoreStatus::Active, "", s.updatedAt);
+    tx.commit();
+    return R::success(true);
+}
+
 AdminResult<bool> StoreAdminService::setEnabled(const Actor& actor, std::int64_t storeId, bool enabled) {
     using R = AdminResult<bool>;
     auto conn = _db.acquire();
@@ -184,7 +296,9 @@ AdminResult<bool> StoreAdminService::setEnabled(const Actor& actor, std::int64_t
         return R::success(true);
     }
     auto creds = StoreCredentials::open(_vault, s->credentialsEnc);
-    const bool authorized = creds && !creds.value().accessToken.empty();
+    const bool authorized = creds && (s->marketplace == domain::Marketplace::Amazon
+                                          ? !creds.value().refreshToken.empty()
+                                          : !creds.value().accessToken.empty());
     stores.setStatus(storeId, actor.accountId, authorized ? domain::StoreStatus::Active : domain::StoreStatus::NeedsReauth,
                      authorized ? "" : kNotAuthorized, _clock());
     return R::success(true);
@@ -196,13 +310,14 @@ AdminResult<std::string> StoreAdminService::beginAuthorization(const Actor& acto
     auto conn = _db.acquire();
     auto s = storage::StoreRepository(*conn).find(storeId, actor.accountId);
     if (!s) return R::failure("", "stores.error.not_found");
+    if (s->marketplace != domain::Marketplace::AliExpress) return R::failure("", "stores.error.no_oauth");
     if (s->status == domain::StoreStatus::Disabled) return R::failure("", "stores.error.disabled");
     auto creds = StoreCredentials::open(_vault, s->credentialsEnc);
     if (!creds || creds.value().appKey.empty()) return R::failure("app_key", "stores.error.app_key");
     const std::string state = randomState();
     const auto now = _clock();
-    conn->execute(kInsertState, {actor.accountId, storeId, actor.userId, storage::detail::sha256Hex(state),
-                                 now + kStateTtlMs, now});
+    storage::OAuthStateRepository(*conn).create(actor.accountId, storeId, actor.userId,
+                                                storage::detail::sha256Hex(state), now + kStateTtlMs, now);
     return R::success(aliexpress::IopAuth::authorizeUrl(creds.value().appKey, redirectUri, state, gatewayOf(*s)));
 }
 
@@ -211,13 +326,11 @@ AdminResult<std::int64_t> StoreAdminService::completeAuthorization(const Actor& 
     using R = AdminResult<std::int64_t>;
     if (state.size() != 64 || code.empty() || code.size() > 512) return R::failure("", "stores.error.state");
     auto conn = _db.acquire();
-    auto row = conn->queryOne(kFindState, {storage::detail::sha256Hex(state)});
     const auto now = _clock();
-    if (!row || row->getInt(1) != actor.accountId || row->getInt(3) != actor.userId || !row->isNull(5) ||
-        row->getInt(4) <= now)
-        return R::failure("", "stores.error.state");
-    if (conn->execute(kUseState, {now, row->getInt(0)}) != 1) return R::failure("", "stores.error.state");
-    const std::int64_t storeId = row->getInt(2);
+    const auto used = storage::OAuthStateRepository(*conn).consume(actor.accountId, actor.userId,
+                                                                   storage::detail::sha256Hex(state), now);
+    if (!used) return R::failure("", "stores.error.state");
+    const std::int64_t storeId = *used;
     auto s = storage::StoreRepository(*conn).find(storeId, actor.accountId);
     if (!s) return R::failure("", "stores.error.not_found");
     conn.reset();
@@ -234,12 +347,65 @@ AdminResult<std::int64_t> StoreAdminService::testConnection(const Actor& actor, 
         s = storage::StoreRepository(*conn).find(storeId, actor.accountId);
     }
     if (!s) return R::failure("", "stores.error.not_found");
+    if (s->marketplace == domain::Marketplace::Amazon) return testAmazon(actor, *s);
     auto session = _access.open(*s);
     if (!session.ok()) return R::failure("", "stores.error.connection", session.error().message);
     auto page = session.value()->call<aliexpress::IssuePage>(
         [](const aliexpress::IssueApi& api) { return api.listIssues("processing", 1, 1); });
     if (!page.ok()) return R::failure("", "stores.error.connection", page.error().message);
     return R::success(page.value().totalItem);
+}
+
+AdminResult<std::int64_t> StoreAdminService::testAmazon(const Actor& actor, const domain::Store& s) {
+    using R = AdminResult<std::int64_t>;
+    if (!_amazonTransport) return R::failure("", "stores.error.connection_amazon");
+    auto creds = StoreCredentials::open(_vault, s.credentialsEnc);
+    if (!creds || creds.value().appKey.empty() || creds.value().appSecret.empty() ||
+        creds.value().refreshToken.empty())
+        return R::failure("", "stores.error.amazon_credentials");
+    const std::string endpoint = trimSlash(s.gatewayUrl);
+    amazon::LwaCredentials lwa;
+    lwa.clientId = creds.value().appKey;
+    lwa.clientSecret = creds.value().appSecret;
+    lwa.refreshToken = creds.value().refreshToken;
+    lwa.tokenEndpoint = endpoint.empty() ? std::string(kAmazonTokenEndpoint) : endpoint + "/auth/o2/token";
+    amazon::LwaClient lwaClient(*_amazonTransport, lwa, [this] { return _clock(); });
+
+    const auto markStore = [&](domain::StoreStatus status, const std::string& message) {
+        if (s.status == domain::StoreStatus::Disabled || s.status == status) return;
+        auto conn = _db.acquire();
+        storage::StoreRepository(*conn).setStatus(s.id, actor.accountId, status, message, _clock());
+    };
+    auto token = lwaClient.accessToken();
+    if (!token) {
+        if (token.error().kind == connectors::ErrorKind::TokenExpired)
+            markStore(domain::StoreStatus::NeedsReauth, kAmazonRefused);
+        return R::failure("", "stores.error.connection_amazon", token.error().message);
+    }
+
+    const auto mp = amazonMarketplaceOrDefault(s.marketplaceId);
+    amazon::ReportsClientOptions ro;
+    ro.baseUrl = endpoint.empty() ? amazonRegionalEndpoint(s.region.empty() ? mp.region : s.region) : endpoint;
+    ro.retry.maxAttempts = 1; // an admin waits for the answer: no backoff here
+    const std::string accessToken = token.value().value;
+    amazon::ReportsClient reports(*_amazonTransport, [accessToken] { return connectors::Result<std::string>(accessToken); },
+                                  ro);
+    amazon::ReportRequest probe;
+    probe.reportType = std::string(amazon::ReimbursementsReport::kReportType);
+    probe.marketplaceIds = {mp.marketplaceId};
+    const std::int64_t now = _clock();
+    probe.dataStartMs = now - kDayMs;
+    probe.dataEndMs = now;
+    auto created = reports.createReport(probe);
+    if (!created) {
+        if (created.error().kind == connectors::ErrorKind::TokenExpired)
+            markStore(domain::StoreStatus::NeedsReauth, kAmazonRefused);
+        return R::failure("", "stores.error.connection_amazon", created.error().message);
+    }
+    // Best effort: a report already running just finishes.
+    static_cast<void>(reports.cancelReport(created.value()));
+    markStore(domain::StoreStatus::Active, "");
+    return R::success(0);
 }
 
 } // namespace sac::services

@@ -1,5 +1,14 @@
 // Admins' store configuration: add, edit, disable stores, seal their
-// credentials, run the seller OAuth authorization and test the connection.
+// credentials, run the seller OAuth authorization (AliExpress) and test the
+// connection (AliExpress: one page of disputes; Amazon: a Login with Amazon
+// token and a createReport that is cancelled at once).
+//
+// Amazon stores carry the LWA client id / client secret / refresh token (a
+// seller's self-authorization gives the refresh token directly, there is no
+// consent round trip), the marketplace id (one of amazonMarketplaces()) and
+// its SP-API region. Their gateway_url is the SP-API endpoint: "" = the real
+// regional endpoint and api.amazon.com for tokens; any other address serves
+// both (the simulator).
 //
 // Secrets (app secret, tokens) only ever travel sealed by the
 // CredentialVault; the admin sees the hint. An empty secret field on update
@@ -11,9 +20,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
+#include <sac/connectors/HttpTransport.h>
 #include <sac/sql/Database.h>
 
 #include "domain/Result.h"
@@ -24,15 +35,19 @@
 
 namespace sac::services {
 
-/// What the admin form sends. appKey / appSecret empty on update = unchanged.
+/// What the admin form sends. appKey / appSecret / refreshToken empty on
+/// update = unchanged. The marketplace of an existing store never changes.
 struct StoreForm {
-    std::string marketplace = "aliexpress";
+    std::string marketplace = "aliexpress"; ///< "aliexpress" or "amazon"
     std::string name;
-    std::string sellerEmail;
-    std::string gatewayUrl;    ///< "" = the module's default gateway
-    std::string appKey;
-    std::string appSecret;
-    std::string returnAddressId; ///< digits or "", used to accept return solutions
+    std::string sellerEmail;   ///< Amazon: the address Amazon writes to
+    std::string gatewayUrl;    ///< AliExpress: "" = the module's default gateway; Amazon: SP-API endpoint, "" = regional
+    std::string appKey;        ///< Amazon: LWA client id
+    std::string appSecret;     ///< Amazon: LWA client secret
+    std::string returnAddressId; ///< AliExpress: digits or "", used to accept return solutions
+    std::string marketplaceId; ///< Amazon: e.g. ATVPDKIKX0DER
+    std::string region;        ///< Amazon: "na", "eu", "fe", or "" = the marketplace's
+    std::string refreshToken;  ///< Amazon: LWA refresh token of the seller
 };
 
 /// A refused form or action: the field (or "") and a catalog key; detail is
@@ -59,9 +74,12 @@ public:
     static constexpr std::int64_t kStateTtlMs = 15 * 60 * 1000;
 
     /// db, vault and access must outlive the service. defaultGateway is used
-    /// for stores without their own gateway address.
+    /// for AliExpress stores without their own gateway address. amazonTransport
+    /// carries the Amazon connection test (null = that test answers
+    /// stores.error.connection_amazon).
     StoreAdminService(sql::Database& db, const CredentialVault& vault, AliExpressAccess& access,
-                      std::function<std::int64_t()> clock, std::string defaultGateway);
+                      std::function<std::int64_t()> clock, std::string defaultGateway,
+                      std::shared_ptr<connectors::HttpTransport> amazonTransport = nullptr);
 
     AdminResult<std::int64_t> create(const Actor& actor, const StoreForm& form);
     AdminResult<bool> update(const Actor& actor, std::int64_t storeId, const StoreForm& form);
@@ -76,23 +94,31 @@ public:
     /// expired), then trades the code for tokens. Returns the store id.
     AdminResult<std::int64_t> completeAuthorization(const Actor& actor, const std::string& state,
                                                     const std::string& code);
-    /// Opens the store and lists one page of disputes; the value is the
-    /// number of open disputes the marketplace reported.
+    /// AliExpress: opens the store and lists one page of disputes; the value
+    /// is the number of open disputes the marketplace reported. Amazon: gets
+    /// an LWA access token and creates (then cancels) a one-day reimbursements
+    /// report for the store's marketplace; the value is 0. A refused Amazon
+    /// token marks the store needs_reauth, a working one makes it active again
+    /// (unless disabled).
     AdminResult<std::int64_t> testConnection(const Actor& actor, std::int64_t storeId);
 
-    /// The gateway a store uses (its own, else the default).
+    /// The gateway an AliExpress store uses (its own, else the default).
     std::string gatewayOf(const domain::Store& store) const;
     /// The return address id saved in the store's settings, or "".
     static std::string returnAddressOf(const domain::Store& store);
 
 private:
     AdminResult<bool> validate(const StoreForm& form, bool creating) const;
+    AdminResult<bool> validateAmazon(const StoreForm& form, bool creating) const;
+    AdminResult<bool> updateAmazon(const Actor& actor, domain::Store store, const StoreForm& form);
+    AdminResult<std::int64_t> testAmazon(const Actor& actor, const domain::Store& store);
 
     sql::Database& _db;
     const CredentialVault& _vault;
     AliExpressAccess& _access;
     std::function<std::int64_t()> _clock;
     std::string _defaultGateway;
+    std::shared_ptr<connectors::HttpTransport> _amazonTransport;
 };
 
 } // namespace sac::services

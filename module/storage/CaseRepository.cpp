@@ -78,6 +78,8 @@ constexpr const char* kCountByGroup =
 constexpr const char* kListCauses =
     "SELECT DISTINCT cause FROM cases WHERE account_id = ? AND cause <> '' ORDER BY cause LIMIT 200";
 constexpr const char* kCountAll = "SELECT COUNT(*) FROM cases WHERE account_id = ?";
+constexpr const char* kSetStatus = "UPDATE cases SET status = ?, updated_at = ? WHERE id = ? AND account_id = ?";
+constexpr const char* kIdsInGroup = "SELECT id FROM cases WHERE account_id = ? AND group_id = ? ORDER BY id";
 constexpr const char* kKnownVersions =
     "SELECT external_id, marketplace_modified_at, marketplace_status FROM cases WHERE store_id = ? AND account_id = ?";
 
@@ -322,6 +324,17 @@ std::unordered_map<std::string, KnownVersion> CaseRepository::knownVersions(std:
     std::unordered_map<std::string, KnownVersion> out;
     for (const auto& r : _c.query(kKnownVersions, {bindInt(storeId), bindInt(accountId)}))
         out.emplace(r.getString(0), KnownVersion{r.getOptInt(1).value_or(0), r.getOptString(2).value_or("")});
+    return out;
+}
+
+bool CaseRepository::setStatus(std::int64_t caseId, std::int64_t accountId, domain::CaseStatus status,
+                               std::int64_t now) {
+    return _c.execute(kSetStatus, {std::string(domain::toCode(status)), bindInt(now), bindInt(caseId), bindInt(accountId)}) > 0;
+}
+
+std::vector<std::int64_t> CaseRepository::idsInGroup(std::int64_t accountId, std::int64_t groupId) {
+    std::vector<std::int64_t> out;
+    for (const auto& r : _c.query(kIdsInGroup, {bindInt(accountId), bindInt(groupId)})) out.push_back(r.getInt(0));
     return out;
 }
 

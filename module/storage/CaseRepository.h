@@ -113,6 +113,11 @@ public:
     /// False when the case or the group is not in the account.
     bool setGroup(std::int64_t caseId, std::int64_t accountId, std::optional<std::int64_t> groupId,
                   std::int64_t now);
+    /// Sets the seller-facing status of a case of the account (e.g. decisao
+    /// once the marketplace accepted the seller's decision). False when not found.
+    bool setStatus(std::int64_t caseId, std::int64_t accountId, domain::CaseStatus status, std::int64_t now);
+    /// Ids of the account's cases in a group, ascending.
+    std::vector<std::int64_t> idsInGroup(std::int64_t accountId, std::int64_t groupId);
     bool setWrongDeliverySolved(std::int64_t caseId, std::int64_t accountId, bool solved, std::int64_t now);
     bool setNeedsReview(std::int64_t caseId, std::int64_t accountId, bool needsReview, std::int64_t now);
     /// Seller Central case id (digits only, at most 16). False when refused.

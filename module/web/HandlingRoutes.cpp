@@ -314,19 +314,6 @@ void groupAction(Module& m, Request& req, Response& res) {
 } // namespace
 
 void registerHandlingRoutes(Module& m, Router& r) {
-    auto script = std::make_shared<std::string>();
-    {
-        std::ifstream in(m.moduleDir() + "/ui-templates/static/handling.js", std::ios::binary);
-        std::ostringstream ss;
-        ss << in.rdbuf();
-        *script = ss.str();
-    }
-    r.add("GET", "/sac/assets/handling.js", [script](Request&, Response& res) {
-        if (script->empty()) return res.content("Not found", "text/plain; charset=utf-8", 404);
-        res.setHeader("Cache-Control", "no-cache");
-        res.setHeader("X-Content-Type-Options", "nosniff");
-        res.content(*script, "text/javascript; charset=utf-8");
-    });
     r.addPrefix("GET", kCasesPrefix, [&m](Request& req, Response& res) { caseGet(m, req, res); });
     r.addPrefix("POST", kCasesPrefix, [&m](Request& req, Response& res) { casePost(m, req, res); });
     r.add("GET", "/sac/groups", [&m](Request& req, Response& res) { groupsPage(m, req, res); });

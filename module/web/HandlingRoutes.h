@@ -1,6 +1,5 @@
 // The seller's handling routes, registered from buildRoutes():
 //
-//   GET  /sac/assets/handling.js          the dialog script
 //   GET  /sac/cases/<id>                  "Lide com" as a page (?fragment=1: the dialog body only)
 //   GET  /sac/cases/<id>/attachments/<a>  an evidence file of the case
 //   POST /sac/cases/<id>/agree            "Concordar com a solicitação do comprador"

@@ -13,6 +13,7 @@
 #include "services/AmazonMarketplaces.h"
 #include "services/Permissions.h"
 #include "storage/CaseRepository.h"
+#include "storage/InboundMessageRepository.h"
 #include "storage/StoreRepository.h"
 #include "storage/SyncRunRepository.h"
 #include "web/Format.h"
@@ -44,6 +45,12 @@ std::string localeOf(const Module& m, const Request& req) { return m.templates()
 
 bool canHandle(const Module& m, const Request& req) {
     return m.permissions().allows(req.user().role, services::kPermHandle);
+}
+
+/// Sets a text that a template section tests: only when not empty (kainjow
+/// renders a section for any string, the empty one included).
+void setText(kainjow::mustache::data& d, const std::string& key, const std::string& value) {
+    if (!value.empty()) d.set(key, value);
 }
 
 std::string money(std::int64_t minor, const std::string& currency, const std::string& loc) {
@@ -134,6 +141,8 @@ void showList(Module& m, Request& req, Response& res) {
     mu::data d;
     d.set("csrf_token", req.csrfToken());
     d.set("can_handle", canHandle(m, req));
+    for (const char* key : {"run_running", "run_done", "run_failed", "run_interrupted"})
+        d.set(std::string("t_") + key, cat.text(loc, std::string("lf.") + key));
     const std::string notice = req.query("notice").value_or("");
     if (notice == "started" || notice == "busy" || notice == "forbidden" || notice == "no_store")
         d.set("notice_text", cat.text(loc, "lf.notice_" + notice));
@@ -162,9 +171,17 @@ void showList(Module& m, Request& req, Response& res) {
         }
         o.set("totals", tl);
         if (auto r = runs.latestForStore(s.id, user.accountId)) {
-            o.set("run_state", std::string(domain::toCode(r->state)));
+            const std::string state(domain::toCode(r->state));
+            o.set("run_state", state);
             if (!r->errorMessage.empty()) o.set("run_error", r->errorMessage);
             o.set("run_new", std::to_string(r->progress.newCount));
+            std::string label = cat.text(loc, "lf.run_" + state);
+            for (const auto& [name, value] :
+                 {std::pair<const char*, std::int64_t>{"done", r->progress.pagesDone}, {"total", r->progress.pagesTotal},
+                  {"new", r->progress.newCount}, {"known", r->progress.unchangedCount},
+                  {"reimbursed", r->progress.updatedCount}})
+                label = fill(label, name, std::to_string(value));
+            o.set("run_label", label);
         }
         storeList.push_back(o);
     }
@@ -190,8 +207,8 @@ void showList(Module& m, Request& req, Response& res) {
         o.set("fnsku", c.productId);
         o.set("order_id", c.orderId);
         o.set("units", std::to_string(c.units));
-        o.set("estimate", c.estimate ? c.estimate->format(loc) : "");
-        o.set("reimbursed", c.reimbursed ? c.reimbursed->format(loc) : "");
+        if (c.estimate) o.set("estimate", c.estimate->format(loc));
+        if (c.reimbursed) o.set("reimbursed", c.reimbursed->format(loc));
         o.set("status_code", std::string(domain::toCode(c.status)));
         o.set("status", cat.text(loc, "status." + std::string(domain::toCode(c.status))));
         o.set("window_end", c.deadlineAt ? formatDateTime(*c.deadlineAt, m.displayOffsetMinutes(), loc) : "");
@@ -237,14 +254,14 @@ void showCase(Module& m, Request& req, Response& res) {
     d.set("status", cat.text(loc, "status." + std::string(domain::toCode(c->status))));
     d.set("product", c->productName);
     d.set("fnsku", c->productId);
-    d.set("order_id", c->orderId);
+    setText(d, "order_id", c->orderId);
     d.set("units", std::to_string(c->units));
-    d.set("estimate", c->estimate ? c->estimate->format(loc) : "");
-    d.set("reimbursed", c->reimbursed ? c->reimbursed->format(loc) : "");
+    if (c->estimate) d.set("estimate", c->estimate->format(loc));
+    if (c->reimbursed) d.set("reimbursed", c->reimbursed->format(loc));
     d.set("window_end", c->deadlineAt ? formatDateTime(*c->deadlineAt, m.displayOffsetMinutes(), loc) : "");
     d.set("needs_review", c->needsReview);
     d.set("amazon_case_id", c->amazonCaseId);
-    d.set("case_url", text.caseUrl);
+    setText(d, "case_url", text.caseUrl);
     d.set("text_language", text.language);
     d.set("text_subject", text.subject);
     d.set("text_body", text.body);
@@ -262,14 +279,12 @@ void showCase(Module& m, Request& req, Response& res) {
         d.set(notice == "recorded" ? "notice_text" : "error_text", cat.text(loc, "lf.notice_" + notice));
 
     mu::data mails{mu::data::type::list};
-    for (const auto& r : conn->query("SELECT from_addr, subject, received_at, body_text FROM inbound_messages "
-                                     "WHERE account_id = ? AND case_id = ? ORDER BY received_at, id",
-                                     {user.accountId, c->id})) {
+    for (const auto& r : storage::InboundMessageRepository(*conn).listForCase(c->id, user.accountId)) {
         mu::data o;
-        o.set("from", r.getString(0));
-        o.set("subject", r.getString(1));
-        o.set("date", formatDateTime(r.getInt(2), m.displayOffsetMinutes(), loc));
-        o.set("body", r.getString(3));
+        o.set("from", r.fromAddr);
+        o.set("subject", r.subject);
+        o.set("date", formatDateTime(r.receivedAt, m.displayOffsetMinutes(), loc));
+        o.set("body", r.bodyText);
         mails.push_back(o);
     }
     d.set("mails", mails);

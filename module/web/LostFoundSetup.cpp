@@ -58,6 +58,12 @@ domain::Result<bool> Module::startLostFound() {
     const auto history = parseInt(setting("lostfound_history_days", "180"), 1, 730);
     if (!history) return R::fail("expected setting lostfound_history_days between 1 and 730");
     options.historyDays = *history;
+    // How long to wait before asking Amazon again whether a report is ready (it
+    // grows by half on each poll). Amazon's reports take minutes; tests and the
+    // demo use the simulator, which is ready at once.
+    const auto firstPoll = parseInt(setting("lostfound_first_poll_ms", "5000"), 10, 600000);
+    if (!firstPoll) return R::fail("expected setting lostfound_first_poll_ms between 10 and 600000");
+    options.reports.firstPollDelay = std::chrono::milliseconds(*firstPoll);
     _lostFound = std::make_unique<services::LostFoundService>(
         *_db, *_vault, _transport, [this] { return now(); },
         [this](int level, const std::string& line) { log(level, line); }, "host:" + std::to_string(::getpid()),

@@ -10,6 +10,7 @@ const std::map<std::string, std::string>& StaticFiles::whitelist() {
         {"sac.css", "text/css; charset=utf-8"},
         {"sac.js", "text/javascript; charset=utf-8"},
         {"sync.js", "text/javascript; charset=utf-8"},
+        {"handling.js", "text/javascript; charset=utf-8"},
         {"lostfound.js", "text/javascript; charset=utf-8"},
     };
     return files;

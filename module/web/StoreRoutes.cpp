@@ -3,6 +3,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/URI.h>
 
+#include "services/AmazonMarketplaces.h"
 #include "services/StoreAdminService.h"
 #include "storage/StoreRepository.h"
 #include "web/Format.h"
@@ -18,7 +19,7 @@ constexpr const char* kCallbackPath = "/sac/stores/oauth/callback";
 
 services::StoreAdminService storeService(Module& m) {
     return services::StoreAdminService(*m.database(), *m.vault(), *m.aliexpress(), [&m] { return m.now(); },
-                                       defaultGateway(m));
+                                       defaultGateway(m), m.transport());
 }
 
 /// Checks sac.admin and that the module started; answers otherwise.
@@ -84,11 +85,47 @@ services::StoreForm formOf(const Request& req) {
     f.marketplace = req.form("marketplace").value_or("aliexpress");
     f.name = req.form("name").value_or("");
     f.sellerEmail = req.form("seller_email").value_or("");
+    if (f.marketplace == "amazon") {
+        f.marketplaceId = req.form("marketplace_id").value_or("");
+        f.region = req.form("region").value_or("");
+        f.appKey = req.form("lwa_client_id").value_or("");
+        f.appSecret = req.form("lwa_client_secret").value_or("");
+        f.refreshToken = req.form("refresh_token").value_or("");
+        f.gatewayUrl = req.form("sp_api_endpoint").value_or("");
+        return f;
+    }
     f.gatewayUrl = req.form("gateway_url").value_or("");
     f.appKey = req.form("app_key").value_or("");
     f.appSecret = req.form("app_secret").value_or("");
     f.returnAddressId = req.form("return_address_id").value_or("");
     return f;
+}
+
+/// The Amazon part of the form: marketplace and region choices.
+void setAmazonFields(mu::data& d, const std::string& loc, const Catalog& cat, const std::string& marketplaceId,
+                     const std::string& region) {
+    const std::string chosen = marketplaceId.empty() ? std::string("ATVPDKIKX0DER") : marketplaceId;
+    mu::data list{mu::data::type::list};
+    for (const auto& mp : services::amazonMarketplaces()) {
+        mu::data o;
+        o.set("id", mp.marketplaceId);
+        o.set("country", mp.country);
+        o.set("suffix", mp.domainSuffix);
+        o.set("selected", mp.marketplaceId == chosen);
+        list.push_back(o);
+    }
+    d.set("amazon_marketplaces", list);
+    mu::data regions{mu::data::type::list};
+    for (const char* code : {"", "na", "eu", "fe"}) {
+        mu::data o;
+        o.set("code", std::string(code));
+        o.set("label", cat.text(loc, std::string("stores.region_") + (*code ? code : "auto")));
+        o.set("selected", region == code);
+        regions.push_back(o);
+    }
+    d.set("regions", regions);
+    const auto mp = services::amazonMarketplaceOrDefault(chosen);
+    d.set("regional_endpoint", services::amazonRegionalEndpoint(region.empty() ? mp.region : region));
 }
 
 /// The form page; store is null for a new store. Secrets are never echoed.
@@ -97,9 +134,22 @@ void renderForm(Module& m, const Request& req, Response& res, const domain::Stor
                 const std::string& noticeText = {}, const std::string& noticeDetail = {}, bool noticeOk = true) {
     const std::string loc = localeOf(m, req);
     const auto& cat = m.templates().catalog();
+    const std::string marketplace =
+        store ? std::string(domain::toCode(store->marketplace))
+              : typed ? typed->marketplace
+                      : (req.query("marketplace").value_or("") == "amazon" ? std::string("amazon") : std::string("aliexpress"));
+    const bool amazon = marketplace == "amazon";
     mu::data d;
     d.set("csrf_token", req.csrfToken());
     d.set("is_new", store == nullptr);
+    d.set("marketplace_code", amazon ? std::string("amazon") : std::string("aliexpress"));
+    d.set("marketplace_label", cat.text(loc, amazon ? "marketplace.amazon" : "marketplace.aliexpress"));
+    d.set("is_amazon", amazon);
+    d.set("is_aliexpress", !amazon);
+    if (amazon)
+        setAmazonFields(d, loc, cat,
+                        typed ? typed->marketplaceId : store ? store->marketplaceId : std::string(),
+                        typed ? typed->region : store ? store->region : std::string());
     d.set("action_url", store ? "/sac/stores/" + std::to_string(store->id) : std::string("/sac/stores"));
     d.set("default_gateway", defaultGateway(m));
     if (store) {
@@ -181,7 +231,9 @@ void storeGet(Module& m, Request& req, Response& res) {
     if (!s) return fail(m, req, res, 404, "error.not_found_title", "stores.error.not_found");
     const std::string done = req.query("done").value_or("");
     std::string notice;
-    if (done == "created" || done == "updated" || done == "authorized" || done == "disabled" || done == "enabled")
+    if (done == "created" && s->marketplace == domain::Marketplace::Amazon)
+        notice = text(m, req, "stores.done_created_amazon");
+    else if (done == "created" || done == "updated" || done == "authorized" || done == "disabled" || done == "enabled")
         notice = text(m, req, "stores.done_" + done);
     renderForm(m, req, res, &*s, nullptr, nullptr, 200, notice);
 }
@@ -231,17 +283,20 @@ void storePost(Module& m, Request& req, Response& res) {
         auto r = svc.testConnection(actor, *id);
         auto s = load();
         if (!s) return fail(m, req, res, 404, "error.not_found_title", "stores.error.not_found");
+        const std::string okText =
+            s->marketplace == domain::Marketplace::Amazon
+                ? fill(text(m, req, "stores.test_ok_amazon"), "marketplace",
+                       s->marketplaceId + " (amazon." + services::amazonMarketplaceOrDefault(s->marketplaceId).domainSuffix +
+                           ")")
+                : fill(text(m, req, "stores.test_ok"), "count", std::to_string(r.value.value_or(0)));
         if (wantsJson(req)) {
             Poco::JSON::Object j;
             j.set("ok", r.ok());
-            j.set("message", r.ok() ? fill(text(m, req, "stores.test_ok"), "count", std::to_string(*r.value))
-                                    : text(m, req, r.error.key));
+            j.set("message", r.ok() ? okText : text(m, req, r.error.key));
             j.set("detail", r.ok() ? std::string() : r.error.detail);
             return res.json(stringify(j), r.ok() ? 200 : 502);
         }
-        if (r.ok())
-            return renderForm(m, req, res, &*s, nullptr, nullptr, 200,
-                              fill(text(m, req, "stores.test_ok"), "count", std::to_string(*r.value)));
+        if (r.ok()) return renderForm(m, req, res, &*s, nullptr, nullptr, 200, okText);
         return renderForm(m, req, res, &*s, nullptr, nullptr, 200, text(m, req, r.error.key), r.error.detail, false);
     }
     fail(m, req, res, 404, "error.not_found_title", "error.not_found");
@@ -260,6 +315,10 @@ void storesJson(Module& m, Request& req, Response& res) {
         o->set("status_message", s.statusMessage);
         o->set("seller_email", s.sellerEmail);
         o->set("gateway_url", s.gatewayUrl);
+        if (s.marketplace == domain::Marketplace::Amazon) {
+            o->set("marketplace_id", s.marketplaceId);
+            o->set("region", s.region);
+        }
         o->set("credentials_hint", s.credentialsHint);
         items->add(o);
     }

@@ -55,14 +55,18 @@ function startProcess(bin, args, logFile) {
 }
 
 export class Stack {
-  async start({ disputes = 40, demoStore = false, leaseSeconds = 120 } = {}) {
+  /**
+   * simArgs: extra simulator options (e.g. ['--amazon-marketplace=A1PA6795UKMFR9']);
+   * settings: extra module settings, written as modules.sac.<key> = <value>.
+   */
+  async start({ disputes = 40, demoStore = false, leaseSeconds = 120, simArgs = [], settings = {} } = {}) {
     this.dir = mkdtempSync(path.join(tmpdir(), 'sac-e2e-'));
     this.hostBin = need('SAC_HOST_BIN');
     this.simBin = need('SAC_SIM_BIN');
     this.modulesDir = need('SAC_MODULES_DIR');
     this.simPort = await freePort();
     this.hostPort = await freePort();
-    this.sim = startProcess(this.simBin, [`--port=${this.simPort}`, `--disputes=${disputes}`, '--seed=7'],
+    this.sim = startProcess(this.simBin, [`--port=${this.simPort}`, `--disputes=${disputes}`, '--seed=7', ...simArgs],
                             path.join(this.dir, 'sim.log'));
     const config = path.join(this.dir, 'host.properties');
     writeFileSync(config, [
@@ -75,6 +79,7 @@ export class Stack {
       `modules.sac.aliexpress_gateway = http://127.0.0.1:${this.simPort}`,
       `modules.sac.demo_store = ${demoStore ? 'true' : 'false'}`,
       `modules.sac.sync_lease_seconds = ${leaseSeconds}`,
+      ...Object.entries(settings).map(([k, v]) => `modules.sac.${k} = ${v}`),
       '',
     ].join('\n'));
     this.config = config;
@@ -114,8 +119,10 @@ export class Stack {
     return r.json();
   }
 
-  async newPage() {
+  /** permissions: granted to the host's origin, e.g. ['clipboard-read', 'clipboard-write']. */
+  async newPage({ permissions = [] } = {}) {
     const context = await this.browser.newContext({ locale: 'pt-BR', viewport: { width: 1366, height: 900 } });
+    if (permissions.length) await context.grantPermissions(permissions, { origin: this.base });
     const page = await context.newPage();
     page.on('dialog', d => { this.lastDialog = d.message(); d.dismiss().catch(() => {}); });
     return page;

@@ -90,3 +90,31 @@ test('hostile product names are shown as text and never run', async () => {
   assert.equal(stack.lastDialog, undefined, 'no script ran');
   await page.context().close();
 });
+
+test('another company sees nothing of this one, over the pages and the API', async () => {
+  const a = await syncedPage();
+  const listA = await a.evaluate(async () => (await (await fetch('/sac/api/cases?limit=5')).json()));
+  assert.ok(listA.items.length > 0);
+  const caseOfA = listA.items[0].id;
+  const storeOfA = listA.items[0].store_id;
+  await a.context().close();
+
+  const b = await stack.newPage();
+  await stack.login(b, 'admin.b');
+  await b.goto(`${stack.base}/sac/`);
+  const listB = await b.evaluate(async () => (await (await fetch('/sac/api/cases?limit=200')).json()));
+  assert.equal(listB.items.length, 0, 'account B lists none of A\'s cases');
+  const dialog = await b.goto(`${stack.base}/sac/cases/${caseOfA}`);
+  assert.equal(dialog.status(), 404, 'account B cannot open a case of A');
+  const sync = await b.evaluate(async (storeId) => {
+    const csrf = document.querySelector('input[name=_csrf]').value;
+    const r = await fetch('/sac/api/sync', { method: 'POST', body: JSON.stringify({ store_id: storeId }),
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf } });
+    return { status: r.status, body: await r.json() };
+  }, storeOfA);
+  assert.equal(sync.status, 409);
+  assert.equal(sync.body.runs.length, 0, 'account B cannot sync a store of A');
+  const statusB = await b.evaluate(async () => (await (await fetch('/sac/api/sync/status')).json()));
+  assert.equal(statusB.runs.length, 0, 'nor see its runs');
+  await b.context().close();
+});

@@ -11,6 +11,7 @@
 //   75 EX_TEMPFAIL  the host is unreachable, busy, misconfigured or refused the
 //                   token (the MTA keeps the message and retries)
 // Only the outcome is printed (stderr); never the message or the token.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -23,6 +24,7 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/Timespan.h>
 #include <Poco/URI.h>
@@ -94,13 +96,41 @@ int main(int argc, char** argv) {
         req.setContentType("message/rfc822");
         req.setContentLength(static_cast<std::streamsize>(body.size()));
         req.set("X-Sac-Inbound-Token", token);
-        session.sendRequest(req) << body;
+        // The body goes straight to the socket in slices, so that a host answering before
+        // reading it all (413 over host.max_body_bytes, then it closes) is still heard: a
+        // reset while sending is not the end, its answer may be waiting to be read.
+        std::ostream& head = session.sendRequest(req);
+        head.flush();
+        if (!head) throw Poco::IOException("cannot send the request");
+        Poco::Net::StreamSocket& socket = session.socket();
+        std::string sendError;
+        try {
+            constexpr std::size_t kSlice = 64 * 1024;
+            for (std::size_t at = 0; at < body.size();) {
+                if (socket.poll(Poco::Timespan(0), Poco::Net::Socket::SELECT_READ)) break;
+                const int n = socket.sendBytes(body.data() + at, static_cast<int>(std::min(kSlice, body.size() - at)));
+                if (n <= 0) throw Poco::IOException("the host stopped reading");
+                at += static_cast<std::size_t>(n);
+            }
+        } catch (const Poco::Exception& e) {
+            sendError = e.displayText();
+        }
         Poco::Net::HTTPResponse res;
-        std::istream& rs = session.receiveResponse(res);
         std::string answer;
-        Poco::StreamCopier::copyToString(rs, answer);
+        try {
+            std::istream& rs = session.receiveResponse(res);
+            Poco::StreamCopier::copyToString(rs, answer);
+        } catch (const Poco::Exception&) {
+            if (sendError.empty()) throw;
+            std::cerr << "sac-mail-pipe: host unreachable: " << sendError << "\n";
+            return kTempFail;
+        }
         const int status = static_cast<int>(res.getStatus());
-        std::cerr << "sac-mail-pipe: HTTP " << status << " " << answer.substr(0, 200) << "\n";
+        // One line for the MTA's log: the module's {"outcome":...} (a host page is cut short).
+        std::string brief = answer.substr(0, 200);
+        for (char& c : brief)
+            if (c == '\r' || c == '\n' || c == '\t') c = ' ';
+        std::cerr << "sac-mail-pipe: HTTP " << status << " " << brief << "\n";
         if (status == 200) return kOk;
         if (status == 413 || status == 422) return kDataErr;
         return kTempFail;

@@ -24,8 +24,47 @@ std::string upper(std::string s) {
     return s;
 }
 
-bool isInventoryReimbursement(const ReimbursementRow& r) {
-    return r.amazonOrderId.empty();
+/// A reimbursement row as it counts: reversals take the reason and order of the row they
+/// reverse (or their original-reimbursement-type when that row is not in the inputs).
+struct NetReimbursement {
+    const ReimbursementRow* row = nullptr;
+    std::string reason;   ///< upper case
+    std::string orderId;
+    std::int64_t units = 0;  ///< signed: negative for reversals
+};
+
+std::vector<NetReimbursement> netReimbursements(const std::vector<ReimbursementRow>& rows) {
+    std::map<std::string, const ReimbursementRow*> byId;
+    for (const auto& r : rows)
+        if (!r.reimbursementId.empty() && r.quantityTotal >= 0) byId.emplace(r.reimbursementId, &r);
+    std::vector<NetReimbursement> out;
+    out.reserve(rows.size());
+    for (const auto& r : rows) {
+        NetReimbursement n;
+        n.row = &r;
+        n.units = r.quantityTotal;
+        n.reason = r.reason;
+        n.orderId = r.amazonOrderId;
+        const bool reversal = r.quantityTotal < 0 || !r.originalReimbursementId.empty();
+        if (reversal) {
+            auto orig = r.originalReimbursementId.empty() ? byId.end() : byId.find(r.originalReimbursementId);
+            if (orig != byId.end() && orig->second != &r) {
+                n.reason = orig->second->reason;
+                if (n.orderId.empty()) n.orderId = orig->second->amazonOrderId;
+            } else if (!r.originalReimbursementType.empty()) {
+                n.reason = r.originalReimbursementType;
+            }
+        }
+        n.reason = upper(n.reason);
+        out.push_back(std::move(n));
+    }
+    return out;
+}
+
+std::string reimbursementEvidence(const ReimbursementRow& r) {
+    return "reimbursement line " + std::to_string(r.line) + ": " + r.reimbursementId + " " +
+           std::to_string(r.quantityTotal) + " unit(s)" +
+           (r.originalReimbursementId.empty() ? "" : " reversing " + r.originalReimbursementId);
 }
 
 // Average positive amount-per-unit by FNSKU (one currency per FNSKU: the first seen).
@@ -79,18 +118,28 @@ std::vector<ClaimCandidate> ClaimDetector::detect(const ClaimInputs& in) const {
     std::vector<ClaimCandidate> out;
     const auto avg = averageUnitValues(in.reimbursements);
 
-    // Pools by FNSKU: units found again and units Amazon already reimbursed (inventory reimbursements).
+    const auto net = netReimbursements(in.reimbursements);
+
+    // Pools by FNSKU: units found again, and units Amazon reimbursed per kind (inventory
+    // reimbursements of a lost or damaged reason, net of reversals; never below zero).
     std::map<std::string, std::int64_t> foundPool;
-    std::map<std::string, std::int64_t> reimbursedPool;
+    std::map<std::string, std::int64_t> reimbursedLostPool;
+    std::map<std::string, std::int64_t> reimbursedDamagedPool;
     for (const auto& r : in.ledger)
         if (r.reason == LedgerReason::Found && r.quantity > 0) foundPool[r.fnsku] += r.quantity;
-    for (const auto& r : in.reimbursements)
-        if (isInventoryReimbursement(r) && r.quantityTotal > 0) reimbursedPool[r.fnsku] += r.quantityTotal;
+    for (const auto& n : net) {
+        if (!n.orderId.empty()) continue;
+        if (_windows.lostReimbursementReasons.count(n.reason)) reimbursedLostPool[n.row->fnsku] += n.units;
+        else if (_windows.damagedReimbursementReasons.count(n.reason)) reimbursedDamagedPool[n.row->fnsku] += n.units;
+    }
+    for (auto* pool : {&reimbursedLostPool, &reimbursedDamagedPool})
+        for (auto& [fnsku, units] : *pool) units = std::max<std::int64_t>(0, units);
 
-    // Units reimbursed per order (and per order+FNSKU).
+    // Units reimbursed per order and FNSKU, net of reversals.
     std::map<std::string, std::int64_t> reimbursedByOrder;
-    for (const auto& r : in.reimbursements)
-        if (!r.amazonOrderId.empty() && r.quantityTotal > 0) reimbursedByOrder[r.amazonOrderId + "\t" + r.fnsku] += r.quantityTotal;
+    for (const auto& n : net)
+        if (!n.orderId.empty()) reimbursedByOrder[n.orderId + "\t" + n.row->fnsku] += n.units;
+    for (auto& [key, units] : reimbursedByOrder) units = std::max<std::int64_t>(0, units);
 
     // --- lost / damaged in the fulfilment centre, grouped by kind, FNSKU and reference id.
     std::map<std::string, ClaimCandidate> groups;
@@ -136,7 +185,8 @@ std::vector<ClaimCandidate> ClaimDetector::detect(const ClaimInputs& in) const {
             remaining -= f;
             c->foundUnits = f;
         }
-        auto& reimbursed = reimbursedPool[c->fnsku];
+        auto& reimbursed = c->kind == ClaimKind::LostInWarehouse ? reimbursedLostPool[c->fnsku]
+                                                                  : reimbursedDamagedPool[c->fnsku];
         const std::int64_t re = std::min(reimbursed, remaining);
         reimbursed -= re;
         remaining -= re;
@@ -190,13 +240,13 @@ std::vector<ClaimCandidate> ClaimDetector::detect(const ClaimInputs& in) const {
                                      " " + std::to_string(r.quantity) + " unit(s) returned, " + r.detailedDisposition);
             }
         std::int64_t reimbursed = 0;
-        for (const auto& r : in.reimbursements)
-            if (r.amazonOrderId == c.orderId && (c.fnsku.empty() || r.fnsku == c.fnsku) && r.quantityTotal > 0) {
-                reimbursed += r.quantityTotal;
-                c.evidenceLines.push_back(r.line);
-                c.evidence.push_back("reimbursement line " + std::to_string(r.line) + ": " + r.reimbursementId + " " +
-                                     std::to_string(r.quantityTotal) + " unit(s)");
+        for (const auto& n : net)
+            if (n.orderId == c.orderId && (c.fnsku.empty() || n.row->fnsku == c.fnsku)) {
+                reimbursed += n.units;
+                c.evidenceLines.push_back(n.row->line);
+                c.evidence.push_back(reimbursementEvidence(*n.row));
             }
+        reimbursed = std::max<std::int64_t>(0, reimbursed);
         const std::int64_t notReturned = std::max<std::int64_t>(0, c.eventUnits - returned);
         c.foundUnits = std::min(returned, c.eventUnits);
         c.reimbursedUnits = std::min(reimbursed, notReturned);

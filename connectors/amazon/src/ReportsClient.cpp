@@ -188,6 +188,14 @@ Result<std::string> ReportsClient::createReport(const ReportRequest& request) {
     return id;
 }
 
+Result<bool> ReportsClient::cancelReport(const std::string& reportId) {
+    HttpRequest r = HttpRequest::get(_options.baseUrl + kApi + "/reports/" + encodeSegment(reportId));
+    r.method = "DELETE";
+    auto resp = call(std::move(r), "cancelReport " + reportId, true);
+    if (!resp) return std::move(resp).error();
+    return true;
+}
+
 Result<ReportStatus> ReportsClient::getReport(const std::string& reportId) {
     auto resp = call(HttpRequest::get(_options.baseUrl + kApi + "/reports/" + encodeSegment(reportId)),
                      "getReport " + reportId, true);

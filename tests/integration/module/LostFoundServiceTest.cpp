@@ -119,8 +119,7 @@ TEST_P(LostFoundServiceTest, DetectsTheSimulatorsUnresolvedLossesAndDamageExactl
         if (t.unresolvedDamaged() > 0) wantDamaged[fnsku] = t.unresolvedDamaged();
     }
     ASSERT_FALSE(wantLost.empty()) << "the seed must produce unresolved losses";
-    // Never more than the truth per FNSKU (lost + damaged together: the detector pools
-    // reimbursements of both reasons by FNSKU), and most of it.
+    // Never more than the truth per FNSKU (lost + damaged together), and most of it.
     std::map<std::string, std::int64_t> want = wantLost, got = unitsByFnsku("lost_inventory");
     for (const auto& [f, n] : wantDamaged) want[f] += n;
     for (const auto& [f, n] : unitsByFnsku("damaged_inventory")) got[f] += n;
@@ -144,10 +143,9 @@ TEST_P(LostFoundServiceTest, DetectsTheSimulatorsUnresolvedLossesAndDamageExactl
     EXPECT_EQ(cand->units, any.units);
 }
 
-// Exact per-kind comparison with the simulator's truth. Disabled: ClaimDetector pools
-// Lost_Warehouse and Damaged_Warehouse reimbursements by FNSKU and skips reversals, while
-// the truth counts reimbursements per reason, net of reversals.
-TEST_P(LostFoundServiceTest, DISABLED_DetectsUnresolvedLossesAndDamagePerKindExactly) {
+// Exact per-kind comparison with the simulator's truth: reimbursements count per reason
+// (a lost reimbursement never settles damage) and net of their reversals.
+TEST_P(LostFoundServiceTest, DetectsUnresolvedLossesAndDamagePerKindExactly) {
     auto svc = service();
     ASSERT_EQ(runOnce(*svc).state, SyncState::Done);
     const auto& data = simServer->amazon().data();
@@ -157,6 +155,11 @@ TEST_P(LostFoundServiceTest, DISABLED_DetectsUnresolvedLossesAndDamagePerKindExa
         if (t.unresolvedLost() > 0) wantLost[fnsku] = t.unresolvedLost();
         if (t.unresolvedDamaged() > 0) wantDamaged[fnsku] = t.unresolvedDamaged();
     }
+    ASSERT_FALSE(wantLost.empty());
+    ASSERT_FALSE(wantDamaged.empty());
+    bool reversed = false;
+    for (const auto& r : data.reimbursements()) reversed = reversed || !r.original_reimbursement_id.empty();
+    ASSERT_TRUE(reversed) << "the seed must produce a reversed reimbursement";
     EXPECT_EQ(unitsByFnsku("lost_inventory"), wantLost);
     EXPECT_EQ(unitsByFnsku("damaged_inventory"), wantDamaged);
 }

@@ -33,17 +33,33 @@ LedgerRow ledger(std::size_t line, std::string fnsku, std::string ref, std::int6
 }
 
 ReimbursementRow reimbursement(std::size_t line, std::string fnsku, std::string order, std::int64_t qty,
-                               std::int64_t perUnitCents = 1000) {
+                               std::int64_t perUnitCents = 1000, std::string reason = "") {
     ReimbursementRow r;
     r.line = line;
     r.reimbursementId = "R" + std::to_string(line);
     r.fnsku = std::move(fnsku);
     r.amazonOrderId = std::move(order);
+    r.reason = reason.empty() ? (r.amazonOrderId.empty() ? "Lost_Warehouse" : "CustomerReturn") : std::move(reason);
     r.quantityTotal = qty;
     r.currency = "USD";
     r.amountPerUnit = Money{perUnitCents, "USD"};
     r.amountTotal = Money{perUnitCents * qty, "USD"};
     return r;
+}
+
+/// A Reimbursement_Reversal row of `units` (> 0) against reimbursement `originalId`.
+ReimbursementRow reversal(std::size_t line, std::string fnsku, std::int64_t units, std::string originalId,
+                          std::string originalType = "Lost_Warehouse", std::string order = "") {
+    ReimbursementRow r = reimbursement(line, std::move(fnsku), std::move(order), -units, 1000, "Reimbursement_Reversal");
+    r.originalReimbursementId = std::move(originalId);
+    r.originalReimbursementType = std::move(originalType);
+    return r;
+}
+
+const ClaimCandidate* byKey(const std::vector<ClaimCandidate>& out, const std::string& key) {
+    for (const auto& c : out)
+        if (c.key == key) return &c;
+    return nullptr;
 }
 
 } // namespace
@@ -165,8 +181,101 @@ TEST(ClaimDetector, DeterministicKeysAndOrder) {
         EXPECT_EQ(a[i].key, b[i].key);
         EXPECT_EQ(a[i].units, b[i].units);
     }
-    // Lost 3, found 1, reimbursed 2 (the reversal of -1 does not add units) → 0; damaged 2 → 2; Q never a loss.
-    ASSERT_EQ(a.size(), 1u);
+    // Lost 3, found 1, reimbursed 2 of which 1 reversed → 1 left; damaged 2 (its reimbursement
+    // row is unreadable) → 2; Q never a loss.
+    ASSERT_EQ(a.size(), 2u);
     EXPECT_EQ(a[0].key, "damaged:X001CCCCCC:REF-D1");
     EXPECT_EQ(a[0].units, 2);
+    EXPECT_EQ(a[1].key, "lost:X001AAAAAA:REF-L1");
+    EXPECT_EQ(a[1].foundUnits, 1);
+    EXPECT_EQ(a[1].reimbursedUnits, 1);
+    EXPECT_EQ(a[1].units, 1);
+}
+
+TEST(ClaimDetector, AReversalCancelsTheReimbursementItReverses) {
+    ClaimInputs in;
+    in.nowMs = kMar1 + 30 * kDay;
+    in.ledger = {ledger(2, "X1", "L1", -2, "M")};
+    in.reimbursements = {reimbursement(2, "X1", "", 2)};
+    auto paid = ClaimDetector().detect(in);
+    EXPECT_TRUE(paid.empty()) << "reimbursed in full";
+
+    in.reimbursements.push_back(reversal(3, "X1", 2, "R2"));
+    auto out = ClaimDetector().detect(in);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].key, "lost:X1:L1");
+    EXPECT_EQ(out[0].reimbursedUnits, 0);
+    EXPECT_EQ(out[0].units, 2);
+
+    // A partial reversal gives back only the reversed units.
+    in.reimbursements.back() = reversal(3, "X1", 1, "R2");
+    out = ClaimDetector().detect(in);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].reimbursedUnits, 1);
+    EXPECT_EQ(out[0].units, 1);
+}
+
+TEST(ClaimDetector, AReversalOfAnUnseenReimbursementUsesItsOriginalType) {
+    ClaimInputs in;
+    in.nowMs = kMar1 + 30 * kDay;
+    in.ledger = {ledger(2, "X1", "L1", -2, "M"), ledger(3, "X1", "D1", -1, "6"), ledger(4, "X1", "D1", 1, "6")};
+    in.reimbursements = {reimbursement(2, "X1", "", 2, 1000, "Lost_Warehouse"),
+                         reimbursement(3, "X1", "", 1, 1000, "Damaged_Warehouse"),
+                         reversal(4, "X1", 1, "9999999999", "Damaged_Warehouse")};
+    auto out = ClaimDetector().detect(in);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].key, "damaged:X1:D1") << "the reversal reopens the damage, not the loss";
+    EXPECT_EQ(out[0].units, 1);
+}
+
+TEST(ClaimDetector, LostAndDamagedReimbursementsDoNotOffsetEachOther) {
+    ClaimInputs in;
+    in.nowMs = kMar1 + 30 * kDay;
+    in.ledger = {ledger(2, "X1", "L1", -2, "5"), ledger(3, "X1", "D1", -1, "E", kMar1 + kDay),
+                 ledger(4, "X1", "D1", 1, "E", kMar1 + kDay)};
+    in.reimbursements = {reimbursement(2, "X1", "", 3, 1000, "Damaged_Warehouse")};
+    auto out = ClaimDetector().detect(in);
+    ASSERT_EQ(out.size(), 1u) << "3 damaged units reimbursed settle the 1 damaged unit only";
+    EXPECT_EQ(out[0].key, "lost:X1:L1");
+    EXPECT_EQ(out[0].units, 2);
+    EXPECT_EQ(out[0].reimbursedUnits, 0);
+
+    in.reimbursements = {reimbursement(2, "X1", "", 3, 1000, "Lost_Warehouse")};
+    out = ClaimDetector().detect(in);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].key, "damaged:X1:D1");
+    EXPECT_EQ(out[0].units, 1);
+
+    // Reimbursements of other reasons (inbound, removal) settle neither.
+    in.reimbursements = {reimbursement(2, "X1", "", 3, 1000, "Lost_Inbound")};
+    out = ClaimDetector().detect(in);
+    ASSERT_EQ(out.size(), 2u);
+    EXPECT_EQ(byKey(out, "lost:X1:L1")->units, 2);
+    EXPECT_EQ(byKey(out, "damaged:X1:D1")->units, 1);
+}
+
+TEST(ClaimDetector, ReversalsNeverLeaveMoreUnitsThanTheEvents) {
+    ClaimInputs in;
+    in.nowMs = kMar1 + 30 * kDay;
+    in.ledger = {ledger(2, "X1", "L1", -1, "M")};
+    in.reimbursements = {reversal(2, "X1", 5, "R77")};  // reverses something older than the report
+    auto out = ClaimDetector().detect(in);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].units, 1);
+    EXPECT_EQ(out[0].reimbursedUnits, 0);
+}
+
+TEST(ClaimDetector, AReversedCustomerReturnReimbursementReopensTheRefundClaim) {
+    ClaimInputs in;
+    in.nowMs = kMar1 + 70 * kDay;
+    in.refunds = {{"111-9", "X9", "SKU9", "B9", 1, kMar1}};
+    in.reimbursements = {reimbursement(2, "X9", "111-9", 1)};
+    EXPECT_TRUE(ClaimDetector().detect(in).empty());
+    // The reversal row carries no order id: it takes the order of the reimbursement it reverses.
+    in.reimbursements.push_back(reversal(3, "X9", 1, "R2", "CustomerReturn"));
+    auto out = ClaimDetector().detect(in);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].key, "refund:111-9:X9");
+    EXPECT_EQ(out[0].units, 1);
+    EXPECT_EQ(out[0].evidence.size(), 3u) << "refund, reimbursement and reversal";
 }

@@ -225,6 +225,22 @@ TEST_F(ReportsFixture, RateLimitIsRetriedHonouringRateLimitHeader) {
     EXPECT_GE(sleeps[0].count(), 2000);  // 0.5 requests per second → at least 2 s
 }
 
+TEST_F(ReportsFixture, CancelReportSendsDeleteAndPassesRefusalsOn) {
+    auto c = client();
+    t.reply(200, "");
+    auto ok = c.cancelReport("ID 7");
+    ASSERT_TRUE(ok.ok()) << ok.error().describe();
+    ASSERT_EQ(t.requests.size(), 1u);
+    EXPECT_EQ(t.requests[0].method, "DELETE");
+    EXPECT_EQ(t.requests[0].url, "https://sellingpartnerapi-eu.amazon.com/reports/2021-06-30/reports/ID%207");
+    EXPECT_EQ(header(t.requests[0], "x-amz-access-token"), "Atza|tok");
+    t.reply(400, R"({"errors":[{"code":"InvalidInput","message":"Report is not in IN_QUEUE state.","details":""}]})");
+    auto refused = c.cancelReport("ID7");
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().kind, ErrorKind::Rejected);
+    EXPECT_EQ(refused.error().code, "InvalidInput");
+}
+
 TEST(ReportsClient, MapsSpApiErrorShapes) {
     auto resp = [](int status, std::string body) {
         HttpResponse r;

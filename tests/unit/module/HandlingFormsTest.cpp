@@ -2,7 +2,7 @@
 // UTF-8 lengths and idempotency keys.
 #include <gtest/gtest.h>
 
-#include "services/CaseActionLog.h"
+#include "storage/CaseActionRepository.h"
 #include "services/FormChecks.h"
 #include "web/FormData.h"
 
@@ -76,12 +76,12 @@ TEST(FormChecks, Utf8LengthTrimAndTruncate) {
     EXPECT_EQ(services::truncateUtf8("abc", 10), "abc");
 }
 
-TEST(CaseActionLog, KeysAreBoundedTokens) {
-    EXPECT_TRUE(services::CaseActionLog::validKey("0123456789abcdef"));
-    EXPECT_TRUE(services::CaseActionLog::validKey("agree-key_0000000001"));
-    EXPECT_FALSE(services::CaseActionLog::validKey("short"));
-    EXPECT_FALSE(services::CaseActionLog::validKey(std::string(65, 'a')));
-    EXPECT_FALSE(services::CaseActionLog::validKey("0123456789abcdef'; --"));
+TEST(CaseActionRepository, KeysAreBoundedTokens) {
+    EXPECT_TRUE(storage::CaseActionRepository::validKey("0123456789abcdef"));
+    EXPECT_TRUE(storage::CaseActionRepository::validKey("agree-key_0000000001"));
+    EXPECT_FALSE(storage::CaseActionRepository::validKey("short"));
+    EXPECT_FALSE(storage::CaseActionRepository::validKey(std::string(65, 'a')));
+    EXPECT_FALSE(storage::CaseActionRepository::validKey("0123456789abcdef'; --"));
 }
 
 } // namespace

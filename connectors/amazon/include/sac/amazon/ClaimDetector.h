@@ -36,6 +36,10 @@ struct ClaimWindows {
     std::set<std::string> returnClaimDispositions{"DAMAGED", "CARRIER_DAMAGED", "DISTRIBUTOR_DAMAGED"};
     /// Return reasons/statuses (upper case) that mean a wrong item came back.
     std::set<std::string> returnWrongItemReasons{"SWITCHEROO", "WRONG_ITEM_RETURNED", "DIFFERENT_ITEM"};
+    /// Reimbursement reasons (upper case) that settle units lost in a fulfilment centre.
+    std::set<std::string> lostReimbursementReasons{"LOST_WAREHOUSE"};
+    /// Reimbursement reasons (upper case) that settle units damaged in a fulfilment centre.
+    std::set<std::string> damagedReimbursementReasons{"DAMAGED_WAREHOUSE"};
 };
 
 /// A customer refund (from the seller's order / financial data).
@@ -86,12 +90,18 @@ struct ClaimCandidate {
 /// Finds claim candidates in parsed reports. Pure: same inputs, same output (sorted by key).
 ///
 /// Rules: lost = ledger rows with a lost reason (M, 5) and negative quantity; damaged = ledger
-/// rows with a damaged reason (6, 7, E, H, K, U) and negative quantity; found units (F, N,
-/// positive) and units already reimbursed for the FNSKU (reimbursements without an order id)
-/// are subtracted, oldest event first. Refunded-not-returned = refunds without enough returned
-/// units for the order and FNSKU/SKU, minus units reimbursed for that order. Return claims =
-/// return rows whose disposition or reason is configured as claimable, minus units reimbursed
-/// for that order. Only events whose age is inside the configured window are reported;
+/// rows with a damaged reason (6, 7, E, H, K, U) and negative quantity. From lost events the
+/// found units (F, N, positive) of the FNSKU are subtracted, then, for both kinds, the units
+/// Amazon reimbursed for the FNSKU *for that kind* (reasons configured in
+/// ClaimWindows::lostReimbursementReasons / damagedReimbursementReasons), oldest event first.
+/// Reimbursements are netted with their reversals: a row with a negative quantity (usually
+/// reason Reimbursement_Reversal) counts against the reimbursement named by its
+/// original-reimbursement-id (its reason and order id), or, when that row is not in the
+/// inputs, against original-reimbursement-type; a lost reimbursement never settles damage and
+/// vice versa. Refunded-not-returned = refunds without enough returned units for the order and
+/// FNSKU/SKU, minus the net units reimbursed for that order. Return claims = return rows whose
+/// disposition or reason is configured as claimable, minus the net units reimbursed for that
+/// order. Only events whose age is inside the configured window are reported;
 /// unknown ledger reason codes are never treated as loss.
 class ClaimDetector {
 public:

@@ -71,6 +71,9 @@ public:
     connectors::Result<std::string> createReport(const ReportRequest& request);
     /// GET /reports/2021-06-30/reports/{reportId}.
     connectors::Result<ReportStatus> getReport(const std::string& reportId);
+    /// DELETE /reports/2021-06-30/reports/{reportId}: cancels a report still IN_QUEUE
+    /// (Amazon refuses others with 400 InvalidInput, a Rejected error).
+    connectors::Result<bool> cancelReport(const std::string& reportId);
     /// Polls getReport with backoff until DONE → reportDocumentId. CANCELLED and FATAL are
     /// Rejected errors (codes "CANCELLED", "FATAL"); too many polls is Transient.
     connectors::Result<std::string> waitForReport(const std::string& reportId);

@@ -1,10 +1,11 @@
-#include "services/CaseActionLog.h"
+#include "storage/CaseActionRepository.h"
 
 #include <cctype>
 
-#include "services/FormChecks.h"
+#include "domain/Text.h"
 
-namespace sac::services {
+
+namespace sac::storage {
 namespace {
 
 constexpr const char* kInsert =
@@ -17,12 +18,10 @@ constexpr const char* kReclaim =
     "WHERE account_id = ? AND idem_key = ? AND state = 'failed'";
 constexpr const char* kFinish =
     "UPDATE case_actions SET state = ?, message = ?, updated_at = ? WHERE account_id = ? AND idem_key = ?";
-constexpr const char* kSetStatus = "UPDATE cases SET status = ?, updated_at = ? WHERE id = ? AND account_id = ?";
-constexpr const char* kCasesInGroup = "SELECT id FROM cases WHERE account_id = ? AND group_id = ? ORDER BY id";
 
 } // namespace
 
-bool CaseActionLog::validKey(std::string_view key) {
+bool CaseActionRepository::validKey(std::string_view key) {
     if (key.size() < 16 || key.size() > 64) return false;
     for (char ch : key) {
         const auto c = static_cast<unsigned char>(ch);
@@ -31,7 +30,7 @@ bool CaseActionLog::validKey(std::string_view key) {
     return true;
 }
 
-ClaimResult CaseActionLog::claim(std::int64_t accountId, std::int64_t caseId, const std::string& key,
+ClaimResult CaseActionRepository::claim(std::int64_t accountId, std::int64_t caseId, const std::string& key,
                                  const std::string& action, std::int64_t userId, std::int64_t now) {
     try {
         _c.execute(kInsert, {accountId, caseId, key, action, userId, now, now});
@@ -48,20 +47,11 @@ ClaimResult CaseActionLog::claim(std::int64_t accountId, std::int64_t caseId, co
     return ClaimResult::InProgress;
 }
 
-void CaseActionLog::finish(std::int64_t accountId, const std::string& key, bool ok, const std::string& message,
+void CaseActionRepository::finish(std::int64_t accountId, const std::string& key, bool ok, const std::string& message,
                            std::int64_t now) {
-    _c.execute(kFinish, {std::string(ok ? "done" : "failed"), truncateUtf8(message, 1000), now, accountId, key});
+    _c.execute(kFinish, {std::string(ok ? "done" : "failed"), domain::truncateUtf8(message, 1000), now, accountId, key});
 }
 
-bool CaseActionLog::setCaseStatus(std::int64_t caseId, std::int64_t accountId, domain::CaseStatus status,
-                                  std::int64_t now) {
-    return _c.execute(kSetStatus, {std::string(domain::toCode(status)), now, caseId, accountId}) > 0;
-}
 
-std::vector<std::int64_t> CaseActionLog::caseIdsInGroup(std::int64_t accountId, std::int64_t groupId) {
-    std::vector<std::int64_t> out;
-    for (const auto& r : _c.query(kCasesInGroup, {accountId, groupId})) out.push_back(r.getInt(0));
-    return out;
-}
 
-} // namespace sac::services
+} // namespace sac::storage

@@ -1,5 +1,4 @@
-// Idempotency of the seller's marketplace actions (table case_actions) and
-// the few case writes the handling needs beyond CaseRepository (status).
+// Idempotency of the seller's marketplace actions (table case_actions).
 // Scoped by account, on a caller's connection, no own transactions, not
 // thread-safe (like the connection).
 #pragma once
@@ -12,7 +11,7 @@
 
 #include "domain/CaseStatus.h"
 
-namespace sac::services {
+namespace sac::storage {
 
 enum class ClaimResult {
     Claimed,    ///< the caller owns the key now and may call the marketplace
@@ -21,9 +20,9 @@ enum class ClaimResult {
     Mismatch,   ///< the key belongs to another case or action
 };
 
-class CaseActionLog {
+class CaseActionRepository {
 public:
-    explicit CaseActionLog(sql::Connection& c) : _c(c) {}
+    explicit CaseActionRepository(sql::Connection& c) : _c(c) {}
 
     /// A key is 16..64 characters of [A-Za-z0-9_-].
     static bool validKey(std::string_view key);
@@ -34,17 +33,13 @@ public:
     ClaimResult claim(std::int64_t accountId, std::int64_t caseId, const std::string& key, const std::string& action,
                       std::int64_t userId, std::int64_t now);
     /// Records the outcome of a claimed key: done, or failed with a message
-    /// (for the log and the audit, never secrets).
+    /// (for the log and the audit, never secrets; callers keep it under 1000 bytes).
     void finish(std::int64_t accountId, const std::string& key, bool ok, const std::string& message,
                 std::int64_t now);
 
-    /// Sets the status of a case of the account. False when not found.
-    bool setCaseStatus(std::int64_t caseId, std::int64_t accountId, domain::CaseStatus status, std::int64_t now);
-    /// Ids of the account's cases in a group.
-    std::vector<std::int64_t> caseIdsInGroup(std::int64_t accountId, std::int64_t groupId);
 
 private:
     sql::Connection& _c;
 };
 
-} // namespace sac::services
+} // namespace sac::storage

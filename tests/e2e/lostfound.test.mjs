@@ -1,0 +1,209 @@
+// Amazon Lost & Found in a real browser, against host + module + simulator
+// (one German seller, marketplace A1PA6795UKMFR9): an admin adds the Amazon
+// store on the store page and tests the connection; a seller runs "Buscar
+// casos Lost & Found" and follows its progress; the list shows the cases
+// (units, estimate, window end) and the totals per store, matching the
+// simulator's ground truth; a case shows its text in German, copies it, and
+// takes a Seller Central case id (invalid ones refused with a clear message).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Stack } from './harness.mjs';
+
+const MARKETPLACE = 'A1PA6795UKMFR9';
+const stack = new Stack();
+let admin; // admin.a's page
+let seller; // vendedor.a's page, clipboard allowed
+let storeId;
+
+before(async () => {
+  await stack.start({
+    disputes: 5,
+    simArgs: [`--amazon-marketplace=${MARKETPLACE}`, '--amazon-skus=30', '--amazon-polls=2'],
+    settings: {
+      // Slow enough for the progress to show, fast enough for a test.
+      lostfound_first_poll_ms: 1500,
+      lostfound_history_days: 200,
+      lostfound_windows: '{"default":{"lost":[0,200],"damaged":[0,200],"return_damaged":[0,200]}}',
+    },
+  });
+  admin = await stack.newPage();
+  await stack.login(admin, 'admin.a');
+  seller = await stack.newPage({ permissions: ['clipboard-read', 'clipboard-write'] });
+  await stack.login(seller, 'vendedor.a');
+});
+after(async () => { await stack.stop(); });
+
+async function simState() {
+  const r = await fetch(`http://127.0.0.1:${stack.simPort}/_sim/amazon/state`);
+  assert.equal(r.status, 200);
+  return r.json();
+}
+
+async function csrfOf(page) {
+  return page.evaluate(() => document.querySelector('input[name=_csrf]')?.value ?? '');
+}
+
+test('an admin adds an Amazon store on the store page and tests the connection', async () => {
+  await admin.goto(`${stack.base}/sac/stores`);
+  await Promise.all([admin.waitForNavigation(), admin.click('#sac-store-new')]);
+  // AliExpress is the default; Amazon is one click away.
+  assert.equal(await admin.locator('input[name=app_key]').count(), 1);
+  await Promise.all([admin.waitForNavigation(), admin.click('#sac-store-choose-amazon')]);
+  assert.equal(await admin.locator('input[name=app_key]').count(), 0);
+  assert.equal(await admin.getAttribute('#sac-store-choose-amazon', 'aria-current'), 'page');
+
+  await admin.fill('input[name=name]', 'Amazon Alemanha');
+  await admin.fill('input[name=seller_email]', 'cases@loja-de.example');
+  await admin.selectOption('select[name=marketplace_id]', MARKETPLACE);
+  await admin.fill('input[name=lwa_client_id]', 'demo-lwa-client');
+  await admin.fill('input[name=lwa_client_secret]', 'segredo-errado');
+  await admin.fill('input[name=refresh_token]', 'Atzr|demo-refresh');
+  await admin.fill('input[name=sp_api_endpoint]', `http://127.0.0.1:${stack.simPort}`);
+  await Promise.all([admin.waitForNavigation(), admin.click('#sac-store-save')]);
+  assert.match(admin.url(), /\/sac\/stores\/\d+\?done=created$/);
+  storeId = new URL(admin.url()).pathname.split('/').pop();
+  let body = await admin.textContent('body');
+  assert.match(body, /Loja Amazon cadastrada/);
+  assert.doesNotMatch(body, /segredo-errado|Atzr\|demo-refresh/);
+  assert.equal(await admin.textContent('#sac-store-marketplace'), 'Amazon');
+  assert.equal(await admin.inputValue('select[name=marketplace_id]'), MARKETPLACE);
+  assert.equal(await admin.inputValue('input[name=lwa_client_secret]'), '');
+  assert.equal(await admin.inputValue('input[name=refresh_token]'), '');
+  assert.equal(await admin.locator('#sac-store-authorize').count(), 0, 'no consent round trip on Amazon');
+
+  // The wrong secret: Login with Amazon refuses it and the store needs new credentials.
+  await Promise.all([admin.waitForNavigation(), admin.click('#sac-store-test')]);
+  body = await admin.textContent('body');
+  assert.match(body, /A conexão com a Amazon falhou/);
+  assert.match(await admin.textContent('#sac-store-status'), /precisa de autorização/);
+
+  // The right secret (the other secrets stay as saved when left empty).
+  await admin.fill('input[name=lwa_client_secret]', 'demo-lwa-secret');
+  await Promise.all([admin.waitForNavigation(), admin.click('#sac-store-save')]);
+  assert.match(await admin.textContent('body'), /Loja atualizada/);
+  assert.match(await admin.textContent('#sac-store-status'), /ativa/);
+  await Promise.all([admin.waitForNavigation(), admin.click('#sac-store-test')]);
+  body = await admin.textContent('body');
+  assert.match(body, new RegExp(`Conexão funcionando: a Amazon aceitou as credenciais e o marketplace ${MARKETPLACE} \\(amazon\\.de\\)`));
+  await stack.screenshot(admin, 'store-amazon');
+
+  await admin.goto(`${stack.base}/sac/stores`);
+  body = await admin.textContent(`tr[data-store-id="${storeId}"]`);
+  assert.match(body, /Amazon Alemanha/);
+  assert.match(body, /Amazon/);
+  assert.doesNotMatch(await admin.textContent('body'), /demo-lwa-secret|Atzr\|/);
+  const api = await admin.evaluate(async () => (await fetch('/sac/api/stores')).json());
+  const saved = api.stores.find(s => String(s.id) === storeId);
+  assert.equal(saved.marketplace, 'amazon');
+  assert.equal(saved.marketplace_id, MARKETPLACE);
+  assert.equal(saved.region, 'eu');
+});
+
+test('a seller gets 403 on the Amazon store pages and actions', async () => {
+  for (const url of ['/sac/stores/new?marketplace=amazon', `/sac/stores/${storeId}`]) {
+    const r = await seller.goto(`${stack.base}${url}`);
+    assert.equal(r.status(), 403, url);
+  }
+  await seller.goto(`${stack.base}/sac/lost-found`);
+  const token = await csrfOf(seller);
+  for (const action of ['/sac/stores', `/sac/stores/${storeId}`, `/sac/stores/${storeId}/test`]) {
+    const status = await seller.evaluate(async ([url, t]) => {
+      const r = await fetch(url, { method: 'POST', headers: { 'X-CSRF-Token': t, 'Accept': 'application/json' },
+                                   body: new URLSearchParams({ marketplace: 'amazon', name: 'x' }) });
+      return r.status;
+    }, [action, token]);
+    assert.equal(status, 403, action);
+  }
+});
+
+test('a seller runs "Buscar casos Lost & Found" and sees the progress, then the cases', async () => {
+  await seller.goto(`${stack.base}/sac/lost-found`);
+  const row = seller.locator(`tr[data-store-id="${storeId}"]`);
+  await row.waitFor();
+  assert.match(await row.textContent(), new RegExp(MARKETPLACE));
+  await Promise.all([seller.waitForNavigation(), row.locator('button.sac-lf-search').click()]);
+  assert.match(await seller.textContent('body'), /Busca iniciada/);
+  const cell = seller.locator(`#sac-lf-run-${storeId}`);
+  assert.equal(await cell.getAttribute('data-run-state'), 'running');
+  assert.match(await cell.textContent(), /Buscando… relatório [0-3] de 3/);
+  // The page follows the run and reloads the list when it ends.
+  await seller.locator(`#sac-lf-run-${storeId}[data-run-state="done"]`).waitFor({ timeout: 60000 });
+  assert.match(await seller.locator(`#sac-lf-run-${storeId}`).textContent(), /Concluída: [1-9]\d* casos novos, 0 já conhecidos/);
+  assert.doesNotMatch(seller.url(), /notice=/);
+
+  const cases = await seller.$$eval('tr.sac-lf-case', rows => rows.map(r => {
+    const td = r.querySelectorAll('td');
+    return { id: r.getAttribute('data-case-id'), kind: td[0].textContent.trim(), units: Number(td[2].textContent.trim()),
+             estimate: td[3].textContent.trim(), status: td[4].textContent.trim(), window: td[5].textContent.trim() };
+  }));
+  assert.ok(cases.length > 0, 'the simulator has unresolved claims');
+  assert.ok(cases.some(c => /€/.test(c.estimate)), 'some products have a value');
+  for (const c of cases) {
+    assert.ok(c.units > 0, JSON.stringify(c));
+    // Valued from Amazon's own reimbursements of the product, else honestly without a value.
+    assert.match(c.estimate, /€|sem estimativa/, JSON.stringify(c));
+    assert.match(c.window, /\d/, JSON.stringify(c));
+    assert.match(c.status, /elegível/);
+  }
+  // Lost and damaged units equal the simulator's ground truth.
+  const state = await simState();
+  const sum = (list) => list.reduce((n, x) => n + x.units, 0);
+  const unitsOf = (kind) => cases.filter(c => c.kind === kind).reduce((n, c) => n + c.units, 0);
+  assert.equal(unitsOf('Perdido no centro de distribuição'), sum(state.expected.lost_not_found_not_reimbursed));
+  assert.equal(unitsOf('Danificado no centro de distribuição'), sum(state.expected.damaged_not_reimbursed));
+
+  // Totals per store: every case open, the pending estimate in euros.
+  assert.equal(Number((await row.locator('.sac-lf-open').textContent()).trim()), cases.length);
+  assert.match(await row.locator('.sac-lf-pending').textContent(), /€/);
+  await stack.screenshot(seller, 'lostfound-list');
+});
+
+test('a case shows its text in German, copies it and takes a Seller Central case id', async () => {
+  await seller.goto(`${stack.base}/sac/lost-found`);
+  const first = seller.locator('tr.sac-lf-case').first();
+  const caseId = await first.getAttribute('data-case-id');
+  await Promise.all([seller.waitForNavigation(), first.locator('a.sac-link').click()]);
+  assert.equal(new URL(seller.url()).pathname, '/sac/lost-found/case');
+  assert.equal(await seller.getAttribute('#sac-lf-body', 'lang'), 'de');
+  const text = await seller.inputValue('#sac-lf-body');
+  assert.match(text, /Guten Tag,/);
+  assert.match(await seller.inputValue('#sac-lf-subject'), /^Erstattungsantrag: /);
+
+  await seller.click('#sac-lf-copy');
+  await seller.locator('#sac-lf-copy-status', { hasText: 'Copiado.' }).waitFor();
+  const copied = await seller.evaluate(() => navigator.clipboard.readText());
+  assert.equal(copied, text);
+
+  // The browser refuses a malformed id with the rule, before any request.
+  await seller.fill('#sac-lf-caseid', '12345');
+  await seller.click('#sac-lf-caseid-save');
+  assert.equal(await seller.$eval('#sac-lf-caseid', e => e.validity.patternMismatch), true);
+  assert.match(await seller.getAttribute('#sac-lf-caseid', 'title'), /exatamente 10 dígitos/);
+  assert.doesNotMatch(seller.url(), /notice=/);
+  // The server refuses it too, with the same clear message, and the case stays elegível.
+  await seller.fill('#sac-lf-caseid', '12345abcde');
+  await seller.$eval('form.sac-lf-caseid-form', f => { f.noValidate = true; });
+  await Promise.all([seller.waitForNavigation(), seller.click('#sac-lf-caseid-save')]);
+  assert.match(seller.url(), /notice=invalid_case_id/);
+  assert.match(await seller.textContent('#sac-lf-error'), /O número do caso da Amazon tem exatamente 10 dígitos/);
+  assert.match(await seller.textContent('#sac-lf-status'), /elegível/);
+  assert.equal(await seller.locator('#sac-lf-case-link').count(), 0);
+
+  // A valid id opens the case and links to Seller Central Germany.
+  await seller.fill('#sac-lf-caseid', '1234567890');
+  await Promise.all([seller.waitForNavigation(), seller.click('#sac-lf-caseid-save')]);
+  assert.match(seller.url(), /notice=recorded/);
+  assert.match(await seller.textContent('#sac-lf-notice'), /Número do caso registrado/);
+  assert.match(await seller.textContent('#sac-lf-status'), /aberto/);
+  assert.equal(await seller.getAttribute('#sac-lf-case-link', 'href'),
+               'https://sellercentral.amazon.de/cu/case-dashboard/view-case?caseID=1234567890');
+  await stack.screenshot(seller, 'lostfound-case');
+
+  // Back on the list: the case is aberto with its id, and the store's totals still count it as open.
+  await seller.goto(`${stack.base}/sac/lost-found`);
+  const row = seller.locator(`tr.sac-lf-case[data-case-id="${caseId}"]`);
+  assert.match(await row.textContent(), /aberto/);
+  assert.match(await row.textContent(), /1234567890/);
+  const open = Number((await seller.locator(`tr[data-store-id="${storeId}"] .sac-lf-open`).textContent()).trim());
+  assert.equal(open, await seller.locator('tr.sac-lf-case').count());
+});
