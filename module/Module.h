@@ -61,6 +61,8 @@ public:
     services::LostFoundService* lostFound() const { return _lostFound.get(); }
     /// Forwarded Amazon e-mails; nullptr before start().
     services::MailIngestService* mailIngest() const { return _mailIngest.get(); }
+    /// The largest inbound e-mail accepted (setting inbound_mail_max_bytes), bytes.
+    std::size_t inboundMailMaxBytes() const { return _inboundMailMaxBytes; }
     /// The host is stopping: long jobs (syncs) wind down and save where they were.
     void stopping() {
         if (_sync) _sync->stopAll();
@@ -106,6 +108,7 @@ private:
     std::unique_ptr<services::SyncService> _sync;
     std::unique_ptr<services::LostFoundService> _lostFound;
     std::unique_ptr<services::MailIngestService> _mailIngest;
+    std::size_t _inboundMailMaxBytes = 10u << 20;
     int _displayOffsetMinutes = -180;
 };
 

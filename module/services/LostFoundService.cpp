@@ -42,12 +42,6 @@ std::string stringify(const Poco::JSON::Object& o) {
     return out.str();
 }
 
-std::string randomHex() {
-    std::random_device rd;
-    std::ostringstream out;
-    out << std::hex << rd() << rd();
-    return out.str();
-}
 
 domain::CaseKind kindOf(ClaimKind k) {
     switch (k) {
@@ -296,57 +290,23 @@ LostFoundCaseText LostFoundService::caseText(const domain::Case& c, const domain
 LostFoundService::LostFoundService(sql::Database& db, const CredentialVault& vault,
                                    std::shared_ptr<connectors::HttpTransport> transport, connectors::Clock clock,
                                    LogFn log, std::string owner, LostFoundOptions options)
-    : _db(db), _vault(vault), _transport(std::move(transport)), _clock(std::move(clock)), _log(std::move(log)),
-      _owner(std::move(owner)), _options(std::move(options)) {}
+    : _db(db), _vault(vault), _transport(std::move(transport)), _clock(clock), _log(std::move(log)),
+      _options(std::move(options)), _leases(db, clock, std::move(owner), _options.leaseMs) {}
 
-std::string LostFoundService::takeLeaseOwner(std::int64_t runId) {
-    std::lock_guard lock(_mutex);
-    auto it = _leaseOwners.find(runId);
-    if (it == _leaseOwners.end()) return {};
-    std::string owner = it->second;
-    _leaseOwners.erase(it);
-    return owner;
-}
 
 domain::Result<std::int64_t> LostFoundService::begin(std::int64_t accountId, std::int64_t storeId,
                                                      std::int64_t userId) {
-    using R = domain::Result<std::int64_t>;
-    auto conn = _db.acquire();
-    storage::StoreRepository stores(*conn);
-    storage::SyncRunRepository runs(*conn);
-    auto store = stores.find(storeId, accountId);
-    if (!store) return R::fail("Loja não encontrada.");
-    if (store->marketplace != domain::Marketplace::Amazon)
-        return R::fail("A busca de casos Lost & Found é só para lojas Amazon.");
-    if (store->status == domain::StoreStatus::Disabled) return R::fail("A loja está desativada.");
-    const std::int64_t now = _clock();
-    const std::string owner = _owner + "/lf/" + randomHex();
-    if (!stores.acquireSyncLease(storeId, accountId, owner, now, now + _options.leaseMs))
-        return R::fail("Já há uma busca desta loja em andamento.");
-    if (auto last = runs.latestForStore(storeId, accountId); last && last->state == SyncState::Running)
-        runs.finish(last->id, accountId, SyncState::Interrupted, "Interrompida.", now);
-    domain::SyncRun run;
-    run.storeId = storeId;
-    run.accountId = accountId;
-    run.kind = "lost_found";
-    run.startedAt = now;
-    run.requestedBy = userId;
-    auto id = runs.start(run);
-    if (!id) {
-        stores.releaseSyncLease(storeId, accountId, owner);
-        return R::fail(id.error());
-    }
+    static const StoreRunKind kKind{"lost_found", domain::Marketplace::Amazon,
+                                    "A busca de casos Lost & Found é só para lojas Amazon.",
+                                    "Já há uma busca desta loja em andamento.", /*resumeCheckpoint*/ false};
     // The page shows "report 0 of 3" until the first report is read.
     domain::SyncProgress progress;
     progress.pagesTotal = kReportCount;
-    runs.saveProgress(id.value(), accountId, progress, "{}");
-    std::lock_guard lock(_mutex);
-    _leaseOwners[id.value()] = owner;
-    return R::ok(id.value());
+    return _leases.begin(accountId, storeId, userId, kKind, progress);
 }
 
 domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId) {
-    const std::string owner = takeLeaseOwner(runId);
+    const std::string owner = _leases.take(runId);
     domain::SyncRun result;
     std::int64_t storeId = 0;
     domain::SyncProgress progress;

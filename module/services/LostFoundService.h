@@ -44,6 +44,7 @@
 #include "domain/Store.h"
 #include "domain/SyncRun.h"
 #include "services/CredentialVault.h"
+#include "services/StoreRunLeases.h"
 
 namespace sac::services {
 
@@ -127,17 +128,13 @@ public:
     static std::optional<amazon::ClaimCandidate> candidateFromPayload(const std::string& json);
 
 private:
-    std::string takeLeaseOwner(std::int64_t runId);
-
     sql::Database& _db;
     const CredentialVault& _vault;
     std::shared_ptr<connectors::HttpTransport> _transport;
     connectors::Clock _clock;
     LogFn _log;
-    std::string _owner;
     LostFoundOptions _options;
-    std::mutex _mutex;
-    std::map<std::int64_t, std::string> _leaseOwners; ///< run id → lease owner, guarded by _mutex
+    StoreRunLeases _leases;
 };
 
 } // namespace sac::services

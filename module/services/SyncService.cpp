@@ -93,12 +93,6 @@ std::string eventJson(const domain::Case& c) {
     return out.str();
 }
 
-std::string randomHex() {
-    std::random_device rd;
-    std::ostringstream out;
-    out << std::hex << rd() << rd();
-    return out.str();
-}
 
 /// What the seller reads when a run stops on a marketplace error.
 std::string sellerMessage(const connectors::MarketplaceError& e) {
@@ -118,247 +112,231 @@ std::string sellerMessage(const connectors::MarketplaceError& e) {
 
 SyncService::SyncService(sql::Database& db, AliExpressAccess& access, connectors::Clock clock, LogFn log,
                          std::string owner, SyncOptions options)
-    : _db(db), _access(access), _clock(std::move(clock)), _log(std::move(log)), _owner(std::move(owner)),
-      _options(options) {
+    : _db(db), _access(access), _clock(clock), _log(std::move(log)), _options(options),
+      _leases(db, clock, std::move(owner), options.leaseMs) {
     _options.pageSize = std::clamp(_options.pageSize, 1, IssueApi::kMaxPageSize);
 }
 
-std::string SyncService::takeLeaseOwner(std::int64_t runId) {
-    std::lock_guard lock(_mutex);
-    auto it = _leaseOwners.find(runId);
-    if (it == _leaseOwners.end()) return {};
-    std::string owner = it->second;
-    _leaseOwners.erase(it);
-    return owner;
-}
 
 domain::Result<std::int64_t> SyncService::begin(std::int64_t accountId, std::int64_t storeId, std::int64_t userId) {
-    using R = domain::Result<std::int64_t>;
-    auto conn = _db.acquire();
-    storage::StoreRepository stores(*conn);
-    storage::SyncRunRepository runs(*conn);
-    auto store = stores.find(storeId, accountId);
-    if (!store) return R::fail("Loja não encontrada.");
-    if (store->marketplace != domain::Marketplace::AliExpress)
-        return R::fail("A sincronização de disputas é só para lojas AliExpress.");
-    if (store->status == domain::StoreStatus::Disabled) return R::fail("A loja está desativada.");
-
-    const std::int64_t now = _clock();
-    const std::string owner = _owner + "/" + randomHex();
-    if (!stores.acquireSyncLease(storeId, accountId, owner, now, now + _options.leaseMs))
-        return R::fail("Já há uma sincronização desta loja em andamento.");
-
-    // We hold the lease: a run still marked running belongs to a process
-    // that died; it becomes interrupted and lends its checkpoint.
-    if (auto last = runs.latestForStore(storeId, accountId); last && last->state == SyncState::Running)
-        runs.finish(last->id, accountId, SyncState::Interrupted, "Interrompida; retomada pela sincronização seguinte.",
-                    now);
-    domain::SyncRun run;
-    run.storeId = storeId;
-    run.accountId = accountId;
-    run.kind = "disputes";
-    run.startedAt = now;
-    run.requestedBy = userId;
-    if (auto prev = runs.resumableForStore(storeId, accountId)) run.checkpointJson = prev->checkpointJson;
-    auto id = runs.start(run);
-    if (!id) {
-        stores.releaseSyncLease(storeId, accountId, owner);
-        return R::fail(id.error());
-    }
-    if (!run.checkpointJson.empty() && run.checkpointJson != "{}")
-        runs.saveProgress(id.value(), accountId, {}, run.checkpointJson);
-    std::lock_guard lock(_mutex);
-    _leaseOwners[id.value()] = owner;
-    return R::ok(id.value());
+    static const StoreRunKind kKind{"disputes", domain::Marketplace::AliExpress,
+                                    "A sincronização de disputas é só para lojas AliExpress.",
+                                    "Já há uma sincronização desta loja em andamento.", /*resumeCheckpoint*/ true};
+    return _leases.begin(accountId, storeId, userId, kKind);
 }
 
-domain::SyncRun SyncService::run(std::int64_t accountId, std::int64_t runId) {
-    const std::string owner = takeLeaseOwner(runId);
-    domain::SyncRun result;
-    std::int64_t storeId = 0;
+namespace {
+
+/// One run in progress: its repositories, counts and checkpoint. Lives on
+/// the job's thread only.
+class RunContext {
+public:
+    RunContext(sql::Connection& conn, std::int64_t accountId, std::int64_t runId, std::string owner,
+               const SyncOptions& options, connectors::Clock clock, const SyncService::LogFn& log)
+        : stores(conn), runs(conn), cases(conn), events(conn), _conn(conn), _accountId(accountId), _runId(runId),
+          _owner(std::move(owner)), _options(options), _clock(std::move(clock)), _log(log) {}
+
+    storage::StoreRepository stores;
+    storage::SyncRunRepository runs;
+    storage::CaseRepository cases;
+    storage::EventRepository events;
     domain::SyncProgress progress;
     Checkpoint checkpoint;
-    std::string failure;         // for the seller; empty = success
-    bool aborted = false;        // the test hook: leave everything as a crash would
+    std::int64_t storeId = 0;
 
-    auto saveProgress = [&](storage::SyncRunRepository& runs, storage::StoreRepository& stores) {
-        runs.saveProgress(runId, accountId, progress, checkpoint.toJson());
+    /// Saves progress and checkpoint and renews the lease; throws when the
+    /// lease went to someone else (the run must stop writing).
+    void saveProgress() {
+        runs.saveProgress(_runId, _accountId, progress, checkpoint.toJson());
         const std::int64_t now = _clock();
-        if (!stores.acquireSyncLease(storeId, accountId, owner, now, now + _options.leaseMs))
+        if (!stores.acquireSyncLease(storeId, _accountId, _owner, now, now + _options.leaseMs))
             throw std::runtime_error("lost the sync lease of store " + std::to_string(storeId));
-    };
+    }
 
+    void warn(const std::string& what) { _log(SAC_LOG_WARNING, "sac: sync run " + std::to_string(_runId) + " " + what); }
+
+    /// Every dispute of every status and page, one row per issue id, oldest
+    /// first. Returns the seller's message on failure, "" otherwise.
+    std::string listAll(AliExpressSession& session, const std::atomic<bool>& stopping, std::vector<IssueSummary>& rows) {
+        std::unordered_map<std::int64_t, IssueSummary> byId;
+        const int pageSize = _options.pageSize;
+        for (const char* status : kStatuses) {
+            for (int page = 1;; ++page) {
+                if (stopping) return kStoppedMessage;
+                auto r = session.call<IssuePage>(
+                    [&](const IssueApi& api) { return api.listIssues(status, page, pageSize); });
+                if (!r.ok()) {
+                    warn(std::string("listing ") + status + " page " + std::to_string(page) +
+                         " failed: " + r.error().describe());
+                    return sellerMessage(r.error());
+                }
+                const IssuePage& p = r.value();
+                if (page == 1) progress.pagesTotal += std::max<std::int64_t>(1, (p.totalItem + pageSize - 1) / pageSize);
+                ++progress.pagesDone;
+                for (const auto& s : p.items) {
+                    auto [it, fresh] = byId.try_emplace(s.issueId, s);
+                    if (!fresh && s.modifiedAtMs.value_or(0) > it->second.modifiedAtMs.value_or(0)) it->second = s;
+                }
+                saveProgress();
+                if (p.items.empty() || static_cast<std::int64_t>(page) * pageSize >= p.totalItem) break;
+            }
+        }
+        rows.reserve(byId.size());
+        for (auto& [id, s] : byId) rows.push_back(std::move(s));
+        std::sort(rows.begin(), rows.end(), [](const IssueSummary& a, const IssueSummary& b) {
+            return createdOf(a) != createdOf(b) ? createdOf(a) < createdOf(b) : a.issueId < b.issueId;
+        });
+        progress.itemsTotal = static_cast<std::int64_t>(rows.size());
+        return {};
+    }
+
+    /// Fetches one new or changed dispute and upserts it with its event in one
+    /// transaction. Returns the marketplace error that must stop the run, if any.
+    std::optional<connectors::MarketplaceError> importOne(AliExpressSession& session, const domain::Store& store,
+                                                          const IssueSummary& s) {
+        const std::string externalId = std::to_string(s.issueId);
+        auto detail = session.call<std::pair<IssueDetail, std::string>>(
+            [&](const IssueApi&) -> connectors::Result<std::pair<IssueDetail, std::string>> {
+                auto doc = session.client().call(IssueApi::kDetailMethod,
+                                                 {{"buyer_login_id", s.buyerLoginId}, {"issue_id", externalId}});
+                if (!doc.ok()) return std::move(doc).error();
+                auto parsed = IssueApi::parseIssueDetail(doc.value(), s.issueId);
+                if (!parsed.ok()) return std::move(parsed).error();
+                return std::make_pair(std::move(parsed.value()), stablePayload(doc.value()));
+            });
+        if (!detail.ok()) {
+            const auto& e = detail.error();
+            warn("dispute " + externalId + " failed: " + e.describe());
+            // A dispute the marketplace cannot describe fails alone; the next sync tries again.
+            if (e.kind == ErrorKind::Malformed || (e.kind == ErrorKind::Rejected && e.code != "no_refresh_token")) {
+                ++progress.failedCount;
+                return std::nullopt;
+            }
+            return e;
+        }
+        domain::Case c = disputeToCase(store, s, detail.value().first, std::move(detail.value().second));
+        const std::int64_t now = _clock();
+        sql::Transaction tx(_conn);
+        auto up = cases.upsertFromMarketplace(c, now);
+        if (!up) throw std::runtime_error(up.error());
+        const auto& u = up.value();
+        if (u.outcome != storage::UpsertOutcome::Unchanged) {
+            domain::CaseEvent ev;
+            ev.caseId = u.caseId;
+            ev.accountId = _accountId;
+            ev.actorName = "sync";
+            ev.action = u.outcome == storage::UpsertOutcome::Inserted ? "synced.created" : "synced.updated";
+            if (u.before) ev.beforeJson = eventJson(*u.before);
+            ev.afterJson = eventJson(c);
+            ev.createdAt = now;
+            events.append(ev);
+        }
+        tx.commit();
+        if (u.outcome == storage::UpsertOutcome::Inserted) ++progress.newCount;
+        else if (u.outcome == storage::UpsertOutcome::Updated) ++progress.updatedCount;
+        else ++progress.unchangedCount;
+        return std::nullopt;
+    }
+
+    /// Gives the run its final state and the store its lease back.
+    void finish(const std::string& failure) {
+        const std::int64_t now = _clock();
+        if (failure.empty()) checkpoint = Checkpoint{}; // a finished pass leaves nothing to resume
+        runs.saveProgress(_runId, _accountId, progress, checkpoint.toJson());
+        runs.finish(_runId, _accountId, failure.empty() ? SyncState::Done : SyncState::Failed, failure, now);
+        stores.recordSyncResult(storeId, _accountId, failure.empty(), now);
+        stores.releaseSyncLease(storeId, _accountId, _owner);
+    }
+
+private:
+    sql::Connection& _conn;
+    std::int64_t _accountId;
+    std::int64_t _runId;
+    std::string _owner;
+    const SyncOptions& _options;
+    connectors::Clock _clock;
+    const SyncService::LogFn& _log;
+};
+
+} // namespace
+
+domain::SyncRun SyncService::run(std::int64_t accountId, std::int64_t runId) {
+    const std::string owner = _leases.take(runId);
+    domain::SyncRun result;
+    std::optional<RunContext> ctx;
     try {
         auto conn = _db.acquire();
-        storage::StoreRepository stores(*conn);
-        storage::SyncRunRepository runs(*conn);
-        storage::CaseRepository cases(*conn);
-        storage::EventRepository events(*conn);
-        auto run = runs.find(runId, accountId);
+        ctx.emplace(*conn, accountId, runId, owner, _options, _clock, _log);
+        auto run = ctx->runs.find(runId, accountId);
         if (!run) throw std::runtime_error("sync run " + std::to_string(runId) + " not found");
         if (owner.empty()) throw std::runtime_error("sync run " + std::to_string(runId) + " was not begun here");
-        storeId = run->storeId;
-        checkpoint = Checkpoint::fromJson(run->checkpointJson);
-        auto store = stores.find(storeId, accountId);
-        if (!store) throw std::runtime_error("store " + std::to_string(storeId) + " not found");
+        ctx->storeId = run->storeId;
+        ctx->checkpoint = Checkpoint::fromJson(run->checkpointJson);
+        auto store = ctx->stores.find(ctx->storeId, accountId);
+        if (!store) throw std::runtime_error("store " + std::to_string(ctx->storeId) + " not found");
 
+        std::string failure; // for the seller; empty = success
         auto opened = _access.open(*store);
         if (!opened.ok()) {
             failure = sellerMessage(opened.error());
-            _log(SAC_LOG_WARNING, "sac: sync run " + std::to_string(runId) + " of store " + std::to_string(storeId) +
-                                      " cannot start: " + opened.error().describe());
-        } else {
-            auto session = opened.value();
-            const int pageSize = _options.pageSize;
-
-            // Listing: every status, every page.
-            std::unordered_map<std::int64_t, IssueSummary> byId;
-            for (const char* status : kStatuses) {
-                for (int page = 1; failure.empty(); ++page) {
-                    if (_stopping) {
-                        failure = kStoppedMessage;
-                        break;
-                    }
-                    auto r = session->call<IssuePage>(
-                        [&](const IssueApi& api) { return api.listIssues(status, page, pageSize); });
-                    if (!r.ok()) {
-                        failure = sellerMessage(r.error());
-                        _log(SAC_LOG_WARNING, "sac: sync run " + std::to_string(runId) + " listing " + status +
-                                                  " page " + std::to_string(page) + " failed: " + r.error().describe());
-                        break;
-                    }
-                    const IssuePage& p = r.value();
-                    if (page == 1) progress.pagesTotal += std::max<std::int64_t>(1, (p.totalItem + pageSize - 1) / pageSize);
-                    ++progress.pagesDone;
-                    for (const auto& s : p.items) {
-                        auto [it, fresh] = byId.try_emplace(s.issueId, s);
-                        if (!fresh && s.modifiedAtMs.value_or(0) > it->second.modifiedAtMs.value_or(0)) it->second = s;
-                    }
-                    saveProgress(runs, stores);
-                    if (p.items.empty() || static_cast<std::int64_t>(page) * pageSize >= p.totalItem) break;
+            ctx->warn("of store " + std::to_string(ctx->storeId) + " cannot start: " + opened.error().describe());
+        }
+        std::vector<IssueSummary> rows;
+        if (failure.empty()) failure = ctx->listAll(*opened.value(), _stopping, rows);
+        if (failure.empty()) {
+            const auto known = ctx->cases.knownVersions(ctx->storeId, accountId);
+            std::int64_t sinceSave = 0;
+            for (const auto& s : rows) {
+                if (_stopping) {
+                    failure = kStoppedMessage;
+                    break;
                 }
-                if (!failure.empty()) break;
-            }
-
-            // Importing: oldest first.
-            if (failure.empty()) {
-                std::vector<IssueSummary> rows;
-                rows.reserve(byId.size());
-                for (auto& [id, s] : byId) rows.push_back(std::move(s));
-                std::sort(rows.begin(), rows.end(), [](const IssueSummary& a, const IssueSummary& b) {
-                    return createdOf(a) != createdOf(b) ? createdOf(a) < createdOf(b) : a.issueId < b.issueId;
-                });
-                progress.itemsTotal = static_cast<std::int64_t>(rows.size());
-                const auto known = cases.knownVersions(storeId, accountId);
-                std::int64_t sinceSave = 0;
-
-                for (const auto& s : rows) {
-                    if (_stopping) {
-                        failure = kStoppedMessage;
-                        break;
-                    }
-                    if (checkpoint.covers(createdOf(s), s.issueId)) {
-                        ++progress.itemsDone;
-                        continue;
-                    }
-                    const std::string externalId = std::to_string(s.issueId);
-                    auto k = known.find(externalId);
-                    if (k != known.end() && k->second.marketplaceModifiedAt == s.modifiedAtMs.value_or(0) &&
-                        k->second.marketplaceStatus == s.issueStatus) {
-                        ++progress.unchangedCount;
-                    } else {
-                        auto detail = session->call<std::pair<IssueDetail, std::string>>(
-                            [&](const IssueApi&) -> connectors::Result<std::pair<IssueDetail, std::string>> {
-                                auto doc = session->client().call(
-                                    IssueApi::kDetailMethod,
-                                    {{"buyer_login_id", s.buyerLoginId}, {"issue_id", externalId}});
-                                if (!doc.ok()) return std::move(doc).error();
-                                auto parsed = IssueApi::parseIssueDetail(doc.value(), s.issueId);
-                                if (!parsed.ok()) return std::move(parsed).error();
-                                return std::make_pair(std::move(parsed.value()), stablePayload(doc.value()));
-                            });
-                        if (!detail.ok()) {
-                            const auto& e = detail.error();
-                            _log(SAC_LOG_WARNING, "sac: sync run " + std::to_string(runId) + " dispute " + externalId +
-                                                      " failed: " + e.describe());
-                            if (e.kind == ErrorKind::Malformed ||
-                                (e.kind == ErrorKind::Rejected && e.code != "no_refresh_token")) {
-                                ++progress.failedCount; // this dispute only; the next sync tries again
-                            } else {
-                                failure = sellerMessage(e);
-                                break;
-                            }
-                        } else {
-                            domain::Case c = disputeToCase(*store, s, detail.value().first,
-                                                           std::move(detail.value().second));
-                            const std::int64_t now = _clock();
-                            sql::Transaction tx(*conn);
-                            auto up = cases.upsertFromMarketplace(c, now);
-                            if (!up) throw std::runtime_error(up.error());
-                            const auto& u = up.value();
-                            if (u.outcome != storage::UpsertOutcome::Unchanged) {
-                                domain::CaseEvent ev;
-                                ev.caseId = u.caseId;
-                                ev.accountId = accountId;
-                                ev.actorName = "sync";
-                                ev.action = u.outcome == storage::UpsertOutcome::Inserted ? "synced.created"
-                                                                                           : "synced.updated";
-                                if (u.before) ev.beforeJson = eventJson(*u.before);
-                                ev.afterJson = eventJson(c);
-                                ev.createdAt = now;
-                                events.append(ev);
-                            }
-                            tx.commit();
-                            if (u.outcome == storage::UpsertOutcome::Inserted) ++progress.newCount;
-                            else if (u.outcome == storage::UpsertOutcome::Updated) ++progress.updatedCount;
-                            else ++progress.unchangedCount;
-                        }
-                    }
-                    ++progress.itemsDone;
-                    checkpoint.afterCreated = createdOf(s);
-                    checkpoint.afterId = s.issueId;
-                    checkpoint.set = true;
-                    if (_options.abortAfterItems >= 0 &&
-                        progress.newCount + progress.updatedCount >= _options.abortAfterItems) {
-                        runs.saveProgress(runId, accountId, progress, checkpoint.toJson());
-                        aborted = true;
-                        break;
-                    }
-                    if (++sinceSave >= _options.progressEveryItems) {
-                        saveProgress(runs, stores);
-                        sinceSave = 0;
-                    }
+                if (ctx->checkpoint.covers(createdOf(s), s.issueId)) {
+                    ++ctx->progress.itemsDone;
+                    continue;
+                }
+                auto k = known.find(std::to_string(s.issueId));
+                if (k != known.end() && k->second.marketplaceModifiedAt == s.modifiedAtMs.value_or(0) &&
+                    k->second.marketplaceStatus == s.issueStatus) {
+                    ++ctx->progress.unchangedCount; // nothing written, no detail asked
+                } else if (auto stop = ctx->importOne(*opened.value(), *store, s)) {
+                    failure = sellerMessage(*stop);
+                    break;
+                }
+                ++ctx->progress.itemsDone;
+                ctx->checkpoint = Checkpoint{createdOf(s), s.issueId, true};
+                if (_options.abortAfterItems >= 0 &&
+                    ctx->progress.newCount + ctx->progress.updatedCount >= _options.abortAfterItems) {
+                    // Test hook: stop like a killed process (progress saved, run left running, lease kept).
+                    ctx->runs.saveProgress(runId, accountId, ctx->progress, ctx->checkpoint.toJson());
+                    if (auto r = ctx->runs.find(runId, accountId)) result = *r;
+                    return result;
+                }
+                if (++sinceSave >= _options.progressEveryItems) {
+                    ctx->saveProgress();
+                    sinceSave = 0;
                 }
             }
         }
-
-        if (!aborted) {
-            const std::int64_t now = _clock();
-            if (failure.empty()) checkpoint = Checkpoint{}; // a finished pass leaves nothing to resume
-            runs.saveProgress(runId, accountId, progress, checkpoint.toJson());
-            runs.finish(runId, accountId, failure.empty() ? SyncState::Done : SyncState::Failed, failure, now);
-            stores.recordSyncResult(storeId, accountId, failure.empty(), now);
-            stores.releaseSyncLease(storeId, accountId, owner);
-            _log(SAC_LOG_INFO, "sac: sync run " + std::to_string(runId) + " of store " + std::to_string(storeId) +
-                                   (failure.empty() ? " done" : " failed") + ": new " +
-                                   std::to_string(progress.newCount) + ", updated " +
-                                   std::to_string(progress.updatedCount) + ", unchanged " +
-                                   std::to_string(progress.unchangedCount) + ", failed " +
-                                   std::to_string(progress.failedCount));
-        }
-        if (auto r = runs.find(runId, accountId)) result = *r;
+        ctx->finish(failure);
+        const auto& p = ctx->progress;
+        _log(SAC_LOG_INFO, "sac: sync run " + std::to_string(runId) + " of store " + std::to_string(ctx->storeId) +
+                               (failure.empty() ? " done" : " failed") + ": new " + std::to_string(p.newCount) +
+                               ", updated " + std::to_string(p.updatedCount) + ", unchanged " +
+                               std::to_string(p.unchangedCount) + ", failed " + std::to_string(p.failedCount));
+        if (auto r = ctx->runs.find(runId, accountId)) result = *r;
     } catch (const std::exception& e) {
         _log(SAC_LOG_ERROR, "sac: sync run " + std::to_string(runId) + " stopped: " + e.what());
         try {
             auto conn = _db.acquire();
             storage::SyncRunRepository runs(*conn);
-            runs.saveProgress(runId, accountId, progress, checkpoint.toJson());
+            if (ctx) runs.saveProgress(runId, accountId, ctx->progress, ctx->checkpoint.toJson());
             runs.finish(runId, accountId, SyncState::Failed,
                         "Erro interno na sincronização; ela continua de onde parou na próxima vez.", _clock());
-            if (storeId) {
+            if (ctx && ctx->storeId) {
                 storage::StoreRepository stores(*conn);
-                stores.recordSyncResult(storeId, accountId, false, _clock());
-                stores.releaseSyncLease(storeId, accountId, owner);
+                stores.recordSyncResult(ctx->storeId, accountId, false, _clock());
+                stores.releaseSyncLease(ctx->storeId, accountId, owner);
             }
             if (auto r = runs.find(runId, accountId)) result = *r;
         } catch (const std::exception& e2) {

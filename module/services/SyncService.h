@@ -19,8 +19,6 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
-#include <map>
-#include <mutex>
 #include <string>
 
 #include <sac/connectors/Clock.h>
@@ -29,6 +27,7 @@
 #include "domain/Result.h"
 #include "domain/SyncRun.h"
 #include "services/AliExpressAccess.h"
+#include "services/StoreRunLeases.h"
 
 namespace sac::services {
 
@@ -65,17 +64,13 @@ public:
     void stopAll() { _stopping = true; }
 
 private:
-    std::string takeLeaseOwner(std::int64_t runId);
-
-    std::mutex _mutex;
-    std::map<std::int64_t, std::string> _leaseOwners; ///< run id → lease owner, guarded by _mutex
 
     sql::Database& _db;
     AliExpressAccess& _access;
     connectors::Clock _clock;
     LogFn _log;
-    std::string _owner;
     SyncOptions _options;
+    StoreRunLeases _leases;
     std::atomic<bool> _stopping{false};
 };
 

@@ -1,4 +1,5 @@
 #include "web/LostFoundRoutes.h"
+#include "web/StoreRuns.h"
 
 #include <charconv>
 #include <map>
@@ -58,72 +59,12 @@ std::string money(std::int64_t minor, const std::string& currency, const std::st
     return domain::Money(minor, currency).format(loc);
 }
 
-struct Started {
-    Poco::JSON::Array runs;
-    Poco::JSON::Array errors;
-    bool any = false;
-};
-
-Started startSearch(Module& m, const Request& req, std::optional<std::int64_t> storeId) {
-    Started out;
-    const auto& user = req.user();
-    std::vector<domain::Store> stores;
-    {
-        auto conn = m.database()->acquire();
-        storage::StoreRepository repo(*conn);
-        for (auto& s : repo.listByAccount(user.accountId))
-            if (s.marketplace == domain::Marketplace::Amazon && s.status != domain::StoreStatus::Disabled &&
-                (!storeId || s.id == *storeId))
-                stores.push_back(std::move(s));
-    }
-    if (stores.empty()) {
-        Poco::JSON::Object e;
-        if (storeId) e.set("store_id", *storeId);
-        e.set("message", "Nenhuma loja Amazon ativa encontrada.");
-        out.errors.add(e);
-        return out;
-    }
-    for (const auto& s : stores) {
-        auto begun = m.lostFound()->begin(user.accountId, s.id, user.userId);
-        if (!begun) {
-            Poco::JSON::Object e;
-            e.set("store_id", s.id);
-            e.set("message", begun.error());
-            out.errors.add(e);
-            continue;
-        }
-        const std::int64_t runId = begun.value();
-        const std::int64_t accountId = user.accountId;
-        services::LostFoundService* svc = m.lostFound();
-        if (!m.submitJob("sac.lost_found", [svc, accountId, runId] { svc->run(accountId, runId); })) {
-            m.log(SAC_LOG_WARNING, "sac: job pool refused lost & found run " + std::to_string(runId));
-            svc->run(accountId, runId);
-        }
-        Poco::JSON::Object r;
-        r.set("store_id", s.id);
-        r.set("run_id", runId);
-        out.runs.add(r);
-        out.any = true;
-    }
-    return out;
-}
-
-domain::Result<std::optional<std::int64_t>> requestedStore(const Request& req) {
-    using R = domain::Result<std::optional<std::int64_t>>;
-    std::string text = req.form("store_id").value_or("");
-    const std::string body(req.body());
-    if (text.empty() && !body.empty() && body.front() == '{') {
-        try {
-            auto o = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
-            if (o->has("store_id")) text = o->get("store_id").toString();
-        } catch (const std::exception&) {
-            return R::fail("expected a JSON object like {\"store_id\": 1}, got malformed JSON");
-        }
-    }
-    if (text.empty()) return R::ok(std::nullopt);
-    auto id = parseId(text);
-    if (!id) return R::fail("expected store_id as a positive integer, got \"" + text.substr(0, 40) + "\"");
-    return R::ok(id);
+StartedRuns startSearch(Module& m, const Request& req, std::optional<std::int64_t> storeId) {
+    services::LostFoundService* svc = m.lostFound();
+    return startStoreRuns(
+        m, req, storeId, domain::Marketplace::Amazon, "Nenhuma loja Amazon ativa encontrada.", "sac.lost_found",
+        [svc](std::int64_t a, std::int64_t s, std::int64_t u) { return svc->begin(a, s, u); },
+        [svc](std::int64_t a, std::int64_t r) { svc->run(a, r); });
 }
 
 // ------------------------------------------------------------------ pages
@@ -302,7 +243,7 @@ void showCase(Module& m, Request& req, Response& res) {
 void formSearch(Module& m, Request& req, Response& res) {
     if (!canHandle(m, req)) return res.redirect("/sac/lost-found?notice=forbidden");
     if (!m.database() || !m.lostFound()) return res.redirect("/sac/lost-found?notice=busy");
-    auto store = requestedStore(req);
+    auto store = requestedStoreId(req);
     if (!store) return res.redirect("/sac/lost-found?notice=no_store");
     auto started = startSearch(m, req, store.value());
     res.redirect(started.any ? "/sac/lost-found?notice=started" : "/sac/lost-found?notice=busy");
@@ -311,14 +252,10 @@ void formSearch(Module& m, Request& req, Response& res) {
 void apiSearch(Module& m, Request& req, Response& res) {
     if (!canHandle(m, req)) return res.json(errorJson("you may not start a search"), 403);
     if (!m.database() || !m.lostFound()) return res.json(errorJson("the module has not started"), 503);
-    if (req.body().size() > 4096) return res.json(errorJson("expected a small JSON body, got more than 4096 bytes"), 413);
-    auto store = requestedStore(req);
+    auto store = requestedStoreId(req);
     if (!store) return res.json(errorJson(store.error()), 400);
     auto started = startSearch(m, req, store.value());
-    Poco::JSON::Object o;
-    o.set("runs", started.runs);
-    o.set("errors", started.errors);
-    res.json(stringify(o), started.any ? 202 : 409);
+    res.json(started.json(), started.any ? 202 : 409);
 }
 
 void apiStatus(Module& m, Request& req, Response& res) {
@@ -419,11 +356,7 @@ void inboundMail(Module& m, Request& req, Response& res) {
         m.log(SAC_LOG_WARNING, "sac: inbound mail refused: wrong or missing token");
         return answer("unauthorized", 401);
     }
-    std::size_t limit = 10u << 20;
-    const std::string configured = m.setting("inbound_mail_max_bytes", "10485760");
-    std::size_t parsed = 0;
-    auto [p, ec] = std::from_chars(configured.data(), configured.data() + configured.size(), parsed);
-    if (ec == std::errc() && p == configured.data() + configured.size() && parsed > 0) limit = parsed;
+    const std::size_t limit = m.inboundMailMaxBytes();
     if (req.body().size() > limit) {
         m.log(SAC_LOG_WARNING, "sac: inbound mail of " + std::to_string(req.body().size()) + " bytes refused (limit " +
                                    std::to_string(limit) + ")");

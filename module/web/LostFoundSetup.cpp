@@ -80,9 +80,12 @@ domain::Result<bool> Module::startLostFound() {
         out.name = u.display_name && *u.display_name ? u.display_name : (u.login ? u.login : "");
         return out;
     };
+    const std::string maxBytes = setting("inbound_mail_max_bytes", "10485760");
+    auto max = parseInt(maxBytes, 1024, 64 << 20);
+    if (!max) return R::fail("expected setting inbound_mail_max_bytes between 1024 and 67108864, got \"" + maxBytes + "\"");
+    _inboundMailMaxBytes = static_cast<std::size_t>(*max);
     amazon::MailLimits limits;
-    if (auto max = parseInt(setting("inbound_mail_max_bytes", "10485760"), 1024, 64 << 20))
-        limits.maxBytes = static_cast<std::size_t>(*max);
+    limits.maxBytes = _inboundMailMaxBytes;
     _mailIngest = std::make_unique<services::MailIngestService>(
         *_db, lookup, [this] { return now(); }, [this](int level, const std::string& line) { log(level, line); },
         limits);
@@ -103,6 +106,7 @@ void Module::pollMailboxJob(void* moduleCtx) {
         if (const std::string file = m->setting("mailbox_password_file", ""); !file.empty())
             s.password = readTrimmed(file);
         s.caFile = m->setting("mailbox_ca_file", "");
+        s.maxMessageBytes = m->inboundMailMaxBytes(); // larger ones stay in the mailbox, listed as oversized
         const std::string protocol = m->setting("mailbox_protocol", "imaps");
         std::unique_ptr<amazon::Mailbox> box;
         if (protocol == "pop3s") {
