@@ -135,11 +135,11 @@ export class Stack {
     await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
   }
 
-  async screenshot(page, name) {
+  async screenshot(page, name, { fullPage = true } = {}) {
     const dir = process.env.SAC_SCREENSHOTS_DIR;
     if (!dir) return;
     mkdirSync(dir, { recursive: true });
-    await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+    await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage });
   }
 
   async stop() {

@@ -22,6 +22,8 @@ test('a seller syncs the demo store and watches the progress', async () => {
   const panel = page.locator('#sac-sync-panel');
   await panel.waitFor({ state: 'visible', timeout: 10000 });
   assert.equal(await panel.locator('progress').count(), 1);
+  await page.waitForFunction(() => /Disputas \d+ de \d+/.test(document.querySelector('#sac-sync-panel').textContent),
+                             null, { timeout: 60000 });
   await stack.screenshot(page, 'sync-progress');
   // The page stays usable while the sync runs.
   await page.fill('input[name=order]', '123');
@@ -32,7 +34,7 @@ test('a seller syncs the demo store and watches the progress', async () => {
   await Promise.all([page.waitForNavigation(), panel.locator('.sac-sync-reload').click()]);
   const rows = page.locator('tr.sac-case');
   assert.ok(await rows.count() > 0, 'the list shows the synced disputes');
-  await stack.screenshot(page, 'tab-disputes');
+  await stack.screenshot(page, 'tab-disputes', { fullPage: false });
 
   // A second sync of unchanged data: nothing new, nothing updated.
   await page.click('form.sac-sync-form button[type=submit]');
