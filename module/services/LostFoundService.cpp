@@ -34,7 +34,9 @@ using domain::SyncState;
 
 constexpr std::int64_t kDayMs = 86'400'000;
 constexpr const char* kWindowPassed = "lostfound.window_passed";
-constexpr std::int64_t kReportCount = 3; // ledger, reimbursements, customer returns
+constexpr std::int64_t kStepCount = 4; // ledger, reimbursements, customer returns, refunds
+/// Amazon refuses a PostedBefore later than two minutes before the request.
+constexpr std::int64_t kPostedBeforeMarginMs = 3 * 60'000;
 
 std::string stringify(const Poco::JSON::Object& o) {
     std::ostringstream out;
@@ -299,9 +301,9 @@ domain::Result<std::int64_t> LostFoundService::begin(std::int64_t accountId, std
     static const StoreRunKind kKind{"lost_found", domain::Marketplace::Amazon,
                                     "A busca de casos Lost & Found é só para lojas Amazon.",
                                     "Já há uma busca desta loja em andamento.", /*resumeCheckpoint*/ false};
-    // The page shows "report 0 of 3" until the first report is read.
+    // The page shows "step 0 of 4" until the first report is read.
     domain::SyncProgress progress;
-    progress.pagesTotal = kReportCount;
+    progress.pagesTotal = kStepCount;
     return _leases.begin(accountId, storeId, userId, kKind, progress);
 }
 
@@ -310,8 +312,9 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
     domain::SyncRun result;
     std::int64_t storeId = 0;
     domain::SyncProgress progress;
-    progress.pagesTotal = kReportCount;
+    progress.pagesTotal = kStepCount;
     std::string failure;
+    std::string warning; // for the seller when the run succeeded without everything
     const std::string tag = "sac: lost & found run " + std::to_string(runId);
 
     try {
@@ -344,14 +347,15 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
                                                                      ? amazonMarketplaceOrDefault(store->marketplaceId).region
                                                                      : store->region)
                                          : gateway;
-            amazon::ReportsClient reports(
-                *_transport,
-                [&lwaClient]() -> connectors::Result<std::string> {
-                    auto t = lwaClient.accessToken();
-                    if (!t) return std::move(t).error();
-                    return t.value().value;
-                },
-                ro, _options.sleeper);
+            const amazon::AccessTokenProvider accessToken = [&lwaClient]() -> connectors::Result<std::string> {
+                auto t = lwaClient.accessToken();
+                if (!t) return std::move(t).error();
+                return t.value().value;
+            };
+            amazon::ReportsClient reports(*_transport, accessToken, ro, _options.sleeper);
+            amazon::FinancesClientOptions fo = _options.finances;
+            fo.baseUrl = ro.baseUrl;
+            amazon::FinancesClient finances(*_transport, accessToken, fo, _options.sleeper);
 
             const std::string marketplaceId = store->marketplaceId.empty() ? "ATVPDKIKX0DER" : store->marketplaceId;
             const std::int64_t now = _clock();
@@ -427,9 +431,62 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
             }
 
             if (failure.empty()) {
+                // Customer refunds of the same days (refunded but not returned).
+                const std::int64_t after = now - static_cast<std::int64_t>(_options.historyDays) * kDayMs;
+                auto list = finances.refunds(after, now - kPostedBeforeMarginMs);
+                if (!list) {
+                    _log(SAC_LOG_WARNING, tag + " financial events failed: " + list.error().describe());
+                    if (list.error().kind == ErrorKind::TokenExpired) {
+                        stores.setStatus(storeId, accountId, domain::StoreStatus::NeedsReauth,
+                                         sellerMessage(list.error()), _clock());
+                        failure = sellerMessage(list.error());
+                    } else {
+                        // Lost and damaged units do not depend on refunds: detect them
+                        // anyway and tell the seller what was left out.
+                        warning = "Os reembolsos a clientes não puderam ser lidos (" + sellerMessage(list.error()) +
+                                  "); casos de reembolso sem devolução não foram buscados.";
+                        bump();
+                    }
+                } else {
+                    progress.failedCount += static_cast<std::int64_t>(list.value().issues.size());
+                    for (const auto& issue : list.value().issues)
+                        _log(SAC_LOG_WARNING, tag + " refund skipped: " + issue);
+                    std::map<std::string, const amazon::LedgerRow*> bySku;
+                    for (const auto& row : inputs.ledger)
+                        if (!row.msku.empty() && !row.fnsku.empty()) bySku.emplace(row.msku, &row);
+                    for (const auto& f : list.value().refunds) {
+                        amazon::RefundEvent ev;
+                        ev.orderId = f.orderId;
+                        ev.sku = f.sku;
+                        if (auto it = bySku.find(f.sku); it != bySku.end()) {
+                            ev.fnsku = it->second->fnsku;
+                            ev.asin = it->second->asin;
+                        }
+                        ev.units = f.quantity;
+                        ev.refundedAtMs = f.postedAtMs;
+                        inputs.refunds.push_back(std::move(ev));
+                    }
+                    bump();
+                }
+            }
+
+            if (failure.empty()) {
                 // Detection: each candidate becomes a case once.
                 amazon::ClaimDetector detector(_options.windows.forMarketplace(marketplaceId));
-                const auto candidates = detector.detect(inputs);
+                auto candidates = detector.detect(inputs);
+                std::map<std::string, std::string> titleBySku, titleByFnsku;
+                for (const auto& row : inputs.ledger) {
+                    if (row.title.empty()) continue;
+                    if (!row.msku.empty()) titleBySku.emplace(row.msku, row.title);
+                    if (!row.fnsku.empty()) titleByFnsku.emplace(row.fnsku, row.title);
+                }
+                for (auto& cand : candidates) {
+                    if (!cand.title.empty()) continue;
+                    if (auto it = titleByFnsku.find(cand.fnsku); !cand.fnsku.empty() && it != titleByFnsku.end())
+                        cand.title = it->second;
+                    else if (auto is = titleBySku.find(cand.sku); !cand.sku.empty() && is != titleBySku.end())
+                        cand.title = is->second;
+                }
                 progress.itemsTotal = static_cast<std::int64_t>(candidates.size());
                 for (const auto& cand : candidates) {
                     domain::Case c = candidateToCase(*store, cand);
@@ -515,7 +572,8 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
 
         const std::int64_t now = _clock();
         runs.saveProgress(runId, accountId, progress, "{}");
-        runs.finish(runId, accountId, failure.empty() ? SyncState::Done : SyncState::Failed, failure, now);
+        runs.finish(runId, accountId, failure.empty() ? SyncState::Done : SyncState::Failed,
+                    failure.empty() ? warning : failure, now);
         stores.recordSyncResult(storeId, accountId, failure.empty(), now);
         stores.releaseSyncLease(storeId, accountId, owner);
         _log(SAC_LOG_INFO, tag + " of store " + std::to_string(storeId) + (failure.empty() ? " done" : " failed") +

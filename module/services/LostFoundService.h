@@ -5,7 +5,12 @@
 // sync lease so one run per store goes on at a time) does:
 //  1. Login with Amazon (the store's sealed client id/secret/refresh token)
 //     and the Reports API: ledger detail, reimbursements and customer
-//     returns for the last historyDays (a CANCELLED report = no rows).
+//     returns for the last historyDays (a CANCELLED report = no rows); then
+//     the Finances API (listFinancialEvents) for the customer refunds posted
+//     in the same days, up to three minutes before now (Amazon refuses a
+//     PostedBefore later than two minutes before the request). Refund items
+//     carry only the seller SKU: the FNSKU, ASIN and title come from the
+//     ledger rows of that SKU. Progress counts the four steps as pages.
 //  2. ClaimDetector with the marketplace's claim windows: each candidate
 //     becomes a case once, keyed by (store, candidate key); a known key is
 //     never rewritten (the seller may have opened it meanwhile).
@@ -34,6 +39,7 @@
 
 #include <sac/amazon/CaseTextWriter.h>
 #include <sac/amazon/ClaimDetector.h>
+#include <sac/amazon/FinancesClient.h>
 #include <sac/amazon/ReportsClient.h>
 #include <sac/connectors/Clock.h>
 #include <sac/connectors/HttpTransport.h>
@@ -68,6 +74,7 @@ struct LostFoundOptions {
     int historyDays = 180;                       ///< report data window, days before now
     std::int64_t leaseMs = 10 * 60 * 1000;       ///< the store lease while a run works
     amazon::ReportsClientOptions reports;        ///< baseUrl is taken from the store
+    amazon::FinancesClientOptions finances;      ///< baseUrl is taken from the store
     amazon::Sleeper sleeper;                     ///< empty = real sleeping
 };
 
@@ -106,6 +113,11 @@ public:
     domain::Result<std::int64_t> begin(std::int64_t accountId, std::int64_t storeId, std::int64_t userId);
     /// Runs a begun run to its end and gives the lease back. Never throws.
     domain::SyncRun run(std::int64_t accountId, std::int64_t runId);
+    /// Closes a begun run that will not be run (the job pool refused it) and
+    /// frees the store's lease; message is for the seller.
+    bool abandon(std::int64_t accountId, std::int64_t runId, const std::string& message) {
+        return _leases.abandon(accountId, runId, message);
+    }
 
     /// Records the 10-digit Seller Central case id of an L&F case; an
     /// elegivel case becomes aberto. Fails (message for the seller) for an

@@ -1,6 +1,7 @@
 #include "services/MailIngestService.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -15,6 +16,7 @@
 #include "storage/EventRepository.h"
 #include "storage/InboundMessageRepository.h"
 #include "storage/LostFoundRepository.h"
+#include "storage/MailboxKeptRepository.h"
 #include "storage/SqlHelpers.h"
 
 namespace sac::services {
@@ -41,6 +43,21 @@ std::string storedMessageId(const std::string& id, std::string_view raw) {
         if (ch < 0x21 || ch > 0x7E) ascii = false;
     if (ascii) return id;
     return "<sha256-" + storage::detail::sha256Hex(std::string(raw)).substr(0, 48) + "@sac.invalid>";
+}
+
+/// mailbox_kept columns are bounded (255 / 100 bytes, printable ASCII expected for ids):
+/// longer or odd values are stored as their hash.
+std::string keptMailboxKey(const std::string& key) {
+    if (key.size() <= 255) return key;
+    return "sha256:" + storage::detail::sha256Hex(key);
+}
+
+std::string keptUid(const std::string& id) {
+    bool plain = !id.empty() && id.size() <= 100;
+    for (unsigned char ch : id)
+        if (ch < 0x21 || ch > 0x7E) plain = false;
+    if (plain) return id;
+    return "sha256:" + storage::detail::sha256Hex(id);
 }
 
 std::string eventJson(const std::vector<std::pair<std::string, std::string>>& fields) {
@@ -80,25 +97,27 @@ std::array<std::uint64_t, kIngestOutcomeCount> MailIngestService::counters() con
     return out;
 }
 
-IngestResult MailIngestService::count(IngestResult r) {
+IngestResult MailIngestService::count(IngestResult r, const std::string& note) {
     ++_counters[static_cast<std::size_t>(r.outcome)];
     const int level = r.outcome == IngestOutcome::Stored || r.outcome == IngestOutcome::Duplicate ? SAC_LOG_INFO
                       : r.outcome == IngestOutcome::TemporaryFailure || r.outcome == IngestOutcome::RejectedMalformed
                           ? SAC_LOG_WARNING
                           : SAC_LOG_INFO;
-    if (_log) _log(level, "sac: inbound mail " + std::string(toCode(r.outcome)) + ": " + r.reason);
+    if (_log) _log(level, "sac: inbound mail " + std::string(toCode(r.outcome)) + ": " + r.reason + note);
     return r;
 }
 
-IngestResult MailIngestService::ingest(std::string_view raw) {
+IngestResult MailIngestService::evaluate(std::string_view raw) {
     try {
-        return count(decide(raw));
+        return decide(raw);
     } catch (const std::exception& e) {
-        return count({IngestOutcome::TemporaryFailure, 0, 0, std::string("database: ") + e.what()});
+        return {IngestOutcome::TemporaryFailure, 0, 0, std::string("database: ") + e.what()};
     } catch (...) {
-        return count({IngestOutcome::TemporaryFailure, 0, 0, "unexpected failure"});
+        return {IngestOutcome::TemporaryFailure, 0, 0, "unexpected failure"};
     }
 }
+
+IngestResult MailIngestService::ingest(std::string_view raw) { return count(evaluate(raw)); }
 
 IngestResult MailIngestService::decide(std::string_view raw) {
     using O = IngestOutcome;
@@ -223,32 +242,114 @@ IngestResult MailIngestService::decide(std::string_view raw) {
 
 MailPollSummary MailIngestService::poll(amazon::Mailbox& mailbox) {
     MailPollSummary s;
+    auto warn = [this](const std::string& line) {
+        if (_log) _log(SAC_LOG_WARNING, line);
+    };
     try {
-        auto fetched = mailbox.fetchAll();
-        if (!fetched) {
-            s.error = fetched.error().describe();
-            if (_log) _log(SAC_LOG_WARNING, "sac: mailbox poll failed: " + s.error);
+        const std::size_t maxBytes = mailbox.settings().maxMessageBytes;
+        const std::string key = keptMailboxKey(mailbox.key());
+        // What earlier polls kept, read before the listing: a row whose message the
+        // listing lacks was removed from the mailbox (kept messages are never deleted).
+        std::map<std::string, storage::KeptMailboxMessage> rows;
+        try {
+            auto conn = _db.acquire();
+            for (auto& row : storage::MailboxKeptRepository(*conn).list(key)) rows.emplace(row.uid, std::move(row));
+        } catch (const std::exception& e) {
+            s.error = std::string("database: ") + e.what();
+            warn("sac: mailbox poll failed: " + s.error);
             return s;
         }
-        s.fetched = fetched.value().messages.size();
-        s.oversized = fetched.value().oversized.size();
-        for (const auto& id : fetched.value().oversized)
-            if (_log) _log(SAC_LOG_WARNING, "sac: mailbox message " + id + " is over the size limit; left in the mailbox");
-        std::vector<std::string> done;
-        for (const auto& m : fetched.value().messages) {
-            auto r = ingest(m.bytes);
-            ++s.outcomes[static_cast<std::size_t>(r.outcome)];
-            if (isHandled(r.outcome)) done.push_back(m.id);
+        auto listed = mailbox.list();
+        if (!listed) {
+            s.error = listed.error().describe();
+            warn("sac: mailbox poll failed: " + s.error);
+            return s;
         }
-        if (!done.empty()) {
-            auto del = mailbox.deleteMessages(done);
-            if (!del) {
-                s.error = del.error().describe();
-                if (_log) _log(SAC_LOG_WARNING, "sac: mailbox delete failed: " + s.error);
-            } else {
-                s.deleted = del.value();
+        std::map<std::string, amazon::KeptReason> kept;
+        std::set<std::string> listedUids;
+        for (const auto& m : listed.value()) {
+            const std::string uid = keptUid(m.id);
+            listedUids.insert(uid);
+            if (auto it = rows.find(uid); it != rows.end())
+                kept[m.id] = amazon::parseKeptReason(it->second.reason).value_or(amazon::KeptReason::Malformed);
+        }
+        const auto plan = amazon::planPoll(listed.value(), kept, maxBytes, mailbox.settings().maxMessages);
+        s.skipped = plan.kept;
+        s.waiting = plan.waiting;
+
+        // The kept-messages table follows the mailbox: rows of messages removed by hand go,
+        // and so do those of oversized messages the limit now allows (they are decided below).
+        std::string dbTrouble;
+        auto remember = [&](const std::string& id, amazon::KeptReason reason, std::size_t size) -> std::optional<bool> {
+            try {
+                auto conn = _db.acquire();
+                storage::KeptMailboxMessage row;
+                row.uid = keptUid(id);
+                row.reason = amazon::toCode(reason);
+                row.sizeBytes = static_cast<std::int64_t>(size);
+                row.firstSeenAt = _clock();
+                return storage::MailboxKeptRepository(*conn).add(key, row);
+            } catch (const std::exception& e) {
+                if (dbTrouble.empty()) dbTrouble = e.what();
+                return std::nullopt;
+            }
+        };
+        try {
+            auto conn = _db.acquire();
+            storage::MailboxKeptRepository repo(*conn);
+            for (const auto& [uid, row] : rows)
+                if (!listedUids.count(uid)) repo.remove(key, uid);
+            for (const auto& id : plan.readable) repo.remove(key, keptUid(id));
+        } catch (const std::exception& e) {
+            if (dbTrouble.empty()) dbTrouble = e.what();
+        }
+
+        auto keepOversized = [&](const std::string& id, std::size_t size) {
+            ++s.oversized;
+            const auto added = remember(id, amazon::KeptReason::Oversized, size);
+            if (added && !*added) return;  // a concurrent poll kept and logged it
+            warn("sac: mailbox message " + id + " is over the size limit (" + std::to_string(size) + " bytes, limit " +
+                 std::to_string(maxBytes) + "); left in the mailbox" +
+                 (added ? " and not read again" : ", to be read again: it could not be remembered"));
+        };
+        for (const auto& m : plan.newOversized) keepOversized(m.id, m.size);
+
+        if (!plan.fetch.empty()) {
+            auto fetched = mailbox.fetch(plan.fetch);
+            if (!fetched) {
+                s.error = fetched.error().describe();
+                warn("sac: mailbox poll failed: " + s.error);
+                return s;
+            }
+            std::map<std::string, std::size_t> sizes;
+            for (const auto& m : listed.value()) sizes.emplace(m.id, m.size);
+            for (const auto& id : fetched.value().oversized) keepOversized(id, sizes.count(id) ? sizes[id] : 0);
+            s.fetched = fetched.value().messages.size();
+            std::vector<std::string> done;
+            for (const auto& m : fetched.value().messages) {
+                IngestResult r = evaluate(m.bytes);
+                std::string note;
+                if (r.outcome == IngestOutcome::RejectedMalformed) {
+                    const auto added = remember(m.id, amazon::KeptReason::Malformed, m.bytes.size());
+                    note = added ? "; mailbox message " + m.id + " left in the mailbox and not read again"
+                                 : "; mailbox message " + m.id + " left in the mailbox, to be read again: it could "
+                                                                   "not be remembered";
+                }
+                r = count(std::move(r), note);
+                ++s.outcomes[static_cast<std::size_t>(r.outcome)];
+                if (isHandled(r.outcome)) done.push_back(m.id);
+            }
+            if (!done.empty()) {
+                auto del = mailbox.deleteMessages(done);
+                if (!del) {
+                    s.error = del.error().describe();
+                    warn("sac: mailbox delete failed: " + s.error);
+                } else {
+                    s.deleted = del.value();
+                }
             }
         }
+        if (!dbTrouble.empty()) warn("sac: mailbox poll could not update the kept messages: database: " + dbTrouble);
     } catch (const std::exception& e) {
         s.error = e.what();
         if (_log) _log(SAC_LOG_ERROR, std::string("sac: mailbox poll stopped: ") + e.what());

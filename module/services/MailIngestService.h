@@ -21,7 +21,15 @@
 //     flagged needs_review and gets an "mail.received" event, all in one
 //     transaction → stored; a Message-ID seen before → duplicate.
 // A database failure is temporary_failure (the caller keeps the message).
-// No exception leaves ingest(). Thread-safe (counters are atomic).
+//
+// poll() reads a mailbox in batches: it lists the messages (ids and sizes,
+// nothing downloaded), skips those kept by an earlier poll (table
+// mailbox_kept), keeps the ones over the size limit without downloading
+// them, downloads the oldest `maxMessages` others, decides each, deletes the
+// decided ones and keeps the malformed ones. A kept message is logged once,
+// when it is first met, stays in the mailbox and never holds back newer mail.
+// No exception leaves ingest() or poll(). Thread-safe (counters are atomic);
+// concurrent polls of one mailbox are harmless but may log a message twice.
 #pragma once
 
 #include <array>
@@ -76,9 +84,11 @@ struct MailUser {
 using MailUserLookup = std::function<std::optional<MailUser>(const std::string& email)>;
 
 struct MailPollSummary {
-    std::size_t fetched = 0;
-    std::size_t deleted = 0;
-    std::size_t oversized = 0;
+    std::size_t fetched = 0;   ///< messages downloaded and decided
+    std::size_t deleted = 0;   ///< decided messages deleted from the mailbox
+    std::size_t oversized = 0; ///< messages found over the size limit in this poll (kept, logged)
+    std::size_t skipped = 0;   ///< messages kept by an earlier poll, left unread
+    std::size_t waiting = 0;   ///< readable messages beyond the batch, left for the next poll
     std::array<std::size_t, kIngestOutcomeCount> outcomes{};
     std::string error; ///< empty when the mailbox answered
 };
@@ -93,8 +103,12 @@ public:
 
     IngestResult ingest(std::string_view raw);
 
-    /// Fetches the mailbox, ingests each message, deletes the handled ones
-    /// (and logs oversized ones, which stay). Never throws.
+    /// One poll of the mailbox (see the rules above): at most
+    /// mailbox.settings().maxMessages downloads; messages over
+    /// mailbox.settings().maxMessageBytes are never downloaded. The handled
+    /// messages are deleted; malformed and oversized ones are remembered under
+    /// mailbox.key() and left in the mailbox; temporary failures are read
+    /// again at the next poll. Never throws.
     MailPollSummary poll(amazon::Mailbox& mailbox);
 
     /// Messages per outcome since the service started.
@@ -102,7 +116,10 @@ public:
 
 private:
     IngestResult decide(std::string_view raw);
-    IngestResult count(IngestResult r);
+    /// decide() with database failures turned into temporary_failure.
+    IngestResult evaluate(std::string_view raw);
+    /// Counts and logs r; `note` is appended to the log line.
+    IngestResult count(IngestResult r, const std::string& note = {});
 
     sql::Database& _db;
     MailUserLookup _users;

@@ -68,4 +68,16 @@ std::string StoreRunLeases::take(std::int64_t runId) {
     return owner;
 }
 
+bool StoreRunLeases::abandon(std::int64_t accountId, std::int64_t runId, const std::string& message) {
+    const std::string owner = take(runId);
+    if (owner.empty()) return false;
+    auto conn = _db.acquire();
+    storage::SyncRunRepository runs(*conn);
+    auto run = runs.find(runId, accountId);
+    if (!run) return false;
+    runs.finish(runId, accountId, domain::SyncState::Interrupted, message, _clock());
+    storage::StoreRepository(*conn).releaseSyncLease(run->storeId, accountId, owner);
+    return true;
+}
+
 } // namespace sac::services

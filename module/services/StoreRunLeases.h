@@ -46,6 +46,12 @@ public:
     /// The lease owner of a run begun here, handed out once; "" otherwise.
     std::string take(std::int64_t runId);
 
+    /// Closes a run begun here that will never be worked on (e.g. the job
+    /// pool refused it): marks it interrupted with message (for the seller)
+    /// and frees the store's lease, so the next request can start again.
+    /// False when the run was not begun here or was already taken.
+    bool abandon(std::int64_t accountId, std::int64_t runId, const std::string& message);
+
     std::int64_t leaseMs() const { return _leaseMs; }
 
 private:

@@ -60,6 +60,12 @@ public:
     /// the returned run holds the final state and counts.
     domain::SyncRun run(std::int64_t accountId, std::int64_t runId);
 
+    /// Closes a begun run that will not be run (the job pool refused it) and
+    /// frees the store's lease; message is for the seller.
+    bool abandon(std::int64_t accountId, std::int64_t runId, const std::string& message) {
+        return _leases.abandon(accountId, runId, message);
+    }
+
     /// Asks running runs of this service to stop at the next item (shutdown).
     void stopAll() { _stopping = true; }
 

@@ -127,11 +127,20 @@ void serveAttachment(Module& m, const Request& req, Response& res, std::int64_t 
     if (!in) return fail(m, req, res, 404, "error.not_found_title", "error.not_found");
     std::ostringstream ss;
     ss << in.rdbuf();
+    // Only the image types the upload check recognises are shown inline;
+    // anything else is a download. The file name is ours (the uploaded one
+    // is untrusted text), and a sandbox keeps any content from running.
+    const std::string ext = a->contentType == "image/jpeg"  ? "jpg"
+                            : a->contentType == "image/png"  ? "png"
+                            : a->contentType == "image/webp" ? "webp"
+                                                             : "";
+    const std::string fileName = "evidencia-" + std::to_string(a->id) + "." + (ext.empty() ? "bin" : ext);
     res.setHeader("X-Content-Type-Options", "nosniff");
-    res.setHeader("Content-Disposition", "inline");
+    res.setHeader("Content-Disposition", (ext.empty() ? "attachment" : "inline") + std::string("; filename=\"") +
+                                             fileName + "\"");
+    res.setHeader("Content-Security-Policy", "default-src 'none'; sandbox");
     res.setHeader("Cache-Control", "private, max-age=300");
-    const bool image = a->contentType == "image/jpeg" || a->contentType == "image/png" || a->contentType == "image/webp";
-    res.content(ss.str(), image ? a->contentType : "application/octet-stream");
+    res.content(ss.str(), ext.empty() ? "application/octet-stream" : a->contentType);
 }
 
 void caseGet(Module& m, Request& req, Response& res) {

@@ -1,7 +1,9 @@
 // The seller's handling routes, registered from buildRoutes():
 //
 //   GET  /sac/cases/<id>                  "Lide com" as a page (?fragment=1: the dialog body only)
-//   GET  /sac/cases/<id>/attachments/<a>  an evidence file of the case
+//   GET  /sac/cases/<id>/attachments/<a>  an evidence file of the case (jpeg/png/webp
+//                                         inline, anything else as a download;
+//                                         nosniff and a sandbox CSP either way)
 //   POST /sac/cases/<id>/agree            "Concordar com a solicitação do comprador"
 //   POST /sac/cases/<id>/refuse           "Recusar o pedido" (multipart, evidence image)
 //   POST /sac/cases/<id>/wrong-delivery   "Definir entrega errada" (confirm=1, optional note)

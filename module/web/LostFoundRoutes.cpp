@@ -23,6 +23,11 @@ namespace sac::web {
 namespace {
 namespace mu = kainjow::mustache;
 
+/// The largest JSON body of the L&F API ({"case_id": N, "amazon_case_id": "…"}).
+constexpr std::size_t kMaxJsonBody = 4096;
+/// The shortest inbound_mail_token the public endpoint accepts.
+constexpr std::size_t kMinInboundTokenBytes = 16;
+
 std::string stringify(const Poco::JSON::Object& o) {
     std::ostringstream out;
     Poco::JSON::Stringifier::stringify(o, out);
@@ -64,7 +69,8 @@ StartedRuns startSearch(Module& m, const Request& req, std::optional<std::int64_
     return startStoreRuns(
         m, req, storeId, domain::Marketplace::Amazon, "Nenhuma loja Amazon ativa encontrada.", "sac.lost_found",
         [svc](std::int64_t a, std::int64_t s, std::int64_t u) { return svc->begin(a, s, u); },
-        [svc](std::int64_t a, std::int64_t r) { svc->run(a, r); });
+        [svc](std::int64_t a, std::int64_t r) { svc->run(a, r); },
+        [svc](std::int64_t a, std::int64_t r, const std::string& why) { svc->abandon(a, r, why); });
 }
 
 // ------------------------------------------------------------------ pages
@@ -255,7 +261,7 @@ void apiSearch(Module& m, Request& req, Response& res) {
     auto store = requestedStoreId(req);
     if (!store) return res.json(errorJson(store.error()), 400);
     auto started = startSearch(m, req, store.value());
-    res.json(started.json(), started.any ? 202 : 409);
+    res.json(started.json(), started.any ? 202 : started.refused ? 503 : 409);
 }
 
 void apiStatus(Module& m, Request& req, Response& res) {
@@ -320,6 +326,10 @@ void formCaseId(Module& m, Request& req, Response& res) {
 void apiCaseId(Module& m, Request& req, Response& res) {
     if (!canHandle(m, req)) return res.json(errorJson("you may not change cases"), 403);
     if (!m.lostFound()) return res.json(errorJson("the module has not started"), 503);
+    if (req.body().size() > kMaxJsonBody)
+        return res.json(errorJson("expected a JSON body of at most " + std::to_string(kMaxJsonBody) + " bytes, got " +
+                                  std::to_string(req.body().size())),
+                        413);
     std::optional<std::int64_t> id;
     std::string value;
     try {
@@ -352,6 +362,12 @@ void inboundMail(Module& m, Request& req, Response& res) {
     };
     const std::string token = m.setting("inbound_mail_token", "");
     if (token.empty() || !m.mailIngest()) return answer("not_configured", 503);
+    if (token.size() < kMinInboundTokenBytes) {
+        // A short shared secret could be guessed by anyone who reaches the host.
+        m.log(SAC_LOG_WARNING, "sac: inbound mail refused: setting inbound_mail_token is shorter than " +
+                                   std::to_string(kMinInboundTokenBytes) + " characters");
+        return answer("not_configured", 503);
+    }
     if (!secretEquals(req.header("X-Sac-Inbound-Token").value_or(""), token)) {
         m.log(SAC_LOG_WARNING, "sac: inbound mail refused: wrong or missing token");
         return answer("unauthorized", 401);

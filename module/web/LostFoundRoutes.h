@@ -7,10 +7,13 @@
 //   POST /sac/lost-found/search          → form: starts a search (store_id optional)
 //   POST /sac/lost-found/case-id         → form: records the 10-digit case id (id, amazon_case_id)
 //   POST /sac/api/lost-found/search      → JSON {"store_id"?} → 202 {"runs":[…],"errors":[…]}
+//                                          (409 none started, 503 the job pool refused them)
 //   GET  /sac/api/lost-found/status      → JSON progress of the latest run per Amazon store
 //   POST /sac/api/lost-found/case-id     → JSON {"case_id", "amazon_case_id"} → the case
+//                                          (a body over 4 KiB → 413)
 //   POST /sac-inbound/mail               → raw RFC 5322 body; header X-Sac-Inbound-Token must
-//                                          equal the setting inbound_mail_token (constant-time);
+//                                          equal the setting inbound_mail_token (constant-time;
+//                                          a token under 16 characters keeps the endpoint off);
 //                                          answers {"outcome": "..."}: 200 for a decided
 //                                          message, 422 malformed, 401 bad token, 413 too
 //                                          large, 503 temporary failure or not configured.

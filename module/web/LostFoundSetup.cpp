@@ -117,10 +117,12 @@ void Module::pollMailboxJob(void* moduleCtx) {
             box = std::make_unique<amazon::ImapMailbox>(s);
         }
         const auto summary = m->_mailIngest->poll(*box);
-        if (summary.fetched || !summary.error.empty())
+        if (summary.fetched || summary.oversized || summary.waiting || !summary.error.empty())
             m->log(SAC_LOG_INFO, "sac: mailbox poll: fetched " + std::to_string(summary.fetched) + ", deleted " +
                                      std::to_string(summary.deleted) + ", oversized " +
-                                     std::to_string(summary.oversized) +
+                                     std::to_string(summary.oversized) + ", kept before " +
+                                     std::to_string(summary.skipped) + ", waiting " +
+                                     std::to_string(summary.waiting) +
                                      (summary.error.empty() ? "" : ", error: " + summary.error));
     } catch (...) {
         // A job reports its own failures; nothing may cross into the host.

@@ -43,8 +43,11 @@ void Response::content(std::string_view body, const std::string& contentType, in
 }
 
 void Response::redirect(const std::string& location, int status) {
-    const bool local = location.size() >= 1 && location[0] == '/' && (location.size() == 1 || location[1] != '/') &&
-                       location.find_first_of("\r\n\\") == std::string::npos;
+    // Browsers drop tabs and newlines inside a URL and read a backslash as
+    // '/', so a tab or a backslash after the first '/' could leave the site.
+    bool local = location.size() >= 1 && location[0] == '/' && (location.size() == 1 || location[1] != '/');
+    for (unsigned char c : location)
+        if (c < 0x20 || c == 0x7f || c == '\\') local = false;
     setStatus(status);
     setHeader("Location", local ? location : std::string("/sac/"));
     _answered = true;

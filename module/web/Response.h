@@ -25,7 +25,8 @@ public:
     /// Any other content (static files).
     void content(std::string_view body, const std::string& contentType, int status = 200);
     /// 303 See Other by default (after a POST). location must be our own
-    /// path (starting with one '/'); anything else is refused as "/sac/".
+    /// path (starting with one '/', without control characters or a backslash);
+    /// anything else is refused as "/sac/".
     void redirect(const std::string& location, int status = 303);
 
     /// True once a body or a redirect was written.

@@ -45,7 +45,8 @@ void Router::dispatch(Request& req, Response& res) const noexcept {
         }
         if (!allow.empty()) {
             res.setHeader("Allow", allow);
-            plain(res, 405, "Method not allowed");
+            if (methodNotAllowed) methodNotAllowed(req, res);
+            else plain(res, 405, "Method not allowed");
             return;
         }
         if (notFound) notFound(req, res);

@@ -21,7 +21,8 @@ public:
     /// Any path starting with prefix (e.g. "/sac/static/").
     void addPrefix(const std::string& method, const std::string& prefix, Handler h);
 
-    /// Unknown path → notFound; known path, other method → 405 with Allow;
+    /// Unknown path → notFound; known path, other method → methodNotAllowed
+    /// (the Allow header is already set; a plain 405 without a handler);
     /// a request whose query or form did not parse → badRequest. Any
     /// exception from a handler → onError (which must not throw; if it
     /// does, a plain 500 is written). Never throws.
@@ -29,6 +30,8 @@ public:
 
     Handler notFound;
     Handler badRequest;
+    /// Answers 405; Allow is set before it runs.
+    Handler methodNotAllowed;
     /// Gets the exception's message; answers 500.
     std::function<void(Request&, Response&, const std::string& what)> onError;
 

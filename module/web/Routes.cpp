@@ -23,6 +23,12 @@ namespace mu = kainjow::mustache;
 constexpr const char* kStaticPrefix = "/sac/static/";
 constexpr const char* kApiPrefix = "/sac/api/";
 
+/// Paths answered in JSON, errors included: the API and the inbound mail endpoint.
+bool isJsonPath(const std::string& path) {
+    return path.rfind(kApiPrefix, 0) == 0 || path == kInboundPrefix ||
+           path.rfind(std::string(kInboundPrefix) + "/", 0) == 0;
+}
+
 std::string localeOf(const Module& m, const Request& req) {
     return m.templates().catalog().resolve(req.user().locale);
 }
@@ -136,16 +142,20 @@ void buildRoutes(Module& m, Router& r) {
     r.addPrefix("GET", kStaticPrefix, [&m](Request& req, Response& res) { serveStatic(m, req, res); });
 
     r.notFound = [&m](Request& req, Response& res) {
-        if (req.path().rfind(kApiPrefix, 0) == 0) return res.json(jsonError("no such API path"), 404);
+        if (isJsonPath(req.path())) return res.json(jsonError("no such API path"), 404);
         errorPage(m, req, res, 404, "error.not_found_title", "error.not_found");
     };
     r.badRequest = [&m](Request& req, Response& res) {
-        if (req.path().rfind(kApiPrefix, 0) == 0) return res.json(jsonError(req.parseError()), 400);
+        if (isJsonPath(req.path())) return res.json(jsonError(req.parseError()), 400);
         errorPage(m, req, res, 400, "error.bad_request_title", "error.bad_request");
+    };
+    r.methodNotAllowed = [](Request& req, Response& res) {
+        if (isJsonPath(req.path())) return res.json(jsonError("method " + req.method() + " not allowed here"), 405);
+        res.content("Method not allowed", "text/plain; charset=utf-8", 405);
     };
     r.onError = [&m](Request& req, Response& res, const std::string& what) {
         m.log(SAC_LOG_ERROR, "sac: " + req.method() + " " + req.path() + " failed: " + what);
-        if (req.path().rfind(kApiPrefix, 0) == 0) return res.json(jsonError("internal error"), 500);
+        if (isJsonPath(req.path())) return res.json(jsonError("internal error"), 500);
         errorPage(m, req, res, 500, "error.internal_title", "error.internal");
     };
 }

@@ -6,7 +6,8 @@
 //   GET  /sac/api/cases   → the same list as JSON (same filters and cursor)
 //   POST /sac/sync        → "Disputa de Sincronização" (needs sac.handle)
 //   GET  /sac/static/<f>  → whitelisted static assets
-//   anything else         → 404 (JSON under /sac/api/)
+//   anything else         → 404; a known path with another method → 405 with
+//                           Allow (errors are JSON under /sac/api/ and /sac-inbound/)
 //
 // The host checks login, sac.view and CSRF before any of these run;
 // handlers check finer permissions (sac.handle, sac.admin) themselves.

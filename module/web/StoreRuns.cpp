@@ -14,6 +14,7 @@ namespace sac::web {
 namespace {
 
 constexpr std::size_t kMaxJsonBody = 4096;
+constexpr const char* kPoolBusy = "O servidor está ocupado agora; tente de novo em alguns minutos.";
 
 std::optional<std::int64_t> positiveId(const std::string& text) {
     std::int64_t v = 0;
@@ -62,7 +63,8 @@ domain::Result<std::optional<std::int64_t>> requestedStoreId(const Request& req)
 
 StartedRuns startStoreRuns(Module& m, const Request& req, std::optional<std::int64_t> storeId,
                            domain::Marketplace marketplace, const std::string& noStoreMessage,
-                           const std::string& jobName, const BeginRunFn& begin, const RunFn& run) {
+                           const std::string& jobName, const BeginRunFn& begin, const RunFn& run,
+                           const AbandonFn& abandon) {
     StartedRuns out;
     const auto& user = req.user();
     std::vector<std::int64_t> storeIds;
@@ -91,7 +93,10 @@ StartedRuns startStoreRuns(Module& m, const Request& req, std::optional<std::int
         const std::int64_t accountId = user.accountId;
         if (!m.submitJob(jobName, [run, accountId, runId] { run(accountId, runId); })) {
             m.log(SAC_LOG_WARNING, "sac: job pool refused " + jobName + " run " + std::to_string(runId));
-            run(accountId, runId);
+            abandon(accountId, runId, kPoolBusy);
+            addError(out.errors, id, kPoolBusy);
+            out.refused = true;
+            continue;
         }
         Poco::JSON::Object r;
         r.set("store_id", id);

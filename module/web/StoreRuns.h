@@ -23,7 +23,8 @@ namespace sac::web {
 struct StartedRuns {
     Poco::JSON::Array runs;
     Poco::JSON::Array errors;
-    bool any = false; ///< at least one run started
+    bool any = false;     ///< at least one run started
+    bool refused = false; ///< the job pool refused at least one run (busy: 503)
     std::string json() const;
 };
 
@@ -34,12 +35,15 @@ domain::Result<std::optional<std::int64_t>> requestedStoreId(const Request& req)
 using BeginRunFn = std::function<domain::Result<std::int64_t>(std::int64_t accountId, std::int64_t storeId,
                                                               std::int64_t userId)>;
 using RunFn = std::function<void(std::int64_t accountId, std::int64_t runId)>;
+using AbandonFn = std::function<void(std::int64_t accountId, std::int64_t runId, const std::string& message)>;
 
 /// Begins a run for the named store, or for every active store of the
-/// marketplace when none is named, and hands each to the host's job pool
-/// (running it at once when the pool refuses, so its lease is freed).
+/// marketplace when none is named, and hands each to the host's job pool.
+/// A run the pool refuses is abandoned (closed, lease freed) and reported
+/// as an error: it never runs on the request's thread.
 StartedRuns startStoreRuns(Module& m, const Request& req, std::optional<std::int64_t> storeId,
                            domain::Marketplace marketplace, const std::string& noStoreMessage,
-                           const std::string& jobName, const BeginRunFn& begin, const RunFn& run);
+                           const std::string& jobName, const BeginRunFn& begin, const RunFn& run,
+                           const AbandonFn& abandon);
 
 } // namespace sac::web

@@ -34,7 +34,8 @@ StartedRuns startSyncs(Module& m, const Request& req, std::optional<std::int64_t
     return startStoreRuns(
         m, req, storeId, domain::Marketplace::AliExpress, "Nenhuma loja AliExpress ativa encontrada.", "sac.sync",
         [sync](std::int64_t a, std::int64_t s, std::int64_t u) { return sync->begin(a, s, u); },
-        [sync](std::int64_t a, std::int64_t r) { sync->run(a, r); });
+        [sync](std::int64_t a, std::int64_t r) { sync->run(a, r); },
+        [sync](std::int64_t a, std::int64_t r, const std::string& why) { sync->abandon(a, r, why); });
 }
 
 Poco::JSON::Object runJson(const domain::SyncRun& r, const domain::Store& s) {
@@ -68,7 +69,7 @@ void apiStart(Module& m, Request& req, Response& res) {
     auto store = requestedStoreId(req);
     if (!store) return res.json(errorJson(store.error()), 400);
     auto started = startSyncs(m, req, store.value());
-    res.json(started.json(), started.any ? 202 : 409);
+    res.json(started.json(), started.any ? 202 : started.refused ? 503 : 409);
 }
 
 void apiStatus(Module& m, Request& req, Response& res) {

@@ -2,7 +2,8 @@
 //
 //   POST /sac/api/sync          {"store_id":N} or no body (every active
 //                               AliExpress store of the account) → 202
-//                               {"runs":[{"store_id","run_id"}],"errors":[{"store_id","message"}]}
+//                               {"runs":[{"store_id","run_id"}],"errors":[{"store_id","message"}]};
+//                               409 when none started, 503 when the job pool refused them
 //   GET  /sac/api/sync/status   the newest run of each store of the account
 //   POST /sac/sync              the same from a plain form, then 303 to /sac/
 //

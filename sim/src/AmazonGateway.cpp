@@ -18,6 +18,7 @@ namespace {
 constexpr std::int64_t kDayMs = 86'400'000LL;
 constexpr const char* kReportsPrefix = "/reports/2021-06-30/";
 constexpr const char* kDocumentsPath = "/_sim/amazon/documents/";
+constexpr const char* kFinancesPrefix = "/finances/";
 
 SimResponse json(int status, std::string body) {
   SimResponse r;
@@ -74,12 +75,14 @@ AmazonGateway::AmazonGateway(const SimConfig& config, SimClock& clock)
       market_(AmazonMarketplace::byId(config.amazon.marketplace_id)
                   .value_or(AmazonMarketplace{config.amazon.marketplace_id, "US", "USD", true})),
       data_(std::make_unique<AmazonDataSet>(config.seed, config.amazon.skus, anchor_ms_)),
+      finances_(std::make_unique<AmazonFinances>(*data_, market_)),
       lwa_(config.amazon.clients, config.amazon.access_token_ttl_s, config.seed, clock),
       url_key_("sac-sim-s3-" + std::to_string(config.seed)),
       base_url_("http://" + config.host + ":" + std::to_string(config.port)) {}
 
 bool AmazonGateway::owns(const std::string& path) {
   return path.rfind("/auth/o2/", 0) == 0 || path.rfind("/reports/", 0) == 0 ||
+         path.rfind(kFinancesPrefix, 0) == 0 ||
          path.rfind("/_sim/amazon/", 0) == 0;
 }
 
@@ -145,6 +148,7 @@ SimResponse AmazonGateway::handle(const SimRequest& request) {
     const std::string& p = request.path;
     if (p == "/auth/o2/token") return handleToken(request);
     if (p.rfind(kReportsPrefix, 0) == 0) return handleReports(request);
+    if (p.rfind(kFinancesPrefix, 0) == 0) return handleFinances(request);
     if (p.rfind("/_sim/amazon/", 0) == 0) return handleControl(request);
     return spError(404, "NotFound", "Resource not found: " + request.verb + " " + p);
   } catch (const std::exception& e) {
@@ -237,6 +241,43 @@ SimResponse AmazonGateway::handleReports(const SimRequest& request) {
   if (operation == "getReport") return getReport(id);
   if (operation == "cancelReport") return cancelReport(id);
   return getReportDocument(request, id);
+}
+
+// ---------------------------------------------------------------------------------------
+// Finances API v0
+
+SimResponse AmazonGateway::handleFinances(const SimRequest& request) {
+  const bool known = request.path == "/finances/v0/financialEvents" && request.verb == "GET";
+  count(known ? "listFinancialEvents" : "finances.unknown");
+  switch (lwa_.check(request.header("x-amz-access-token"))) {
+    case LwaTokenService::TokenState::Valid: break;
+    case LwaTokenService::TokenState::Expired:
+      return spError(403, "Unauthorized", "Access to requested resource is denied.",
+                     "The access token you provided has expired.");
+    case LwaTokenService::TokenState::Missing:
+    case LwaTokenService::TokenState::Unknown:
+      return spError(403, "Unauthorized", "Access to requested resource is denied.", "");
+  }
+  if (!known)
+    return spError(404, "NotFound", "Resource not found: " + request.verb + " " + request.path);
+  switch (faults_.nextCall()) {
+    case AmazonFaults::CallFault::QuotaExceeded: {
+      SimResponse r = spError(429, "QuotaExceeded",
+                              "You exceeded your quota for the requested resource.", "");
+      r.headers.emplace_back("x-amzn-RateLimit-Limit", "0.5");
+      return r;
+    }
+    case AmazonFaults::CallFault::ServerError:
+      return spError(500, "InternalFailure", "We encountered an internal error. Please try again.",
+                     "");
+    case AmazonFaults::CallFault::None: break;
+  }
+  const AmazonFinances::Answer a = finances_->list(request, clock_.nowMs());
+  if (a.status != 200) return spError(a.status, a.code, a.message, a.details);
+  SimResponse out = json(200, a.body);
+  out.headers.emplace_back("x-amzn-RequestId", newRequestId());
+  out.headers.emplace_back("x-amzn-RateLimit-Limit", "0.5");
+  return out;
 }
 
 SimResponse AmazonGateway::createReport(const SimRequest& request) {
@@ -584,6 +625,7 @@ std::string AmazonGateway::stateJson() const {
   w.field("GET_FBA_REIMBURSEMENTS_DATA", static_cast<std::uint64_t>(d.reimbursements().size()));
   w.field("GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA",
           static_cast<std::uint64_t>(d.returns().size()));
+  w.field("RefundEventList", static_cast<std::uint64_t>(finances_->refunds().size()));
   w.endObject();
   {
     std::lock_guard lock(mu_);

@@ -125,7 +125,7 @@ test('a seller runs "Buscar casos Lost & Found" and sees the progress, then the 
   assert.match(await seller.textContent('body'), /Busca iniciada/);
   const cell = seller.locator(`#sac-lf-run-${storeId}`);
   assert.equal(await cell.getAttribute('data-run-state'), 'running');
-  assert.match(await cell.textContent(), /Buscando… relatório [0-3] de 3/);
+  assert.match(await cell.textContent(), /Buscando… etapa [0-4] de 4/);
   // The page follows the run and reloads the list when it ends.
   await seller.locator(`#sac-lf-run-${storeId}[data-run-state="done"]`).waitFor({ timeout: 60000 });
   assert.match(await seller.locator(`#sac-lf-run-${storeId}`).textContent(), /Concluída: [1-9]\d* casos novos, 0 já conhecidos/);

@@ -2,6 +2,7 @@
 
 #include "MailSocket.h"
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <set>
@@ -218,7 +219,11 @@ std::optional<std::size_t> fetchNumber(const std::string& text, const std::strin
 
 } // namespace
 
-Result<FetchResult> ImapMailbox::fetchAll() {
+std::string ImapMailbox::key() const {
+    return "imaps://" + _settings.user + "@" + _settings.host + ":" + std::to_string(_settings.port) + "/" + _folder;
+}
+
+Result<std::vector<MessageInfo>> ImapMailbox::list() {
     auto opened = openSession(_settings);
     if (!opened) return std::move(opened).error();
     Session& s = *opened.value();
@@ -226,10 +231,49 @@ Result<FetchResult> ImapMailbox::fetchAll() {
     if (!validity) return std::move(validity).error();
     auto uids = s.searchAll();
     if (!uids) return std::move(uids).error();
+    std::vector<std::pair<std::uint64_t, MessageInfo>> found;
+    if (!uids.value().empty()) {
+        // One round trip for every size ("1:*" on an empty mailbox is refused by some servers).
+        auto sizes = s.run("UID FETCH 1:* (UID RFC822.SIZE)", "UID FETCH 1:* (UID RFC822.SIZE)");
+        if (!sizes) return std::move(sizes).error();
+        std::set<std::uint64_t> seen;
+        for (const auto& u : sizes.value()) {
+            if (upper(u.text).find(" FETCH (") == std::string::npos) continue;  // EXISTS, EXPUNGE, ...
+            const auto uid = fetchNumber(u.text, "UID");
+            const auto size = fetchNumber(u.text, "RFC822.SIZE");
+            if (!uid || !size)
+                return MarketplaceError::malformed(s.where() + ": expected UID and RFC822.SIZE in \"" +
+                                                   u.text.substr(0, 100) + "\"");
+            if (!seen.insert(*uid).second) continue;
+            found.push_back({*uid, {validity.value() + ":" + std::to_string(*uid), *size}});
+        }
+    }
+    s.logout();
+    std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<MessageInfo> out;
+    out.reserve(found.size());
+    for (auto& f : found) out.push_back(std::move(f.second));
+    return out;
+}
+
+Result<FetchResult> ImapMailbox::fetch(const std::vector<std::string>& ids) {
     FetchResult out;
-    for (const auto& uid : uids.value()) {
-        if (out.messages.size() >= _settings.maxMessages) break;
-        const std::string id = validity.value() + ":" + uid;
+    if (ids.empty()) return out;
+    auto opened = openSession(_settings);
+    if (!opened) return std::move(opened).error();
+    Session& s = *opened.value();
+    auto validity = s.select(_folder);
+    if (!validity) return std::move(validity).error();
+    std::set<std::string> done;
+    for (const auto& id : ids) {
+        const auto colon = id.find(':');
+        if (colon == std::string::npos || id.substr(0, colon) != validity.value()) continue;
+        const std::string uid = id.substr(colon + 1);
+        if (uid.empty() || uid.size() > 10 || !std::all_of(uid.begin(), uid.end(), [](unsigned char c) {
+                return std::isdigit(c) != 0;
+            }))
+            continue;
+        if (!done.insert(uid).second) continue;
         auto sizeAnswer = s.run("UID FETCH " + uid + " (RFC822.SIZE)", "UID FETCH " + uid + " (RFC822.SIZE)");
         if (!sizeAnswer) return std::move(sizeAnswer).error();
         std::optional<std::size_t> size;

@@ -122,26 +122,51 @@ private:
 
 } // namespace
 
-Result<FetchResult> Pop3Mailbox::fetchAll() {
+std::string Pop3Mailbox::key() const {
+    return "pop3s://" + _settings.user + "@" + _settings.host + ":" + std::to_string(_settings.port);
+}
+
+Result<std::vector<MessageInfo>> Pop3Mailbox::list() {
     auto sock = MailSocket::open(_settings, "pop3");
     if (!sock) return std::move(sock).error();
     Session s(std::move(sock).value());
     auto in = s.login(_settings);
     if (!in) return std::move(in).error();
-    auto list = s.listing();
-    if (!list) return std::move(list).error();
+    auto listed = s.listing();
+    if (!listed) return std::move(listed).error();
+    std::vector<MessageInfo> out;
+    out.reserve(listed.value().size());
+    for (const auto& [num, info] : listed.value()) out.push_back({info.first, info.second});
+    s.quit();
+    return out;
+}
+
+Result<FetchResult> Pop3Mailbox::fetch(const std::vector<std::string>& ids) {
     FetchResult out;
-    for (const auto& [num, info] : list.value()) {
-        if (out.messages.size() >= _settings.maxMessages) break;
-        if (info.second > _settings.maxMessageBytes) {
-            out.oversized.push_back(info.first);
+    if (ids.empty()) return out;
+    auto sock = MailSocket::open(_settings, "pop3");
+    if (!sock) return std::move(sock).error();
+    Session s(std::move(sock).value());
+    auto in = s.login(_settings);
+    if (!in) return std::move(in).error();
+    auto listed = s.listing();
+    if (!listed) return std::move(listed).error();
+    // Message numbers are valid for this session only: map the UIDLs anew.
+    std::map<std::string, std::pair<int, std::size_t>> byId;
+    for (const auto& [num, info] : listed.value()) byId.emplace(info.first, std::make_pair(num, info.second));
+    std::set<std::string> done;
+    for (const auto& id : ids) {
+        const auto it = byId.find(id);
+        if (it == byId.end() || !done.insert(id).second) continue;
+        if (it->second.second > _settings.maxMessageBytes) {
+            out.oversized.push_back(id);
             continue;
         }
-        auto r = s.command("RETR " + std::to_string(num), "RETR");
+        auto r = s.command("RETR " + std::to_string(it->second.first), "RETR");
         if (!r) return std::move(r).error();
         auto body = s.multiline(_settings.maxMessageBytes + 65536);
         if (!body) return std::move(body).error();
-        out.messages.push_back({info.first, std::move(body).value()});
+        out.messages.push_back({id, std::move(body).value()});
     }
     s.quit();
     return out;

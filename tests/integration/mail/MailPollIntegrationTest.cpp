@@ -89,8 +89,9 @@ protected:
         return up ? up.value().caseId : 0;
     }
 
-    std::unique_ptr<amazon::Mailbox> mailbox(std::size_t maxMessageBytes = 10u << 20) const {
+    std::unique_ptr<amazon::Mailbox> mailbox(std::size_t maxMessageBytes = 10u << 20, std::size_t batch = 200) const {
         amazon::MailboxSettings s;
+        s.maxMessages = batch;
         s.host = "127.0.0.1";
         s.port = GetParam() == Protocol::Imap ? srv.imaps : srv.pop3s;
         s.user = srv.user;
@@ -203,15 +204,17 @@ TEST_P(MailPollTest, TheNextPollSeesOnlyWhatWasKeptAndStoresNothingTwice) {
     EXPECT_EQ(first.fetched, 2u);
     EXPECT_EQ(first.deleted, 1u);
 
-    // The malformed message is read again (and logged again) on each poll until
-    // someone removes it; nothing new is stored.
+    // The malformed message stays in the mailbox, remembered: later polls skip it
+    // without downloading or logging it again; nothing new is stored.
     auto second = svc->poll(*box);
     EXPECT_EQ(second.error, "");
-    EXPECT_EQ(second.fetched, 1u);
+    EXPECT_EQ(second.fetched, 0u);
+    EXPECT_EQ(second.skipped, 1u);
     EXPECT_EQ(second.deleted, 0u);
-    EXPECT_EQ(second.outcomes[at(IngestOutcome::RejectedMalformed)], 1u);
+    EXPECT_EQ(second.outcomes[at(IngestOutcome::RejectedMalformed)], 0u);
     EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_messages"), 1);
-    EXPECT_EQ(logsWith("rejected_malformed"), 2u);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM mailbox_kept WHERE reason = 'malformed'"), 1);
+    EXPECT_EQ(logsWith("rejected_malformed"), 1u);
 
     // A message redelivered after its first copy was stored and deleted is a duplicate.
     deliver(srv.maildir, "1700000007.again.test",
@@ -221,6 +224,85 @@ TEST_P(MailPollTest, TheNextPollSeesOnlyWhatWasKeptAndStoresNothingTwice) {
     EXPECT_EQ(third.deleted, 1u);
     EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_messages"), 1);
     EXPECT_EQ(maildirCount(srv.maildir), 1u);
+}
+
+TEST_P(MailPollTest, MoreKeptMessagesThanTheBatchNeverHoldBackNewerMail) {
+    // Four unreadable messages and one too large at the head of the mailbox, with a
+    // batch of three: more kept messages than one poll downloads.
+    for (int i = 1; i <= 4; ++i)
+        deliver(srv.maildir, "170000000" + std::to_string(i) + ".malformed.test",
+                fixture(i == 4 ? "unknown_charset.eml" : "malformed_mime.eml"));
+    deliver(srv.maildir, "1700000005.big.test",
+            forwardedAnswer(kMaria, "Fwd: Case ID 1234567890", "<big-2@mail.example>", std::string(40000, 'x')));
+    auto box = mailbox(16 * 1024, 3);
+    auto head = box->list();  // the server numbers these first (oldest)
+    ASSERT_TRUE(head.ok()) << head.error().describe();
+    ASSERT_EQ(head.value().size(), 5u);
+    // Newer mail behind them: a relevant answer and a newsletter-like one.
+    deliver(srv.maildir, "1700000006.relevant.test",
+            forwardedAnswer(kMaria, "Fwd: Case ID 1234567890", "<rel-5@mail.example>", "Behind the kept ones."));
+    deliver(srv.maildir, "1700000007.irrelevant.test",
+            forwardedAnswer(kMaria, "Fwd: Your weekly selling report", "<irr-5@mail.example>"));
+    ASSERT_EQ(maildirCount(srv.maildir), 7u);
+
+    // Poll 1: the oldest three readable ones (all malformed) are read and kept, the
+    // large one is kept without a download; three wait for the next poll.
+    auto first = svc->poll(*box);
+    EXPECT_EQ(first.error, "");
+    EXPECT_EQ(first.fetched, 3u);
+    EXPECT_EQ(first.oversized, 1u);
+    EXPECT_EQ(first.outcomes[at(IngestOutcome::RejectedMalformed)], 3u);
+    EXPECT_EQ(first.deleted, 0u);
+    EXPECT_EQ(first.waiting, 3u);
+
+    // Poll 2: the kept ones are skipped, the rest is read: the relevant answer is stored.
+    auto second = svc->poll(*box);
+    EXPECT_EQ(second.error, "");
+    EXPECT_EQ(second.skipped, 4u);
+    EXPECT_EQ(second.fetched, 3u);
+    EXPECT_EQ(second.outcomes[at(IngestOutcome::RejectedMalformed)], 1u);
+    EXPECT_EQ(second.outcomes[at(IngestOutcome::Stored)], 1u);
+    EXPECT_EQ(second.outcomes[at(IngestOutcome::IrrelevantDeleted)], 1u);
+    EXPECT_EQ(second.deleted, 2u);
+    EXPECT_EQ(second.waiting, 0u);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_messages WHERE message_id = '<rel-5@mail.example>'"), 1);
+    EXPECT_TRUE(flagged(openCase));
+
+    // Later polls read and log nothing; the five kept messages stay in the mailbox.
+    const auto logged = logs.size();
+    for (int i = 0; i < 2; ++i) {
+        auto later = svc->poll(*box);
+        EXPECT_EQ(later.error, "");
+        EXPECT_EQ(later.fetched, 0u);
+        EXPECT_EQ(later.oversized, 0u);
+        EXPECT_EQ(later.skipped, 5u);
+    }
+    EXPECT_EQ(logs.size(), logged);
+    EXPECT_EQ(maildirCount(srv.maildir), 5u);
+    auto left = box->list();
+    ASSERT_TRUE(left.ok()) << left.error().describe();
+    ASSERT_EQ(left.value().size(), 5u);
+    for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(left.value()[i].id, head.value()[i].id);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM mailbox_kept"), 5);
+
+    // Each kept message was logged exactly once, with its mailbox id and no content.
+    EXPECT_EQ(logsWith("rejected_malformed"), 4u);
+    EXPECT_EQ(logsWith("over the size limit"), 1u);
+    for (const auto& m : head.value()) EXPECT_EQ(logsWith("mailbox message " + m.id + " "), 1u) << m.id;
+    for (const auto& [level, line] : logs)
+        for (const char* content : {"bad-1@", "maria@", "1234567890", "Behind the kept", "big-2@"})
+            EXPECT_EQ(line.find(content), std::string::npos) << line;
+
+    // One removed by hand is forgotten; the others stay kept.
+    clearMaildir(srv.maildir);
+    deliver(srv.maildir, "1700000010.relevant.test",
+            forwardedAnswer(kMaria, "Fwd: Case ID 1234567890", "<rel-6@mail.example>"));
+    auto after = svc->poll(*box);
+    EXPECT_EQ(after.error, "");
+    EXPECT_EQ(after.skipped, 0u);
+    EXPECT_EQ(after.outcomes[at(IngestOutcome::Stored)], 1u);
+    EXPECT_EQ(after.deleted, 1u);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM mailbox_kept"), 0);
 }
 
 TEST_P(MailPollTest, AnOversizedMessageStaysWithOneLogLineAndTheOthersGoOn) {
@@ -238,6 +320,20 @@ TEST_P(MailPollTest, AnOversizedMessageStaysWithOneLogLineAndTheOthersGoOn) {
     EXPECT_EQ(logsWith("over the size limit"), 1u);
     EXPECT_EQ(maildirCount(srv.maildir), 1u);
     EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_messages WHERE message_id = '<rel-3@mail.example>'"), 1);
+
+    // Not downloaded and not logged again while the limit stays; read once it allows it.
+    auto again = svc->poll(*box);
+    EXPECT_EQ(again.oversized, 0u);
+    EXPECT_EQ(again.skipped, 1u);
+    EXPECT_EQ(logsWith("over the size limit"), 1u);
+    auto raised = mailbox(1u << 20);
+    auto read = svc->poll(*raised);
+    EXPECT_EQ(read.error, "");
+    EXPECT_EQ(read.fetched, 1u);
+    EXPECT_EQ(read.outcomes[at(IngestOutcome::Stored)], 1u);
+    EXPECT_EQ(read.deleted, 1u);
+    EXPECT_EQ(maildirCount(srv.maildir), 0u);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_messages WHERE message_id = '<big-1@mail.example>'"), 1);
 }
 
 TEST_P(MailPollTest, AMailboxThatRefusesTheLoginIsAnErrorAndDecidesNothing) {

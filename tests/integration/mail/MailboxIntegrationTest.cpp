@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -230,4 +231,98 @@ TEST_F(MailboxTest, ClosedPortAndSilentServer) {
     EXPECT_TRUE(timedOut.error().kind == ErrorKind::Timeout || timedOut.error().kind == ErrorKind::Network)
         << timedOut.error().describe();
     EXPECT_TRUE(timedOut.error().retryable());
+}
+
+TEST_F(MailboxTest, ListGivesIdsAndSizesOldestFirstAndFetchDownloadsOnlyThoseAsked) {
+    deliver("1700000000.case.test", kCaseMail);
+    deliver("1700000001.news.test", kNewsletter);
+    deliver("1700000002.big.test", kNewsletter + std::string(20000, 'x') + "\r\n");
+    for (bool imap : {true, false}) {
+        SCOPED_TRACE(imap ? "imap" : "pop3");
+        auto s = settings(imap ? srv.imaps : srv.pop3s);
+        s.maxMessageBytes = 1000;
+        std::unique_ptr<Mailbox> box;
+        if (imap) box = std::make_unique<ImapMailbox>(s);
+        else box = std::make_unique<Pop3Mailbox>(s);
+        EXPECT_EQ(box->key(), std::string(imap ? "imaps" : "pop3s") + "://" + srv.user + "@127.0.0.1:" +
+                                  std::to_string(s.port) + (imap ? "/INBOX" : ""));
+        EXPECT_EQ(box->settings().maxMessageBytes, 1000u);
+
+        auto listed = box->list();
+        ASSERT_TRUE(listed.ok()) << listed.error().describe();
+        ASSERT_EQ(listed.value().size(), 3u);
+        std::string bigId;
+        std::vector<std::string> ids, small;
+        for (const auto& m : listed.value()) {
+            ids.push_back(m.id);
+            EXPECT_FALSE(m.id.empty());
+            if (m.size > 20000) bigId = m.id;
+            else small.push_back(m.id);
+        }
+        ASSERT_FALSE(bigId.empty());
+        ASSERT_EQ(small.size(), 2u);
+        if (imap) {  // UID order
+            std::uint64_t last = 0;
+            for (const auto& id : ids) {
+                const auto uid = std::stoull(id.substr(id.find(':') + 1));
+                EXPECT_GT(uid, last) << id;
+                last = uid;
+            }
+        }
+        // The same ids again: listing downloads and changes nothing.
+        auto again = box->list();
+        ASSERT_TRUE(again.ok());
+        ASSERT_EQ(again.value().size(), 3u);
+        for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(again.value()[i].id, ids[i]);
+
+        // Only the ids asked, in the order asked, once; unknown ones skipped; the large one not downloaded.
+        auto got = box->fetch({bigId, small[1], "no-such-id", "1:999999", small[0], small[1]});
+        ASSERT_TRUE(got.ok()) << got.error().describe();
+        std::vector<std::string> gotIds;
+        for (const auto& m : got.value().messages) gotIds.push_back(m.id);
+        EXPECT_EQ(got.value().oversized, std::vector<std::string>{bigId});
+        EXPECT_EQ(gotIds, (std::vector<std::string>{small[1], small[0]}));
+        for (const auto& m : got.value().messages)
+            EXPECT_TRUE(m.bytes == kCaseMail || m.bytes == kNewsletter) << m.bytes.substr(0, 200);
+        EXPECT_EQ(box->list().value().size(), 3u) << "fetch deletes nothing";
+
+        auto none = box->fetch({});
+        ASSERT_TRUE(none.ok());
+        EXPECT_TRUE(none.value().messages.empty());
+    }
+}
+
+TEST_F(MailboxTest, ImapFetchIgnoresIdsOfAnotherUidValidityAndOddUids) {
+    deliver("1700000000.case.test", kCaseMail);
+    ImapMailbox box(settings(srv.imaps));
+    auto listed = box.list();
+    ASSERT_TRUE(listed.ok()) << listed.error().describe();
+    ASSERT_EQ(listed.value().size(), 1u);
+    const std::string id = listed.value()[0].id;
+    const std::string validity = id.substr(0, id.find(':'));
+    const std::string uid = id.substr(id.find(':') + 1);
+    const std::string otherValidity = std::to_string(std::stoull(validity) + 1);
+    auto got = box.fetch({otherValidity + ":" + uid, validity + ":" + uid + " BODY[]", validity + ":", validity + ":1:*"});
+    ASSERT_TRUE(got.ok()) << got.error().describe();
+    EXPECT_TRUE(got.value().messages.empty());
+    EXPECT_TRUE(got.value().oversized.empty());
+    auto right = box.fetch({id});
+    ASSERT_TRUE(right.ok());
+    ASSERT_EQ(right.value().messages.size(), 1u);
+    expectCaseMail(right.value().messages[0]);
+}
+
+TEST_F(MailboxTest, AnEmptyMailboxListsNothing) {
+    for (bool imap : {true, false}) {
+        auto s = settings(imap ? srv.imaps : srv.pop3s);
+        std::unique_ptr<Mailbox> box;
+        if (imap) box = std::make_unique<ImapMailbox>(s);
+        else box = std::make_unique<Pop3Mailbox>(s);
+        auto listed = box->list();
+        ASSERT_TRUE(listed.ok()) << listed.error().describe();
+        EXPECT_TRUE(listed.value().empty()) << (imap ? "imap" : "pop3");
+        auto all = box->fetchAll();
+        ASSERT_TRUE(all.ok());
+        EXPECT_TRUE(all.value().messages.empty());
+    }
 }

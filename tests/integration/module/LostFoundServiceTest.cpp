@@ -65,14 +65,23 @@ protected:
     }
 
     std::unique_ptr<services::LostFoundService> service(int windowDays = 3650) {
+        services::LostFoundWindows w;
+        w.defaults.lost = {0, windowDays};
+        w.defaults.damaged = {0, windowDays};
+        w.defaults.refundNotReturned = {0, windowDays};
+        w.defaults.returnDamaged = {0, windowDays};
+        return service(w);
+    }
+
+    std::unique_ptr<services::LostFoundService> service(const services::LostFoundWindows& windows) {
         services::LostFoundOptions o;
-        o.windows.defaults.lost = {0, windowDays};
-        o.windows.defaults.damaged = {0, windowDays};
-        o.windows.defaults.returnDamaged = {0, windowDays};
+        o.windows = windows;
         o.historyDays = 200;
         o.sleeper = [](std::chrono::milliseconds) {};
         o.reports.retry.maxAttempts = 3;
         o.reports.retry.sleeper = [](std::chrono::milliseconds) {};
+        o.finances.retry.maxAttempts = 3;
+        o.finances.retry.sleeper = [](std::chrono::milliseconds) {};
         return std::make_unique<services::LostFoundService>(
             tdb->db(), *vault, transport, [this] { return clock; },
             [this](int, const std::string& line) { logLines.push_back(line); }, "test", o);
@@ -86,6 +95,25 @@ protected:
     }
 
     std::int64_t count(const std::string& sql) { return conn->queryOne(sql)->getInt(0); }
+
+    /// Units of refund_not_returned cases per order id.
+    std::map<std::string, std::int64_t> refundUnitsByOrder() {
+        std::map<std::string, std::int64_t> out;
+        for (const auto& r : conn->query("SELECT order_id, units FROM cases WHERE kind = 'refund_not_returned'"))
+            out[r.getString(0)] += r.getInt(1);
+        return out;
+    }
+
+    /// The simulator's refunded-not-returned orders Amazon did not reimburse, refunded
+    /// between minDays and maxDays before now.
+    std::map<std::string, std::int64_t> wantRefunds(int minDays, int maxDays) {
+        std::map<std::string, std::int64_t> out;
+        for (const auto& r : simServer->amazon().data().refundsWithoutReturn()) {
+            const std::int64_t age = kSimNow - r.refund_ms;
+            if (!r.reimbursed && age >= minDays * kDay && age <= maxDays * kDay) out[r.order_id] += r.units;
+        }
+        return out;
+    }
 
     /// Units of open candidates of one kind per FNSKU.
     std::map<std::string, std::int64_t> unitsByFnsku(const std::string& kind) {
@@ -107,7 +135,8 @@ TEST_P(LostFoundServiceTest, DetectsTheSimulatorsUnresolvedLossesAndDamageExactl
     auto run = runOnce(*svc);
     ASSERT_EQ(run.state, SyncState::Done) << run.errorMessage;
     EXPECT_EQ(run.kind, "lost_found");
-    EXPECT_EQ(run.progress.pagesDone, 3);
+    EXPECT_EQ(run.progress.pagesDone, 4) << "three reports and the financial events";
+    EXPECT_EQ(run.progress.pagesTotal, 4);
     EXPECT_GT(run.progress.newCount, 0);
     EXPECT_EQ(run.progress.failedCount, 0) << "no unreadable rows in the simulator's files";
 
@@ -162,6 +191,61 @@ TEST_P(LostFoundServiceTest, DetectsUnresolvedLossesAndDamagePerKindExactly) {
     ASSERT_TRUE(reversed) << "the seed must produce a reversed reimbursement";
     EXPECT_EQ(unitsByFnsku("lost_inventory"), wantLost);
     EXPECT_EQ(unitsByFnsku("damaged_inventory"), wantDamaged);
+}
+
+// Refunds come from the Finances API: an order refunded without a customer-returns row,
+// and not reimbursed by Amazon, is a refund_not_returned case with the refunded units.
+TEST_P(LostFoundServiceTest, DetectsTheSimulatorsRefundedNotReturnedOrdersExactly) {
+    auto svc = service();
+    auto run = runOnce(*svc);
+    ASSERT_EQ(run.state, SyncState::Done) << run.errorMessage;
+    const auto& data = simServer->amazon().data();
+    const auto want = wantRefunds(0, 3650);
+    ASSERT_FALSE(want.empty()) << "the seed must produce unreimbursed refunds without return";
+    bool reimbursed = false;
+    for (const auto& r : data.refundsWithoutReturn()) reimbursed = reimbursed || r.reimbursed;
+    ASSERT_TRUE(reimbursed) << "the seed must produce a refund Amazon already reimbursed";
+    ASSERT_FALSE(data.returns().empty()) << "returned orders are refunded too and must not become cases";
+    EXPECT_EQ(refundUnitsByOrder(), want);
+
+    // Each case names the product (FNSKU from the ledger), its window and its evidence.
+    std::map<std::string, std::string> fnskuByOrder;
+    for (const auto& r : data.refundsWithoutReturn()) fnskuByOrder[r.order_id] = data.catalog()[r.product].fnsku;
+    storage::CaseRepository cases(*conn);
+    for (const auto& row : conn->query("SELECT id FROM cases WHERE kind = 'refund_not_returned'")) {
+        auto c = cases.find(row.getInt(0), kAccountA).value();
+        EXPECT_EQ(c.productId, fnskuByOrder[c.orderId]) << c.orderId;
+        EXPECT_FALSE(c.productName.empty()) << c.orderId;
+        auto cand = services::LostFoundService::candidateFromPayload(c.payloadJson);
+        ASSERT_TRUE(cand);
+        EXPECT_EQ(cand->kind, amazon::ClaimKind::RefundedNotReturned);
+        EXPECT_EQ(c.externalId, "refund:" + c.orderId + ":" + c.productId);
+        EXPECT_EQ(c.deadlineAt.value_or(0), cand->eventAtMs + 3650 * kDay);
+        EXPECT_FALSE(cand->evidence.empty());
+    }
+
+    // Once per (store, external id): a second run adds nothing.
+    const auto before = count("SELECT COUNT(*) FROM cases WHERE kind = 'refund_not_returned'");
+    ASSERT_EQ(runOnce(*svc).state, SyncState::Done);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM cases WHERE kind = 'refund_not_returned'"), before);
+    EXPECT_EQ(refundUnitsByOrder(), want);
+}
+
+// The refund window of the settings (days after the refund) decides which orders are claimable.
+TEST_P(LostFoundServiceTest, RefundedNotReturnedCasesFollowTheConfiguredWindow) {
+    auto windows = services::LostFoundWindows::parse(R"({"default":{"refund_not_returned":[60,120]}})");
+    ASSERT_TRUE(windows) << windows.error();
+    auto svc = service(windows.value());
+    auto run = runOnce(*svc);
+    ASSERT_EQ(run.state, SyncState::Done) << run.errorMessage;
+    const auto want = wantRefunds(60, 120);
+    ASSERT_FALSE(want.empty());
+    EXPECT_LT(want.size(), wantRefunds(0, 3650).size()) << "the window must leave some refunds out";
+    EXPECT_EQ(refundUnitsByOrder(), want);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM cases WHERE kind = 'refund_not_returned' AND (deadline_at < " +
+                    std::to_string(kSimNow) + " OR deadline_at > " + std::to_string(kSimNow + 60 * kDay) + ")"),
+              0)
+        << "refunded 60..120 days ago: the window ends within the next 60 days";
 }
 
 TEST_P(LostFoundServiceTest, ASecondRunCreatesNothingNewAndKeepsTheSellersChanges) {

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <stdexcept>
+#include <vector>
 
 #include "web/Router.h"
 
@@ -118,4 +119,32 @@ TEST(Response, RedirectsOnlyToOwnPaths) {
     Response res3(c.res);
     res3.redirect("/sac/?a=1\r\nSet-Cookie: x");
     EXPECT_EQ(c.out.headers["Location"], "/sac/");
+    // Browsers strip tabs and newlines from URLs and read '\\' as '/'.
+    for (const std::string& target : std::vector<std::string>{"/\t/evil.example/", "/\n/evil.example/",
+                                                              "/\\evil.example/", "/\\/evil.example/",
+                                                              "/\x7f/evil.example/", ""}) {
+        Call d;
+        Response r(d.res);
+        r.redirect(target);
+        EXPECT_EQ(d.out.headers["Location"], "/sac/") << target;
+    }
+    Call e;
+    Response own(e.res);
+    own.redirect("/sac/cases/7?done=note");
+    EXPECT_EQ(e.out.headers["Location"], "/sac/cases/7?done=note");
+}
+
+TEST(Router, MethodNotAllowedGoesToItsHandlerWithAllow) {
+    Router r;
+    r.add("POST", "/sac/api/sync", [](Request&, Response& res) { res.json("{}"); });
+    Call plain;
+    plain.run(r, "GET", "/sac/api/sync");
+    EXPECT_EQ(plain.out.status, 405);
+    EXPECT_EQ(plain.out.headers["Allow"], "POST");
+    r.methodNotAllowed = [](Request&, Response& res) { res.json("{\"error\":\"method\"}", 405); };
+    Call json;
+    json.run(r, "GET", "/sac/api/sync");
+    EXPECT_EQ(json.out.status, 405);
+    EXPECT_EQ(json.out.headers["Allow"], "POST");
+    EXPECT_EQ(json.out.headers["Content-Type"], "application/json; charset=utf-8");
 }

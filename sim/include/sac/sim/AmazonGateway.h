@@ -10,6 +10,7 @@
 
 #include "sac/sim/AmazonDataSet.h"
 #include "sac/sim/AmazonFaults.h"
+#include "sac/sim/AmazonFinances.h"
 #include "sac/sim/AmazonReportFile.h"
 #include "sac/sim/LwaTokenService.h"
 #include "sac/sim/SimClock.h"
@@ -20,7 +21,8 @@ namespace sac::sim {
 
 /// The simulated Amazon side: the Login with Amazon token endpoint (POST /auth/o2/token),
 /// the SP-API Reports API 2021-06-30 (createReport, getReport, cancelReport,
-/// getReportDocument under /reports/2021-06-30/), the presigned report document URLs
+/// getReportDocument under /reports/2021-06-30/), the Finances API v0 listFinancialEvents
+/// (GET /finances/v0/financialEvents, refunds only; see AmazonFinances), the presigned report document URLs
 /// (/_sim/amazon/documents/<id>, S3-style XML errors) and the Amazon control endpoints
 /// (/_sim/amazon/state, /_sim/amazon/faults, /_sim/amazon/reset). Rules follow the public
 /// documentation; see sim/README.md for the exact behaviour.
@@ -33,7 +35,7 @@ public:
   /// or the clock truncated to the UTC day when 0).
   AmazonGateway(const SimConfig& config, SimClock& clock);
 
-  /// True for /auth/o2/..., /reports/... and /_sim/amazon/... paths.
+  /// True for /auth/o2/..., /reports/..., /finances/... and /_sim/amazon/... paths.
   static bool owns(const std::string& path);
   SimResponse handle(const SimRequest& request);
 
@@ -46,6 +48,7 @@ public:
   AmazonFaults& faults() { return faults_; }
   LwaTokenService& lwa() { return lwa_; }
   const AmazonDataSet& data() const { return *data_; }
+  const AmazonFinances& finances() const { return *finances_; }
   const AmazonMarketplace& marketplace() const { return market_; }
 
   std::map<std::string, std::int64_t> callCounts() const;
@@ -73,6 +76,7 @@ private:
 
   SimResponse handleToken(const SimRequest& request);
   SimResponse handleReports(const SimRequest& request);
+  SimResponse handleFinances(const SimRequest& request);
   SimResponse createReport(const SimRequest& request);
   SimResponse getReport(const std::string& report_id);
   SimResponse cancelReport(const std::string& report_id);
@@ -94,6 +98,7 @@ private:
   std::int64_t anchor_ms_;
   AmazonMarketplace market_;
   std::unique_ptr<AmazonDataSet> data_;
+  std::unique_ptr<AmazonFinances> finances_;
   LwaTokenService lwa_;
   AmazonFaults faults_;
   std::string url_key_;
