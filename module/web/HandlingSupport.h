@@ -1,6 +1,8 @@
 // Small helpers shared by the handling and store routes (internal to web/).
 #pragma once
 
+#include "web/Json.h"
+
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Stringifier.h>
 
@@ -32,12 +34,6 @@ inline bool allowed(const Module& m, const Request& req, std::string_view permis
 inline services::Actor actorOf(const Request& req) {
     const auto& u = req.user();
     return services::Actor{u.userId, u.accountId, u.displayName.empty() ? u.login : u.displayName};
-}
-
-inline std::string stringify(const Poco::JSON::Object& o) {
-    std::ostringstream out;
-    Poco::JSON::Stringifier::stringify(o, out);
-    return out.str();
 }
 
 inline std::string jsonMessage(const std::string& error) {

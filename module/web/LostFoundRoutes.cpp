@@ -1,4 +1,5 @@
 #include "web/LostFoundRoutes.h"
+#include "web/Json.h"
 #include "web/StoreRuns.h"
 
 #include <charconv>
@@ -27,18 +28,6 @@ namespace mu = kainjow::mustache;
 constexpr std::size_t kMaxJsonBody = 4096;
 /// The shortest inbound_mail_token the public endpoint accepts.
 constexpr std::size_t kMinInboundTokenBytes = 16;
-
-std::string stringify(const Poco::JSON::Object& o) {
-    std::ostringstream out;
-    Poco::JSON::Stringifier::stringify(o, out);
-    return out.str();
-}
-
-std::string errorJson(const std::string& message) {
-    Poco::JSON::Object o;
-    o.set("error", message);
-    return stringify(o);
-}
 
 std::optional<std::int64_t> parseId(const std::string& text) {
     std::int64_t v = 0;

@@ -11,6 +11,7 @@
 #include "storage/GroupRepository.h"
 #include "storage/StoreRepository.h"
 #include "web/CasesPage.h"
+#include "web/Json.h"
 #include "web/SyncRoutes.h"
 #include "web/HandlingRoutes.h"
 #include "web/StoreRoutes.h"
@@ -31,14 +32,6 @@ bool isJsonPath(const std::string& path) {
 
 std::string localeOf(const Module& m, const Request& req) {
     return m.templates().catalog().resolve(req.user().locale);
-}
-
-std::string jsonError(const std::string& message) {
-    Poco::JSON::Object o;
-    o.set("error", message);
-    std::ostringstream out;
-    Poco::JSON::Stringifier::stringify(o, out);
-    return out.str();
 }
 
 /// An error page inside the host's layout; titleKey/messageKey are catalog keys.
@@ -110,10 +103,10 @@ void showTab(Module& m, Request& req, Response& res) {
 }
 
 void listCasesJson(Module& m, Request& req, Response& res) {
-    if (!m.database()) return res.json(jsonError("the module has not started"), 503);
+    if (!m.database()) return res.json(errorJson("the module has not started"), 503);
     const auto& user = req.user();
     auto parsed = parseCaseQuery(req, user.accountId, m.now());
-    if (!parsed) return res.json(jsonError(parsed.error()), 400);
+    if (!parsed) return res.json(errorJson(parsed.error()), 400);
     auto conn = m.database()->acquire();
     const auto stores = storage::StoreRepository(*conn).listByAccount(user.accountId);
     const auto page = storage::CaseRepository(*conn).list(parsed.value().filter);
@@ -142,20 +135,20 @@ void buildRoutes(Module& m, Router& r) {
     r.addPrefix("GET", kStaticPrefix, [&m](Request& req, Response& res) { serveStatic(m, req, res); });
 
     r.notFound = [&m](Request& req, Response& res) {
-        if (isJsonPath(req.path())) return res.json(jsonError("no such API path"), 404);
+        if (isJsonPath(req.path())) return res.json(errorJson("no such API path"), 404);
         errorPage(m, req, res, 404, "error.not_found_title", "error.not_found");
     };
     r.badRequest = [&m](Request& req, Response& res) {
-        if (isJsonPath(req.path())) return res.json(jsonError(req.parseError()), 400);
+        if (isJsonPath(req.path())) return res.json(errorJson(req.parseError()), 400);
         errorPage(m, req, res, 400, "error.bad_request_title", "error.bad_request");
     };
     r.methodNotAllowed = [](Request& req, Response& res) {
-        if (isJsonPath(req.path())) return res.json(jsonError("method " + req.method() + " not allowed here"), 405);
+        if (isJsonPath(req.path())) return res.json(errorJson("method " + req.method() + " not allowed here"), 405);
         res.content("Method not allowed", "text/plain; charset=utf-8", 405);
     };
     r.onError = [&m](Request& req, Response& res, const std::string& what) {
         m.log(SAC_LOG_ERROR, "sac: " + req.method() + " " + req.path() + " failed: " + what);
-        if (isJsonPath(req.path())) return res.json(jsonError("internal error"), 500);
+        if (isJsonPath(req.path())) return res.json(errorJson("internal error"), 500);
         errorPage(m, req, res, 500, "error.internal_title", "error.internal");
     };
 }

@@ -8,6 +8,7 @@
 #include <Poco/JSON/Stringifier.h>
 
 #include "Module.h"
+#include "web/Json.h"
 #include "storage/StoreRepository.h"
 
 namespace sac::web {
@@ -36,9 +37,7 @@ std::string StartedRuns::json() const {
     Poco::JSON::Object o;
     o.set("runs", runs);
     o.set("errors", errors);
-    std::ostringstream out;
-    Poco::JSON::Stringifier::stringify(o, out);
-    return out.str();
+    return stringify(o);
 }
 
 domain::Result<std::optional<std::int64_t>> requestedStoreId(const Request& req) {

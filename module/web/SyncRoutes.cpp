@@ -1,4 +1,5 @@
 #include "web/SyncRoutes.h"
+#include "web/Json.h"
 #include "web/StoreRuns.h"
 
 #include <charconv>
@@ -16,18 +17,6 @@
 
 namespace sac::web {
 namespace {
-
-std::string stringify(const Poco::JSON::Object& o) {
-    std::ostringstream out;
-    Poco::JSON::Stringifier::stringify(o, out);
-    return out.str();
-}
-
-std::string errorJson(const std::string& message) {
-    Poco::JSON::Object o;
-    o.set("error", message);
-    return stringify(o);
-}
 
 StartedRuns startSyncs(Module& m, const Request& req, std::optional<std::int64_t> storeId) {
     services::SyncService* sync = m.sync();
