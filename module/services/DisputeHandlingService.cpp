@@ -137,6 +137,24 @@ std::string statusJson(CaseStatus s) {
     return json(o);
 }
 
+/// Claims the one-time key of an action on a case. Empty when the caller
+/// owns the key now and may call the marketplace; otherwise the answer to
+/// give (an earlier success replayed, still running, or a key of another action).
+std::optional<HandlingOutcome> claimKey(storage::CaseActionRepository& log, const Actor& actor, const domain::Case& c,
+                                       const std::string& key, const char* action, std::int64_t now) {
+    switch (log.claim(actor.accountId, c.id, key, action, actor.userId, now)) {
+    case storage::ClaimResult::Claimed: return std::nullopt;
+    case storage::ClaimResult::Done: {
+        auto o = outcome(HandlingCode::Replayed, "handling.done.replayed");
+        o.status = c.status;
+        return o;
+    }
+    case storage::ClaimResult::InProgress: return outcome(HandlingCode::InProgress, "handling.error.in_progress");
+    case storage::ClaimResult::Mismatch: break;
+    }
+    return outcome(HandlingCode::Invalid, "handling.error.bad_key", "idempotency_key");
+}
+
 } // namespace
 
 DisputeHandlingService::DisputeHandlingService(sql::Database& db, AliExpressAccess& access,
@@ -152,14 +170,7 @@ HandlingOutcome DisputeHandlingService::agree(const Actor& actor, std::int64_t c
     if (!c) return outcome(HandlingCode::NotFound, "handling.error.not_found");
     storage::CaseActionRepository log(*conn);
     const auto now = _clock();
-    const auto claim = log.claim(actor.accountId, caseId, req.idempotencyKey, kActionAgree, actor.userId, now);
-    if (claim == storage::ClaimResult::Done) {
-        auto o = outcome(HandlingCode::Replayed, "handling.done.replayed");
-        o.status = c->status;
-        return o;
-    }
-    if (claim == storage::ClaimResult::InProgress) return outcome(HandlingCode::InProgress, "handling.error.in_progress");
-    if (claim == storage::ClaimResult::Mismatch) return outcome(HandlingCode::Invalid, "handling.error.bad_key", "idempotency_key");
+    if (auto answered = claimKey(log, actor, *c, req.idempotencyKey, kActionAgree, now)) return *answered;
 
     const auto fail = [&](HandlingOutcome o, const std::string& logText) {
         log.finish(actor.accountId, req.idempotencyKey, false, logText, _clock());
@@ -252,14 +263,7 @@ HandlingOutcome DisputeHandlingService::refuse(const Actor& actor, std::int64_t 
     if (!image || image->extension == "webp")
         return outcome(HandlingCode::Invalid, "handling.error.image_type", "image");
     storage::CaseActionRepository log(*conn);
-    const auto claim = log.claim(actor.accountId, caseId, req.idempotencyKey, kActionRefuse, actor.userId, _clock());
-    if (claim == storage::ClaimResult::Done) {
-        auto o = outcome(HandlingCode::Replayed, "handling.done.replayed");
-        o.status = c->status;
-        return o;
-    }
-    if (claim == storage::ClaimResult::InProgress) return outcome(HandlingCode::InProgress, "handling.error.in_progress");
-    if (claim == storage::ClaimResult::Mismatch) return outcome(HandlingCode::Invalid, "handling.error.bad_key", "idempotency_key");
+    if (auto answered = claimKey(log, actor, *c, req.idempotencyKey, kActionRefuse, _clock())) return *answered;
     const auto early = [&](HandlingOutcome o, const std::string& logText) {
         log.finish(actor.accountId, req.idempotencyKey, false, logText, _clock());
         return o;
