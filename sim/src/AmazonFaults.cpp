@@ -4,8 +4,9 @@
 
 namespace sac::sim {
 
-void AmazonFaults::arm(int quota_exceeded, int server_error, int cancel, int fatal) {
+void AmazonFaults::arm(int quota_exceeded, int server_error, int cancel, int fatal, int finances_denied) {
   std::lock_guard lock(mu_);
+  finances_denied_ += std::max(0, finances_denied);
   quota_ += std::max(0, quota_exceeded);
   server_error_ += std::max(0, server_error);
   cancel_ += std::max(0, cancel);
@@ -14,8 +15,16 @@ void AmazonFaults::arm(int quota_exceeded, int server_error, int cancel, int fat
 
 void AmazonFaults::clear() {
   std::lock_guard lock(mu_);
-  quota_ = server_error_ = cancel_ = fatal_ = 0;
+  quota_ = server_error_ = cancel_ = fatal_ = finances_denied_ = 0;
   served_.clear();
+}
+
+bool AmazonFaults::nextFinancesDenied() {
+  std::lock_guard lock(mu_);
+  if (finances_denied_ <= 0) return false;
+  --finances_denied_;
+  ++served_["finances_denied"];
+  return true;
 }
 
 AmazonFaults::CallFault AmazonFaults::nextCall() {

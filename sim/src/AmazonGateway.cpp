@@ -260,6 +260,8 @@ SimResponse AmazonGateway::handleFinances(const SimRequest& request) {
   }
   if (!known)
     return spError(404, "NotFound", "Resource not found: " + request.verb + " " + request.path);
+  if (faults_.nextFinancesDenied())
+    return spError(403, "Unauthorized", "Access to requested resource is denied.", "");
   switch (faults_.nextCall()) {
     case AmazonFaults::CallFault::QuotaExceeded: {
       SimResponse r = spError(429, "QuotaExceeded",
@@ -589,7 +591,7 @@ SimResponse AmazonGateway::handleControl(const SimRequest& req) {
       auto n = [&](const char* k) {
         return body->has(k) ? body->get(k).convert<int>() : 0;
       };
-      faults_.arm(n("quota_exceeded"), n("server_error"), n("cancel"), n("fatal"));
+      faults_.arm(n("quota_exceeded"), n("server_error"), n("cancel"), n("fatal"), n("finances_denied"));
       bool expired = false;
       if (body->has("expire_tokens") && body->get("expire_tokens").convert<bool>()) {
         lwa_.expireAll();

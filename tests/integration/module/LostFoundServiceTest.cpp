@@ -355,6 +355,24 @@ TEST_P(LostFoundServiceTest, AFatalReportFailsWithAClearMessageAndFreesTheLease)
     EXPECT_EQ(next.state, SyncState::Done) << next.errorMessage;
 }
 
+TEST_P(LostFoundServiceTest, RefusedRefundsStillFindLostAndDamagedUnitsAndSaySo) {
+    sim::SimRequest fault;
+    fault.verb = "POST";
+    fault.path = "/_sim/amazon/faults";
+    fault.body = "{\"finances_denied\":5}";
+    fault.headers["content-type"] = "application/json";
+    ASSERT_EQ(simServer->dispatch(fault).status, 200);
+    auto svc = service();
+    auto run = runOnce(*svc);
+    EXPECT_EQ(run.state, SyncState::Done) << run.errorMessage;
+    EXPECT_NE(run.errorMessage.find("reembolsos a clientes"), std::string::npos) << run.errorMessage;
+    EXPECT_GT(conn->queryOne("SELECT COUNT(*) FROM cases WHERE kind IN ('lost_inventory', 'damaged_inventory')")->getInt(0), 0);
+    EXPECT_EQ(conn->queryOne("SELECT COUNT(*) FROM cases WHERE kind = 'refund_not_returned'")->getInt(0), 0);
+    auto store = storage::StoreRepository(*conn).find(storeA, kAccountA);
+    ASSERT_TRUE(store);
+    EXPECT_EQ(store->status, domain::StoreStatus::Active) << "a missing role is not an expired authorization";
+}
+
 TEST_P(LostFoundServiceTest, OnlyAmazonStoresOfTheAccountCanBeSearched) {
     auto svc = service();
     EXPECT_FALSE(svc->begin(kAccountA, storeB, 7)) << "another account's store";

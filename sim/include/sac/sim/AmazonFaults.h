@@ -10,16 +10,19 @@ namespace sac::sim {
 /// Faults of the simulated SP-API, armed through POST /_sim/amazon/faults. Counts add up
 /// and are consumed in arrival order: `quota_exceeded` and `server_error` by the next
 /// authorised SP-API calls (quota first), `cancel` and `fatal` by the next created
-/// reports (cancel first). Thread-safe.
+/// reports (cancel first), `finances_denied` by the next financial-events calls (403, as
+/// for an application without the Finance and Accounting role). Thread-safe.
 class AmazonFaults {
 public:
-  void arm(int quota_exceeded, int server_error, int cancel, int fatal);
+  void arm(int quota_exceeded, int server_error, int cancel, int fatal, int finances_denied = 0);
   void clear();
 
   enum class CallFault { None, QuotaExceeded, ServerError };
   CallFault nextCall();
   enum class ReportFate { Normal, Cancelled, Fatal };
   ReportFate nextReport();
+  /// True when this financial-events call is to be refused.
+  bool nextFinancesDenied();
 
   /// Faults served, by name (quota_exceeded, server_error, cancelled, fatal).
   std::map<std::string, std::int64_t> served() const;
@@ -27,7 +30,7 @@ public:
 
 private:
   mutable std::mutex mu_;
-  int quota_ = 0, server_error_ = 0, cancel_ = 0, fatal_ = 0;
+  int quota_ = 0, server_error_ = 0, cancel_ = 0, fatal_ = 0, finances_denied_ = 0;
   std::map<std::string, std::int64_t> served_;
 };
 
