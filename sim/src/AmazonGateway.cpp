@@ -192,6 +192,40 @@ SimResponse AmazonGateway::handleToken(const SimRequest& request) {
 }
 
 // ---------------------------------------------------------------------------------------
+// What every SP-API call passes before its operation: the token, a known path, and
+// the armed faults (finances_denied only for the Finances API).
+
+std::optional<SimResponse> AmazonGateway::gate(const SimRequest& request, bool known,
+                                               const std::string& rateLimit, bool finances) {
+  switch (lwa_.check(request.header("x-amz-access-token"))) {
+    case LwaTokenService::TokenState::Valid: break;
+    case LwaTokenService::TokenState::Expired:
+      return spError(403, "Unauthorized", "Access to requested resource is denied.",
+                     "The access token you provided has expired.");
+    case LwaTokenService::TokenState::Missing:
+    case LwaTokenService::TokenState::Unknown:
+      return spError(403, "Unauthorized", "Access to requested resource is denied.", "");
+  }
+  if (!known)
+    return spError(404, "NotFound", "Resource not found: " + request.verb + " " + request.path);
+  if (finances && faults_.nextFinancesDenied())
+    return spError(403, "Unauthorized", "Access to requested resource is denied.", "");
+  switch (faults_.nextCall()) {
+    case AmazonFaults::CallFault::QuotaExceeded: {
+      SimResponse r = spError(429, "QuotaExceeded",
+                              "You exceeded your quota for the requested resource.", "");
+      r.headers.emplace_back("x-amzn-RateLimit-Limit", rateLimit);
+      return r;
+    }
+    case AmazonFaults::CallFault::ServerError:
+      return spError(500, "InternalFailure", "We encountered an internal error. Please try again.",
+                     "");
+    case AmazonFaults::CallFault::None: break;
+  }
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------
 // Reports API 2021-06-30
 
 SimResponse AmazonGateway::handleReports(const SimRequest& request) {
@@ -210,32 +244,7 @@ SimResponse AmazonGateway::handleReports(const SimRequest& request) {
     operation = "getReportDocument";
   }
   count(operation.empty() ? "reports.unknown" : operation);
-
-  switch (lwa_.check(request.header("x-amz-access-token"))) {
-    case LwaTokenService::TokenState::Valid: break;
-    case LwaTokenService::TokenState::Expired:
-      return spError(403, "Unauthorized", "Access to requested resource is denied.",
-                     "The access token you provided has expired.");
-    case LwaTokenService::TokenState::Missing:
-    case LwaTokenService::TokenState::Unknown:
-      return spError(403, "Unauthorized", "Access to requested resource is denied.", "");
-  }
-  if (operation.empty())
-    return spError(404, "NotFound",
-                   "Resource not found: " + request.verb + " " + request.path);
-
-  switch (faults_.nextCall()) {
-    case AmazonFaults::CallFault::QuotaExceeded: {
-      SimResponse r = spError(429, "QuotaExceeded",
-                              "You exceeded your quota for the requested resource.", "");
-      r.headers.emplace_back("x-amzn-RateLimit-Limit", "0.0167");
-      return r;
-    }
-    case AmazonFaults::CallFault::ServerError:
-      return spError(500, "InternalFailure", "We encountered an internal error. Please try again.",
-                     "");
-    case AmazonFaults::CallFault::None: break;
-  }
+  if (auto refused = gate(request, !operation.empty(), "0.0167", false)) return *refused;
 
   if (operation == "createReport") return createReport(request);
   if (operation == "getReport") return getReport(id);
@@ -249,31 +258,7 @@ SimResponse AmazonGateway::handleReports(const SimRequest& request) {
 SimResponse AmazonGateway::handleFinances(const SimRequest& request) {
   const bool known = request.path == "/finances/v0/financialEvents" && request.verb == "GET";
   count(known ? "listFinancialEvents" : "finances.unknown");
-  switch (lwa_.check(request.header("x-amz-access-token"))) {
-    case LwaTokenService::TokenState::Valid: break;
-    case LwaTokenService::TokenState::Expired:
-      return spError(403, "Unauthorized", "Access to requested resource is denied.",
-                     "The access token you provided has expired.");
-    case LwaTokenService::TokenState::Missing:
-    case LwaTokenService::TokenState::Unknown:
-      return spError(403, "Unauthorized", "Access to requested resource is denied.", "");
-  }
-  if (!known)
-    return spError(404, "NotFound", "Resource not found: " + request.verb + " " + request.path);
-  if (faults_.nextFinancesDenied())
-    return spError(403, "Unauthorized", "Access to requested resource is denied.", "");
-  switch (faults_.nextCall()) {
-    case AmazonFaults::CallFault::QuotaExceeded: {
-      SimResponse r = spError(429, "QuotaExceeded",
-                              "You exceeded your quota for the requested resource.", "");
-      r.headers.emplace_back("x-amzn-RateLimit-Limit", "0.5");
-      return r;
-    }
-    case AmazonFaults::CallFault::ServerError:
-      return spError(500, "InternalFailure", "We encountered an internal error. Please try again.",
-                     "");
-    case AmazonFaults::CallFault::None: break;
-  }
+  if (auto refused = gate(request, known, "0.5", true)) return *refused;
   const AmazonFinances::Answer a = finances_->list(request, clock_.nowMs());
   if (a.status != 200) return spError(a.status, a.code, a.message, a.details);
   SimResponse out = json(200, a.body);

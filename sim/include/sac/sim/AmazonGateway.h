@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -75,6 +76,10 @@ private:
   };
 
   SimResponse handleToken(const SimRequest& request);
+  /// The refusal a SP-API call gets before its operation runs, if any (token,
+  /// unknown path, armed fault); rateLimit goes into the 429's header.
+  std::optional<SimResponse> gate(const SimRequest& request, bool known, const std::string& rateLimit,
+                                  bool finances);
   SimResponse handleReports(const SimRequest& request);
   SimResponse handleFinances(const SimRequest& request);
   SimResponse createReport(const SimRequest& request);
