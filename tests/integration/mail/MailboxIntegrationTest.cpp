@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include "MailTestSupport.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -22,50 +24,15 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Server {
-    std::uint16_t imaps = 0;
-    std::uint16_t pop3s = 0;
-    std::string user, password, cert, maildir;
-};
-
-Server server() {
-    std::ifstream in(std::string(SAC_DOVECOT_DIR) + "/ports");
-    if (!in) throw std::runtime_error("no " SAC_DOVECOT_DIR "/ports: run the ctest fixture mail.dovecot.start first");
-    std::map<std::string, std::string> kv;
-    std::string word;
-    while (in >> word) {
-        const auto eq = word.find('=');
-        if (eq != std::string::npos) kv[word.substr(0, eq)] = word.substr(eq + 1);
-    }
-    Server s;
-    s.imaps = static_cast<std::uint16_t>(std::stoi(kv.at("imaps")));
-    s.pop3s = static_cast<std::uint16_t>(std::stoi(kv.at("pop3s")));
-    s.user = kv.at("user");
-    s.password = kv.at("password");
-    s.cert = kv.at("cert");
-    s.maildir = kv.at("maildir");
-    return s;
-}
-
 class MailboxTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        srv = server();
+        srv = sac::mailtest::readDovecot(SAC_DOVECOT_DIR);
         // Start each test from an empty mailbox (files only; Dovecot rescans the maildir).
-        for (const char* sub : {"new", "cur"})
-            for (const auto& e : fs::directory_iterator(fs::path(srv.maildir) / sub)) fs::remove(e.path());
+        sac::mailtest::clearMaildir(srv.maildir);
     }
 
-    void deliver(const std::string& name, const std::string& text) {
-        const fs::path tmp = fs::path(srv.maildir) / "tmp" / name;
-        {
-            std::ofstream out(tmp, std::ios::binary);
-            out << text;
-        }
-        fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
-                                 fs::perms::group_write | fs::perms::others_read | fs::perms::others_write);
-        fs::rename(tmp, fs::path(srv.maildir) / "new" / name);
-    }
+    void deliver(const std::string& name, const std::string& text) { sac::mailtest::deliver(srv.maildir, name, text); }
 
     MailboxSettings settings(std::uint16_t port) const {
         MailboxSettings s;
@@ -79,7 +46,7 @@ protected:
         return s;
     }
 
-    Server srv;
+    sac::mailtest::DovecotServer srv;
 };
 
 const std::string kCaseMail =

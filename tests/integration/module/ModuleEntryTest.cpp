@@ -7,6 +7,8 @@
 #include <sac/test/TempDir.h>
 #include <sac/test/TestDatabase.h>
 
+#include "FakeModuleHost.h"
+
 #include <dlfcn.h>
 
 #include <map>
@@ -20,27 +22,8 @@
 
 namespace {
 
-struct FakeHost {
-    std::string url;
-    std::string dir;
-    std::int64_t now = 1'717'000'000'000;
-    std::vector<std::string> logs;
-    std::map<std::string, std::string> settings;
-};
-
-void hostLog(void* c, int, const char* m) { static_cast<FakeHost*>(c)->logs.push_back(m); }
-std::int64_t hostNow(void* c) { return static_cast<FakeHost*>(c)->now; }
-const char* hostUrl(void* c) { return static_cast<FakeHost*>(c)->url.c_str(); }
-const char* hostDir(void* c) { return static_cast<FakeHost*>(c)->dir.c_str(); }
-int hostSetting(void* c, const char* key, char* out, size_t len) {
-    auto& s = static_cast<FakeHost*>(c)->settings;
-    auto it = s.find(key);
-    if (it == s.end()) return SAC_ERROR;
-    std::snprintf(out, len, "%s", it->second.c_str());
-    return SAC_OK;
-}
-int hostSubmit(void*, const char*, void (*)(void*), void*) { return SAC_ERROR; }
-int hostFindUser(void*, const char*, sac_user*) { return SAC_ERROR; }
+using sac::test::Answer;
+using sac::test::FakeHost;
 
 struct Registered {
     std::vector<std::vector<std::string>> menu;
@@ -72,17 +55,6 @@ int addMigrations(void* c, const char* dir) {
     return SAC_OK;
 }
 
-struct Answer {
-    int status = 200;
-    std::map<std::string, std::string> headers;
-    std::string body;
-    std::string layout;
-};
-void setStatus(void* c, int s) { static_cast<Answer*>(c)->status = s; }
-void setHeader(void* c, const char* n, const char* v) { static_cast<Answer*>(c)->headers[n] = v; }
-void write(void* c, const char* d, size_t n) { static_cast<Answer*>(c)->body.append(d, n); }
-void useLayout(void* c, const char* t) { static_cast<Answer*>(c)->layout = t; }
-
 class ModuleEntry : public testing::Test {
 protected:
     void SetUp() override {
@@ -95,8 +67,7 @@ protected:
         db->migrate("schema", "sac");
         host.url = db->url();
         host.dir = SAC_MODULE_DIR;
-        services = {SAC_MODULE_ABI_VERSION, sizeof(sac_host_services), &host, &hostLog, &hostNow, &hostUrl,
-                    &hostSetting, &hostSubmit, &hostFindUser, &hostDir};
+        services = sac::test::servicesFor(host);
         registrar = {SAC_MODULE_ABI_VERSION, sizeof(sac_registrar), &reg, &addMenu, &addRoute, &addJob, &addMigrations};
     }
     void TearDown() override {
@@ -117,7 +88,7 @@ protected:
         sac_request req{SAC_MODULE_ABI_VERSION, sizeof(sac_request), nullptr, method, path, query,
                         "application/x-www-form-urlencoded", "", 0, &user, "csrf-token", nullptr};
         Answer a;
-        sac_response res{SAC_MODULE_ABI_VERSION, sizeof(sac_response), &a, &setStatus, &setHeader, &write, &useLayout};
+        sac_response res = sac::test::responseFor(a);
         EXPECT_EQ(reg.fn(reg.ctx, &req, &res), SAC_OK);
         return a;
     }

@@ -11,6 +11,8 @@
 #include <sac/test/TempDir.h>
 #include <sac/test/TestDatabase.h>
 
+#include "FakeModuleHost.h"
+
 #include <dlfcn.h>
 
 #include <fstream>
@@ -33,29 +35,10 @@
 namespace {
 
 using sac::sql::Dialect;
+using sac::test::Answer;
+using sac::test::FakeHost;
 
 constexpr const char* kInboundToken = "inbound-token-0123456789abcdef";
-
-struct FakeHost {
-    std::string url;
-    std::string dir;
-    std::int64_t now = 1'717'000'000'000;
-    std::vector<std::string> logs;
-    std::map<std::string, std::string> settings;
-};
-
-void hostLog(void* c, int, const char* m) { static_cast<FakeHost*>(c)->logs.push_back(m); }
-std::int64_t hostNow(void* c) { return static_cast<FakeHost*>(c)->now; }
-const char* hostUrl(void* c) { return static_cast<FakeHost*>(c)->url.c_str(); }
-const char* hostDir(void* c) { return static_cast<FakeHost*>(c)->dir.c_str(); }
-int hostSetting(void* c, const char* key, char* out, size_t len) {
-    auto& s = static_cast<FakeHost*>(c)->settings;
-    auto it = s.find(key);
-    if (it == s.end()) return SAC_ERROR;
-    std::snprintf(out, len, "%s", it->second.c_str());
-    return SAC_OK;
-}
-int hostFindUser(void*, const char*, sac_user*) { return SAC_ERROR; }
 
 /// A job pool that queues and runs nothing: begun runs stay "running".
 struct Jobs {
@@ -87,23 +70,6 @@ int addRoute(void* c, const char* prefix, const char* perm, uint32_t flags, sac_
 }
 int addJob(void*, const char*, uint32_t, void (*)(void*), void*) { return SAC_OK; }
 int addMigrations(void*, const char*) { return SAC_OK; }
-
-struct Answer {
-    int status = 200;
-    std::map<std::string, std::string> headers;
-    std::string body;
-    std::string layout;
-
-    std::string header(const std::string& name) const {
-        auto it = headers.find(name);
-        return it == headers.end() ? std::string() : it->second;
-    }
-    std::string location() const { return header("Location"); }
-};
-void setStatus(void* c, int s) { static_cast<Answer*>(c)->status = s; }
-void setHeader(void* c, const char* n, const char* v) { static_cast<Answer*>(c)->headers[n] = v; }
-void write(void* c, const char* d, size_t n) { static_cast<Answer*>(c)->body.append(d, n); }
-void useLayout(void* c, const char* t) { static_cast<Answer*>(c)->layout = t; }
 
 using Headers = std::map<std::string, std::string>;
 const char* requestHeader(void* ctx, const char* name) {
@@ -186,8 +152,7 @@ protected:
         host.settings["aliexpress_gateway"] = "http://127.0.0.1:9";
         host.settings["inbound_mail_token"] = kInboundToken;
         g_jobs = &jobs;
-        services = {SAC_MODULE_ABI_VERSION, sizeof(sac_host_services), &host, &hostLog, &hostNow, &hostUrl,
-                    &hostSetting, &hostSubmit, &hostFindUser, &hostDir};
+        services = sac::test::servicesFor(host, &hostSubmit);
         registrar = {SAC_MODULE_ABI_VERSION, sizeof(sac_registrar), &reg, &addMenu, &addRoute, &addJob, &addMigrations};
         char err[256] = "";
         ASSERT_EQ(entry->init(&services, &registrar, err, sizeof err), SAC_OK) << err;
@@ -231,7 +196,7 @@ protected:
                         "csrf-token",
                         &requestHeader};
         Answer ans;
-        sac_response res{SAC_MODULE_ABI_VERSION, sizeof(sac_response), &ans, &setStatus, &setHeader, &write, &useLayout};
+        sac_response res = sac::test::responseFor(ans);
         const auto* route = routeFor(path);
         EXPECT_NE(route, nullptr) << path;
         if (!route) return ans;
