@@ -7,6 +7,7 @@
 
 #include <sac/connectors/PocoHttpTransport.h>
 
+#include "services/MarketplaceSettings.h"
 #include "storage/SyncRunRepository.h"
 #include "web/Routes.h"
 
@@ -114,13 +115,41 @@ domain::Result<bool> Module::start() {
     try {
         _vault = std::make_unique<services::CredentialVault>(services::CredentialVault::fromEnvOrFile(
             setting("key_env", "SAC_CREDENTIALS_KEY"), setting("key_file", "data/sac.key")));
-        _transport = std::make_shared<connectors::PocoHttpTransport>();
+        // Keys that still open values sealed before a rotation, never used to seal.
+        std::istringstream previous(setting("key_previous_files", ""));
+        for (std::string path; std::getline(previous, path, ',');) {
+            while (!path.empty() && path.back() == ' ') path.pop_back();
+            while (!path.empty() && path.front() == ' ') path.erase(0, 1);
+            if (!path.empty()) _vault->addOpeningKey(services::CredentialVault::readKeyFile(path));
+        }
     } catch (const std::exception& e) {
         _db.reset();
         return R::fail(std::string("cannot prepare the credentials vault: ") + e.what());
     }
-    _aliexpress = std::make_unique<services::AliExpressAccess>(*_db, *_vault, _transport,
-                                                               [this] { return now(); });
+    auto marketplace = services::readMarketplaceSettings(
+        [this](const char* key, const std::string& fallback) { return setting(key, fallback); });
+    if (!marketplace) {
+        _db.reset();
+        return R::fail(marketplace.error());
+    }
+    _endpoints = marketplace.value().endpoints;
+    _timeouts = marketplace.value().timeouts;
+    if (auto gw = _endpoints->check(setting("aliexpress_gateway", "https://api-sg.aliexpress.com")); !gw) {
+        _db.reset();
+        return R::fail("expected setting aliexpress_gateway to be an allowed marketplace address (see allowed_hosts "
+                       "and allow_loopback_endpoints), got " + gw.error().detail);
+    }
+    try {
+        connectors::PocoHttpTransport::Options transport;
+        transport.endpoints = _endpoints;
+        transport.defaultDeadline = _timeouts.call;
+        _transport = std::make_shared<connectors::PocoHttpTransport>(transport);
+    } catch (const std::exception& e) {
+        _db.reset();
+        return R::fail(std::string("cannot prepare the marketplace transport: ") + e.what());
+    }
+    _aliexpress = std::make_unique<services::AliExpressAccess>(*_db, *_vault, _transport, [this] { return now(); },
+                                                               connectors::RetryPolicy{}, _timeouts);
     services::SyncOptions syncOptions;
     const std::string lease = setting("sync_lease_seconds", "120");
     int leaseSeconds = 0;
@@ -144,7 +173,7 @@ domain::Result<bool> Module::start() {
         _db.reset();
         return lf;
     }
-    log(SAC_LOG_INFO, "sac: started on " + _db->redactedUrl());
+    log(SAC_LOG_INFO, "sac: started on " + _db->redactedUrl() + ", credentials key " + _vault->keyId());
     return R::ok(true);
 }
 

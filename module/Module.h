@@ -14,6 +14,7 @@
 #include <sac/module_api.h>
 #include <sac/sql/Database.h>
 
+#include <sac/connectors/EndpointPolicy.h>
 #include <sac/connectors/HttpTransport.h>
 
 #include "domain/Result.h"
@@ -21,6 +22,7 @@
 #include "services/CredentialVault.h"
 #include "services/LostFoundService.h"
 #include "services/MailIngestService.h"
+#include "services/MarketplaceTimeouts.h"
 #include "services/Permissions.h"
 #include "services/SyncService.h"
 #include "web/Router.h"
@@ -53,6 +55,11 @@ public:
     const services::CredentialVault* vault() const { return _vault.get(); }
     /// One HTTP transport shared by every connector call (thread-safe).
     std::shared_ptr<connectors::HttpTransport> transport() const { return _transport; }
+    /// Where stores may point (settings allowed_hosts, allow_loopback_endpoints);
+    /// the transport enforces the same rules; nullptr before start().
+    std::shared_ptr<const connectors::EndpointPolicy> endpoints() const { return _endpoints; }
+    /// How long marketplace calls may take (settings *_timeout_seconds).
+    const services::MarketplaceTimeouts& timeouts() const { return _timeouts; }
     /// Signed AliExpress access per store; nullptr before start().
     services::AliExpressAccess* aliexpress() const { return _aliexpress.get(); }
     /// "Disputa de Sincronização"; nullptr before start().
@@ -103,6 +110,8 @@ private:
     web::Router _router;
     std::unique_ptr<sql::Database> _db;
     std::unique_ptr<services::CredentialVault> _vault;
+    std::shared_ptr<const connectors::EndpointPolicy> _endpoints;
+    services::MarketplaceTimeouts _timeouts;
     std::shared_ptr<connectors::HttpTransport> _transport;
     std::unique_ptr<services::AliExpressAccess> _aliexpress;
     std::unique_ptr<services::SyncService> _sync;

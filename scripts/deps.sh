@@ -4,7 +4,8 @@
 set -euo pipefail
 build_pkgs=(build-essential cmake pkg-config libpoco-dev libssl-dev libmysqlcppconn-dev
             libgtest-dev googletest libkainjow-mustache-dev libsqlite3-dev sqlite3 curl ca-certificates)
-test_pkgs=(mariadb-server mariadb-client chromium fonts-dejavu-core fonts-liberation fonts-wqy-zenhei fonts-noto-color-emoji nodejs dovecot-imapd dovecot-pop3d openssl)
+test_pkgs=(mariadb-server mariadb-client chromium fonts-dejavu-core fonts-liberation fonts-wqy-zenhei fonts-noto-color-emoji nodejs dovecot-imapd dovecot-pop3d openssl
+           clang libclang-rt-14-dev llvm ccache)  # fuzz tier: clang + libFuzzer/sanitizer runtimes, llvm-symbolizer
 case "${1:-build}" in
   build|run) want=("${build_pkgs[@]}") ;;
   test) want=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;

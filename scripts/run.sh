@@ -29,6 +29,12 @@ modules.sac.aliexpress_gateway = http://127.0.0.1:$sim_port
 modules.sac.demo_store = true
 CONF
 fi
+# The simulator listens on 127.0.0.1: a development setting lets stores point
+# there (a production host keeps it off). Added to configs written earlier too.
+if ! grep -q '^modules\.sac\.allow_loopback_endpoints' "$config"; then
+  printf '%s\n' '# Development only: stores may point at the simulator on 127.0.0.1.' \
+    'modules.sac.allow_loopback_endpoints = true' >>"$config"
+fi
 
 demo_password=${SAC_DEMO_PASSWORD:-demo1234}
 if [ ! -f "$data/.demo-users" ]; then

@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, builds, starts a private
-# MariaDB server, runs every test tier (unit, sqlite, mariadb, sim, browser)
-# and ends with ctest's summary.
+# MariaDB server, runs every test tier (unit, sqlite, mariadb, sim, mail,
+# browser), then the fuzz tier (each parser fuzzed briefly under ASan + UBSan),
+# then builds the asan preset and runs the unit and sqlite tiers there; it
+# ends with a summary of the three runs.
 #   scripts/test.sh [extra ctest arguments, e.g. -L unit]
+# With arguments only that ctest run happens. Local shortcuts (CI sets
+# neither): SAC_SKIP_FUZZ=1 leaves out the fuzz tier, SAC_SKIP_ASAN=1 the
+# asan run. MariaDB tests read SAC_TEST_MYSQL_URL (set here).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 preset=${SAC_PRESET:-ci}
 build="$root/build/$preset"
+full=0
+[ $# -eq 0 ] && full=1
 
 scripts/deps.sh test
 
@@ -26,5 +33,49 @@ export SAC_TEST_MYSQL_URL
 SAC_TEST_MYSQL_URL=$(scripts/mariadb.sh start "$dbdir" "$port")
 echo "MariaDB for the tests: ${SAC_TEST_MYSQL_URL//:sac@/:***@}"
 
-cd "$build"
-ctest --output-on-failure -j 2 --timeout 600 "$@"
+if [ "$full" -eq 0 ]; then
+  cd "$build"
+  ctest --output-on-failure -j 2 --timeout 600 "$@"
+  exit 0
+fi
+
+# A full run: the tiers, the fuzz tier, the asan run; each is reported.
+results=()
+run() {  # run <name> <command...>: runs it, records how it went and how long it took
+  local name=$1 start=$SECONDS rc=0
+  shift
+  echo "=== $name"
+  "$@" || rc=$?
+  results+=("$(printf '%-24s %s (%ds)' "$name" "$([ $rc -eq 0 ] && echo passed || echo "FAILED ($rc)")" $((SECONDS - start)))")
+  return 0
+}
+
+run "tiers ($preset)" ctest --test-dir "$build" --output-on-failure -j 2 --timeout 600 -LE fuzz
+
+if [ "${SAC_SKIP_FUZZ:-0}" != 1 ]; then
+  run "fuzz ($preset)" ctest --test-dir "$build" --output-on-failure -j 2 -L fuzz
+else
+  results+=("fuzz                     skipped (SAC_SKIP_FUZZ=1)")
+fi
+
+if [ "${SAC_SKIP_ASAN:-0}" != 1 ]; then
+  asan() {
+    local launcher=()
+    command -v ccache >/dev/null && launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    # The benchmarks run in no tier: leave them out of the asan build.
+    cmake --preset asan -DSAC_BUILD_BENCH=OFF "${launcher[@]}" >/dev/null &&
+      cmake --build --preset asan -j "$(nproc)" &&
+      ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:check_initialization_order=1} \
+      UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+      ctest --test-dir "$root/build/asan" --output-on-failure -j 2 --timeout 900 -L 'unit|sqlite'
+  }
+  run "unit|sqlite (asan)" asan
+else
+  results+=("unit|sqlite (asan)       skipped (SAC_SKIP_ASAN=1)")
+fi
+
+echo "=== summary"
+printf '%s\n' "${results[@]}"
+for r in "${results[@]}"; do
+  case "$r" in *FAILED*) exit 1 ;; esac
+done

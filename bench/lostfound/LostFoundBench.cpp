@@ -33,6 +33,7 @@
 #include <sac/sql/DatabaseUrl.h>
 #include <sac/sql/Migrator.h>
 
+#include "services/InboundAddress.h"
 #include "services/MailIngestService.h"
 #include "storage/CaseRepository.h"
 #include "storage/StoreRepository.h"
@@ -205,8 +206,15 @@ int benchMail(const std::string& dbUrl, std::size_t messages, std::size_t cases,
     std::size_t bytes = 0;
     for (const auto& m : messagesToIngest) bytes += m.raw.size();
 
+    sac::services::InboundPolicy policy;
+    policy.base = {"sac", "inbound.example"};
+    sac::services::InboundEnvelope envelope;
+    {
+        auto conn = db->acquire();
+        envelope.recipient = policy.base.addressFor(sac::services::inboundTokenFor(*conn, kAccount, 0, kNow));
+    }
     sac::services::MailIngestService svc(
-        *db,
+        *db, policy,
         [&users](const std::string& e) -> std::optional<sac::services::MailUser> {
             auto it = users.find(e);
             if (it == users.end()) return std::nullopt;
@@ -217,7 +225,7 @@ int benchMail(const std::string& dbUrl, std::size_t messages, std::size_t cases,
     std::size_t mismatches = 0;
     const auto t0 = Clock::now();
     for (const auto& m : messagesToIngest)
-        if (svc.ingest(m.raw).outcome != m.expected) ++mismatches;
+        if (svc.ingest(m.raw, envelope).outcome != m.expected) ++mismatches;
     const auto t1 = Clock::now();
     const double secs = seconds(t0, t1);
 
@@ -231,7 +239,7 @@ int benchMail(const std::string& dbUrl, std::size_t messages, std::size_t cases,
         std::printf(" %s=%llu", std::string(sac::services::toCode(static_cast<IngestOutcome>(i))).c_str(),
                     static_cast<unsigned long long>(c[i]));
     std::printf("\n");
-    const auto stored = db->acquire()->queryOne("SELECT COUNT(*) FROM inbound_messages")->getInt(0);
+    const auto stored = db->acquire()->queryOne("SELECT COUNT(*) FROM inbound_mail_messages")->getInt(0);
     if (mismatches || static_cast<std::uint64_t>(stored) != c[static_cast<std::size_t>(IngestOutcome::Stored)]) {
         std::fprintf(stderr, "mail ingest: %zu messages decided otherwise than generated; %lld rows stored\n",
                      mismatches, static_cast<long long>(stored));

@@ -120,11 +120,16 @@ int main(int argc, char** argv) {
             s.accountId = account;
             s.name = "bench";
             s.gatewayUrl = sim.baseUrl();
-            s.credentialsEnc = c.seal(vault);
             s.createdAt = s.updatedAt = wallNow();
-            storeId = sac::storage::StoreRepository(*conn).create(s);
+            storeId = sac::services::createStoreSealed(*conn, s, c, vault);
         }
-        auto transport = std::make_shared<sac::connectors::PocoHttpTransport>();
+        // The simulator listens on 127.0.0.1: the development setting allow_loopback_endpoints.
+        std::string policyError;
+        auto loopback = sac::connectors::EndpointPolicy::parse(sac::connectors::EndpointPolicy::kDefaultAllowedHosts,
+                                                              true, policyError);
+        sac::connectors::PocoHttpTransport::Options transportOptions;
+        transportOptions.endpoints = std::make_shared<const sac::connectors::EndpointPolicy>(std::move(*loopback));
+        auto transport = std::make_shared<sac::connectors::PocoHttpTransport>(transportOptions);
         sac::services::AliExpressAccess access(*db, vault, transport, &wallNow);
         sac::services::SyncService sync(*db, access, &wallNow, [](int, const std::string&) {}, "bench");
 

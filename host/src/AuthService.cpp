@@ -22,23 +22,29 @@ AuthService::AuthService(sql::Database& db, const Clock& clock, AuthSettings set
       _clock(clock),
       _settings(settings),
       _hasher(settings.pbkdf2Iterations),
-      _throttle(settings.maxFailures, settings.failureWindowMs, settings.lockoutMs),
+      _throttle(settings.throttle),
       _dummyHash(_hasher.hash("not a real password")) {}
 
 LoginResult AuthService::login(const std::string& loginName, const std::string& password,
-                               const std::optional<std::string>& previousToken) {
+                               const std::optional<std::string>& previousToken, const std::string& clientAddress) {
     LoginResult result;
-    const std::string key = lower(loginName);
     const std::int64_t now = _clock.nowMs();
-    if (!_throttle.allowed(key, now)) {
+    if (_throttle.check(loginName, clientAddress, now) != ThrottleVerdict::Allowed) {
         result.outcome = LoginOutcome::Throttled;
         return result;
     }
+    if (loginName.size() > kMaxLoginBytes || password.size() > kMaxPasswordBytes) {
+        // No such user can exist: no lookup, no hashing, but it still counts.
+        _throttle.recordFailure(loginName, clientAddress, now);
+        result.outcome = LoginOutcome::BadCredentials;
+        return result;
+    }
+    const std::string key = lower(loginName);
     auto user = key.empty() ? std::nullopt : _users.findByLogin(key);
     // Unknown logins cost the same PBKDF2 work as known ones.
     bool ok = PasswordHasher::verify(password, user ? user->passwordHash : _dummyHash) && user.has_value();
     if (!ok) {
-        _throttle.recordFailure(key, now);
+        _throttle.recordFailure(loginName, clientAddress, now);
         result.outcome = LoginOutcome::BadCredentials;
         return result;
     }
@@ -46,7 +52,11 @@ LoginResult AuthService::login(const std::string& loginName, const std::string& 
         result.outcome = LoginOutcome::Inactive;
         return result;
     }
-    _throttle.reset(key);
+    _throttle.recordSuccess(loginName);
+    if (_hasher.needsRehash(user->passwordHash)) {
+        user->passwordHash = _hasher.hash(password);
+        _users.setPasswordHash(user->id, user->passwordHash);
+    }
     if (previousToken && !previousToken->empty()) _sessions.remove(sha256Hex(*previousToken));
 
     result.token = randomHex(32);

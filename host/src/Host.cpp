@@ -1,5 +1,6 @@
 #include "sac/host/Host.h"
 
+#include "ConnectionGuard.h"
 #include "HttpFrontend.h"
 #include "sac/host/AuthService.h"
 #include "sac/host/Clock.h"
@@ -12,12 +13,13 @@
 #include "sac/sql/Database.h"
 #include "sac/sql/Migrator.h"
 
-#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/TCPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/ThreadPool.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <thread>
 
@@ -77,7 +79,9 @@ struct Host::Impl {
     std::unique_ptr<ModuleLoader> modules;
     std::unique_ptr<HttpContext> http;
     std::unique_ptr<Poco::ThreadPool> pool;
-    std::unique_ptr<Poco::Net::HTTPServer> server;
+    HostRequestHandlerFactory* handlerFactory = nullptr; ///< owned by handlers
+    Poco::Net::HTTPRequestHandlerFactory::Ptr handlers;
+    std::unique_ptr<Poco::Net::TCPServer> server;
     std::uint16_t port = 0;
     bool started = false;
     bool stopped = false;
@@ -85,10 +89,13 @@ struct Host::Impl {
     void stopAll() {
         if (modules) modules->notifyStopping();
         if (server) {
-            server->stopAll(false);
+            // What Poco's HTTPServer::stopAll() does: stop accepting, then
+            // tell the open connections (first to finish, then to abort).
+            server->stop();
+            handlerFactory->stopConnections(server.get(), false);
             for (int i = 0; i < 40 && server->currentConnections() > 0; ++i)
                 std::this_thread::sleep_for(std::chrono::milliseconds(50));
-            server->stopAll(true);
+            handlerFactory->stopConnections(server.get(), true);
             if (pool) pool->joinAll();
             server.reset();
         }
@@ -133,7 +140,7 @@ void Host::start() {
         h.jobs->start();
 
         h.http = std::make_unique<HttpContext>(
-            HttpContext{h.config, *h.auth, h.routes, h.menu, *h.pages, *h.modules, h.logger});
+            HttpContext{h.config, *h.auth, h.routes, h.menu, *h.pages, *h.modules, h.logger, *h.db});
         Poco::Net::ServerSocket socket;
         try {
             socket.bind(Poco::Net::SocketAddress(h.config.listenHost, h.config.listenPort), true);
@@ -143,16 +150,25 @@ void Host::start() {
                                  std::to_string(h.config.listenPort) + ", found " + e.displayText());
         }
         h.port = socket.address().port();
-        auto* params = new Poco::Net::HTTPServerParams;
+        Poco::Net::HTTPServerParams::Ptr params(new Poco::Net::HTTPServerParams);
         params->setMaxThreads(h.config.httpThreads);
         params->setMaxQueued(256);
         params->setKeepAlive(true);
-        params->setKeepAliveTimeout(Poco::Timespan(5, 0));
-        params->setTimeout(Poco::Timespan(30, 0));
+        params->setKeepAliveTimeout(Poco::Timespan(h.config.keepAliveSeconds, 0));
+        params->setMaxKeepAliveRequests(h.config.maxKeepAliveRequests);
+        // Per read and write; the whole request is bounded by the watchdog.
+        params->setTimeout(Poco::Timespan(std::min(h.config.requestReadSeconds, 10), 0));
         params->setServerName("sac-host");
+        ConnectionLimits limits;
+        limits.requestRead = std::chrono::seconds(h.config.requestReadSeconds);
+        limits.bodyRead = std::chrono::seconds(h.config.bodyReadSeconds);
+        limits.keepAlive = std::chrono::seconds(h.config.keepAliveSeconds);
+        limits.maxPerAddress = h.config.maxConnectionsPerAddress;
+        h.handlerFactory = new HostRequestHandlerFactory(*h.http);
+        h.handlers = h.handlerFactory;
         h.pool = std::make_unique<Poco::ThreadPool>(2, h.config.httpThreads + 1, 60);
-        h.server = std::make_unique<Poco::Net::HTTPServer>(new HostRequestHandlerFactory(*h.http), *h.pool, socket,
-                                                           params);
+        h.server = std::make_unique<Poco::Net::TCPServer>(new GuardedConnectionFactory(params, h.handlers, limits),
+                                                          *h.pool, socket, params);
         h.server->start();
         h.logger.information("listening on http://" + h.config.listenHost + ":" + std::to_string(h.port) + " (" +
                              std::to_string(h.modules->loadedIds().size()) + " module(s) loaded, " +

@@ -66,7 +66,12 @@ HostConfig HostConfig::fromConfiguration(const Poco::Util::AbstractConfiguration
     h.templatesDir = c.getString("host.templates_dir", SAC_HOST_TEMPLATES_DIR);
     h.staticDir = c.getString("host.static_dir", SAC_HOST_STATIC_DIR);
     h.schemaDir = c.getString("host.schema_dir", SAC_HOST_SCHEMA_DIR);
-    h.secureCookies = readBool(c, "host.secure_cookies", false);
+    h.publicBaseUrl = c.getString("host.public_base_url", "");
+    if (!h.publicBaseUrl.empty() && h.publicBaseUrl.rfind("https://", 0) != 0 &&
+        h.publicBaseUrl.rfind("http://", 0) != 0)
+        throw std::invalid_argument("host.public_base_url: expected an http:// or https:// address, found \"" +
+                                    h.publicBaseUrl + "\"");
+    h.secureCookies = readBool(c, "host.secure_cookies", h.httpsPublic());
     h.pbkdf2Iterations = static_cast<int>(readInt(c, "host.pbkdf2_iterations", h.pbkdf2Iterations, 1000, 10'000'000));
     if (c.hasProperty("host.fake_clock_ms"))
         h.fakeClockMs = readInt(c, "host.fake_clock_ms", 0, 0, INT64_MAX);
@@ -74,7 +79,16 @@ HostConfig HostConfig::fromConfiguration(const Poco::Util::AbstractConfiguration
     h.sessionAbsoluteMinutes = readInt(c, "host.session_absolute_minutes", h.sessionAbsoluteMinutes, 1, 30 * 24 * 60);
     h.maxBodyBytes = static_cast<std::size_t>(
         readInt(c, "host.max_body_bytes", static_cast<std::int64_t>(h.maxBodyBytes), 1024, 1LL << 30));
-    h.httpThreads = static_cast<int>(readInt(c, "host.http_threads", h.httpThreads, 1, 256));
+    h.maxAnonymousBodyBytes = static_cast<std::size_t>(readInt(
+        c, "host.max_anonymous_body_bytes", static_cast<std::int64_t>(h.maxAnonymousBodyBytes), 1024, 1LL << 20));
+    h.requestReadSeconds = static_cast<int>(readInt(c, "host.request_read_seconds", h.requestReadSeconds, 1, 300));
+    h.bodyReadSeconds = static_cast<int>(readInt(c, "host.body_read_seconds", h.bodyReadSeconds, 1, 3600));
+    h.keepAliveSeconds = static_cast<int>(readInt(c, "host.keep_alive_seconds", h.keepAliveSeconds, 1, 300));
+    h.maxKeepAliveRequests =
+        static_cast<int>(readInt(c, "host.max_keep_alive_requests", h.maxKeepAliveRequests, 1, 100000));
+    h.maxConnectionsPerAddress =
+        static_cast<int>(readInt(c, "host.max_connections_per_address", h.maxConnectionsPerAddress, 1, 100000));
+    h.httpThreads = static_cast<int>(readInt(c, "host.http_threads", h.httpThreads, 1, 1024));
     h.jobThreads = static_cast<int>(readInt(c, "host.job_threads", h.jobThreads, 1, 64));
     h.jobQueue = static_cast<int>(readInt(c, "host.job_queue", h.jobQueue, 1, 100000));
     h.erpName = c.getString("host.name", h.erpName);

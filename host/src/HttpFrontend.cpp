@@ -1,5 +1,7 @@
 #include "HttpFrontend.h"
 
+#include "ConnectionGuard.h"
+
 #include "sac/host/Cookies.h"
 #include "sac/host/Csrf.h"
 #include "sac/host/Redactor.h"
@@ -10,7 +12,11 @@
 #include <Poco/Net/HTMLForm.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/String.h>
 #include <Poco/URI.h>
+
+#include <algorithm>
+#include <atomic>
 
 #include <chrono>
 #include <filesystem>
@@ -29,6 +35,17 @@ constexpr const char* kSessionCookie = "sac_session";
 constexpr const char* kLoginCsrfCookie = "sac_login_csrf";
 constexpr const char* kHtml = "text/html; charset=utf-8";
 constexpr const char* kJson = "application/json; charset=utf-8";
+/// Scripts, styles and images from the host only; no inline script or style.
+constexpr const char* kContentSecurityPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+constexpr const char* kPermissionsPolicy =
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), interest-cohort=()";
+/// Form fields the host parses itself (login, logout).
+constexpr int kMaxFormFields = 32;
+/// Bodies of the token-authenticated public routes being read at once.
+constexpr int kMaxTokenBodiesInFlight = 8;
+std::atomic<int> gTokenBodiesInFlight{0};
 
 bool isHex64(const std::string& s) {
     if (s.size() != 64) return false;
@@ -62,17 +79,11 @@ CookieOptions cookieOptions(const HttpContext& ctx) {
     return o;
 }
 
-void baseHeaders(HTTPServerResponse& resp) {
-    resp.set("X-Content-Type-Options", "nosniff");
-    resp.set("X-Frame-Options", "DENY");
-    resp.set("Referrer-Policy", "same-origin");
-}
-
 void send(Exchange& x, int status, const std::string& contentType, const std::string& body,
           const char* cacheControl = "no-store") {
     x.resp.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(status),
                               HTTPResponse::getReasonForStatus(static_cast<HTTPResponse::HTTPStatus>(status)));
-    baseHeaders(x.resp);
+    securityHeaders(x.resp, x.ctx.config, startsWith(contentType, "text/html"));
     if (!x.resp.has("Cache-Control")) x.resp.set("Cache-Control", cacheControl);
     x.resp.setContentType(contentType);
     x.resp.setContentLength64(static_cast<Poco::Int64>(body.size()));
@@ -97,9 +108,8 @@ void redirect(Exchange& x, int status, const std::string& location) {
     send(x, status, kHtml, "<!DOCTYPE html><title>Redirecionando</title><p>Redirecionando…</p>");
 }
 
-void readBody(Exchange& x, bool& tooLarge) {
+void readBody(Exchange& x, std::size_t max, bool& tooLarge) {
     tooLarge = false;
-    const std::size_t max = x.ctx.config.maxBodyBytes;
     const Poco::Int64 declared = x.req.getContentLength64();
     if (declared != HTTPServerRequest::UNKNOWN_CONTENT_LENGTH && declared > static_cast<Poco::Int64>(max)) {
         tooLarge = true;
@@ -127,6 +137,7 @@ std::string formField(Exchange& x, const std::string& name) {
     if (!startsWith(ct, "application/x-www-form-urlencoded") && !startsWith(ct, "multipart/form-data")) return {};
     try {
         Poco::Net::HTMLForm form;
+        form.setFieldLimit(kMaxFormFields);
         std::istringstream in(x.body);
         form.load(x.req, in);
         return form.get(name, "");
@@ -135,12 +146,26 @@ std::string formField(Exchange& x, const std::string& name) {
     }
 }
 
-/// The fields of a urlencoded or multipart body (file parts are skipped).
+/// The fields of a urlencoded or multipart body (file parts are skipped);
+/// empty when the body is not a form or has too many fields.
 Poco::Net::NameValueCollection parseForm(Exchange& x) {
-    Poco::Net::HTMLForm form;
-    std::istringstream in(x.body);
-    form.load(x.req, in);
-    return Poco::Net::NameValueCollection(form);
+    try {
+        Poco::Net::HTMLForm form;
+        form.setFieldLimit(kMaxFormFields);
+        std::istringstream in(x.body);
+        form.load(x.req, in);
+        return Poco::Net::NameValueCollection(form);
+    } catch (const Poco::Exception&) {
+        return {};
+    }
+}
+
+std::string clientAddress(const Exchange& x) {
+    try {
+        return x.req.clientAddress().host().toString();
+    } catch (const Poco::Exception&) {
+        return "?";
+    }
 }
 
 std::string queryParam(const Exchange& x, const std::string& name) {
@@ -160,9 +185,26 @@ std::string submittedCsrf(Exchange& x) {
 
 // ---- host routes ---------------------------------------------------------
 
+bool databaseAnswers(HttpContext& ctx) {
+    try {
+        ctx.db.acquire()->query("SELECT 1");
+        return true;
+    } catch (const std::exception& e) {
+        ctx.logger.error("health check: database did not answer: " + redactSecrets(logField(e.what(), 500)));
+        return false;
+    }
+}
+
+/// Anonymous callers learn only up or down; an admin also sees the modules.
 void handleHealth(Exchange& x) {
+    const bool up = databaseAnswers(x.ctx);
     Poco::JSON::Object o;
-    o.set("status", "ok");
+    o.set("status", up ? "ok" : "down");
+    if (!x.auth || x.auth->user.role != "admin") {
+        std::ostringstream ss;
+        o.stringify(ss);
+        return send(x, up ? 200 : 503, kJson, ss.str());
+    }
     Poco::JSON::Array loaded;
     for (const auto& id : x.ctx.modules.loadedIds()) loaded.add(id);
     o.set("modules", loaded);
@@ -176,7 +218,7 @@ void handleHealth(Exchange& x) {
     o.set("refused", refused);
     std::ostringstream ss;
     o.stringify(ss);
-    send(x, 200, kJson, ss.str());
+    send(x, up ? 200 : 503, kJson, ss.str());
 }
 
 void handleStatic(Exchange& x) {
@@ -226,13 +268,16 @@ void handleLogin(Exchange& x) {
     auto form = parseForm(x);
     const std::string next = safeNext(form.get("next", "/"));
     const std::string login = form.get("login", "");
+    // What is typed back into the form: never more than a login can be.
+    const std::string shownLogin = login.size() > kMaxLoginBytes ? std::string() : login;
     auto cookie = findCookie(x.req.get("Cookie", ""), kLoginCsrfCookie);
     if (!cookie || !csrfTokenValid(*cookie, form.get("_csrf", ""))) {
         x.ctx.logger.warning("login refused: missing or wrong login form token");
         return sendError(x, 403);
     }
     auto result = x.ctx.auth.login(login, form.get("password", ""),
-                                   x.token.empty() ? std::nullopt : std::optional<std::string>(x.token));
+                                   x.token.empty() ? std::nullopt : std::optional<std::string>(x.token),
+                                   clientAddress(x));
     switch (result.outcome) {
     case LoginOutcome::Ok: {
         x.ctx.logger.information("login: user " + result.user.login + " (id " + std::to_string(result.user.id) + ")");
@@ -245,15 +290,16 @@ void handleLogin(Exchange& x) {
         return redirect(x, 303, next);
     }
     case LoginOutcome::Throttled:
-        x.ctx.logger.warning("login throttled for " + redactSecrets(login));
-        return renderLogin(x, 429, next, "Muitas tentativas sem sucesso. Aguarde alguns minutos e tente de novo.", login);
+        x.ctx.logger.warning("login throttled for " + logField(login, 64) + " from " + clientAddress(x));
+        return renderLogin(x, 429, next, "Muitas tentativas sem sucesso. Aguarde alguns minutos e tente de novo.",
+                           shownLogin);
     case LoginOutcome::Inactive:
-        x.ctx.logger.warning("login refused: user " + redactSecrets(login) + " is inactive");
-        return renderLogin(x, 401, next, "Usuário ou senha inválidos.", login);
+        x.ctx.logger.warning("login refused: user " + logField(login, 64) + " is inactive");
+        return renderLogin(x, 401, next, "Usuário ou senha inválidos.", shownLogin);
     case LoginOutcome::BadCredentials:
     default:
-        x.ctx.logger.warning("login failed for " + redactSecrets(login));
-        return renderLogin(x, 401, next, "Usuário ou senha inválidos.", login);
+        x.ctx.logger.warning("login failed for " + logField(login, 64) + " from " + clientAddress(x));
+        return renderLogin(x, 401, next, "Usuário ou senha inválidos.", shownLogin);
     }
 }
 
@@ -345,12 +391,13 @@ void responseUseLayout(void* ctx, const char* title) {
 void handleModule(Exchange& x, const ModuleRoute& route) {
     if (!route.isPublic() && !x.auth) return requireLogin(x);
     if (x.auth && !route.allows(x.auth->user.role)) {
-        x.ctx.logger.information("forbidden: user " + x.auth->user.login + " lacks " + route.permission + " for " + x.path);
+        x.ctx.logger.information("forbidden: user " + x.auth->user.login + " lacks " + route.permission + " for " +
+                                 logField(x.path));
         return sendError(x, 403);
     }
     if (isUnsafeMethod(x.method) && !route.skipsCsrf()) {
         if (!x.auth || !csrfTokenValid(x.auth->session.csrfToken, submittedCsrf(x))) {
-            x.ctx.logger.warning("CSRF check failed: " + x.method + " " + x.path);
+            x.ctx.logger.warning("CSRF check failed: " + x.method + " " + logField(x.path));
             return sendError(x, 403);
         }
     }
@@ -393,20 +440,22 @@ void handleModule(Exchange& x, const ModuleRoute& route) {
     try {
         rc = route.fn(route.routeCtx, &request, &response);
     } catch (const std::exception& e) {
-        x.ctx.logger.error(redactSecrets("module " + route.moduleId + " route " + route.prefix + " threw on " + x.method +
-                                         " " + x.path + ": " + e.what()));
+        x.ctx.logger.error("module " + route.moduleId + " route " + route.prefix + " threw on " + x.method + " " +
+                           logField(x.path) + ": " + redactSecrets(logField(e.what(), 500)));
         return sendError(x, 500);
     } catch (...) {
-        x.ctx.logger.error("module " + route.moduleId + " route " + route.prefix + " threw on " + x.method + " " + x.path);
+        x.ctx.logger.error("module " + route.moduleId + " route " + route.prefix + " threw on " + x.method + " " +
+                           logField(x.path));
         return sendError(x, 500);
     }
     if (rc != SAC_OK) {
         x.ctx.logger.error("module " + route.moduleId + " route " + route.prefix + " returned SAC_ERROR on " + x.method +
-                           " " + x.path);
+                           " " + logField(x.path));
         return sendError(x, 500);
     }
     if (buffer.status < 100 || buffer.status > 599) {
-        x.ctx.logger.error("module " + route.moduleId + " answered status " + std::to_string(buffer.status) + " on " + x.path);
+        x.ctx.logger.error("module " + route.moduleId + " answered status " + std::to_string(buffer.status) + " on " +
+                           logField(x.path));
         return sendError(x, 500);
     }
     for (const auto& [name, value] : buffer.headers) x.resp.add(name, value);
@@ -414,6 +463,79 @@ void handleModule(Exchange& x, const ModuleRoute& route) {
     if (buffer.layout && startsWith(buffer.contentType, "text/html"))
         body = x.ctx.pages.page(buffer.title, body, x.user(), x.ctx.menu);
     send(x, buffer.status, buffer.contentType, body);
+}
+
+/// True when the request carries a token of its own (machine callers of
+/// SAC_ROUTE_TOKEN_BODY routes); the route checks its value.
+bool carriesToken(const Exchange& x) {
+    for (const auto& [name, value] : x.req) {
+        const bool tokenHeader = Poco::icompare(name, "Authorization") == 0 ||
+                                 (name.size() > 6 && Poco::icompare(name.substr(name.size() - 6), "-Token") == 0);
+        if (tokenHeader && value.size() >= 32) return true;
+    }
+    return false;
+}
+
+/// After refusing a body, read and drop what the client is still sending
+/// (a little, for a short while) so that it gets to read the answer instead
+/// of a connection reset; what nginx calls a lingering close.
+void lingerAfterRefusal(Exchange& x) {
+    constexpr std::size_t kMaxDrainBytes = 4u << 20;
+    request_deadline::lingerFor(std::chrono::seconds(2));
+    try {
+        std::istream& in = x.req.stream();
+        char buf[16384];
+        std::size_t drained = 0;
+        while (in && drained < kMaxDrainBytes) {
+            in.read(buf, sizeof buf);
+            if (in.gcount() <= 0) break;
+            drained += static_cast<std::size_t>(in.gcount());
+        }
+    } catch (...) {
+        // The deadline shut the socket or the client went away: either is fine.
+    }
+    request_deadline::requestRead();
+}
+
+/// Reads the body under the limit of who is asking: a signed-in user or a
+/// token-carrying machine caller may send up to host.max_body_bytes (with a
+/// longer read deadline for a signed-in user), anybody else only
+/// host.max_anonymous_body_bytes. False when an answer was already sent.
+bool readRequestBody(Exchange& x, const ModuleRoute* route) {
+    std::size_t limit = std::min(x.ctx.config.maxAnonymousBodyBytes, x.ctx.config.maxBodyBytes);
+    bool tokenBody = false;
+    if (x.auth) {
+        limit = x.ctx.config.maxBodyBytes;
+        request_deadline::allowBody();
+    } else if (route && route->takesTokenBody() && carriesToken(x)) {
+        if (gTokenBodiesInFlight.fetch_add(1) >= kMaxTokenBodiesInFlight) {
+            gTokenBodiesInFlight.fetch_sub(1);
+            x.resp.setKeepAlive(false);
+            x.resp.set("Retry-After", "5");
+            sendError(x, 503);
+            return false;
+        }
+        tokenBody = true;
+        limit = x.ctx.config.maxBodyBytes;
+    }
+    bool tooLarge = false;
+    try {
+        readBody(x, limit, tooLarge);
+    } catch (...) {
+        if (tokenBody) gTokenBodiesInFlight.fetch_sub(1);
+        throw;
+    }
+    if (tokenBody) gTokenBodiesInFlight.fetch_sub(1);
+    request_deadline::requestRead();
+    if (tooLarge) {
+        x.ctx.logger.warning("request body over " + std::to_string(limit) + " bytes refused: " + x.method + " " +
+                             logField(x.path) + (x.auth ? "" : " (not signed in)"));
+        x.resp.setKeepAlive(false);
+        sendError(x, 413);
+        lingerAfterRefusal(x);
+        return false;
+    }
+    return true;
 }
 
 void dispatch(Exchange& x) {
@@ -427,19 +549,8 @@ void dispatch(Exchange& x) {
     }
     if (x.path.empty() || x.path.front() != '/') return sendError(x, 400);
 
-    bool tooLarge = false;
-    readBody(x, tooLarge);
-    if (tooLarge) {
-        x.resp.setKeepAlive(false);
-        return sendError(x, 413);
-    }
-
-    if (x.path == "/healthz") return x.method == "GET" || x.method == "HEAD" ? handleHealth(x) : sendError(x, 405);
-    if (startsWith(x.path, "/static/host/")) {
-        if (x.method != "GET" && x.method != "HEAD") return sendError(x, 405);
-        return handleStatic(x);
-    }
-
+    // Who is asking decides how much they may send: the session is looked
+    // up before a byte of the body is read.
     if (auto token = findCookie(x.req.get("Cookie", ""), kSessionCookie); token && !token->empty()) {
         x.token = *token;
         x.auth = x.ctx.auth.authenticate(x.token);
@@ -448,15 +559,32 @@ void dispatch(Exchange& x) {
             x.pageUser = PageUser{u.displayName, u.accountName, u.role, x.auth->session.csrfToken};
         }
     }
+    const ModuleRoute* route = x.ctx.routes.match(x.path);
+    if (!readRequestBody(x, route)) return;
+
+    if (x.path == "/healthz") return x.method == "GET" || x.method == "HEAD" ? handleHealth(x) : sendError(x, 405);
+    if (startsWith(x.path, "/static/host/")) {
+        if (x.method != "GET" && x.method != "HEAD") return sendError(x, 405);
+        return handleStatic(x);
+    }
 
     if (x.path == "/login") return handleLogin(x);
     if (x.path == "/logout") return handleLogout(x);
     if (x.path == "/") return handleHome(x);
-    if (const ModuleRoute* route = x.ctx.routes.match(x.path)) return handleModule(x, *route);
+    if (route) return handleModule(x, *route);
     sendError(x, 404);
 }
 
 } // namespace
+
+void securityHeaders(HTTPServerResponse& resp, const HostConfig& config, bool html) {
+    resp.set("X-Content-Type-Options", "nosniff");
+    resp.set("X-Frame-Options", "DENY");
+    resp.set("Referrer-Policy", "same-origin");
+    resp.set("Permissions-Policy", kPermissionsPolicy);
+    if (html && !resp.has("Content-Security-Policy")) resp.set("Content-Security-Policy", kContentSecurityPolicy);
+    if (config.httpsPublic()) resp.set("Strict-Transport-Security", "max-age=31536000");
+}
 
 std::string safeNext(const std::string& next) {
     if (next.empty() || next.front() != '/') return "/";
@@ -477,9 +605,10 @@ void HostRequestHandler::handleRequest(HTTPServerRequest& req, HTTPServerRespons
     try {
         dispatch(x);
     } catch (const std::exception& e) {
-        _ctx.logger.error(redactSecrets("request " + x.method + " " + x.path + " failed: " + e.what()));
+        _ctx.logger.error("request " + logField(x.method, 16) + " " + logField(x.path) + " failed: " +
+                          redactSecrets(logField(e.what(), 500)));
     } catch (...) {
-        _ctx.logger.error("request " + x.method + " " + x.path + " failed: unknown exception");
+        _ctx.logger.error("request " + logField(x.method, 16) + " " + logField(x.path) + " failed: unknown exception");
     }
     if (!resp.sent()) {
         try {
@@ -493,9 +622,10 @@ void HostRequestHandler::handleRequest(HTTPServerRequest& req, HTTPServerRespons
             }
         }
     }
+    request_deadline::awaitNext();
     if (_ctx.logger.debug()) {
         auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
-        _ctx.logger.debug(x.method + " " + x.path + " " + std::to_string(static_cast<int>(resp.getStatus())) + " " +
+        _ctx.logger.debug(logField(x.method, 16) + " " + logField(x.path) + " " + std::to_string(static_cast<int>(resp.getStatus())) + " " +
                           std::to_string(ms) + "ms");
     }
 }

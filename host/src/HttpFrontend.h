@@ -7,6 +7,7 @@
 #include "sac/host/ModuleLoader.h"
 #include "sac/host/PageRenderer.h"
 #include "sac/host/RouteTable.h"
+#include "sac/sql/Database.h"
 
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -25,6 +26,7 @@ struct HttpContext {
     const PageRenderer& pages;
     const ModuleLoader& modules;
     Poco::Logger& logger;
+    sql::Database& db;
 };
 
 /// Never returns null: every request gets a HostRequestHandler, which
@@ -33,6 +35,9 @@ class HostRequestHandlerFactory final : public Poco::Net::HTTPRequestHandlerFact
 public:
     explicit HostRequestHandlerFactory(HttpContext& ctx) : _ctx(ctx) {}
     Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
+    /// Tells the open connections the server stops: finish the current
+    /// request (abort=false) or close now (abort=true).
+    void stopConnections(const void* server, bool abort) { serverStopped(server, abort); }
 
 private:
     HttpContext& _ctx;
@@ -48,6 +53,11 @@ public:
 private:
     HttpContext& _ctx;
 };
+
+/// Security headers of every answer; HTML answers also get the
+/// Content-Security-Policy (unless the route set its own) and, when the
+/// host's public address is https, Strict-Transport-Security.
+void securityHeaders(Poco::Net::HTTPServerResponse& response, const HostConfig& config, bool html);
 
 /// A "next" parameter made safe for a redirect: a local absolute path
 /// ("/x", not "//x", no backslash or control characters), else "/".

@@ -79,7 +79,7 @@ void JobRunner::run(Job& job) {
     try {
         job.fn();
     } catch (const std::exception& e) {
-        _logger.error(redactSecrets("job " + job.name + " failed: " + e.what()));
+        _logger.error("job " + job.name + " failed: " + redactSecrets(logField(e.what(), 500)));
     } catch (...) {
         _logger.error("job " + job.name + " failed: unknown exception");
     }

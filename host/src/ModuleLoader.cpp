@@ -19,10 +19,21 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::size_t kErrorBuffer = 1024;
+constexpr std::size_t kModuleLogLineBytes = 2000;
 
 ModuleContext& self(void* ctx) { return *static_cast<ModuleContext*>(ctx); }
 
-std::string quoted(const char* s) { return s ? "\"" + std::string(s) + "\"" : std::string("NULL"); }
+std::string quoted(const char* s) {
+    if (!s) return "NULL";
+    // Appended step by step: `"\"" + std::string(s) + "\""` trips GCC 12's
+    // -Wrestrict false positive at -O3.
+    std::string out;
+    out.reserve(std::strlen(s) + 2);
+    out.push_back('"');
+    out.append(s);
+    out.push_back('"');
+    return out;
+}
 
 std::string bufferText(const char* buf, std::size_t len) {
     std::size_t n = strnlen(buf, len);
@@ -37,7 +48,8 @@ std::string bufferText(const char* buf, std::size_t len) {
 void svcLog(void* ctx, int level, const char* message) {
     try {
         auto& m = self(ctx);
-        std::string text = redactSecrets(message ? message : "");
+        // Modules log text they got from marketplaces and mail: cut first.
+        std::string text = redactSecrets(logField(message ? message : "", kModuleLogLineBytes));
         switch (level) {
         case SAC_LOG_DEBUG: m.logger.debug(text); break;
         case SAC_LOG_INFO: m.logger.information(text); break;
@@ -159,8 +171,11 @@ int regAddRoute(void* ctx, const char* prefix, const char* permission, uint32_t 
         std::string normalized = RouteTable::normalizePrefix(prefix);
         if (normalized.empty())
             return registrationFailed(m, "a route prefix like \"/name\"", quoted(prefix));
-        if ((flags & ~(SAC_ROUTE_PUBLIC | SAC_ROUTE_NO_CSRF)) != 0)
-            return registrationFailed(m, "route flags SAC_ROUTE_PUBLIC|SAC_ROUTE_NO_CSRF", std::to_string(flags));
+        if ((flags & ~(SAC_ROUTE_PUBLIC | SAC_ROUTE_NO_CSRF | SAC_ROUTE_TOKEN_BODY)) != 0)
+            return registrationFailed(m, "route flags SAC_ROUTE_PUBLIC|SAC_ROUTE_NO_CSRF|SAC_ROUTE_TOKEN_BODY",
+                                      std::to_string(flags));
+        if ((flags & SAC_ROUTE_TOKEN_BODY) != 0 && (flags & SAC_ROUTE_PUBLIC) == 0)
+            return registrationFailed(m, "SAC_ROUTE_TOKEN_BODY together with SAC_ROUTE_PUBLIC", std::to_string(flags));
         std::string perm = permission ? permission : "";
         if (!perm.empty() && !m.manifest.findPermission(perm))
             return registrationFailed(m, "route permissions declared in the manifest's permissions[]",

@@ -65,6 +65,16 @@ std::string PasswordHasher::hash(std::string_view password) const {
            base64(key.data(), key.size());
 }
 
+bool PasswordHasher::needsRehash(std::string_view stored) const {
+    const std::string prefix = std::string(kScheme) + "$";
+    if (stored.substr(0, prefix.size()) != prefix) return true;
+    stored.remove_prefix(prefix.size());
+    long iterations = 0;
+    auto [ptr, ec] = std::from_chars(stored.data(), stored.data() + stored.size(), iterations);
+    if (ec != std::errc() || ptr == stored.data() + stored.size() || *ptr != '$') return true;
+    return iterations < _iterations;
+}
+
 bool PasswordHasher::verify(std::string_view password, std::string_view stored) {
     std::vector<std::string_view> parts;
     std::size_t start = 0;

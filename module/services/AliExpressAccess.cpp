@@ -37,7 +37,9 @@ connectors::Result<bool> AliExpressSession::refresh() {
     auto tokens = auth.refreshToken(_creds.refreshToken);
     if (!tokens.ok()) {
         const auto kind = tokens.error().kind;
-        if (kind == ErrorKind::TokenExpired || kind == ErrorKind::Rejected)
+        // An address the endpoint rules refuse is the operator's or the admin's to fix, not AliExpress' refusal.
+        const bool addressRefused = tokens.error().code.rfind("endpoint_", 0) == 0;
+        if ((kind == ErrorKind::TokenExpired || kind == ErrorKind::Rejected) && !addressRefused)
             _access.markNeedsReauth(_store, "A AliExpress recusou a renovação do token: um administrador precisa "
                                             "autorizar a loja de novo.");
         return std::move(tokens).error();
@@ -50,20 +52,25 @@ connectors::Result<bool> AliExpressSession::refresh() {
 
 AliExpressAccess::AliExpressAccess(sql::Database& db, const CredentialVault& vault,
                                    std::shared_ptr<connectors::HttpTransport> transport, connectors::Clock clock,
-                                   connectors::RetryPolicy retry)
-    : _db(db), _vault(vault), _transport(std::move(transport)), _clock(std::move(clock)), _retry(std::move(retry)) {}
+                                   connectors::RetryPolicy retry, MarketplaceTimeouts timeouts)
+    : _db(db), _vault(vault), _transport(std::move(transport)), _clock(std::move(clock)), _retry(std::move(retry)),
+      _timeouts(timeouts) {}
 
 std::unique_ptr<aliexpress::IopClient> AliExpressAccess::makeClient(const domain::Store& store,
-                                                                    const StoreCredentials& c) const {
+                                                                    const StoreCredentials& c,
+                                                                    std::optional<connectors::Deadline> within) const {
     aliexpress::IopConfig config;
     if (!store.gatewayUrl.empty()) config.gatewayUrl = store.gatewayUrl;
+    config.callTimeout = _timeouts.call;
+    config.within = within;
     config.appKey = c.appKey;
     config.appSecret = c.appSecret;
     config.accessToken = c.accessToken;
     return std::make_unique<aliexpress::IopClient>(config, _transport, _clock, _retry);
 }
 
-connectors::Result<std::shared_ptr<AliExpressSession>> AliExpressAccess::open(const domain::Store& store) {
+connectors::Result<std::shared_ptr<AliExpressSession>> AliExpressAccess::open(const domain::Store& store,
+                                                                              std::optional<connectors::Deadline> within) {
     if (store.marketplace != domain::Marketplace::AliExpress)
         return MarketplaceError::make(ErrorKind::Rejected, "wrong_marketplace", "This store is not an AliExpress store.",
                                       "store " + std::to_string(store.id) + " is not aliexpress");
@@ -74,14 +81,14 @@ connectors::Result<std::shared_ptr<AliExpressSession>> AliExpressAccess::open(co
         return MarketplaceError::make(ErrorKind::TokenExpired, "needs_reauth",
                                       "The store needs to be authorized again by an admin.",
                                       "store " + std::to_string(store.id) + " needs re-authorization");
-    auto creds = StoreCredentials::open(_vault, store.credentialsEnc);
+    auto creds = StoreCredentials::open(_vault, store);
     if (!creds)
         return MarketplaceError::make(ErrorKind::Rejected, "no_credentials", "The store has no usable credentials.",
                                       "store " + std::to_string(store.id) + ": " + creds.error());
     if (creds.value().appKey.empty() || creds.value().appSecret.empty())
         return MarketplaceError::make(ErrorKind::Rejected, "no_credentials", "The store has no app key or app secret.",
                                       "store " + std::to_string(store.id) + " lacks app key or secret");
-    auto client = makeClient(store, creds.value());
+    auto client = makeClient(store, creds.value(), within);
     std::shared_ptr<AliExpressSession> session(
         new AliExpressSession(*this, store, std::move(creds.value()), std::move(client)));
     const auto& c = session->credentials();
@@ -91,12 +98,16 @@ connectors::Result<std::shared_ptr<AliExpressSession>> AliExpressAccess::open(co
     return session;
 }
 
-connectors::Result<aliexpress::TokenSet> AliExpressAccess::authorize(const domain::Store& store, const std::string& code) {
-    auto creds = StoreCredentials::open(_vault, store.credentialsEnc);
+connectors::Result<aliexpress::TokenSet> AliExpressAccess::authorize(const domain::Store& store, const std::string& code,
+                                                                     std::optional<connectors::Deadline> within) {
+    auto creds = StoreCredentials::open(_vault, store);
     if (!creds)
         return MarketplaceError::make(ErrorKind::Rejected, "no_credentials", "The store has no app key or app secret.",
                                       "store " + std::to_string(store.id) + ": " + creds.error());
-    auto client = makeClient(store, creds.value());
+    if (creds.value().appKey.empty() || creds.value().appSecret.empty())
+        return MarketplaceError::make(ErrorKind::Rejected, "no_credentials", "The store has no app key or app secret.",
+                                      "store " + std::to_string(store.id) + " lacks app key or secret");
+    auto client = makeClient(store, creds.value(), within);
     auto tokens = aliexpress::IopAuth(*client, _clock).createToken(code);
     if (!tokens.ok()) return tokens;
     applyTokens(creds.value(), tokens.value());
@@ -117,7 +128,7 @@ bool AliExpressAccess::saveCredentials(const domain::Store& store, const StoreCr
     storage::StoreRepository repo(*conn);
     auto current = repo.find(store.id, store.accountId);
     if (!current) return false;
-    current->credentialsEnc = c.seal(_vault);
+    current->credentialsEnc = c.seal(_vault, *current);
     current->credentialsHint = c.hint();
     current->tokenExpiresAt = c.accessExpiresAt ? std::optional<std::int64_t>(c.accessExpiresAt) : std::nullopt;
     current->updatedAt = _clock();

@@ -7,12 +7,14 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include <sac/aliexpress/IopAuth.h>
 #include <sac/aliexpress/IopClient.h>
 #include <sac/aliexpress/IssueApi.h>
 #include <sac/connectors/Clock.h>
+#include <sac/connectors/Deadline.h>
 #include <sac/connectors/HttpTransport.h>
 #include <sac/connectors/Result.h>
 #include <sac/connectors/RetryPolicy.h>
@@ -20,6 +22,7 @@
 
 #include "domain/Store.h"
 #include "services/CredentialVault.h"
+#include "services/MarketplaceTimeouts.h"
 #include "services/StoreCredentials.h"
 
 namespace sac::services {
@@ -62,16 +65,22 @@ private:
 class AliExpressAccess {
 public:
     /// db, vault and transport must outlive this object and its sessions.
+    /// Each marketplace call is bounded by timeouts.call.
     AliExpressAccess(sql::Database& db, const CredentialVault& vault, std::shared_ptr<connectors::HttpTransport> transport,
-                     connectors::Clock clock, connectors::RetryPolicy retry = {});
+                     connectors::Clock clock, connectors::RetryPolicy retry = {}, MarketplaceTimeouts timeouts = {});
 
     /// A session for the store, refreshing the access token first when it
     /// expires within ten minutes. Fails (Rejected) for a disabled store or
-    /// one without credentials, (TokenExpired) for one that needs re-authorization.
-    connectors::Result<std::shared_ptr<AliExpressSession>> open(const domain::Store& store);
+    /// one without credentials (code "no_credentials"), (TokenExpired) for one
+    /// that needs re-authorization. `within`: no call of the session (the
+    /// refresh included) runs past it, e.g. the seller's action deadline.
+    connectors::Result<std::shared_ptr<AliExpressSession>> open(const domain::Store& store,
+                                                               std::optional<connectors::Deadline> within = std::nullopt);
 
-    /// Exchanges an OAuth code for tokens and saves them; the store becomes active.
-    connectors::Result<aliexpress::TokenSet> authorize(const domain::Store& store, const std::string& code);
+    /// Exchanges an OAuth code for tokens and saves them; the store becomes
+    /// active. Nothing is saved unless AliExpress answered with tokens.
+    connectors::Result<aliexpress::TokenSet> authorize(const domain::Store& store, const std::string& code,
+                                                       std::optional<connectors::Deadline> within = std::nullopt);
 
     /// Marks the store as needing the admin (status + message for the seller).
     void markNeedsReauth(const domain::Store& store, const std::string& message);
@@ -80,7 +89,8 @@ public:
 
 private:
     friend class AliExpressSession;
-    std::unique_ptr<aliexpress::IopClient> makeClient(const domain::Store& store, const StoreCredentials& c) const;
+    std::unique_ptr<aliexpress::IopClient> makeClient(const domain::Store& store, const StoreCredentials& c,
+                                                      std::optional<connectors::Deadline> within) const;
     bool saveCredentials(const domain::Store& store, const StoreCredentials& c);
 
     sql::Database& _db;
@@ -88,6 +98,7 @@ private:
     std::shared_ptr<connectors::HttpTransport> _transport;
     connectors::Clock _clock;
     connectors::RetryPolicy _retry;
+    MarketplaceTimeouts _timeouts;
 };
 
 } // namespace sac::services

@@ -20,11 +20,9 @@ bool ensureDemoStore(sql::Connection& conn, const CredentialVault& vault, std::i
     s.name = "Loja demonstração (simulador AliExpress)";
     s.sellerEmail = "vendas@loja-demo.example";
     s.gatewayUrl = gateway;
-    s.credentialsEnc = creds.seal(vault);
-    s.credentialsHint = creds.hint();
     s.createdAt = now;
     s.updatedAt = now;
-    stores.create(s);
+    createStoreSealed(conn, s, creds, vault);
     return true;
 }
 

@@ -9,11 +9,14 @@
 #include <fstream>
 #include <sstream>
 
+#include <sac/connectors/ShownText.h>
+
 #include "domain/Attachment.h"
 #include "domain/CaseEvent.h"
 #include "domain/Note.h"
 #include "storage/CaseActionRepository.h"
 #include "services/FormChecks.h"
+#include "storage/AtomicFile.h"
 #include "storage/AttachmentRepository.h"
 #include "storage/CaseRepository.h"
 #include "storage/EventRepository.h"
@@ -34,6 +37,18 @@ using domain::CaseStatus;
 constexpr const char* kActionAgree = "agree";
 constexpr const char* kActionRefuse = "refuse";
 constexpr const char* kRefusedPrefix = "AliExpress refused the request: ";
+
+/// True when file is a regular file of exactly these bytes (size and SHA-256).
+bool holdsExactly(const std::filesystem::path& file, std::size_t size, const std::string& sha) {
+    std::error_code ec;
+    const auto st = std::filesystem::symlink_status(file, ec);
+    if (ec || !std::filesystem::is_regular_file(st)) return false;
+    const auto have = std::filesystem::file_size(file, ec);
+    if (ec || have != size) return false;
+    std::ifstream in(file, std::ios::binary);
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return content.size() == size && storage::detail::sha256Hex(content) == sha;
+}
 
 HandlingOutcome outcome(HandlingCode code, std::string key, std::string field = {}, std::string detail = {}) {
     HandlingOutcome o;
@@ -101,7 +116,7 @@ HandlingOutcome fromMarketplace(const MarketplaceError& e) {
     switch (e.kind) {
     case ErrorKind::Rejected:
     case ErrorKind::Malformed: {
-        std::string reason = e.message;
+        std::string reason = connectors::shownText(e.message);
         if (reason.rfind(kRefusedPrefix, 0) == 0) reason = reason.substr(std::string(kRefusedPrefix).size());
         return outcome(e.kind == ErrorKind::Rejected ? HandlingCode::MarketplaceRefused : HandlingCode::MarketplaceFailed,
                        e.kind == ErrorKind::Rejected ? "handling.error.marketplace_refused"
@@ -110,7 +125,7 @@ HandlingOutcome fromMarketplace(const MarketplaceError& e) {
     }
     case ErrorKind::TokenExpired: return outcome(HandlingCode::MarketplaceFailed, "handling.error.marketplace_token");
     case ErrorKind::RateLimited: return outcome(HandlingCode::MarketplaceFailed, "handling.error.marketplace_rate");
-    case ErrorKind::Timeout:
+    case ErrorKind::Timeout: return outcome(HandlingCode::MarketplaceFailed, "handling.error.marketplace_timeout");
     case ErrorKind::Network: return outcome(HandlingCode::MarketplaceFailed, "handling.error.marketplace_unreachable");
     case ErrorKind::Transient: break;
     }
@@ -158,8 +173,10 @@ std::optional<HandlingOutcome> claimKey(storage::CaseActionRepository& log, cons
 } // namespace
 
 DisputeHandlingService::DisputeHandlingService(sql::Database& db, AliExpressAccess& access,
-                                               std::function<std::int64_t()> clock, std::string attachmentsDir)
-    : _db(db), _access(access), _clock(std::move(clock)), _attachmentsDir(std::move(attachmentsDir)) {}
+                                               std::function<std::int64_t()> clock, std::string attachmentsDir,
+                                               std::chrono::milliseconds actionTimeout)
+    : _db(db), _access(access), _clock(std::move(clock)), _attachmentsDir(std::move(attachmentsDir)),
+      _actionTimeout(actionTimeout) {}
 
 HandlingOutcome DisputeHandlingService::agree(const Actor& actor, std::int64_t caseId, const AgreeRequest& req) {
     if (!storage::CaseActionRepository::validKey(req.idempotencyKey))
@@ -197,7 +214,7 @@ HandlingOutcome DisputeHandlingService::agree(const Actor& actor, std::int64_t c
                         "no return address");
     }
 
-    auto session = _access.open(*store);
+    auto session = _access.open(*store, connectors::Deadline::after(_actionTimeout));
     if (!session.ok()) {
         auto o = fromMarketplace(session.error());
         return fail(o, session.error().describe());
@@ -291,12 +308,12 @@ HandlingOutcome DisputeHandlingService::refuse(const Actor& actor, std::int64_t 
     try {
         namespace fs = std::filesystem;
         const fs::path dir = fs::path(_attachmentsDir) / std::to_string(actor.accountId) / std::to_string(caseId);
-        fs::create_directories(dir);
+        if (auto made = storage::makeDirectories(dir.string()); !made) throw std::runtime_error(made.error());
         const fs::path file = dir / (sha + "." + image->extension);
-        if (!fs::exists(file)) {
-            std::ofstream out(file, std::ios::binary | std::ios::trunc);
-            out.write(req.imageBytes.data(), static_cast<std::streamsize>(req.imageBytes.size()));
-            if (!out) throw std::runtime_error("cannot write " + file.string());
+        // Named by content: an earlier copy is reused only when it is whole.
+        if (!holdsExactly(file, req.imageBytes.size(), sha)) {
+            if (auto written = storage::writeFileAtomically(file.string(), req.imageBytes); !written)
+                throw std::runtime_error(written.error());
         }
         path = file.string();
     } catch (const std::exception& e) {
@@ -330,7 +347,7 @@ HandlingOutcome DisputeHandlingService::refuse(const Actor& actor, std::int64_t 
         return o;
     };
 
-    auto session = _access.open(*store);
+    auto session = _access.open(*store, connectors::Deadline::after(_actionTimeout));
     if (!session.ok()) return failWith(fromMarketplace(session.error()), session.error().describe(), "open");
     const std::int64_t issueId = *parseId(c->externalId);
     const std::string buyer = c->buyerLogin.empty() ? detail->buyerLoginId : c->buyerLogin;

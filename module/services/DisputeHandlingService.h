@@ -5,13 +5,18 @@
 // Marketplace first: the local status only becomes "decisao" after the
 // marketplace confirmed (agree → true, image upload then solution.save →
 // true). A refusal or failure leaves the case as it was and carries the
-// marketplace's reason. Agree and refuse take an idempotency key (from the
-// form): a key that succeeded or is running is never sent again.
+// marketplace's reason (bounded to connectors::kShownTextBytes). Agree and
+// refuse take an idempotency key (from the form): a key that succeeded or is
+// running is never sent again; one that failed (a refusal, a timeout) may be
+// sent again. Each action's marketplace calls (a token refresh included) end
+// by the action timeout; past it the seller is told AliExpress did not answer
+// in time and the case stays as it was.
 //
 // Thread-safe: each call acquires its own connection; two calls for the same
 // case are serialised by the idempotency claim, not by a lock.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -33,7 +38,7 @@ enum class HandlingCode {
     Invalid,            ///< a form value was refused before any marketplace call (see field)
     NotActionable,      ///< the case is not open for this action
     MarketplaceRefused, ///< the marketplace said no (detail = its reason)
-    MarketplaceFailed,  ///< the marketplace could not be reached or failed
+    MarketplaceFailed,  ///< the marketplace could not be reached, did not answer in time, or failed
 };
 
 struct HandlingOutcome {
@@ -76,9 +81,13 @@ public:
     static constexpr const char* kRefusalCause = "Outros";
 
     /// db and access must outlive the service. attachmentsDir is where
-    /// evidence files are kept (created when missing).
+    /// evidence files are kept (folders made with mode 0700 when missing;
+    /// each file written whole with mode 0600, or not at all:
+    /// storage/AtomicFile.h). actionTimeout bounds the marketplace calls of
+    /// one agree or refuse.
     DisputeHandlingService(sql::Database& db, AliExpressAccess& access, std::function<std::int64_t()> clock,
-                           std::string attachmentsDir);
+                           std::string attachmentsDir,
+                           std::chrono::milliseconds actionTimeout = MarketplaceTimeouts{}.action);
 
     HandlingOutcome agree(const Actor& actor, std::int64_t caseId, const AgreeRequest& request);
     HandlingOutcome refuse(const Actor& actor, std::int64_t caseId, const RefuseRequest& request);
@@ -92,6 +101,7 @@ private:
     AliExpressAccess& _access;
     std::function<std::int64_t()> _clock;
     std::string _attachmentsDir;
+    std::chrono::milliseconds _actionTimeout;
 };
 
 } // namespace sac::services

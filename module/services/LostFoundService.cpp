@@ -331,7 +331,7 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
         auto store = stores.find(storeId, accountId);
         if (!store) throw std::runtime_error("store " + std::to_string(storeId) + " not found");
 
-        auto creds = StoreCredentials::open(_vault, store->credentialsEnc);
+        auto creds = StoreCredentials::open(_vault, *store);
         if (!creds || creds.value().appKey.empty() || creds.value().refreshToken.empty()) {
             failure = "A loja não tem credenciais da Amazon (client id, client secret e refresh token).";
         } else {
@@ -341,7 +341,9 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
             lwa.clientSecret = creds.value().appSecret;
             lwa.refreshToken = creds.value().refreshToken;
             if (!gateway.empty()) lwa.tokenEndpoint = gateway + "/auth/o2/token";
-            amazon::LwaClient lwaClient(*_transport, lwa, _clock);
+            amazon::LwaOptions lwaOptions;
+            lwaOptions.callTimeout = _options.reports.callTimeout;
+            amazon::LwaClient lwaClient(*_transport, lwa, _clock, lwaOptions);
             amazon::ReportsClientOptions ro = _options.reports;
             ro.baseUrl = gateway.empty() ? amazonRegionalEndpoint(store->region.empty()
                                                                      ? amazonMarketplaceOrDefault(store->marketplaceId).region

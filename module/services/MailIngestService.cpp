@@ -1,6 +1,7 @@
 #include "services/MailIngestService.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 #include <sstream>
@@ -12,6 +13,7 @@
 #include <sac/module_api.h>
 
 #include "domain/CaseStatus.h"
+#include "services/AuthenticationResults.h"
 #include "storage/CaseRepository.h"
 #include "storage/EventRepository.h"
 #include "storage/InboundMessageRepository.h"
@@ -26,6 +28,16 @@ constexpr std::size_t kMaxBodyBytes = 256u * 1024u;
 constexpr std::size_t kMaxSubjectBytes = 1000;
 constexpr std::size_t kMaxFromBytes = 320;
 constexpr std::size_t kMaxMessageIdBytes = 250;
+/// Addresses of the installation looked up per message (per tier of headers).
+constexpr std::size_t kMaxRecipientTokens = 8;
+
+bool sameName(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+            return false;
+    return true;
+}
 
 /// Cuts UTF-8 text to at most max bytes without splitting a character.
 std::string cutUtf8(std::string s, std::size_t max) {
@@ -79,6 +91,8 @@ std::string_view toCode(IngestOutcome o) {
     case IngestOutcome::DroppedUnknownSender: return "dropped_unknown_sender";
     case IngestOutcome::RejectedMalformed: return "rejected_malformed";
     case IngestOutcome::TemporaryFailure: return "temporary_failure";
+    case IngestOutcome::DroppedUnknownRecipient: return "dropped_unknown_recipient";
+    case IngestOutcome::DroppedUnauthenticated: return "dropped_unauthenticated";
     }
     return "unknown";
 }
@@ -87,9 +101,10 @@ bool isHandled(IngestOutcome o) {
     return o != IngestOutcome::RejectedMalformed && o != IngestOutcome::TemporaryFailure;
 }
 
-MailIngestService::MailIngestService(sql::Database& db, MailUserLookup users, connectors::Clock clock, LogFn log,
-                                     amazon::MailLimits limits)
-    : _db(db), _users(std::move(users)), _clock(std::move(clock)), _log(std::move(log)), _limits(limits) {}
+MailIngestService::MailIngestService(sql::Database& db, InboundPolicy policy, MailUserLookup users,
+                                     connectors::Clock clock, LogFn log, amazon::MailLimits limits)
+    : _db(db), _policy(std::move(policy)), _users(std::move(users)), _clock(std::move(clock)), _log(std::move(log)),
+      _limits(limits) {}
 
 std::array<std::uint64_t, kIngestOutcomeCount> MailIngestService::counters() const {
     std::array<std::uint64_t, kIngestOutcomeCount> out{};
@@ -107,9 +122,9 @@ IngestResult MailIngestService::count(IngestResult r, const std::string& note) {
     return r;
 }
 
-IngestResult MailIngestService::evaluate(std::string_view raw) {
+IngestResult MailIngestService::evaluate(std::string_view raw, const InboundEnvelope& envelope) {
     try {
-        return decide(raw);
+        return decide(raw, envelope);
     } catch (const std::exception& e) {
         return {IngestOutcome::TemporaryFailure, 0, 0, std::string("database: ") + e.what()};
     } catch (...) {
@@ -117,18 +132,77 @@ IngestResult MailIngestService::evaluate(std::string_view raw) {
     }
 }
 
-IngestResult MailIngestService::ingest(std::string_view raw) { return count(evaluate(raw)); }
+IngestResult MailIngestService::ingest(std::string_view raw, const InboundEnvelope& envelope) {
+    return count(evaluate(raw, envelope));
+}
 
-IngestResult MailIngestService::decide(std::string_view raw) {
+std::optional<std::int64_t> MailIngestService::accountFromHeaders(const amazon::MailMessage& msg, std::string& why) {
+    // The receiving MTA's headers first; the sender's own To / Cc only when those
+    // name no address of the installation. Either way the token authenticates.
+    std::vector<std::string> byMta, bySender;
+    for (const auto& [name, value] : msg.headers) {
+        const bool mta = sameName(name, "Delivered-To") || sameName(name, "X-Original-To");
+        const bool sender = sameName(name, "To") || sameName(name, "Cc");
+        if (!mta && !sender) continue;
+        auto& into = mta ? byMta : bySender;
+        if (into.size() >= kMaxRecipientTokens) continue;
+        for (auto& t : inboundTokensIn(_policy.base, value, kMaxRecipientTokens - into.size()))
+            if (std::find(into.begin(), into.end(), t) == into.end()) into.push_back(std::move(t));
+    }
+    const auto& tokens = byMta.empty() ? bySender : byMta;
+    if (tokens.empty()) {
+        why = "sent to no address of an account";
+        return std::nullopt;
+    }
+    std::set<std::int64_t> accounts;
+    auto conn = _db.acquire();
+    for (const auto& t : tokens)
+        if (auto a = accountOfInboundToken(*conn, t)) accounts.insert(*a);
+    if (accounts.size() > 1) {
+        why = "sent to the addresses of several accounts";
+        return std::nullopt;
+    }
+    if (accounts.empty()) {
+        why = "sent to an address no account has";
+        return std::nullopt;
+    }
+    return *accounts.begin();
+}
+
+IngestResult MailIngestService::decide(std::string_view raw, const InboundEnvelope& envelope) {
     using O = IngestOutcome;
     const std::string size = std::to_string(raw.size()) + " bytes";
     if (raw.size() > _limits.maxBytes)
         return {O::RejectedMalformed, 0, 0, "message of " + size + " exceeds " + std::to_string(_limits.maxBytes)};
+
+    // 2. The account, from what the MTA vouches for: its envelope recipient, checked
+    //    before anything of the message is read.
+    std::optional<std::int64_t> account;
+    if (!_policy.configured())
+        return {O::DroppedUnknownRecipient, 0, 0, "message of " + size + ": no inbound_mail_address is set"};
+    if (envelope.recipient) {
+        const auto token = inboundTokenOf(_policy.base, *envelope.recipient);
+        if (token) {
+            auto conn = _db.acquire();
+            account = accountOfInboundToken(*conn, *token);
+        }
+        if (!account)
+            return {O::DroppedUnknownRecipient, 0, 0,
+                    "message of " + size + ": the envelope recipient is no account's address"};
+    }
+
     auto parsed = amazon::MailMessage::parse(raw, _limits);
     if (!parsed) return {O::RejectedMalformed, 0, 0, "message of " + size + " unreadable: " + parsed.error().detail};
     const amazon::MailMessage& msg = parsed.value();
+    if (!account) {
+        std::string why;
+        account = accountFromHeaders(msg, why);
+        if (!account) return {O::DroppedUnknownRecipient, 0, 0, "message of " + size + " " + why};
+    }
+    const std::int64_t accountId = *account;
+    const std::string ofAccount = "message of account " + std::to_string(accountId);
 
-    // 2. The forwarding user.
+    // 3. The forwarding user, of that account.
     std::vector<std::string> senders{msg.from.address};
     for (const char* h : {"Resent-From", "Sender", "X-Forwarded-For"})
         if (auto v = msg.header(h)) {
@@ -136,13 +210,44 @@ IngestResult MailIngestService::decide(std::string_view raw) {
             if (!a.address.empty()) senders.push_back(a.address);
         }
     std::optional<MailUser> user;
+    std::string forwarder;
+    bool ofAnotherAccount = false;
     for (const auto& s : senders) {
         if (s.empty() || !_users) continue;
-        if ((user = _users(s))) break;
+        auto found = _users(s);
+        if (found && found->accountId == accountId) {
+            user = std::move(found);
+            forwarder = s;
+            break;
+        }
+        if (found) ofAnotherAccount = true;
     }
-    if (!user) return {O::DroppedUnknownSender, 0, 0, "message of " + size + " from an unregistered sender"};
+    if (!user)
+        return {O::DroppedUnknownSender, 0, 0,
+                ofAccount + " (" + size + ") from " +
+                    (ofAnotherAccount ? "a user of another account" : "an unregistered sender")};
 
-    // 3. Amazon origin of what was forwarded.
+    // 4. What the receiving MTA found about the forwarder's domain.
+    if (_policy.requireAuthentication) {
+        std::optional<std::string> header;
+        for (const auto& [name, value] : msg.headers)
+            if (sameName(name, "Authentication-Results")) {
+                header = value;
+                break;
+            }
+        std::optional<AuthenticationResults> results;
+        if (header) results = parseAuthenticationResults(*header);
+        std::string why;
+        if (!header) why = "carries no Authentication-Results";
+        else if (!results) why = "carries an unreadable Authentication-Results";
+        else if (results->authservId != _policy.authservId)
+            why = "carries a first Authentication-Results not from the configured authserv-id";
+        else if (!passesFor(*results, forwarder))
+            why = "has no spf or dkim pass for the forwarder's domain";
+        if (!why.empty()) return {O::DroppedUnauthenticated, 0, 0, ofAccount + " " + why};
+    }
+
+    // 5. Amazon origin of what was forwarded.
     const amazon::ForwardedMessage* fromAmazon = nullptr;
     for (const auto& f : msg.forwarded)
         if (amazon::isAmazonSender(f.from.address)) {
@@ -150,10 +255,9 @@ IngestResult MailIngestService::decide(std::string_view raw) {
             break;
         }
     if (!msg.forwarded.empty() && !fromAmazon)
-        return {O::IrrelevantDeleted, 0, 0,
-                "message of account " + std::to_string(user->accountId) + " forwards mail not sent by Amazon"};
+        return {O::IrrelevantDeleted, 0, 0, ofAccount + " forwards mail not sent by Amazon"};
 
-    // 4. The case id from the subject, confirmed against the account's cases.
+    // 6. The case id from the subject, confirmed against the account's cases.
     const std::string subject = amazon::SubjectMatcher::stripPrefixes(msg.subject);
     auto conn = _db.acquire();
     storage::LostFoundRepository lostFound(*conn);
@@ -166,19 +270,17 @@ IngestResult MailIngestService::decide(std::string_view raw) {
     std::vector<Hit> hits;
     std::set<std::string> matchedNumbers;
     for (const auto& m : amazon::SubjectMatcher::findCaseIds(subject)) {
-        for (const auto& r : lostFound.findByAmazonCaseId(user->accountId, m.caseId)) {
+        for (const auto& r : lostFound.findByAmazonCaseId(accountId, m.caseId)) {
             hits.push_back({r.id, r.status, m.caseId});
             matchedNumbers.insert(m.caseId);
         }
     }
     if (hits.empty())
-        return {O::IrrelevantDeleted, 0, 0,
-                "message of account " + std::to_string(user->accountId) + " names no known case"};
+        return {O::IrrelevantDeleted, 0, 0, ofAccount + " names no known case"};
     if (matchedNumbers.size() > 1)
-        return {O::IrrelevantDeleted, 0, 0,
-                "message of account " + std::to_string(user->accountId) + " names several known cases"};
+        return {O::IrrelevantDeleted, 0, 0, ofAccount + " names several known cases"};
 
-    // 5. Closed cases take no mail.
+    // 7. Closed cases take no mail.
     std::vector<Hit> open;
     for (const auto& h : hits) {
         auto st = domain::parseCaseStatus(h.status);
@@ -187,9 +289,9 @@ IngestResult MailIngestService::decide(std::string_view raw) {
     if (open.empty())
         return {O::IgnoredClosed, hits.front().id, 0, "case " + std::to_string(hits.front().id) + " is closed"};
 
-    // 6. Store once, flag the case.
+    // 8. Store once (per account), flag the case.
     const std::string messageId = storedMessageId(msg.messageId, raw);
-    if (messages.exists(user->accountId, messageId))
+    if (messages.exists(accountId, messageId))
         return {O::Duplicate, open.front().id, 0, "Message-ID already stored"};
 
     const std::int64_t now = _clock();
@@ -208,7 +310,7 @@ IngestResult MailIngestService::decide(std::string_view raw) {
     try {
         sql::Transaction tx(*conn);
         storage::InboundMessage stored;
-        stored.accountId = user->accountId;
+        stored.accountId = accountId;
         stored.caseId = open.front().id;
         stored.messageId = messageId;
         stored.fromAddr = cutUtf8(from, kMaxFromBytes);
@@ -218,10 +320,10 @@ IngestResult MailIngestService::decide(std::string_view raw) {
         stored.createdAt = now;
         rowId = messages.insert(stored);
         for (const auto& h : open) {
-            cases.setNeedsReview(h.id, user->accountId, true, now);
+            cases.setNeedsReview(h.id, accountId, true, now);
             domain::CaseEvent ev;
             ev.caseId = h.id;
-            ev.accountId = user->accountId;
+            ev.accountId = accountId;
             ev.actorUserId = user->userId;
             ev.actorName = user->name;
             ev.action = "mail.received";
@@ -237,7 +339,7 @@ IngestResult MailIngestService::decide(std::string_view raw) {
         throw;
     }
     return {O::Stored, open.front().id, rowId,
-            "attached to case " + std::to_string(open.front().id) + " of account " + std::to_string(user->accountId)};
+            "attached to case " + std::to_string(open.front().id) + " of account " + std::to_string(accountId)};
 }
 
 MailPollSummary MailIngestService::poll(amazon::Mailbox& mailbox) {

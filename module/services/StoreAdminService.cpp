@@ -7,11 +7,13 @@
 #include <openssl/rand.h>
 
 #include <cctype>
+#include <chrono>
 #include <sstream>
 
 #include <sac/amazon/LwaClient.h>
 #include <sac/amazon/ReportsClient.h>
 #include <sac/amazon/ReimbursementsReport.h>
+#include <sac/connectors/ShownText.h>
 
 #include "services/AmazonMarketplaces.h"
 #include "services/FormChecks.h"
@@ -26,6 +28,13 @@ namespace {
 constexpr const char* kNotAuthorized = "A loja ainda não foi autorizada: use “Autorizar”.";
 constexpr const char* kAmazonRefused =
     "A Amazon recusou as credenciais da loja: confira o client id, o client secret e o refresh token.";
+constexpr const char* kSecretsCleared =
+    "O endereço do gateway mudou: o app secret e os tokens salvos foram apagados. Informe o app secret de novo e "
+    "use “Autorizar”.";
+constexpr const char* kAmazonSecretsCleared =
+    "O endpoint do SP-API mudou: o client secret e o refresh token salvos foram apagados. Informe-os de novo.";
+/// How long saving a store may wait for the DNS answer of its address.
+constexpr std::chrono::milliseconds kSaveLookup{3'000};
 constexpr std::size_t kMaxRefreshToken = 2048;
 constexpr std::int64_t kDayMs = 86'400'000;
 
@@ -57,6 +66,31 @@ std::string trimSlash(std::string s) {
     while (!s.empty() && s.back() == '/') s.pop_back();
     return s;
 }
+
+/// "scheme://host:port" of a URL, lower case with the default port filled in
+/// ("" for ""): the party a secret entered for the URL is sent to. A URL it
+/// cannot read gives itself, so any change counts as a move.
+std::string originOf(const std::string& url) {
+    const std::string u = trimmed(url);
+    const auto sep = u.find("://");
+    if (sep == std::string::npos) return u;
+    std::string scheme = u.substr(0, sep);
+    for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string authority = u.substr(sep + 3, u.find_first_of("/?#", sep + 3) - (sep + 3));
+    for (char& c : authority) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string host = authority, port;
+    const auto colon = authority.rfind(':');
+    if (colon != std::string::npos && authority.find(']', colon) == std::string::npos) {
+        host = authority.substr(0, colon);
+        port = authority.substr(colon + 1);
+    }
+    if (!host.empty() && host.back() == '.') host.pop_back();
+    if (port.empty()) port = scheme == "https" ? "443" : scheme == "http" ? "80" : "";
+    return scheme + "://" + host + ":" + port;
+}
+
+/// The seller-facing text of a marketplace failure: bounded, never a body.
+std::string shownDetail(const connectors::MarketplaceError& e) { return connectors::shownText(e.message); }
 
 /// The region a valid Amazon form names: its own, else its marketplace's.
 std::string regionOf(const StoreForm& f) {
@@ -97,10 +131,35 @@ std::string withReturnAddress(const std::string& settingsJson, const std::string
 
 StoreAdminService::StoreAdminService(sql::Database& db, const CredentialVault& vault, AliExpressAccess& access,
                                      std::function<std::int64_t()> clock, std::string defaultGateway,
-                                     std::shared_ptr<connectors::HttpTransport> amazonTransport)
+                                     std::shared_ptr<connectors::HttpTransport> amazonTransport,
+                                     std::shared_ptr<const connectors::EndpointPolicy> endpoints,
+                                     MarketplaceTimeouts timeouts)
     : _db(db), _vault(vault), _access(access), _clock(std::move(clock)), _defaultGateway(std::move(defaultGateway)),
-      _amazonTransport(std::move(amazonTransport)) {
+      _amazonTransport(std::move(amazonTransport)), _endpoints(std::move(endpoints)), _timeouts(timeouts) {
     if (_defaultGateway.empty()) _defaultGateway = "https://api-sg.aliexpress.com";
+    if (!_endpoints) _endpoints = std::make_shared<const connectors::EndpointPolicy>();
+}
+
+AdminResult<bool> StoreAdminService::checkEndpoint(const std::string& url, const std::string& field,
+                                                   const std::string& badKey) const {
+    using R = AdminResult<bool>;
+    auto checked = _endpoints->check(url);
+    if (!checked) {
+        const std::string& code = checked.error().code;
+        if (code == "endpoint_https") return R::failure(field, "stores.error.endpoint_https");
+        if (code == "endpoint_address") return R::failure(field, "stores.error.endpoint_address");
+        if (code == "endpoint_host") {
+            std::string allowed;
+            for (const auto& h : _endpoints->allowedHosts()) allowed += (allowed.empty() ? "" : ", ") + h;
+            return R::failure(field, "stores.error.endpoint_host", connectors::shownText(allowed));
+        }
+        return R::failure(field, badKey);
+    }
+    // What the name resolves to now; the transport checks again at every
+    // connection. A lookup that fails or takes long does not block saving.
+    auto resolved = _endpoints->resolve(checked.value(), connectors::Deadline::after(kSaveLookup));
+    if (!resolved && resolved.error().code == "endpoint_address") return R::failure(field, "stores.error.endpoint_address");
+    return R::success(true);
 }
 
 std::string StoreAdminService::gatewayOf(const domain::Store& s) const {
@@ -126,6 +185,8 @@ AdminResult<bool> StoreAdminService::validate(const StoreForm& f, bool creating)
     if (!plausibleEmail(trimmed(f.sellerEmail))) return R::failure("seller_email", "stores.error.email");
     const std::string gw = trimmed(f.gatewayUrl);
     if (!gw.empty() && !plausibleHttpUrl(gw)) return R::failure("gateway_url", "stores.error.gateway");
+    if (!gw.empty())
+        if (auto e = checkEndpoint(gw, "gateway_url", "stores.error.gateway"); !e.ok()) return e;
     const std::string key = trimmed(f.appKey);
     if ((creating && key.empty()) || key.size() > 128 || !printable(key))
         return R::failure("app_key", "stores.error.app_key");
@@ -147,6 +208,8 @@ AdminResult<bool> StoreAdminService::validateAmazon(const StoreForm& f, bool cre
         return R::failure("region", "stores.error.region");
     const std::string endpoint = trimmed(f.gatewayUrl);
     if (!endpoint.empty() && !plausibleHttpUrl(endpoint)) return R::failure("sp_api_endpoint", "stores.error.endpoint");
+    if (!endpoint.empty())
+        if (auto e = checkEndpoint(endpoint, "sp_api_endpoint", "stores.error.endpoint"); !e.ok()) return e;
     const std::string clientId = trimmed(f.appKey);
     if ((creating && clientId.empty()) || clientId.size() > 128 || !printable(clientId))
         return R::failure("lwa_client_id", "stores.error.lwa_client_id");
@@ -174,12 +237,11 @@ AdminResult<std::int64_t> StoreAdminService::create(const Actor& actor, const St
         s.gatewayUrl = trimSlash(trimmed(f.gatewayUrl));
         s.marketplaceId = trimmed(f.marketplaceId);
         s.region = regionOf(f);
-        s.credentialsEnc = creds.seal(_vault);
         s.credentialsHint = creds.hint();
         s.status = domain::StoreStatus::Active;
         s.createdAt = s.updatedAt = _clock();
         auto conn = _db.acquire();
-        return R::success(storage::StoreRepository(*conn).create(s));
+        return R::success(createStoreSealed(*conn, s, creds, _vault));
     }
     StoreCredentials creds;
     creds.appKey = trimmed(f.appKey);
@@ -190,19 +252,18 @@ AdminResult<std::int64_t> StoreAdminService::create(const Actor& actor, const St
     s.name = trimmed(f.name);
     s.sellerEmail = trimmed(f.sellerEmail);
     s.gatewayUrl = trimmed(f.gatewayUrl).empty() ? _defaultGateway : trimmed(f.gatewayUrl);
-    s.credentialsEnc = creds.seal(_vault);
     s.credentialsHint = creds.hint();
     s.status = domain::StoreStatus::NeedsReauth;
     s.statusMessage = kNotAuthorized;
     s.settingsJson = withReturnAddress("{}", trimmed(f.returnAddressId));
     s.createdAt = s.updatedAt = _clock();
     auto conn = _db.acquire();
-    return R::success(storage::StoreRepository(*conn).create(s));
+    return R::success(createStoreSealed(*conn, s, creds, _vault));
 }
 
-AdminResult<bool> StoreAdminService::update(const Actor& actor, std::int64_t storeId, const StoreForm& f) {
-    using R = AdminResult<bool>;
-    if (auto v = validate(f, false); !v.ok()) return v;
+AdminResult<StoreUpdate> StoreAdminService::update(const Actor& actor, std::int64_t storeId, const StoreForm& f) {
+    using R = AdminResult<StoreUpdate>;
+    if (auto v = validate(f, false); !v.ok()) return R{std::nullopt, v.error};
     auto conn = _db.acquire();
     storage::StoreRepository stores(*conn);
     auto s = stores.find(storeId, actor.accountId);
@@ -212,22 +273,29 @@ AdminResult<bool> StoreAdminService::update(const Actor& actor, std::int64_t sto
         conn.reset();
         return updateAmazon(actor, std::move(*s), f);
     }
-    auto opened = StoreCredentials::open(_vault, s->credentialsEnc);
+    auto opened = StoreCredentials::open(_vault, *s);
     StoreCredentials creds = opened ? opened.value() : StoreCredentials{};
     const std::string key = trimmed(f.appKey);
+    const std::string gateway = trimmed(f.gatewayUrl).empty() ? _defaultGateway : trimmed(f.gatewayUrl);
     bool reauth = false;
-    if (!key.empty() && key != creds.appKey) {
-        // Another application: the seller's tokens belong to the old one.
+    // Secrets go only to the host they were entered for: another origin
+    // drops them all (a secret typed in this form is for the new one).
+    const bool moved = originOf(gateway) != originOf(gatewayOf(*s));
+    if (moved || (!key.empty() && key != creds.appKey)) {
+        // Another application or another host: the seller's tokens belong to the old one.
+        const std::string appKey = key.empty() ? creds.appKey : key;
         creds = StoreCredentials{};
-        creds.appKey = key;
+        creds.appKey = appKey;
         reauth = true;
     }
     if (!f.appSecret.empty()) creds.appSecret = f.appSecret;
-    if (creds.appKey.empty() || creds.appSecret.empty()) return R::failure("app_secret", "stores.error.app_secret");
+    const bool secretsCleared = moved && f.appSecret.empty();
+    if (creds.appKey.empty() || (creds.appSecret.empty() && !secretsCleared))
+        return R::failure("app_secret", "stores.error.app_secret");
     s->name = trimmed(f.name);
     s->sellerEmail = trimmed(f.sellerEmail);
-    s->gatewayUrl = trimmed(f.gatewayUrl).empty() ? _defaultGateway : trimmed(f.gatewayUrl);
-    s->credentialsEnc = creds.seal(_vault);
+    s->gatewayUrl = gateway;
+    s->credentialsEnc = creds.seal(_vault, *s);
     s->credentialsHint = creds.hint();
     if (reauth) s->tokenExpiresAt.reset();
     s->settingsJson = withReturnAddress(s->settingsJson, trimmed(f.returnAddressId));
@@ -235,19 +303,29 @@ AdminResult<bool> StoreAdminService::update(const Actor& actor, std::int64_t sto
     sql::Transaction tx(*conn);
     if (!stores.update(*s)) return R::failure("", "stores.error.not_found");
     if (reauth && s->status != domain::StoreStatus::Disabled)
-        stores.setStatus(storeId, actor.accountId, domain::StoreStatus::NeedsReauth, kNotAuthorized, s->updatedAt);
+        stores.setStatus(storeId, actor.accountId, domain::StoreStatus::NeedsReauth,
+                         secretsCleared ? kSecretsCleared : kNotAuthorized, s->updatedAt);
     tx.commit();
-    return R::success(true);
+    return R::success(secretsCleared ? StoreUpdate::SecretsCleared : StoreUpdate::Saved);
 }
 
-AdminResult<bool> StoreAdminService::updateAmazon(const Actor& actor, domain::Store s, const StoreForm& f) {
-    using R = AdminResult<bool>;
-    auto opened = StoreCredentials::open(_vault, s.credentialsEnc);
+AdminResult<StoreUpdate> StoreAdminService::updateAmazon(const Actor& actor, domain::Store s, const StoreForm& f) {
+    using R = AdminResult<StoreUpdate>;
+    auto opened = StoreCredentials::open(_vault, s);
     StoreCredentials creds = opened ? opened.value() : StoreCredentials{};
     const std::string clientId = trimmed(f.appKey);
     const std::string refresh = trimmed(f.refreshToken);
+    const std::string endpoint = trimSlash(trimmed(f.gatewayUrl));
     bool changed = false;
-    if (!clientId.empty() && clientId != creds.appKey) {
+    // Secrets go only to the host they were entered for ("" = Amazon's own):
+    // another origin drops them (what this form carries is for the new one).
+    const bool moved = originOf(endpoint) != originOf(trimSlash(s.gatewayUrl));
+    if (moved) {
+        const std::string keep = clientId.empty() ? creds.appKey : clientId;
+        creds = StoreCredentials{};
+        creds.appKey = keep;
+        changed = true;
+    } else if (!clientId.empty() && clientId != creds.appKey) {
         // Another LWA application: its secret and the seller's refresh token must come with it.
         if (f.appSecret.empty()) return R::failure("lwa_client_secret", "stores.error.lwa_client_secret");
         if (refresh.empty()) return R::failure("refresh_token", "stores.error.refresh_token");
@@ -263,26 +341,33 @@ AdminResult<bool> StoreAdminService::updateAmazon(const Actor& actor, domain::St
         changed = changed || refresh != creds.refreshToken;
         creds.refreshToken = refresh;
     }
+    const bool secretsCleared = moved && (creds.appSecret.empty() || creds.refreshToken.empty());
     if (creds.appKey.empty()) return R::failure("lwa_client_id", "stores.error.lwa_client_id");
-    if (creds.appSecret.empty()) return R::failure("lwa_client_secret", "stores.error.lwa_client_secret");
-    if (creds.refreshToken.empty()) return R::failure("refresh_token", "stores.error.refresh_token");
+    if (!secretsCleared) {
+        if (creds.appSecret.empty()) return R::failure("lwa_client_secret", "stores.error.lwa_client_secret");
+        if (creds.refreshToken.empty()) return R::failure("refresh_token", "stores.error.refresh_token");
+    }
     s.name = trimmed(f.name);
     s.sellerEmail = trimmed(f.sellerEmail);
-    s.gatewayUrl = trimSlash(trimmed(f.gatewayUrl));
+    s.gatewayUrl = endpoint;
     s.marketplaceId = trimmed(f.marketplaceId);
     s.region = regionOf(f);
-    s.credentialsEnc = creds.seal(_vault);
+    s.credentialsEnc = creds.seal(_vault, s);
     s.credentialsHint = creds.hint();
     s.updatedAt = _clock();
     auto conn = _db.acquire();
     storage::StoreRepository stores(*conn);
     sql::Transaction tx(*conn);
     if (!stores.update(s)) return R::failure("", "stores.error.not_found");
-    // New credentials deserve a new try.
-    if (changed && s.status == domain::StoreStatus::NeedsReauth)
+    if (secretsCleared) {
+        if (s.status != domain::StoreStatus::Disabled)
+            stores.setStatus(s.id, actor.accountId, domain::StoreStatus::NeedsReauth, kAmazonSecretsCleared, s.updatedAt);
+    } else if (changed && s.status == domain::StoreStatus::NeedsReauth) {
+        // New credentials deserve a new try.
         stores.setStatus(s.id, actor.accountId, domain::StoreStatus::Active, "", s.updatedAt);
+    }
     tx.commit();
-    return R::success(true);
+    return R::success(secretsCleared ? StoreUpdate::SecretsCleared : StoreUpdate::Saved);
 }
 
 AdminResult<bool> StoreAdminService::setEnabled(const Actor& actor, std::int64_t storeId, bool enabled) {
@@ -295,7 +380,7 @@ AdminResult<bool> StoreAdminService::setEnabled(const Actor& actor, std::int64_t
         stores.setStatus(storeId, actor.accountId, domain::StoreStatus::Disabled, "", _clock());
         return R::success(true);
     }
-    auto creds = StoreCredentials::open(_vault, s->credentialsEnc);
+    auto creds = StoreCredentials::open(_vault, *s);
     const bool authorized = creds && (s->marketplace == domain::Marketplace::Amazon
                                           ? !creds.value().refreshToken.empty()
                                           : !creds.value().accessToken.empty());
@@ -312,8 +397,10 @@ AdminResult<std::string> StoreAdminService::beginAuthorization(const Actor& acto
     if (!s) return R::failure("", "stores.error.not_found");
     if (s->marketplace != domain::Marketplace::AliExpress) return R::failure("", "stores.error.no_oauth");
     if (s->status == domain::StoreStatus::Disabled) return R::failure("", "stores.error.disabled");
-    auto creds = StoreCredentials::open(_vault, s->credentialsEnc);
+    auto creds = StoreCredentials::open(_vault, *s);
     if (!creds || creds.value().appKey.empty()) return R::failure("app_key", "stores.error.app_key");
+    // Without the secret the code exchange cannot be signed (it was dropped when the address moved).
+    if (creds.value().appSecret.empty()) return R::failure("app_secret", "stores.error.app_secret_missing");
     const std::string state = randomState();
     const auto now = _clock();
     storage::OAuthStateRepository(*conn).create(actor.accountId, storeId, actor.userId,
@@ -334,8 +421,13 @@ AdminResult<std::int64_t> StoreAdminService::completeAuthorization(const Actor& 
     auto s = storage::StoreRepository(*conn).find(storeId, actor.accountId);
     if (!s) return R::failure("", "stores.error.not_found");
     conn.reset();
-    auto tokens = _access.authorize(*s, code);
-    if (!tokens.ok()) return R::failure("", "stores.error.authorize", tokens.error().message);
+    auto tokens = _access.authorize(*s, code, connectors::Deadline::after(_timeouts.action));
+    if (!tokens.ok()) {
+        const auto& e = tokens.error();
+        if (e.kind == connectors::ErrorKind::Timeout) return R::failure("", "stores.error.authorize_timeout");
+        if (e.code == "no_credentials") return R::failure("", "stores.error.app_secret_missing");
+        return R::failure("", "stores.error.authorize", shownDetail(e));
+    }
     return R::success(storeId);
 }
 
@@ -348,18 +440,23 @@ AdminResult<std::int64_t> StoreAdminService::testConnection(const Actor& actor, 
     }
     if (!s) return R::failure("", "stores.error.not_found");
     if (s->marketplace == domain::Marketplace::Amazon) return testAmazon(actor, *s);
-    auto session = _access.open(*s);
-    if (!session.ok()) return R::failure("", "stores.error.connection", session.error().message);
+    const auto failed = [](const connectors::MarketplaceError& e) {
+        if (e.kind == connectors::ErrorKind::Timeout) return R::failure("", "stores.error.timeout_aliexpress");
+        if (e.code == "no_credentials") return R::failure("", "stores.error.credentials_missing");
+        return R::failure("", "stores.error.connection", shownDetail(e));
+    };
+    auto session = _access.open(*s, connectors::Deadline::after(_timeouts.action));
+    if (!session.ok()) return failed(session.error());
     auto page = session.value()->call<aliexpress::IssuePage>(
         [](const aliexpress::IssueApi& api) { return api.listIssues("processing", 1, 1); });
-    if (!page.ok()) return R::failure("", "stores.error.connection", page.error().message);
+    if (!page.ok()) return failed(page.error());
     return R::success(page.value().totalItem);
 }
 
 AdminResult<std::int64_t> StoreAdminService::testAmazon(const Actor& actor, const domain::Store& s) {
     using R = AdminResult<std::int64_t>;
     if (!_amazonTransport) return R::failure("", "stores.error.connection_amazon");
-    auto creds = StoreCredentials::open(_vault, s.credentialsEnc);
+    auto creds = StoreCredentials::open(_vault, s);
     if (!creds || creds.value().appKey.empty() || creds.value().appSecret.empty() ||
         creds.value().refreshToken.empty())
         return R::failure("", "stores.error.amazon_credentials");
@@ -369,7 +466,16 @@ AdminResult<std::int64_t> StoreAdminService::testAmazon(const Actor& actor, cons
     lwa.clientSecret = creds.value().appSecret;
     lwa.refreshToken = creds.value().refreshToken;
     lwa.tokenEndpoint = endpoint.empty() ? std::string(kAmazonTokenEndpoint) : endpoint + "/auth/o2/token";
-    amazon::LwaClient lwaClient(*_amazonTransport, lwa, [this] { return _clock(); });
+    // The admin waits: one deadline for the token and the report together.
+    const auto within = connectors::Deadline::after(_timeouts.action);
+    amazon::LwaOptions lo;
+    lo.callTimeout = _timeouts.call;
+    lo.within = within;
+    amazon::LwaClient lwaClient(*_amazonTransport, lwa, [this] { return _clock(); }, lo);
+    const auto failed = [](const connectors::MarketplaceError& e) {
+        if (e.kind == connectors::ErrorKind::Timeout) return R::failure("", "stores.error.timeout_amazon");
+        return R::failure("", "stores.error.connection_amazon", shownDetail(e));
+    };
 
     const auto markStore = [&](domain::StoreStatus status, const std::string& message) {
         if (s.status == domain::StoreStatus::Disabled || s.status == status) return;
@@ -380,13 +486,15 @@ AdminResult<std::int64_t> StoreAdminService::testAmazon(const Actor& actor, cons
     if (!token) {
         if (token.error().kind == connectors::ErrorKind::TokenExpired)
             markStore(domain::StoreStatus::NeedsReauth, kAmazonRefused);
-        return R::failure("", "stores.error.connection_amazon", token.error().message);
+        return failed(token.error());
     }
 
     const auto mp = amazonMarketplaceOrDefault(s.marketplaceId);
     amazon::ReportsClientOptions ro;
     ro.baseUrl = endpoint.empty() ? amazonRegionalEndpoint(s.region.empty() ? mp.region : s.region) : endpoint;
     ro.retry.maxAttempts = 1; // an admin waits for the answer: no backoff here
+    ro.callTimeout = _timeouts.call;
+    ro.within = within;
     const std::string accessToken = token.value().value;
     amazon::ReportsClient reports(*_amazonTransport, [accessToken] { return connectors::Result<std::string>(accessToken); },
                                   ro);
@@ -400,7 +508,7 @@ AdminResult<std::int64_t> StoreAdminService::testAmazon(const Actor& actor, cons
     if (!created) {
         if (created.error().kind == connectors::ErrorKind::TokenExpired)
             markStore(domain::StoreStatus::NeedsReauth, kAmazonRefused);
-        return R::failure("", "stores.error.connection_amazon", created.error().message);
+        return failed(created.error());
     }
     // Best effort: a report already running just finishes.
     static_cast<void>(reports.cancelReport(created.value()));

@@ -12,7 +12,16 @@
 //
 // Secrets (app secret, tokens) only ever travel sealed by the
 // CredentialVault; the admin sees the hint. An empty secret field on update
-// keeps the sealed value. The OAuth state is a random value whose SHA-256 is
+// keeps the sealed value, unless the store's address moved to another
+// origin (scheme, host, port): a secret is only sent to the host it was
+// entered for, so then every secret and token of the store is dropped (the
+// app key / client id is kept) and the store needs them again.
+//
+// Gateway and endpoint addresses must pass the operator's EndpointPolicy
+// (allowed hosts, https, no loopback/private/link-local addresses unless the
+// development setting allows loopback) when saved; the transport checks them
+// again before every connection. Calls made while the admin waits ("Testar
+// conexão", the OAuth code exchange) end by the action timeout. The OAuth state is a random value whose SHA-256 is
 // kept bound to the admin, the account and the store, single use, 15 minutes.
 // Permission checks (sac.admin) are the caller's; every call is scoped by
 // the actor's account. Thread-safe: each call acquires its own connection.
@@ -24,6 +33,7 @@
 #include <optional>
 #include <string>
 
+#include <sac/connectors/EndpointPolicy.h>
 #include <sac/connectors/HttpTransport.h>
 #include <sac/sql/Database.h>
 
@@ -32,6 +42,7 @@
 #include "services/Actor.h"
 #include "services/AliExpressAccess.h"
 #include "services/CredentialVault.h"
+#include "services/MarketplaceTimeouts.h"
 
 namespace sac::services {
 
@@ -58,6 +69,14 @@ struct AdminError {
     std::string detail;
 };
 
+/// What an update did.
+enum class StoreUpdate {
+    Saved,
+    /// The address moved to another origin: the stored secrets and tokens
+    /// were dropped; the store needs them again.
+    SecretsCleared,
+};
+
 template <typename T>
 struct AdminResult {
     std::optional<T> value;
@@ -76,13 +95,16 @@ public:
     /// db, vault and access must outlive the service. defaultGateway is used
     /// for AliExpress stores without their own gateway address. amazonTransport
     /// carries the Amazon connection test (null = that test answers
-    /// stores.error.connection_amazon).
+    /// stores.error.connection_amazon). endpoints: where stores may point
+    /// (null = the official hosts only, https).
     StoreAdminService(sql::Database& db, const CredentialVault& vault, AliExpressAccess& access,
                       std::function<std::int64_t()> clock, std::string defaultGateway,
-                      std::shared_ptr<connectors::HttpTransport> amazonTransport = nullptr);
+                      std::shared_ptr<connectors::HttpTransport> amazonTransport = nullptr,
+                      std::shared_ptr<const connectors::EndpointPolicy> endpoints = nullptr,
+                      MarketplaceTimeouts timeouts = {});
 
     AdminResult<std::int64_t> create(const Actor& actor, const StoreForm& form);
-    AdminResult<bool> update(const Actor& actor, std::int64_t storeId, const StoreForm& form);
+    AdminResult<StoreUpdate> update(const Actor& actor, std::int64_t storeId, const StoreForm& form);
     /// Disables (enabled=false) or re-enables a store.
     AdminResult<bool> setEnabled(const Actor& actor, std::int64_t storeId, bool enabled);
 
@@ -91,7 +113,9 @@ public:
     AdminResult<std::string> beginAuthorization(const Actor& actor, std::int64_t storeId,
                                                 const std::string& redirectUri);
     /// The callback: checks the state (same admin and account, unused, not
-    /// expired), then trades the code for tokens. Returns the store id.
+    /// expired), then trades the code for tokens. Returns the store id. When
+    /// AliExpress does not answer in time: stores.error.authorize_timeout, the
+    /// store unchanged (the state is used up: "Autorizar" starts again).
     AdminResult<std::int64_t> completeAuthorization(const Actor& actor, const std::string& state,
                                                     const std::string& code);
     /// AliExpress: opens the store and lists one page of disputes; the value
@@ -99,7 +123,9 @@ public:
     /// an LWA access token and creates (then cancels) a one-day reimbursements
     /// report for the store's marketplace; the value is 0. A refused Amazon
     /// token marks the store needs_reauth, a working one makes it active again
-    /// (unless disabled).
+    /// (unless disabled). A marketplace that does not answer within the
+    /// action timeout gives stores.error.timeout_aliexpress / _amazon and
+    /// changes nothing.
     AdminResult<std::int64_t> testConnection(const Actor& actor, std::int64_t storeId);
 
     /// The gateway an AliExpress store uses (its own, else the default).
@@ -110,7 +136,10 @@ public:
 private:
     AdminResult<bool> validate(const StoreForm& form, bool creating) const;
     AdminResult<bool> validateAmazon(const StoreForm& form, bool creating) const;
-    AdminResult<bool> updateAmazon(const Actor& actor, domain::Store store, const StoreForm& form);
+    /// Refuses url (on field) unless the EndpointPolicy allows it and no
+    /// address it resolves to now is refused; badKey for a malformed URL.
+    AdminResult<bool> checkEndpoint(const std::string& url, const std::string& field, const std::string& badKey) const;
+    AdminResult<StoreUpdate> updateAmazon(const Actor& actor, domain::Store store, const StoreForm& form);
     AdminResult<std::int64_t> testAmazon(const Actor& actor, const domain::Store& store);
 
     sql::Database& _db;
@@ -119,6 +148,8 @@ private:
     std::function<std::int64_t()> _clock;
     std::string _defaultGateway;
     std::shared_ptr<connectors::HttpTransport> _amazonTransport;
+    std::shared_ptr<const connectors::EndpointPolicy> _endpoints;
+    MarketplaceTimeouts _timeouts;
 };
 
 } // namespace sac::services

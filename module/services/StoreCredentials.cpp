@@ -6,9 +6,19 @@
 
 #include <sstream>
 
+#include "storage/StoreRepository.h"
+
 namespace sac::services {
 
-std::string StoreCredentials::seal(const CredentialVault& vault) const {
+SealScope StoreCredentials::scopeOf(std::int64_t accountId, std::int64_t storeId) {
+    return SealScope{accountId, storeId, std::string(kField)};
+}
+
+std::string StoreCredentials::seal(const CredentialVault& vault, const domain::Store& store) const {
+    return seal(vault, store.accountId, store.id);
+}
+
+std::string StoreCredentials::seal(const CredentialVault& vault, std::int64_t accountId, std::int64_t storeId) const {
     Poco::JSON::Object o;
     o.set("app_key", appKey);
     o.set("app_secret", appSecret);
@@ -20,13 +30,18 @@ std::string StoreCredentials::seal(const CredentialVault& vault) const {
     o.set("user_nick", userNick);
     std::ostringstream out;
     Poco::JSON::Stringifier::stringify(o, out);
-    return vault.seal(out.str());
+    return vault.seal(out.str(), scopeOf(accountId, storeId));
 }
 
-domain::Result<StoreCredentials> StoreCredentials::open(const CredentialVault& vault, const std::string& sealed) {
+domain::Result<StoreCredentials> StoreCredentials::open(const CredentialVault& vault, const domain::Store& store) {
+    return open(vault, store.accountId, store.id, store.credentialsEnc);
+}
+
+domain::Result<StoreCredentials> StoreCredentials::open(const CredentialVault& vault, std::int64_t accountId,
+                                                        std::int64_t storeId, const std::string& sealed) {
     using R = domain::Result<StoreCredentials>;
     if (sealed.empty()) return R::fail("the store has no credentials yet");
-    auto plain = vault.open(sealed);
+    auto plain = vault.open(sealed, scopeOf(accountId, storeId));
     if (!plain) return R::fail("the store's credentials cannot be opened with this installation's key");
     try {
         auto o = Poco::JSON::Parser().parse(*plain).extract<Poco::JSON::Object::Ptr>();
@@ -43,6 +58,19 @@ domain::Result<StoreCredentials> StoreCredentials::open(const CredentialVault& v
     } catch (const std::exception&) {
         return R::fail("the store's credentials are not in the expected format");
     }
+}
+
+std::int64_t createStoreSealed(sql::Connection& conn, domain::Store s, const StoreCredentials& creds,
+                               const CredentialVault& vault) {
+    storage::StoreRepository stores(conn);
+    sql::Transaction tx(conn);
+    s.credentialsEnc.clear();
+    s.credentialsHint = creds.hint();
+    s.id = stores.create(s);
+    s.credentialsEnc = creds.seal(vault, s);
+    if (!stores.update(s)) throw sql::SqlError("stores: the row just inserted was not found to seal its credentials");
+    tx.commit();
+    return s.id;
 }
 
 } // namespace sac::services

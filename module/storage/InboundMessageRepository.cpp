@@ -6,13 +6,13 @@ namespace sac::storage {
 namespace {
 using namespace detail;
 
-constexpr const char* kExists = "SELECT id FROM inbound_messages WHERE account_id = ? AND message_id = ?";
+constexpr const char* kExists = "SELECT id FROM inbound_mail_messages WHERE account_id = ? AND message_id = ?";
 constexpr const char* kInsert =
-    "INSERT INTO inbound_messages (account_id, case_id, message_id, from_addr, subject, received_at, body_text, "
+    "INSERT INTO inbound_mail_messages (account_id, case_id, message_id, from_addr, subject, received_at, body_text, "
     "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* kListForCase =
     "SELECT id, account_id, case_id, message_id, from_addr, subject, received_at, body_text, created_at "
-    "FROM inbound_messages WHERE account_id = ? AND case_id = ? ORDER BY received_at, id";
+    "FROM inbound_mail_messages WHERE account_id = ? AND case_id = ? ORDER BY received_at, id";
 
 } // namespace
 

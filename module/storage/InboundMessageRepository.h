@@ -1,5 +1,5 @@
 // Messages Amazon sent about Lost & Found cases, as forwarded by sellers
-// (table inbound_messages). Scoped by account, on a caller's connection, no
+// (table inbound_mail_messages). Scoped by account, on a caller's connection, no
 // own transactions; not thread-safe.
 #pragma once
 
@@ -16,7 +16,7 @@ struct InboundMessage {
     std::int64_t id = 0;
     std::int64_t accountId = 0;
     std::int64_t caseId = 0;
-    std::string messageId;   ///< printable ASCII, at most 255 bytes, unique over all accounts
+    std::string messageId;   ///< printable ASCII, at most 255 bytes, unique within the account
     std::string fromAddr;    ///< "Name <address>" or the address, at most 320 bytes
     std::string subject;     ///< at most 1000 bytes
     std::int64_t receivedAt = 0;
@@ -31,7 +31,8 @@ public:
     /// True when the account already stored a message with this Message-ID.
     bool exists(std::int64_t accountId, const std::string& messageId);
     /// Inserts m (m.id ignored) and returns the new id. Throws sql::SqlError
-    /// (uniqueViolation()) when the Message-ID is already stored, by any account.
+    /// (uniqueViolation()) when the account already stored the Message-ID;
+    /// another account's message with the same Message-ID is no obstacle.
     std::int64_t insert(const InboundMessage& m);
     /// The messages of a case of the account, oldest received first.
     std::vector<InboundMessage> listForCase(std::int64_t caseId, std::int64_t accountId);

@@ -21,7 +21,7 @@ constexpr const char* kMarkOpened =
 constexpr const char* kOverdueUnflagged =
     "SELECT c.id FROM cases c WHERE c.account_id = ? AND c.store_id = ? AND c.marketplace = 'amazon' "
     "AND c.status IN ('elegivel', 'aberto') AND c.deadline_at IS NOT NULL AND c.deadline_at < ? "
-    "AND NOT EXISTS (SELECT 1 FROM inbound_messages m WHERE m.case_id = c.id AND m.account_id = c.account_id) "
+    "AND NOT EXISTS (SELECT 1 FROM inbound_mail_messages m WHERE m.case_id = c.id AND m.account_id = c.account_id) "
     "AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.account_id = c.account_id "
     "AND e.action = ?) ORDER BY c.id";
 // Summed by the caller: SUM() answers DECIMAL on MariaDB.

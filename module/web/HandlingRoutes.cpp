@@ -4,6 +4,8 @@
 #include <memory>
 #include <sstream>
 
+#include <sac/connectors/ShownText.h>
+
 #include "services/DisputeHandlingService.h"
 #include "services/GroupService.h"
 #include "storage/AttachmentRepository.h"
@@ -27,7 +29,7 @@ constexpr const char* kGroupsPrefix = "/sac/groups/";
 
 services::DisputeHandlingService handlingService(Module& m) {
     return services::DisputeHandlingService(*m.database(), *m.aliexpress(), [&m] { return m.now(); },
-                                            attachmentsDir(m));
+                                            attachmentsDir(m), m.timeouts().action);
 }
 
 services::GroupService groupService(Module& m) {
@@ -99,7 +101,7 @@ void answer(Module& m, const Request& req, Response& res, std::int64_t caseId, c
         j.set("ok", o.ok());
         j.set("replayed", o.code == HandlingCode::Replayed);
         j.set("message", message);
-        j.set("detail", o.detail);
+        j.set("detail", connectors::shownText(o.detail));
         j.set("field", o.field);
         if (o.status) {
             const std::string code(domain::toCode(*o.status));
@@ -111,7 +113,7 @@ void answer(Module& m, const Request& req, Response& res, std::int64_t caseId, c
     if (o.ok()) return res.redirect("/sac/cases/" + std::to_string(caseId) + "?done=" + kept.form);
     if (o.code == HandlingCode::NotFound) return fail(m, req, res, 404, "error.not_found_title", o.messageKey);
     kept.messageText = message;
-    kept.detail = o.detail;
+    kept.detail = connectors::shownText(o.detail);
     kept.field = o.field;
     renderCase(m, req, res, caseId, std::move(kept), httpStatusOf(o.code), false);
 }

@@ -1,5 +1,6 @@
 // The Module's Lost & Found wiring: the public inbound-mail route, the
 // mailbox poll job and the services, from the module's settings.
+#include <cctype>
 #include <charconv>
 #include <fstream>
 #include <sstream>
@@ -35,7 +36,7 @@ std::string readTrimmed(const std::string& path) {
 
 domain::Result<bool> Module::registerLostFound(sac_registrar& reg) {
     using R = domain::Result<bool>;
-    if (reg.add_route(reg.ctx, web::kInboundPrefix, "", SAC_ROUTE_PUBLIC | SAC_ROUTE_NO_CSRF, &Module::handleRoute,
+    if (reg.add_route(reg.ctx, web::kInboundPrefix, "", SAC_ROUTE_PUBLIC | SAC_ROUTE_NO_CSRF | SAC_ROUTE_TOKEN_BODY, &Module::handleRoute,
                       this) != SAC_OK)
         return R::fail(std::string("the host refused the route prefix ") + web::kInboundPrefix);
     if (!setting("mailbox_host", "").empty()) {
@@ -64,6 +65,9 @@ domain::Result<bool> Module::startLostFound() {
     const auto firstPoll = parseInt(setting("lostfound_first_poll_ms", "5000"), 10, 600000);
     if (!firstPoll) return R::fail("expected setting lostfound_first_poll_ms between 10 and 600000");
     options.reports.firstPollDelay = std::chrono::milliseconds(*firstPoll);
+    options.reports.callTimeout = _timeouts.call;
+    options.reports.downloadTimeout = _timeouts.download;
+    options.finances.callTimeout = _timeouts.call;
     _lostFound = std::make_unique<services::LostFoundService>(
         *_db, *_vault, _transport, [this] { return now(); },
         [this](int level, const std::string& line) { log(level, line); }, "host:" + std::to_string(::getpid()),
@@ -86,9 +90,26 @@ domain::Result<bool> Module::startLostFound() {
     _inboundMailMaxBytes = static_cast<std::size_t>(*max);
     amazon::MailLimits limits;
     limits.maxBytes = _inboundMailMaxBytes;
+    services::InboundPolicy policy;
+    if (const std::string address = setting("inbound_mail_address", ""); !address.empty()) {
+        auto base = services::parseInboundBase(address);
+        if (!base) return R::fail(base.error());
+        policy.base = base.value();
+    }
+    const std::string requireAuth = setting("inbound_mail_require_auth", "false");
+    if (requireAuth != "true" && requireAuth != "false")
+        return R::fail("expected setting inbound_mail_require_auth as true or false, got \"" +
+                       requireAuth.substr(0, 40) + "\"");
+    policy.requireAuthentication = requireAuth == "true";
+    for (char ch : setting("inbound_mail_authserv_id", ""))
+        if (ch != ' ' && ch != '\t')
+            policy.authservId.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+    if (policy.requireAuthentication && policy.authservId.empty())
+        return R::fail("expected setting inbound_mail_authserv_id (the receiving MTA's authserv-id) with "
+                       "inbound_mail_require_auth = true");
     _mailIngest = std::make_unique<services::MailIngestService>(
-        *_db, lookup, [this] { return now(); }, [this](int level, const std::string& line) { log(level, line); },
-        limits);
+        *_db, std::move(policy), lookup, [this] { return now(); },
+        [this](int level, const std::string& line) { log(level, line); }, limits);
     return R::ok(true);
 }
 
@@ -99,6 +120,11 @@ void Module::pollMailboxJob(void* moduleCtx) {
         amazon::MailboxSettings s;
         s.host = m->setting("mailbox_host", "");
         if (s.host.empty()) return;
+        if (!m->_mailIngest->policy().configured()) {
+            // Without the installation's address no message can name an account: leave them all in the mailbox.
+            m->log(SAC_LOG_WARNING, "sac: mailbox poll skipped: setting inbound_mail_address is empty");
+            return;
+        }
         const auto port = parseInt(m->setting("mailbox_port", "0"), 0, 65535);
         s.port = static_cast<std::uint16_t>(port.value_or(0));
         s.user = m->setting("mailbox_user", "");

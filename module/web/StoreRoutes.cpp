@@ -3,6 +3,11 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/URI.h>
 
+#include <cctype>
+#include <optional>
+
+#include <sac/connectors/ShownText.h>
+
 #include "services/AmazonMarketplaces.h"
 #include "services/StoreAdminService.h"
 #include "storage/StoreRepository.h"
@@ -19,7 +24,7 @@ constexpr const char* kCallbackPath = "/sac/stores/oauth/callback";
 
 services::StoreAdminService storeService(Module& m) {
     return services::StoreAdminService(*m.database(), *m.vault(), *m.aliexpress(), [&m] { return m.now(); },
-                                       defaultGateway(m), m.transport());
+                                       defaultGateway(m), m.transport(), m.endpoints(), m.timeouts());
 }
 
 /// Checks sac.admin and that the module started; answers otherwise.
@@ -129,6 +134,33 @@ void setAmazonFields(mu::data& d, const std::string& loc, const Catalog& cat, co
 }
 
 /// The form page; store is null for a new store. Secrets are never echoed.
+/// scheme://host[:port] of an http(s) URL, when it is plain enough to put in
+/// a header; the gateway was checked against the allowed hosts when saved.
+std::optional<std::string> consentOrigin(const std::string& url) {
+    try {
+        Poco::URI uri(url);
+        const std::string scheme = uri.getScheme();
+        if (scheme != "https" && scheme != "http") return std::nullopt;
+        const std::string host = uri.getHost();
+        if (host.empty()) return std::nullopt;
+        for (char c : host)
+            if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':')) return std::nullopt;
+        std::string origin = scheme + "://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host);
+        const unsigned defaultPort = scheme == "https" ? 443u : 80u;
+        if (uri.getPort() != defaultPort) origin += ":" + std::to_string(uri.getPort());
+        return origin;
+    } catch (const Poco::Exception&) {
+        return std::nullopt;
+    }
+}
+
+/// The host's policy for every page, with the consent origin as a form target.
+std::string storePagePolicy(const std::string& consentOrigin) {
+    return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; "
+           "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self' " +
+           consentOrigin + "; frame-ancestors 'none'";
+}
+
 void renderForm(Module& m, const Request& req, Response& res, const domain::Store* store,
                 const services::StoreForm* typed, const services::AdminError* error, int status,
                 const std::string& noticeText = {}, const std::string& noticeDetail = {}, bool noticeOk = true) {
@@ -172,14 +204,18 @@ void renderForm(Module& m, const Request& req, Response& res, const domain::Stor
     d.set("app_key", typed && store == nullptr ? typed->appKey : std::string());
     if (error) {
         d.set("error_text", cat.text(loc, error->key));
-        if (!error->detail.empty()) d.set("error_detail", error->detail);
+        if (!error->detail.empty()) d.set("error_detail", connectors::shownText(error->detail));
         if (!error->field.empty()) d.set("error_field_" + error->field, true);
     }
     if (!noticeText.empty()) {
         d.set(noticeOk ? "notice_text" : "notice_error", noticeText);
-        if (!noticeDetail.empty()) d.set("notice_detail", noticeDetail);
+        if (!noticeDetail.empty()) d.set("notice_detail", connectors::shownText(noticeDetail));
     }
     const std::string title = cat.text(loc, store ? "stores.edit_title" : "stores.new_title");
+    // "Autorizar" posts here and is redirected to the marketplace's consent
+    // page: the page's form-action must name that origin, nothing else.
+    if (store && store->marketplace == domain::Marketplace::AliExpress)
+        if (auto origin = consentOrigin(store->gatewayUrl)) res.setHeader("Content-Security-Policy", storePagePolicy(*origin));
     res.html(m.templates().render("store_form", d, loc), title, status);
 }
 
@@ -233,6 +269,9 @@ void storeGet(Module& m, Request& req, Response& res) {
     std::string notice;
     if (done == "created" && s->marketplace == domain::Marketplace::Amazon)
         notice = text(m, req, "stores.done_created_amazon");
+    else if (done == "secrets_cleared")
+        notice = text(m, req, s->marketplace == domain::Marketplace::Amazon ? "stores.done_secrets_cleared_amazon"
+                                                                             : "stores.done_secrets_cleared");
     else if (done == "created" || done == "updated" || done == "authorized" || done == "disabled" || done == "enabled")
         notice = text(m, req, "stores.done_" + done);
     renderForm(m, req, res, &*s, nullptr, nullptr, 200, notice);
@@ -259,6 +298,11 @@ void storePost(Module& m, Request& req, Response& res) {
             auto s = load();
             if (!s) return fail(m, req, res, 404, "error.not_found_title", "stores.error.not_found");
             return renderForm(m, req, res, &*s, &form, &r.error, 400);
+        }
+        if (*r.value == services::StoreUpdate::SecretsCleared) {
+            m.log(SAC_LOG_INFO, "sac: store " + std::to_string(*id) + " moved to another address by user " +
+                                    std::to_string(req.user().userId) + ": its secrets were dropped");
+            return res.redirect(self + "?done=secrets_cleared");
         }
         return res.redirect(self + "?done=updated");
     }
@@ -293,7 +337,7 @@ void storePost(Module& m, Request& req, Response& res) {
             Poco::JSON::Object j;
             j.set("ok", r.ok());
             j.set("message", r.ok() ? okText : text(m, req, r.error.key));
-            j.set("detail", r.ok() ? std::string() : r.error.detail);
+            j.set("detail", r.ok() ? std::string() : connectors::shownText(r.error.detail));
             return res.json(stringify(j), r.ok() ? 200 : 502);
         }
         if (r.ok()) return renderForm(m, req, res, &*s, nullptr, nullptr, 200, okText);

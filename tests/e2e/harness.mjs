@@ -59,7 +59,8 @@ export class Stack {
    * simArgs: extra simulator options (e.g. ['--amazon-marketplace=A1PA6795UKMFR9']);
    * settings: extra module settings, written as modules.sac.<key> = <value>.
    */
-  async start({ disputes = 40, demoStore = false, leaseSeconds = 120, simArgs = [], settings = {} } = {}) {
+  async start({ disputes = 40, demoStore = false, leaseSeconds = 120, simArgs = [], settings = {}, hostSettings = {},
+                browser = true } = {}) {
     this.dir = mkdtempSync(path.join(tmpdir(), 'sac-e2e-'));
     this.hostBin = need('SAC_HOST_BIN');
     this.simBin = need('SAC_SIM_BIN');
@@ -77,9 +78,12 @@ export class Stack {
       'host.pbkdf2_iterations = 1000',
       `modules.sac.key_file = ${this.dir}/data/sac.key`,
       `modules.sac.aliexpress_gateway = http://127.0.0.1:${this.simPort}`,
+      // Development setting: the simulator listens on 127.0.0.1.
+      `modules.sac.allow_loopback_endpoints = true`,
       `modules.sac.demo_store = ${demoStore ? 'true' : 'false'}`,
       `modules.sac.sync_lease_seconds = ${leaseSeconds}`,
       ...Object.entries(settings).map(([k, v]) => `modules.sac.${k} = ${v}`),
+      ...Object.entries(hostSettings).map(([k, v]) => `host.${k} = ${v}`),
       '',
     ].join('\n'));
     this.config = config;
@@ -93,6 +97,7 @@ export class Stack {
     this.base = `http://127.0.0.1:${this.hostPort}`;
     await waitFor(`http://127.0.0.1:${this.simPort}/_sim/stats`);
     await waitFor(`${this.base}/healthz`);
+    if (!browser) return this;
     this.browser = await chromium.launch({
       executablePath: process.env.SAC_CHROMIUM || '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',

@@ -4,12 +4,16 @@
 // casos Lost & Found" and follows its progress; the list shows the cases
 // (units, estimate, window end) and the totals per store, matching the
 // simulator's ground truth; a case shows its text in German, copies it, and
-// takes a Seller Central case id (invalid ones refused with a clear message).
+// takes a Seller Central case id (invalid ones refused with a clear message);
+// the account's own inbound e-mail address is shown with a copy button, only
+// its admin may regenerate it, and forwarded answers reach the case only
+// through that address and from a user of that account.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Stack } from './harness.mjs';
 
 const MARKETPLACE = 'A1PA6795UKMFR9';
+const INBOUND_TOKEN = 'e2e-inbound-token-0123456789abcdef0123456789';
 const stack = new Stack();
 let admin; // admin.a's page
 let seller; // vendedor.a's page, clipboard allowed
@@ -24,6 +28,8 @@ before(async () => {
       lostfound_first_poll_ms: 1500,
       lostfound_history_days: 200,
       lostfound_windows: '{"default":{"lost":[0,200],"damaged":[0,200],"return_damaged":[0,200]}}',
+      inbound_mail_token: INBOUND_TOKEN,
+      inbound_mail_address: 'sac@inbound.example',
     },
   });
   admin = await stack.newPage();
@@ -206,4 +212,103 @@ test('a case shows its text in German, copies it and takes a Seller Central case
   assert.match(await row.textContent(), /1234567890/);
   const open = Number((await seller.locator(`tr[data-store-id="${storeId}"] .sac-lf-open`).textContent()).trim());
   assert.equal(open, await seller.locator('tr.sac-lf-case').count());
+});
+
+/** What sac-mail-pipe sends for a message the MTA delivered to `recipient`. */
+async function deliver(recipient, from, subject, messageId) {
+  const raw = [
+    `From: ${from}`, 'To: sac@inbound.example', `Subject: ${subject}`, `Message-ID: ${messageId}`,
+    'Date: Tue, 12 Mar 2024 10:22:31 -0300', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=UTF-8', '',
+    '---------- Forwarded message ---------', 'From: Amazon Seller Support <seller-support@amazon.de>',
+    'Date: Mon, Mar 11, 2024 at 6:01 PM', `Subject: ${subject}`, `To: <${from}>`, '',
+    `Wir haben 2 Einheiten erstattet (${messageId}).`, '',
+  ].join('\r\n');
+  const r = await fetch(`${stack.base}/sac-inbound/mail`, {
+    method: 'POST', body: raw,
+    headers: { 'Content-Type': 'message/rfc822', 'X-Sac-Inbound-Token': INBOUND_TOKEN,
+               'X-Sac-Envelope-Recipient': recipient },
+  });
+  return { status: r.status, outcome: (await r.json()).outcome };
+}
+
+test('the account\'s inbound address: shown and copied, regenerated only by its admin, the only way in', async () => {
+  // The admin reaches it from the Lost & Found page.
+  await admin.goto(`${stack.base}/sac/lost-found`);
+  await Promise.all([admin.waitForNavigation(), admin.click('#sac-lf-mail-link')]);
+  assert.equal(new URL(admin.url()).pathname, '/sac/lost-found/mail');
+  const address = await admin.inputValue('#sac-lf-mail-address');
+  assert.match(address, /^sac\+[a-z2-7]{32}@inbound\.example$/);
+  assert.equal(await admin.locator('#sac-lf-mail-regenerate').count(), 1);
+  await stack.screenshot(admin, 'lostfound-mail');
+
+  // The seller sees the same address and copies it, with no way to regenerate it.
+  await seller.goto(`${stack.base}/sac/lost-found/mail`);
+  assert.equal(await seller.inputValue('#sac-lf-mail-address'), address);
+  assert.equal(await seller.locator('#sac-lf-mail-regenerate').count(), 0);
+  assert.match(await seller.textContent('#sac-lf-mail-admin-only'), /Somente administradores/);
+  await seller.click('#sac-lf-mail-copy');
+  await seller.locator('#sac-lf-mail-copy-status', { hasText: 'Copiado.' }).waitFor();
+  assert.equal(await seller.evaluate(() => navigator.clipboard.readText()), address);
+
+  // Regenerating: 403 for the seller even with a valid CSRF token, 403 for the admin without one.
+  await seller.goto(`${stack.base}/sac/lost-found`);
+  const sellerCsrf = await csrfOf(seller);
+  assert.notEqual(sellerCsrf, '');
+  const bySeller = await seller.evaluate(async (t) => (await fetch('/sac/lost-found/mail/regenerate', {
+    method: 'POST', headers: { 'X-CSRF-Token': t }, body: new URLSearchParams({ confirm: '1' }), redirect: 'manual',
+  })).status, sellerCsrf);
+  assert.equal(bySeller, 403);
+  const withoutCsrf = await admin.evaluate(async () => (await fetch('/sac/lost-found/mail/regenerate', {
+    method: 'POST', body: new URLSearchParams({ confirm: '1' }), redirect: 'manual',
+  })).status);
+  assert.equal(withoutCsrf, 403);
+  const withWrongCsrf = await admin.evaluate(async () => (await fetch('/sac/lost-found/mail/regenerate', {
+    method: 'POST', body: new URLSearchParams({ confirm: '1', _csrf: 'x'.repeat(64) }), redirect: 'manual',
+  })).status);
+  assert.equal(withWrongCsrf, 403);
+  await admin.reload();
+  assert.equal(await admin.inputValue('#sac-lf-mail-address'), address, 'nothing was regenerated');
+
+  // Account B has an address of its own.
+  const adminB = await stack.newPage();
+  await stack.login(adminB, 'admin.b');
+  await adminB.goto(`${stack.base}/sac/lost-found/mail`);
+  const addressB = await adminB.inputValue('#sac-lf-mail-address');
+  assert.match(addressB, /^sac\+[a-z2-7]{32}@inbound\.example$/);
+  assert.notEqual(addressB, address);
+
+  // Forwarded answers: only to A's address and from a user of A.
+  const subject = 'Fwd: Your Amazon Seller Support case: Case ID 1234567890';
+  assert.deepEqual(await deliver(addressB, 'Vitor <vendedor.a@example.com>', subject, '<e2e-forged@x>'),
+                   { status: 200, outcome: 'dropped_unknown_sender' }, 'a user of A writing to B\'s address');
+  assert.deepEqual(await deliver(address, 'Bia <admin.b@example.com>', subject, '<e2e-other@x>'),
+                   { status: 200, outcome: 'dropped_unknown_sender' }, 'a user of B writing to A\'s address');
+  assert.deepEqual(await deliver('sac@inbound.example', 'Vitor <vendedor.a@example.com>', subject, '<e2e-bare@x>'),
+                   { status: 200, outcome: 'dropped_unknown_recipient' });
+  assert.deepEqual(await deliver(address, 'Vitor <vendedor.a@example.com>', subject, '<e2e-first@x>'),
+                   { status: 200, outcome: 'stored' });
+
+  // The admin regenerates (after confirming): the old address stops at once.
+  await admin.check('#sac-lf-mail-confirm');
+  await Promise.all([admin.waitForNavigation(), admin.click('#sac-lf-mail-regenerate')]);
+  assert.match(await admin.textContent('#sac-lf-mail-notice'), /Novo endereço gerado/);
+  const fresh = await admin.inputValue('#sac-lf-mail-address');
+  assert.match(fresh, /^sac\+[a-z2-7]{32}@inbound\.example$/);
+  assert.notEqual(fresh, address);
+  assert.deepEqual(await deliver(address, 'Vitor <vendedor.a@example.com>', subject, '<e2e-old@x>'),
+                   { status: 200, outcome: 'dropped_unknown_recipient' });
+  assert.deepEqual(await deliver(fresh, 'Vitor <vendedor.a@example.com>', subject, '<e2e-new@x>'),
+                   { status: 200, outcome: 'stored' });
+  await adminB.goto(`${stack.base}/sac/lost-found/mail`);
+  assert.equal(await adminB.inputValue('#sac-lf-mail-address'), addressB, 'B keeps its address');
+
+  // The case shows the two stored answers and nothing of the dropped ones.
+  await seller.goto(`${stack.base}/sac/lost-found`);
+  const row = seller.locator('tr.sac-lf-case', { hasText: '1234567890' });
+  await Promise.all([seller.waitForNavigation(), row.locator('a.sac-link').click()]);
+  const mails = await seller.locator('.sac-lf-mail').allTextContents();
+  assert.equal(mails.length, 2, mails.join('\n'));
+  assert.ok(mails.some(m => m.includes('e2e-first@x')) && mails.some(m => m.includes('e2e-new@x')));
+  for (const dropped of ['e2e-forged', 'e2e-other', 'e2e-bare', 'e2e-old'])
+    assert.ok(!mails.some(m => m.includes(dropped)), dropped);
 });

@@ -1,12 +1,18 @@
-// sac-mail-pipe URL [TOKEN_FILE]
+// sac-mail-pipe [--recipient=ADDRESS] URL [TOKEN_FILE]
 //
 // Reads one raw RFC 5322 message on stdin and POSTs it to URL (the module's
 // inbound endpoint, e.g. http://127.0.0.1:8080/sac-inbound/mail) with the
 // shared token from TOKEN_FILE or the environment variable SAC_INBOUND_TOKEN
-// in the X-Sac-Inbound-Token header. Exit codes follow sysexits.h, as MTA
-// pipe transports expect:
-//   0  EX_OK        the module decided (stored, duplicate, ignored, irrelevant, dropped)
-//   64 EX_USAGE     wrong arguments
+// in the X-Sac-Inbound-Token header. ADDRESS is the envelope recipient the
+// MTA delivers to (Postfix pipe(8): --recipient=${recipient}), sent in the
+// X-Sac-Envelope-Recipient header: the module then binds the message to the
+// account of that address only. Without it the module reads the recipient
+// headers the MTA added (Delivered-To, X-Original-To). Exit codes follow
+// sysexits.h, as MTA pipe transports expect:
+//   0  EX_OK        the module decided (stored, duplicate, ignored, irrelevant,
+//                   dropped: a message for no account is handled, not bounced)
+//   64 EX_USAGE     wrong arguments (also a recipient with control characters
+//                   or over 512 bytes)
 //   65 EX_DATAERR   the message is malformed or too large (the MTA bounces it)
 //   75 EX_TEMPFAIL  the host is unreachable, busy, misconfigured or refused the
 //                   token (the MTA keeps the message and retries)
@@ -19,6 +25,7 @@
 #include <iterator>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPClientSession.h>
@@ -36,6 +43,8 @@ constexpr int kUsage = 64;
 constexpr int kDataErr = 65;
 constexpr int kTempFail = 75;
 constexpr std::size_t kMaxBytes = 64u << 20;
+constexpr std::size_t kMaxRecipientBytes = 512;
+constexpr const char* kUsageLine = "usage: sac-mail-pipe [--recipient=ADDRESS] URL [TOKEN_FILE] < message.eml\n";
 
 std::string trimmed(std::string s) {
     while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
@@ -45,15 +54,39 @@ std::string trimmed(std::string s) {
 } // namespace
 
 int main(int argc, char** argv) {
-    if (argc < 2 || argc > 3) {
-        std::cerr << "usage: sac-mail-pipe URL [TOKEN_FILE] < message.eml\n";
+    std::string recipient;
+    std::vector<std::string> args;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a.rfind("--recipient=", 0) == 0) {
+            recipient = a.substr(12);
+        } else if (a == "--recipient" && i + 1 < argc) {
+            recipient = argv[++i];
+        } else if (a.rfind("--", 0) == 0) {
+            std::cerr << "sac-mail-pipe: unknown option " << a.substr(0, 40) << "\n" << kUsageLine;
+            return kUsage;
+        } else {
+            args.push_back(a);
+        }
+    }
+    if (args.empty() || args.size() > 2) {
+        std::cerr << kUsageLine;
         return kUsage;
     }
+    // The recipient goes into a request header: nothing that could end it.
+    if (recipient.size() > kMaxRecipientBytes ||
+        std::any_of(recipient.begin(), recipient.end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+        std::cerr << "sac-mail-pipe: expected --recipient as one address of at most " << kMaxRecipientBytes
+                  << " printable bytes\n";
+        return kUsage;
+    }
+    const std::string url = args[0];
     std::string token;
-    if (argc == 3) {
-        std::ifstream in(argv[2]);
+    if (args.size() == 2) {
+        std::ifstream in(args[1]);
         if (!in) {
-            std::cerr << "sac-mail-pipe: cannot read the token file " << argv[2] << "\n";
+            std::cerr << "sac-mail-pipe: cannot read the token file " << args[1] << "\n";
             return kTempFail;
         }
         std::getline(in, token);
@@ -84,7 +117,7 @@ int main(int argc, char** argv) {
     }
 
     try {
-        Poco::URI uri(argv[1]);
+        Poco::URI uri(url);
         if (uri.getScheme() != "http") {
             std::cerr << "sac-mail-pipe: expected an http:// URL of the host on this machine\n";
             return kUsage;
@@ -96,6 +129,7 @@ int main(int argc, char** argv) {
         req.setContentType("message/rfc822");
         req.setContentLength(static_cast<std::streamsize>(body.size()));
         req.set("X-Sac-Inbound-Token", token);
+        if (!recipient.empty()) req.set("X-Sac-Envelope-Recipient", recipient);
         // The body goes straight to the socket in slices, so that a host answering before
         // reading it all (413 over host.max_body_bytes, then it closes) is still heard: a
         // reset while sending is not the end, its answer may be waiting to be read.

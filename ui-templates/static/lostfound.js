@@ -1,34 +1,38 @@
 // Lost & Found pages.
-// Case page: copies the case text to the clipboard (navigator.clipboard, or a
-// selection + execCommand fallback on pages that are not a secure context).
+// Case page and inbound e-mail page: copy buttons (the case text, the
+// account's inbound address) use navigator.clipboard, or a selection +
+// execCommand fallback on pages that are not a secure context.
 // List page: while a search of a store runs, shows its progress from
 // /sac/api/lost-found/status every second and reloads the list when it ends.
 (function () {
   'use strict';
 
+  // Every button with data-copy-target copies that field; its status element is
+  // data-copy-status (default sac-lf-copy-status).
   function setUpCopy() {
-    var button = document.getElementById('sac-lf-copy');
-    if (!button) return;
-    var status = document.getElementById('sac-lf-copy-status');
-    var say = function (key) { status.textContent = button.getAttribute('data-t-' + key) || ''; };
-    function fallback(field) {
-      field.focus();
-      field.select();
-      var ok = false;
-      try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
-      say(ok ? 'copied' : 'failed');
-    }
-    button.addEventListener('click', function () {
-      var field = document.getElementById(button.getAttribute('data-copy-target'));
-      if (!field) return;
-      var subject = document.getElementById('sac-lf-subject');
-      var text = field.value;
-      if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(text).then(function () { say('copied'); }, function () { fallback(field); });
-      } else {
-        fallback(field);
+    var buttons = document.querySelectorAll('button[data-copy-target]');
+    Array.prototype.forEach.call(buttons, function (button) {
+      var status = document.getElementById(button.getAttribute('data-copy-status') || 'sac-lf-copy-status');
+      var say = function (key) { if (status) status.textContent = button.getAttribute('data-t-' + key) || ''; };
+      function fallback(field) {
+        field.focus();
+        field.select();
+        var ok = false;
+        try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+        say(ok ? 'copied' : 'failed');
       }
-      if (subject) subject.setAttribute('data-copied', 'true');
+      button.addEventListener('click', function () {
+        var field = document.getElementById(button.getAttribute('data-copy-target'));
+        if (!field) return;
+        var subject = document.getElementById('sac-lf-subject');
+        var text = field.value;
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(text).then(function () { say('copied'); }, function () { fallback(field); });
+        } else {
+          fallback(field);
+        }
+        if (subject) subject.setAttribute('data-copied', 'true');
+      });
     });
   }
 

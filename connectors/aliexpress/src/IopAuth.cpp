@@ -20,6 +20,15 @@ std::string encode(std::string_view v) {
     return out;
 }
 
+/// nowMs plus a lifetime the marketplace gave in seconds; a negative or absurd lifetime
+/// (over 100 years, which would also overflow the sum) is Malformed.
+Result<std::int64_t> expiryAfter(std::int64_t nowMs, std::int64_t seconds, const char* key, const std::string& ctx) {
+    constexpr std::int64_t kMaxSeconds = 100LL * 366 * 86'400;
+    if (seconds < 0 || seconds > kMaxSeconds)
+        return json::expected(key, "seconds from 0 to " + std::to_string(kMaxSeconds), Poco::Dynamic::Var(seconds), ctx);
+    return nowMs + seconds * 1000;
+}
+
 } // namespace
 
 std::string IopAuth::authorizeUrl(std::string_view appKey, std::string_view redirectUri, std::string_view state,
@@ -48,16 +57,27 @@ Result<TokenSet> IopAuth::parseTokenResponse(const Poco::JSON::Object::Ptr& doc,
     if (!expireTime) return expireTime.error();
     auto expiresIn = json::optInt64(doc, "expires_in", ctx);
     if (!expiresIn) return expiresIn.error();
-    if (expireTime.value()) t.accessExpiresAtMs = *expireTime.value();
-    else if (expiresIn.value()) t.accessExpiresAtMs = nowMs + *expiresIn.value() * 1000;
-    else return json::expected("expires_in", "integer", Poco::Dynamic::Var(), ctx);
+    if (expireTime.value()) {
+        t.accessExpiresAtMs = *expireTime.value();
+    } else if (expiresIn.value()) {
+        auto at = expiryAfter(nowMs, *expiresIn.value(), "expires_in", ctx);
+        if (!at) return at.error();
+        t.accessExpiresAtMs = at.value();
+    } else {
+        return json::expected("expires_in", "integer", Poco::Dynamic::Var(), ctx);
+    }
 
     auto refreshTime = json::optInt64(doc, "refresh_token_valid_time", ctx);
     if (!refreshTime) return refreshTime.error();
     auto refreshIn = json::optInt64(doc, "refresh_expires_in", ctx);
     if (!refreshIn) return refreshIn.error();
-    if (refreshTime.value()) t.refreshExpiresAtMs = *refreshTime.value();
-    else if (refreshIn.value()) t.refreshExpiresAtMs = nowMs + *refreshIn.value() * 1000;
+    if (refreshTime.value()) {
+        t.refreshExpiresAtMs = *refreshTime.value();
+    } else if (refreshIn.value()) {
+        auto at = expiryAfter(nowMs, *refreshIn.value(), "refresh_expires_in", ctx);
+        if (!at) return at.error();
+        t.refreshExpiresAtMs = at.value();
+    }
 
     for (auto [field, key] : {std::pair{&t.sellerId, "seller_id"}, std::pair{&t.userId, "user_id"},
                               std::pair{&t.userNick, "user_nick"}, std::pair{&t.account, "account"}}) {

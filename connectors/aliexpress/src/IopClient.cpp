@@ -2,6 +2,8 @@
 
 #include "JsonRead.h"
 
+#include "sac/connectors/ShownText.h"
+
 #include <Poco/JSON/JSONException.h>
 #include <Poco/JSON/Parser.h>
 
@@ -69,11 +71,14 @@ MarketplaceError mapMarketplaceError(std::string_view what, const std::string& c
                                      const std::string& requestId, int status) {
     const std::string t = lower(type);
     MarketplaceError e;
-    e.code = code;
-    e.detail = std::string(what) + ": type=" + type + " code=" + code + (subCode.empty() ? "" : " sub_code=" + subCode) +
-               " msg=\"" + msg + "\"" + (subMsg.empty() ? "" : " sub_msg=\"" + subMsg + "\"") +
-               (requestId.empty() ? "" : " request_id=" + requestId) + " http=" + std::to_string(status);
-    const std::string shown = subMsg.empty() ? msg : subMsg;
+    e.code = connectors::shownText(code, 64);
+    const auto logged = [](const std::string& v) { return connectors::shownText(v, 200); };
+    e.detail = std::string(what) + ": type=" + logged(type) + " code=" + logged(code) +
+               (subCode.empty() ? "" : " sub_code=" + logged(subCode)) + " msg=\"" + logged(msg) + "\"" +
+               (subMsg.empty() ? "" : " sub_msg=\"" + logged(subMsg) + "\"") +
+               (requestId.empty() ? "" : " request_id=" + logged(requestId)) + " http=" + std::to_string(status);
+    // The marketplace's words reach the seller: bounded here, escaped where they are shown.
+    const std::string shown = connectors::shownText(subMsg.empty() ? msg : subMsg);
     if (code == "ApiCallLimit" || subCode.find("ApiCallLimit") != std::string::npos) {
         e.kind = ErrorKind::RateLimited;
         e.retryAfterMs = banSeconds(msg);
@@ -92,7 +97,7 @@ MarketplaceError mapMarketplaceError(std::string_view what, const std::string& c
         e.message = "AliExpress had a temporary problem. Try again in a few minutes.";
     } else {
         e.kind = ErrorKind::Rejected;
-        e.message = "AliExpress refused the request: " + (shown.empty() ? code : shown);
+        e.message = "AliExpress refused the request: " + (shown.empty() ? e.code : shown);
     }
     return e;
 }
@@ -131,6 +136,7 @@ connectors::RetryPolicy IopClient::policyFor(bool idempotent) const {
 }
 
 Result<Poco::JSON::Object::Ptr> IopClient::call(std::string_view method, const IopParams& params, bool idempotent) const {
+    const auto deadline = connectors::Deadline::within(_config.callTimeout, _config.within);
     return policyFor(idempotent).run<Poco::JSON::Object::Ptr>([&](int) -> Result<Poco::JSON::Object::Ptr> {
         IopParams p = params;
         for (auto& [k, v] : systemParams()) p[k] = v;
@@ -144,15 +150,14 @@ Result<Poco::JSON::Object::Ptr> IopClient::call(std::string_view method, const I
         connectors::NameValues fields;
         for (auto& [k, v] : p)
             if (!v.empty()) fields.emplace_back(k, v);
-        HttpRequest req = HttpRequest::postForm(_base + "/sync", std::move(fields));
-        req.timeouts = _config.timeouts;
-        return send(method, req);
-    });
+        return send(method, HttpRequest::postForm(_base + "/sync", std::move(fields)), deadline);
+    }, deadline);
 }
 
 Result<Poco::JSON::Object::Ptr> IopClient::restCall(std::string_view apiPath, const IopParams& params) const {
     std::string path(apiPath);
     if (path.empty() || path.front() != '/') path.insert(0, "/");
+    const auto deadline = connectors::Deadline::within(_config.callTimeout, _config.within);
     return _retry.run<Poco::JSON::Object::Ptr>([&](int) -> Result<Poco::JSON::Object::Ptr> {
         IopParams p = params;
         for (auto& [k, v] : systemParams()) p[k] = v;
@@ -161,14 +166,13 @@ Result<Poco::JSON::Object::Ptr> IopClient::restCall(std::string_view apiPath, co
         connectors::NameValues fields;
         for (auto& [k, v] : p)
             if (!v.empty()) fields.emplace_back(k, v);
-        HttpRequest req = HttpRequest::postForm(_base + "/rest" + path, std::move(fields));
-        req.timeouts = _config.timeouts;
-        return send(path, req);
-    });
+        return send(path, HttpRequest::postForm(_base + "/rest" + path, std::move(fields)), deadline);
+    }, deadline);
 }
 
 Result<Poco::JSON::Object::Ptr> IopClient::upload(std::string_view method, const IopParams& params,
                                                   const connectors::FilePart& file, bool idempotent) const {
+    const auto deadline = connectors::Deadline::within(_config.callTimeout, _config.within);
     return policyFor(idempotent).run<Poco::JSON::Object::Ptr>([&](int) -> Result<Poco::JSON::Object::Ptr> {
         IopParams p = params;
         for (auto& [k, v] : systemParams()) p[k] = v;
@@ -183,13 +187,15 @@ Result<Poco::JSON::Object::Ptr> IopClient::upload(std::string_view method, const
         connectors::NameValues fields;
         for (auto& [k, v] : p)
             if (!v.empty()) fields.emplace_back(k, v);
-        HttpRequest req = HttpRequest::postMultipart(_base + "/sync", std::move(fields), {file});
-        req.timeouts = _config.timeouts;
-        return send(method, req);
-    });
+        return send(method, HttpRequest::postMultipart(_base + "/sync", std::move(fields), {file}), deadline);
+    }, deadline);
 }
 
-Result<Poco::JSON::Object::Ptr> IopClient::send(std::string_view what, const HttpRequest& request) const {
+Result<Poco::JSON::Object::Ptr> IopClient::send(std::string_view what, HttpRequest request,
+                                                const connectors::Deadline& deadline) const {
+    request.timeouts = _config.timeouts;
+    request.deadline = deadline;
+    request.maxResponseBytes = _config.maxAnswerBytes;
     Result<HttpResponse> r = _transport->send(request);
     if (!r) {
         MarketplaceError e = r.error();

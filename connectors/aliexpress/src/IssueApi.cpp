@@ -1,5 +1,7 @@
 #include "sac/aliexpress/IssueApi.h"
 
+#include "sac/connectors/ShownText.h"
+
 #include "JsonRead.h"
 
 #include <Poco/JSON/Stringifier.h>
@@ -52,7 +54,10 @@ std::optional<bool> successFlag(const ObjectPtr& o) {
     return std::nullopt;
 }
 
-MarketplaceError refused(std::string_view method, const std::string& code, const std::string& msg) {
+MarketplaceError refused(std::string_view method, const std::string& rawCode, const std::string& rawMsg) {
+    // The marketplace's words reach the seller: bounded here, escaped where they are shown.
+    const std::string code = connectors::shownText(rawCode, 64);
+    const std::string msg = connectors::shownText(rawMsg);
     return MarketplaceError::make(ErrorKind::Rejected, code,
                                   "AliExpress refused the request: " + (msg.empty() ? code : msg),
                                   std::string(method) + ": result not successful, error_code=" + code + " error_message=\"" +

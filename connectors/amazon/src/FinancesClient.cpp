@@ -290,7 +290,11 @@ Result<FinancialEventsPage> FinancesClient::listPage(std::int64_t postedAfterMs,
         uri.addQueryParameter("NextToken", nextToken);
     }
     uri.addQueryParameter("MaxResultsPerPage", std::to_string(_options.maxResultsPerPage));
-    const HttpRequest request = HttpRequest::get(uri.toString());
+    HttpRequest request = HttpRequest::get(uri.toString());
+    const auto deadline = connectors::Deadline::within(_options.callTimeout, _options.within);
+    request.deadline = deadline;
+    // One byte over the limit is enough to refuse the page below.
+    request.maxResponseBytes = _options.maxBodyBytes + 1;
 
     auto resp = _options.retry.run<HttpResponse>([&](int) -> Result<HttpResponse> {
         HttpRequest r = request;
@@ -305,7 +309,7 @@ Result<FinancialEventsPage> FinancesClient::listPage(std::int64_t postedAfterMs,
         if (!sent) return sent;
         if (sent.value().status >= 200 && sent.value().status < 300) return sent;
         return financeError(sent.value(), _options.maxRateLimitWait);
-    });
+    }, deadline);
     if (!resp) return std::move(resp).error();
     if (resp.value().body.size() > _options.maxBodyBytes)
         return MarketplaceError::malformed("listFinancialEvents: page of " + std::to_string(resp.value().body.size()) +

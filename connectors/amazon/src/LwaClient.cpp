@@ -1,4 +1,5 @@
 #include "sac/amazon/LwaClient.h"
+#include "sac/connectors/ShownText.h"
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -33,8 +34,9 @@ Poco::JSON::Object::Ptr parseObject(const std::string& body) {
 
 } // namespace
 
-LwaClient::LwaClient(connectors::HttpTransport& transport, LwaCredentials credentials, connectors::Clock clock)
-    : _transport(transport), _credentials(std::move(credentials)), _clock(std::move(clock)) {}
+LwaClient::LwaClient(connectors::HttpTransport& transport, LwaCredentials credentials, connectors::Clock clock,
+                     LwaOptions options)
+    : _transport(transport), _credentials(std::move(credentials)), _clock(std::move(clock)), _options(std::move(options)) {}
 
 Result<AccessToken> LwaClient::accessToken() {
     std::lock_guard lock(_mutex);
@@ -59,6 +61,8 @@ Result<AccessToken> LwaClient::refresh() {
                                                                       {"client_id", _credentials.clientId},
                                                                       {"client_secret", _credentials.clientSecret}});
     request.headers.push_back({"Accept", "application/json"});
+    request.deadline = connectors::Deadline::within(_options.callTimeout, _options.within);
+    request.maxResponseBytes = _options.maxAnswerBytes;
     const std::int64_t sentAt = _clock();
     auto sent = _transport.send(request);
     if (!sent) return std::move(sent).error();
@@ -80,11 +84,17 @@ Result<AccessToken> LwaClient::refresh() {
                 return MarketplaceError::malformed(where + ": expected expires_in as integer seconds");
             }
         }
+        // Negative or over 100 years is nonsense, and a huge value would overflow the expiry.
+        constexpr std::int64_t kMaxExpiresIn = 100LL * 366 * 86'400;
+        if (expiresIn < 0 || expiresIn > kMaxExpiresIn)
+            return MarketplaceError::malformed(where + ": expected expires_in as seconds from 0 to " +
+                                               std::to_string(kMaxExpiresIn) + ", got " + std::to_string(expiresIn));
         return AccessToken{token, sentAt + expiresIn * 1000};
     }
 
-    const std::string error = str(obj, "error");
-    const std::string description = str(obj, "error_description");
+    // The marketplace's words may reach the seller: bounded here, escaped where they are shown.
+    const std::string error = connectors::shownText(str(obj, "error"), 64);
+    const std::string description = connectors::shownText(str(obj, "error_description"));
     const std::string detail = where + ": " + (error.empty() ? std::string("no error code") : error) +
                                (description.empty() ? "" : " (" + description + ")");
     if (resp.status == 429) {

@@ -2,6 +2,7 @@
 
 #include "sac/amazon/Gzip.h"
 #include "sac/amazon/TimeParsing.h"
+#include "sac/connectors/ShownText.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -100,6 +101,10 @@ MarketplaceError ReportsClient::mapError(const HttpResponse& resp, const std::st
         } catch (...) {
         }
     }
+    // The marketplace's words may reach the seller: bounded here, escaped where they are shown.
+    code = connectors::shownText(code, 64);
+    message = connectors::shownText(message);
+    details = connectors::shownText(details);
     const std::string status = "HTTP " + std::to_string(resp.status);
     std::string detail = "SP-API " + operation + " answered " + status;
     if (!code.empty()) detail += " " + code;
@@ -146,7 +151,13 @@ MarketplaceError ReportsClient::mapError(const HttpResponse& resp, const std::st
                                   "Amazon refused the reports request: " + shown, detail);
 }
 
-Result<HttpResponse> ReportsClient::call(HttpRequest request, const std::string& operation, bool withToken) {
+Result<HttpResponse> ReportsClient::call(HttpRequest request, const std::string& operation, bool withToken,
+                                         bool download) {
+    const auto deadline =
+        connectors::Deadline::within(download ? _options.downloadTimeout : _options.callTimeout, _options.within);
+    request.deadline = deadline;
+    request.maxResponseBytes = download ? _options.maxDocumentBytes : _options.maxAnswerBytes;
+    request.marketplaceNamed = download;
     return _options.retry.run<HttpResponse>([&](int) -> Result<HttpResponse> {
         HttpRequest r = request;
         if (withToken) {
@@ -161,7 +172,7 @@ Result<HttpResponse> ReportsClient::call(HttpRequest request, const std::string&
         if (!sent) return sent;
         if (sent.value().status >= 200 && sent.value().status < 300) return sent;
         return mapError(sent.value(), operation, _options.maxRateLimitWait);
-    });
+    }, deadline);
 }
 
 Result<std::string> ReportsClient::createReport(const ReportRequest& request) {
@@ -267,7 +278,8 @@ Result<ReportDocument> ReportsClient::getReportDocument(const std::string& repor
 }
 
 Result<std::string> ReportsClient::downloadDocument(const ReportDocument& document) {
-    auto resp = call(HttpRequest::get(document.url), "download of report document " + document.reportDocumentId, false);
+    auto resp = call(HttpRequest::get(document.url), "download of report document " + document.reportDocumentId, false,
+                     true);
     if (!resp) return std::move(resp).error();
     auto bytes = gunzipIfCompressed(resp.value().body, _options.maxDocumentBytes);
     if (!bytes) {

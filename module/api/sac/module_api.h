@@ -114,6 +114,12 @@ typedef int (*sac_route_fn)(void* route_ctx, const sac_request* request, sac_res
 /* Flags of a route. */
 #define SAC_ROUTE_PUBLIC 1u       /* reachable without login (OAuth callback) */
 #define SAC_ROUTE_NO_CSRF 2u      /* state-changing but checked otherwise */
+/* With PUBLIC: callers are machines that send their own token in a header
+ * (Authorization or X-...-Token, at least 32 characters, checked by the
+ * route). Such requests may carry bodies up to the host's large limit;
+ * every other request without a login gets the small anonymous limit.
+ * Hosts older than this flag refuse it (unknown flags refuse the module). */
+#define SAC_ROUTE_TOKEN_BODY 4u
 
 /* Handed to init(); valid only during init(). */
 typedef struct sac_registrar {

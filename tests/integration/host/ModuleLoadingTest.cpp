@@ -74,7 +74,15 @@ TEST(ModuleLoading, GoodModuleLoadsAndEveryBrokenOneIsRefusedWithOneLine) {
         EXPECT_EQ(h.log().count("/" + e.module + "/"), 1u) << e.module << " named in more than one line";
     }
 
+    HttpClient anonymous(h.port());
+    auto up = health(anonymous);
+    EXPECT_EQ(up->getValue<std::string>("status"), "ok");
+    EXPECT_FALSE(up->has("modules"));
+    EXPECT_FALSE(up->has("refused")) << "refusal details only for admins";
+
+    h.addUsers();
     HttpClient c(h.port());
+    ASSERT_EQ(c.login("ana", kPassword).status, 303);
     auto o = health(c);
     EXPECT_EQ(o->getValue<std::string>("status"), "ok");
     auto modules = o->getArray("modules");
@@ -151,7 +159,9 @@ TEST(ModuleLoading, ASecondModuleWithTheSameIdIsRefused) {
 TEST(ModuleLoading, AMissingModulesFolderLoadsNothingAndServes) {
     HostUnderTest h("/nonexistent/modules");
     h.start();
+    h.addUsers();
     HttpClient c(h.port());
+    ASSERT_EQ(c.login("ana", kPassword).status, 303);
     auto o = health(c);
     EXPECT_EQ(o->getArray("modules")->size(), 0u);
     EXPECT_EQ(h.log().count("modules folder /nonexistent/modules not found"), 1u);

@@ -187,9 +187,18 @@ void HostProcess::start(std::chrono::milliseconds timeout) {
             std::string body;
             Poco::StreamCopier::copyToString(s.receiveResponse(res), body);
             if (res.getStatus() == Poco::Net::HTTPResponse::HTTP_OK) {
-                if (body.find("\"modules\":[\"sac\"]") != std::string::npos) return;
+                // /healthz names modules to admins only: ask the module's public route instead,
+                // which answers GET with 405 when the module is loaded (the host alone: 404).
+                Poco::Net::HTTPRequest probe(Poco::Net::HTTPRequest::HTTP_GET, "/sac-inbound/mail",
+                                             Poco::Net::HTTPMessage::HTTP_1_1);
+                s.sendRequest(probe);
+                Poco::Net::HTTPResponse answer;
+                std::string ignored;
+                Poco::StreamCopier::copyToString(s.receiveResponse(answer), ignored);
+                if (answer.getStatus() == Poco::Net::HTTPResponse::HTTP_METHOD_NOT_ALLOWED) return;
                 stop();
-                throw std::runtime_error("sac-host started without the module: " + body + "\n" + log());
+                throw std::runtime_error("sac-host started without the module (GET /sac-inbound/mail answered " +
+                                         std::to_string(static_cast<int>(answer.getStatus())) + ")\n" + log());
             }
             last = "HTTP " + std::to_string(static_cast<int>(res.getStatus()));
         } catch (const Poco::Exception& e) {

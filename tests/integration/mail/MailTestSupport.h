@@ -76,7 +76,8 @@ public:
     /// Applies the host's and the module's migrations without serving.
     void migrate();
 
-    /// Starts serving; returns once /healthz lists the module "sac". Throws
+    /// Starts serving; returns once /healthz answers and the module's public
+    /// route /sac-inbound/mail is served (the module loaded). Throws
     /// std::runtime_error with the log when it does not within the timeout.
     void start(std::chrono::milliseconds timeout = std::chrono::milliseconds(20000));
     /// Asks the host to stop and waits for it (kills it after 10 s).

@@ -3,6 +3,7 @@
 #include "RepositoryFixture.h"
 
 #include <sac/connectors/PocoHttpTransport.h>
+#include <sac/test/LoopbackTransport.h>
 #include <sac/sim/SimServer.h>
 
 #include "services/AliExpressAccess.h"
@@ -30,10 +31,11 @@ protected:
         simServer = std::make_unique<sim::SimServer>(config);
         simServer->start();
         vault = std::make_unique<services::CredentialVault>(std::vector<unsigned char>(32, 9));
-        transport = std::make_shared<connectors::PocoHttpTransport>();
+        transport = test::loopbackTransport();  // the simulator is on 127.0.0.1
         access = std::make_unique<services::AliExpressAccess>(tdb->db(), *vault, transport, [] { return kSimNow; });
         admin = std::make_unique<services::StoreAdminService>(
-            tdb->db(), *vault, *access, [] { return kSimNow; }, "https://api-sg.aliexpress.com", transport);
+            tdb->db(), *vault, *access, [] { return kSimNow; }, "https://api-sg.aliexpress.com", transport,
+            test::loopbackEndpoints());
     }
     void TearDown() override {
         if (simServer) simServer->stop();
@@ -54,7 +56,7 @@ protected:
 
     domain::Store load(std::int64_t id) { return storage::StoreRepository(*conn).find(id, kAccountA).value(); }
     services::StoreCredentials credsOf(const domain::Store& s) {
-        return services::StoreCredentials::open(*vault, s.credentialsEnc).value();
+        return services::StoreCredentials::open(*vault, s).value();
     }
     std::int64_t sealedCount(const std::string& needle) {
         std::int64_t n = 0;
@@ -158,14 +160,15 @@ TEST_P(AmazonStoreAdminTest, UpdatesKeepSecretsWhenEmptyAndNeverChangeTheMarketp
     edit.appKey.clear();
     edit.appSecret.clear();
     edit.refreshToken.clear();
-    edit.gatewayUrl.clear();
+    edit.gatewayUrl = simServer->baseUrl();  // the same endpoint (a moved one drops the secrets)
     auto u = admin->update(adminA, id, edit);
     ASSERT_TRUE(u.ok()) << u.error.key;
+    EXPECT_EQ(*u.value, services::StoreUpdate::Saved);
     auto s = load(id);
     EXPECT_EQ(s.name, "Amazon Brasil");
     EXPECT_EQ(s.marketplaceId, "A2Q3Y263D00KWC");
     EXPECT_EQ(s.region, "na");
-    EXPECT_EQ(s.gatewayUrl, "");
+    EXPECT_EQ(s.gatewayUrl, simServer->baseUrl());
     EXPECT_EQ(credsOf(s).appSecret, "demo-lwa-secret");
     EXPECT_EQ(credsOf(s).refreshToken, "Atzr|demo-refresh");
 
@@ -236,9 +239,12 @@ TEST_P(AmazonStoreAdminTest, TestConnectionGetsATokenAndProbesTheReportsApi) {
     EXPECT_FALSE(wrongMarket.error.detail.empty());
     EXPECT_EQ(load(id).status, domain::StoreStatus::Active) << "the credentials work";
 
-    // An endpoint that does not answer fails with a message, quickly.
+    // An endpoint that does not answer fails with a message, quickly (the
+    // secrets come along: a moved endpoint drops the saved ones).
     edit.marketplaceId = "ATVPDKIKX0DER";
     edit.gatewayUrl = "http://127.0.0.1:1";
+    edit.appSecret = "demo-lwa-secret";
+    edit.refreshToken = "Atzr|demo-refresh";
     ASSERT_TRUE(admin->update(adminA, id, edit).ok());
     EXPECT_FALSE(admin->testConnection(adminA, id).ok());
 }

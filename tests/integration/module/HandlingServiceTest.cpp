@@ -10,13 +10,19 @@
 #include <sac/aliexpress/IopClient.h>
 #include <sac/aliexpress/IssueApi.h>
 #include <sac/connectors/PocoHttpTransport.h>
+#include <sac/test/LoopbackTransport.h>
+#include <sac/test/RawServer.h>
 #include <sac/sim/SimServer.h>
+#include <sac/test/FileSizeLimit.h>
 #include <sac/test/TempDir.h>
 #include <sac/test/TestDatabase.h>
 
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <sstream>
+#include <sys/stat.h>
+#include <thread>
 
 #include "domain/Case.h"
 #include "services/AliExpressAccess.h"
@@ -29,6 +35,7 @@
 #include "storage/CaseRepository.h"
 #include "storage/EventRepository.h"
 #include "storage/NoteRepository.h"
+#include "storage/SqlHelpers.h"
 #include "storage/StoreRepository.h"
 
 namespace sac::test {
@@ -58,7 +65,7 @@ protected:
         tdb_ = std::make_unique<TestDatabase>(GetParam());
         tdb_->migrate("schema", "sac");
         vault_ = std::make_unique<services::CredentialVault>(testKey());
-        transport_ = std::make_shared<connectors::PocoHttpTransport>();
+        transport_ = test::loopbackTransport();  // the simulator is on 127.0.0.1
         access_ = std::make_unique<services::AliExpressAccess>(tdb_->db(), *vault_, transport_, connectors::systemClock());
         handling_ = std::make_unique<services::DisputeHandlingService>(tdb_->db(), *access_, realNow, files_.path());
         storeA_ = authorizedStore(kAccountA, "Loja A");
@@ -78,11 +85,9 @@ protected:
         s.name = name;
         s.sellerEmail = "vendas@loja.example";
         s.gatewayUrl = sim_->baseUrl();
-        s.credentialsEnc = c.seal(*vault_);
-        s.credentialsHint = c.hint();
         s.createdAt = s.updatedAt = realNow();
         auto conn = tdb_->db().acquire();
-        return storage::StoreRepository(*conn).create(s);
+        return services::createStoreSealed(*conn, s, c, *vault_);
     }
 
     /// Finds an open dispute on the simulator whose detail matches, stores it
@@ -406,7 +411,8 @@ TEST_P(HandlingTest, GroupsCrudCountsAndAssignments) {
 }
 
 TEST_P(HandlingTest, AdminStoreSecretsStaySealedAndOnlyTheHintShows) {
-    services::StoreAdminService admin(tdb_->db(), *vault_, *access_, realNow, sim_->baseUrl());
+    services::StoreAdminService admin(tdb_->db(), *vault_, *access_, realNow, sim_->baseUrl(), nullptr,
+                                      test::loopbackEndpoints());
     const Actor adminA{1, kAccountA, "Ana Admin"};
     services::StoreForm f;
     f.name = "Loja Nova";
@@ -437,7 +443,7 @@ TEST_P(HandlingTest, AdminStoreSecretsStaySealedAndOnlyTheHintShows) {
     auto s = storage::StoreRepository(*conn).find(*created.value, kAccountA);
     ASSERT_TRUE(s);
     EXPECT_EQ(s->name, "Loja Renomeada");
-    auto opened = services::StoreCredentials::open(*vault_, s->credentialsEnc);
+    auto opened = services::StoreCredentials::open(*vault_, *s);
     ASSERT_TRUE(opened);
     EXPECT_EQ(opened.value().appSecret, "segredo-super-secreto-123");
     EXPECT_EQ(services::StoreAdminService::returnAddressOf(*s), "123456");
@@ -458,7 +464,8 @@ TEST_P(HandlingTest, AdminStoreSecretsStaySealedAndOnlyTheHintShows) {
 }
 
 TEST_P(HandlingTest, OAuthStateIsBoundToTheAdminAndUsedOnce) {
-    services::StoreAdminService admin(tdb_->db(), *vault_, *access_, realNow, sim_->baseUrl());
+    services::StoreAdminService admin(tdb_->db(), *vault_, *access_, realNow, sim_->baseUrl(), nullptr,
+                                      test::loopbackEndpoints());
     const Actor adminA{1, kAccountA, "Ana Admin"};
     services::StoreForm f;
     f.name = "Loja OAuth";
@@ -494,12 +501,128 @@ TEST_P(HandlingTest, OAuthStateIsBoundToTheAdminAndUsedOnce) {
     auto s = storage::StoreRepository(*conn).find(*created.value, kAccountA);
     EXPECT_EQ(s->status, domain::StoreStatus::Active);
     auto rows = conn->query("SELECT credentials_enc FROM stores WHERE id = ?", {*created.value});
-    auto creds = services::StoreCredentials::open(*vault_, rows[0].getString(0));
+    auto creds = services::StoreCredentials::open(*vault_, kAccountA, *created.value, rows[0].getString(0));
     ASSERT_TRUE(creds);
     EXPECT_FALSE(creds.value().accessToken.empty());
     EXPECT_EQ(rows[0].getString(0).find(creds.value().accessToken), std::string::npos);
     auto tested = admin.testConnection(adminA, *created.value);
     EXPECT_TRUE(tested.ok()) << tested.error.key << " " << tested.error.detail;
+}
+
+TEST_P(HandlingTest, EvidenceIsKeptWholeWithMode0600OrNotAtAll) {
+    namespace fs = std::filesystem;
+    const auto id = seedCase(waitsForSeller);
+    ASSERT_GT(id, 0);
+    const fs::path caseDir = fs::path(files_.path()) / std::to_string(kAccountA) / std::to_string(id);
+    const auto filesIn = [&] {
+        std::vector<std::string> names;
+        if (fs::exists(caseDir))
+            for (const auto& e : fs::directory_iterator(caseDir)) names.push_back(e.path().filename().string());
+        return names;
+    };
+    // The disk is full: no file of this process may grow past `room` bytes.
+    // What the database writes meanwhile (SQLite's files here) must still fit.
+    std::uintmax_t largest = 0;
+    if (GetParam() == sql::Dialect::SQLite) {
+        tdb_->db().acquire()->query("PRAGMA wal_checkpoint(TRUNCATE)");
+        for (const auto& e : fs::directory_iterator(fs::path(tdb_->url().substr(7)).parent_path()))
+            if (e.is_regular_file()) largest = std::max(largest, e.file_size());
+    }
+    const std::uintmax_t room = largest + (1u << 20);
+    auto r = refusal("refuse-key-full-disk1");
+    r.imageBytes = kPng + std::string(room + (512u << 10) - kPng.size(), '\x07');
+    ASSERT_LE(r.imageBytes.size(), services::DisputeHandlingService::kMaxImageBytes);
+    services::HandlingOutcome full;
+    {
+        FileSizeLimit limit(room);
+        full = handling_->refuse(sellerA, id, r);
+    }
+    EXPECT_EQ(full.code, HandlingCode::MarketplaceFailed);
+    EXPECT_EQ(full.messageKey, "handling.error.storage");
+    EXPECT_TRUE(filesIn().empty()) << "neither a truncated file nor a temp file is kept";
+    auto conn = tdb_->db().acquire();
+    EXPECT_TRUE(storage::AttachmentRepository(*conn).listForCase(id, kAccountA).empty()) << "no evidence row";
+    EXPECT_EQ(calls("aliexpress.issue.image.upload"), 0) << "nothing was sent without the local copy";
+    EXPECT_EQ(statusOf(id), domain::CaseStatus::Pendente);
+
+    // A truncated copy left by an earlier crash is not taken for the evidence.
+    const std::string sha = storage::detail::sha256Hex(r.imageBytes);
+    fs::create_directories(caseDir);
+    const fs::path file = caseDir / (sha + ".png");
+    { std::ofstream(file, std::ios::binary) << r.imageBytes.substr(0, 1000); }
+    // Room again: the same form goes through and the evidence is whole and private.
+    auto ok = handling_->refuse(sellerA, id, r);
+    ASSERT_EQ(ok.code, HandlingCode::Ok) << ok.messageKey << " " << ok.detail;
+    const auto saved = storage::AttachmentRepository(*conn).listForCase(id, kAccountA);
+    ASSERT_EQ(saved.size(), 1u);
+    EXPECT_EQ(saved[0].storagePath, file.string());
+    EXPECT_EQ(fs::file_size(file), r.imageBytes.size());
+    std::ifstream in(file, std::ios::binary);
+    EXPECT_EQ(std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()), r.imageBytes);
+    struct stat st {};
+    ASSERT_EQ(::stat(file.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    EXPECT_EQ(filesIn(), std::vector<std::string>{sha + ".png"}) << "no temp file left";
+}
+
+TEST_P(HandlingTest, AnAgreeAliExpressDoesNotAnswerInTimeLeavesTheCaseAndTheKeyFreeToRetry) {
+    using namespace std::chrono_literals;
+    const auto id = seedCase(refundWaitsForSeller);
+    ASSERT_GT(id, 0);
+    services::MarketplaceTimeouts quick;
+    quick.call = 1000ms;
+    quick.action = 1000ms;
+    services::AliExpressAccess access(tdb_->db(), *vault_, transport_, connectors::systemClock(), {}, quick);
+    services::DisputeHandlingService handling(tdb_->db(), access, realNow, files_.path(), quick.action);
+    // AliExpress runs the agree but answers only after 2.5 s.
+    sim_->aliexpress().faults().arm(0, 0, 0, /*slow calls*/ 1, /*slow ms*/ 2500, 0);
+    const services::AgreeRequest r{"agree-key-deadline-01", std::nullopt};
+    const auto start = std::chrono::steady_clock::now();
+    auto o = handling.agree(sellerA, id, r);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, quick.action + 800ms);
+    EXPECT_EQ(o.code, HandlingCode::MarketplaceFailed);
+    EXPECT_EQ(o.messageKey, "handling.error.marketplace_timeout");
+    EXPECT_EQ(statusOf(id), domain::CaseStatus::Pendente) << "nothing is marked done unless AliExpress confirmed";
+    EXPECT_EQ(eventsOf(id).back().action, "dispute.agree_failed");
+
+    // The same form again (same key): sent again, never stuck "in progress" or
+    // replayed as a success; AliExpress itself decides about a second agree.
+    std::this_thread::sleep_for(2000ms);
+    auto again = handling.agree(sellerA, id, r);
+    EXPECT_NE(again.code, HandlingCode::InProgress);
+    EXPECT_NE(again.code, HandlingCode::Replayed);
+    EXPECT_EQ(calls("aliexpress.issue.solution.agree"), 2);
+    EXPECT_EQ(statusOf(id), again.ok() ? domain::CaseStatus::Decisao : domain::CaseStatus::Pendente);
+}
+
+TEST_P(HandlingTest, ARefusalToAGatewayThatNeverAnswersEndsByTheActionTimeout) {
+    using namespace std::chrono_literals;
+    RawServer silent(&RawServer::silent);
+    const auto store = authorizedStore(kAccountA, "Loja Muda");
+    {
+        auto conn = tdb_->db().acquire();
+        storage::StoreRepository stores(*conn);
+        auto s = stores.find(store, kAccountA).value();
+        s.gatewayUrl = silent.url();
+        ASSERT_TRUE(stores.update(s));
+    }
+    const auto id = seedCase(waitsForSeller, kAccountA, store);
+    ASSERT_GT(id, 0);
+    services::MarketplaceTimeouts quick;
+    quick.call = 1000ms;
+    quick.action = 1000ms;
+    services::AliExpressAccess access(tdb_->db(), *vault_, transport_, connectors::systemClock(), {}, quick);
+    services::DisputeHandlingService handling(tdb_->db(), access, realNow, files_.path(), quick.action);
+    const auto start = std::chrono::steady_clock::now();
+    auto o = handling.refuse(sellerA, id, refusal("refuse-key-deadline-1"));
+    EXPECT_LT(std::chrono::steady_clock::now() - start, quick.action + 800ms);
+    EXPECT_EQ(o.messageKey, "handling.error.marketplace_timeout");
+    EXPECT_EQ(statusOf(id), domain::CaseStatus::Pendente);
+    EXPECT_EQ(eventsOf(id).back().action, "dispute.refuse_failed");
+    EXPECT_GE(silent.accepted(), 1);
+    // Retrying is allowed (and ends the same way here).
+    EXPECT_EQ(handling.refuse(sellerA, id, refusal("refuse-key-deadline-1")).messageKey,
+              "handling.error.marketplace_timeout");
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, HandlingTest, testing::Values(sql::Dialect::SQLite, sql::Dialect::MySQL),

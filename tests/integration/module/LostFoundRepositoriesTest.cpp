@@ -176,14 +176,18 @@ TEST_P(LostFoundRepositoriesTest, InboundMessagesAreStoredOncePerMessageIdAndLis
     EXPECT_FALSE(repo.exists(kAccountB, m.messageId)) << "scoped by account";
     EXPECT_FALSE(repo.exists(kAccountA, "<other@amazon.com>"));
 
-    storage::InboundMessage dup = m;
-    dup.accountId = kAccountB;
+    // Once per account: the same Message-ID again in A is refused, in B it is B's own.
     try {
-        repo.insert(dup);
-        ADD_FAILURE() << "a Message-ID is stored once";
+        repo.insert(m);
+        ADD_FAILURE() << "a Message-ID is stored once per account";
     } catch (const sql::SqlError& e) {
         EXPECT_TRUE(e.uniqueViolation()) << e.what();
     }
+    storage::InboundMessage other = m;
+    other.accountId = kAccountB;
+    other.caseId = 0;
+    EXPECT_GT(repo.insert(other), first);
+    EXPECT_TRUE(repo.exists(kAccountB, m.messageId));
 
     storage::InboundMessage older = m;
     older.messageId = "<older@amazon.com>";

@@ -6,6 +6,7 @@
 #include <map>
 
 #include <sac/connectors/PocoHttpTransport.h>
+#include <sac/test/LoopbackTransport.h>
 #include <sac/sim/SimServer.h>
 
 #include "services/LostFoundService.h"
@@ -36,7 +37,7 @@ protected:
         simServer = std::make_unique<sim::SimServer>(config);
         simServer->start();
         vault = std::make_unique<services::CredentialVault>(std::vector<unsigned char>(32, 5));
-        transport = std::make_shared<connectors::PocoHttpTransport>();
+        transport = test::loopbackTransport();  // the simulator is on 127.0.0.1
         makeAmazonStore("demo-lwa-client", "demo-lwa-secret", "Atzr|demo-refresh");
     }
 
@@ -56,7 +57,7 @@ protected:
         s.gatewayUrl = simServer->baseUrl();
         s.region = "na";
         s.marketplaceId = "ATVPDKIKX0DER";
-        s.credentialsEnc = c.seal(*vault);
+        s.credentialsEnc = c.seal(*vault, s);
         s.credentialsHint = c.hint();
         s.updatedAt = kSimNow;
         ASSERT_TRUE(stores.update(s));

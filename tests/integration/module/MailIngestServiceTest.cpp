@@ -1,13 +1,19 @@
 // Forwarded Amazon e-mails matched to Lost & Found cases: every rule over a
 // corpus of messages (tests/fixtures/mail plus messages built here), on both
-// dialects.
+// dialects. Messages reach an account only through its own inbound address
+// (sac+<token>@inbound.example), as the MTA's envelope recipient or in the
+// recipient headers; the sender must be a user of that account.
 #include "RepositoryFixture.h"
 
 #include <fstream>
 #include <sstream>
 
+#include <sac/sql/Migrator.h>
+
+#include "services/InboundAddress.h"
 #include "services/MailIngestService.h"
 #include "storage/CaseRepository.h"
+#include "storage/InboundMessageRepository.h"
 
 namespace sac::test {
 namespace {
@@ -38,6 +44,13 @@ std::string forward(const std::string& from, const std::string& subject, const s
            ">\r\n\r\n" + body + "\r\n";
 }
 
+/// An envelope naming `address` as the recipient (what sac-mail-pipe forwards).
+services::InboundEnvelope envelopeTo(const std::string& address) {
+    services::InboundEnvelope e;
+    e.recipient = address;
+    return e;
+}
+
 class MailIngestServiceTest : public RepositoryTest {
 protected:
     void SetUp() override {
@@ -50,8 +63,17 @@ protected:
         users["maria@lojaexemplo.com.br"] = {11, kAccountA, "Maria"};
         users["joerg@haendler.de"] = {12, kAccountA, "Jörg"};
         users["other@b.example"] = {21, kAccountB, "Bea"};
-        svc = std::make_unique<services::MailIngestService>(
-            tdb->db(),
+        policy.base = {"sac", "inbound.example"};
+        tokenA = services::inboundTokenFor(*conn, kAccountA, 0, kNow);
+        tokenB = services::inboundTokenFor(*conn, kAccountB, 0, kNow);
+        addrA = policy.base.addressFor(tokenA);
+        addrB = policy.base.addressFor(tokenB);
+        svc = service(policy);
+    }
+
+    std::unique_ptr<services::MailIngestService> service(const services::InboundPolicy& p) {
+        return std::make_unique<services::MailIngestService>(
+            tdb->db(), p,
             [this](const std::string& e) -> std::optional<services::MailUser> {
                 std::string lower;
                 for (char ch : e) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
@@ -60,6 +82,18 @@ protected:
                 return it->second;
             },
             [] { return kNow; }, [this](int, const std::string& line) { logLines.push_back(line); });
+    }
+
+    /// raw as delivered to account A's address by the MTA pipe.
+    services::IngestResult toA(const std::string& raw) { return svc->ingest(raw, envelopeTo(addrA)); }
+    services::IngestResult toB(const std::string& raw) { return svc->ingest(raw, envelopeTo(addrB)); }
+
+    /// No log line may carry an account's token.
+    void expectNoTokenLogged() const {
+        for (const auto& l : logLines) {
+            EXPECT_EQ(l.find(tokenA), std::string::npos) << l;
+            EXPECT_EQ(l.find(tokenB), std::string::npos) << l;
+        }
     }
 
     std::int64_t lfCase(std::int64_t store, std::int64_t account, const std::string& key, const std::string& number,
@@ -86,17 +120,19 @@ protected:
 
     std::int64_t openCase = 0, closedCase = 0, otherAccountCase = 0;
     std::map<std::string, services::MailUser> users;
+    services::InboundPolicy policy;
+    std::string tokenA, tokenB, addrA, addrB;
     std::unique_ptr<services::MailIngestService> svc;
     std::vector<std::string> logLines;
 };
 
 TEST_P(MailIngestServiceTest, AForwardFromAUserIsAttachedToTheOpenCaseAndFlagsIt) {
-    auto r = svc->ingest(fixture("gmail_forward_en.eml"));
+    auto r = toA(fixture("gmail_forward_en.eml"));
     ASSERT_EQ(r.outcome, IngestOutcome::Stored) << r.reason;
     EXPECT_EQ(r.caseId, openCase);
     EXPECT_TRUE(flagged(openCase));
     auto row = conn->queryOne("SELECT account_id, case_id, from_addr, subject, body_text, message_id FROM "
-                              "inbound_messages");
+                              "inbound_mail_messages");
     ASSERT_TRUE(row);
     EXPECT_EQ(row->getInt(0), kAccountA);
     EXPECT_EQ(row->getInt(1), openCase);
@@ -109,17 +145,17 @@ TEST_P(MailIngestServiceTest, AForwardFromAUserIsAttachedToTheOpenCaseAndFlagsIt
 
 TEST_P(MailIngestServiceTest, TheSameMessageTwiceIsStoredOnce) {
     const auto raw = fixture("gmail_forward_en.eml");
-    EXPECT_EQ(svc->ingest(raw).outcome, IngestOutcome::Stored);
-    EXPECT_EQ(svc->ingest(raw).outcome, IngestOutcome::Duplicate);
-    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_messages"), 1);
+    EXPECT_EQ(toA(raw).outcome, IngestOutcome::Stored);
+    EXPECT_EQ(toA(raw).outcome, IngestOutcome::Duplicate);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_mail_messages"), 1);
     EXPECT_EQ(count("SELECT COUNT(*) FROM case_events WHERE action = 'mail.received'"), 1);
 }
 
 TEST_P(MailIngestServiceTest, AnUnknownSenderIsDroppedAndLoggedWithoutContent) {
     auto raw = replaceAll(fixture("gmail_forward_en.eml"), "maria@lojaexemplo.com.br", "stranger@else.example");
-    auto r = svc->ingest(raw);
+    auto r = toA(raw);
     EXPECT_EQ(r.outcome, IngestOutcome::DroppedUnknownSender);
-    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_messages"), 0);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_mail_messages"), 0);
     EXPECT_FALSE(flagged(openCase));
     ASSERT_FALSE(logLines.empty());
     for (const auto& l : logLines) {
@@ -128,51 +164,51 @@ TEST_P(MailIngestServiceTest, AnUnknownSenderIsDroppedAndLoggedWithoutContent) {
         EXPECT_EQ(l.find("reimbursed"), std::string::npos) << l;
     }
     // Lookalike domains are nobody's registered address either.
-    EXPECT_EQ(svc->ingest(fixture("lookalike.eml")).outcome, IngestOutcome::DroppedUnknownSender);
+    EXPECT_EQ(toA(fixture("lookalike.eml")).outcome, IngestOutcome::DroppedUnknownSender);
 }
 
 TEST_P(MailIngestServiceTest, ASubjectNamingNoKnownCaseIsIrrelevant) {
-    EXPECT_EQ(svc->ingest(forward("maria@lojaexemplo.com.br", "Fwd: Case ID 9999999999", "<a1@x>")).outcome,
+    EXPECT_EQ(toA(forward("maria@lojaexemplo.com.br", "Fwd: Case ID 9999999999", "<a1@x>")).outcome,
               IngestOutcome::IrrelevantDeleted);
-    EXPECT_EQ(svc->ingest(forward("maria@lojaexemplo.com.br", "Fwd: Your weekly report", "<a2@x>")).outcome,
+    EXPECT_EQ(toA(forward("maria@lojaexemplo.com.br", "Fwd: Your weekly report", "<a2@x>")).outcome,
               IngestOutcome::IrrelevantDeleted);
     // The case id only in the body is not enough: it must be in the subject.
-    EXPECT_EQ(svc->ingest(forward("maria@lojaexemplo.com.br", "Fwd: news", "<a3@x>", "seller-support@amazon.com",
+    EXPECT_EQ(toA(forward("maria@lojaexemplo.com.br", "Fwd: news", "<a3@x>", "seller-support@amazon.com",
                                   "About case 1234567890"))
                   .outcome,
               IngestOutcome::IrrelevantDeleted);
     // Another account's case is unknown to this account.
-    EXPECT_EQ(svc->ingest(forward("maria@lojaexemplo.com.br", "Fwd: Case ID 3456789012", "<a4@x>")).outcome,
+    EXPECT_EQ(toA(forward("maria@lojaexemplo.com.br", "Fwd: Case ID 3456789012", "<a4@x>")).outcome,
               IngestOutcome::IrrelevantDeleted);
     // 11 digits are not a case id.
-    EXPECT_EQ(svc->ingest(forward("maria@lojaexemplo.com.br", "Fwd: Case ID 12345678901", "<a5@x>")).outcome,
+    EXPECT_EQ(toA(forward("maria@lojaexemplo.com.br", "Fwd: Case ID 12345678901", "<a5@x>")).outcome,
               IngestOutcome::IrrelevantDeleted);
-    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_messages"), 0);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_mail_messages"), 0);
     EXPECT_FALSE(flagged(openCase));
     EXPECT_FALSE(flagged(otherAccountCase, kAccountB));
 }
 
 TEST_P(MailIngestServiceTest, ForwardedMailNotSentByAmazonIsIrrelevant) {
-    auto r = svc->ingest(forward("maria@lojaexemplo.com.br", "Fwd: Case ID 1234567890", "<p1@x>",
+    auto r = toA(forward("maria@lojaexemplo.com.br", "Fwd: Case ID 1234567890", "<p1@x>",
                                  "support@amazon.com.evil.net"));
     EXPECT_EQ(r.outcome, IngestOutcome::IrrelevantDeleted);
-    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_messages"), 0);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_mail_messages"), 0);
 }
 
 TEST_P(MailIngestServiceTest, EveryForwardingPrefixIsRecognised) {
     int n = 0;
     for (const std::string prefix : {"Fwd: ", "WG: ", "RV: ", "I: ", "TR: ", "Enc: ", "FW: Fwd: "}) {
-        auto r = svc->ingest(forward("maria@lojaexemplo.com.br", prefix + "Case ID 1234567890",
+        auto r = toA(forward("maria@lojaexemplo.com.br", prefix + "Case ID 1234567890",
                                      "<prefix-" + std::to_string(++n) + "@x>"));
         EXPECT_EQ(r.outcome, IngestOutcome::Stored) << prefix << r.reason;
     }
-    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_messages"), n);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_mail_messages"), n);
 }
 
 TEST_P(MailIngestServiceTest, AMessageForAClosedCaseIsIgnored) {
-    auto r = svc->ingest(forward("maria@lojaexemplo.com.br", "Fwd: Case ID 2345678901", "<c1@x>"));
+    auto r = toA(forward("maria@lojaexemplo.com.br", "Fwd: Case ID 2345678901", "<c1@x>"));
     EXPECT_EQ(r.outcome, IngestOutcome::IgnoredClosed);
-    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_messages"), 0);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_mail_messages"), 0);
     EXPECT_FALSE(flagged(closedCase));
 }
 
@@ -180,36 +216,36 @@ TEST_P(MailIngestServiceTest, LocalisedForwardsFromTheFixturesMatchTheirCases) {
     // Outlook (German, iso-8859-1, WG: and [EXTERNAL]); the closed case carries the same number.
     const auto deCase = lfCase(storeA, kAccountA, "lost:X005:5", "2345678901", domain::CaseStatus::Aberto);
     // Both the closed case and deCase carry 2345678901: the open one takes the message.
-    auto r = svc->ingest(fixture("outlook_forward_de.eml"));
+    auto r = toA(fixture("outlook_forward_de.eml"));
     EXPECT_EQ(r.outcome, IngestOutcome::Stored) << r.reason;
     EXPECT_EQ(r.caseId, deCase);
-    auto body = conn->queryOne("SELECT body_text FROM inbound_messages WHERE case_id = ?", {deCase});
+    auto body = conn->queryOne("SELECT body_text FROM inbound_mail_messages WHERE case_id = ?", {deCase});
     ASSERT_TRUE(body);
 }
 
 TEST_P(MailIngestServiceTest, ServerSideForwardsAreRecognisedByResentFrom) {
     const auto es = lfCase(storeA, kAccountA, "lost:X006:6", "4567890123", domain::CaseStatus::Aberto);
     auto raw = "Resent-From: maria@lojaexemplo.com.br\r\n" + fixture("html_only_es.eml");
-    auto r = svc->ingest(raw);
+    auto r = toA(raw);
     ASSERT_EQ(r.outcome, IngestOutcome::Stored) << r.reason;
     EXPECT_EQ(r.caseId, es);
-    auto body = conn->queryOne("SELECT body_text FROM inbound_messages")->getString(0);
+    auto body = conn->queryOne("SELECT body_text FROM inbound_mail_messages")->getString(0);
     EXPECT_EQ(body.find('<'), std::string::npos) << "HTML turned into text: " << body;
     // Without the forwarder, Amazon itself is not a registered user.
-    EXPECT_EQ(svc->ingest(fixture("html_only_es.eml")).outcome, IngestOutcome::DroppedUnknownSender);
+    EXPECT_EQ(toA(fixture("html_only_es.eml")).outcome, IngestOutcome::DroppedUnknownSender);
 }
 
 TEST_P(MailIngestServiceTest, MalformedUnknownCharsetAndHugeMessagesAreRejectedAndTheNextOneGoesOn) {
     const auto from = "From: Maria <maria@lojaexemplo.com.br>\r\n";
-    EXPECT_EQ(svc->ingest(from + fixture("malformed_mime.eml")).outcome, IngestOutcome::RejectedMalformed);
-    EXPECT_EQ(svc->ingest(fixture("unknown_charset.eml")).outcome, IngestOutcome::RejectedMalformed);
+    EXPECT_EQ(toA(from + fixture("malformed_mime.eml")).outcome, IngestOutcome::RejectedMalformed);
+    EXPECT_EQ(toA(fixture("unknown_charset.eml")).outcome, IngestOutcome::RejectedMalformed);
     std::string huge = forward("maria@lojaexemplo.com.br", "Fwd: Case ID 1234567890", "<huge@x>");
     huge += std::string(11u << 20, 'a');
-    EXPECT_EQ(svc->ingest(huge).outcome, IngestOutcome::RejectedMalformed);
-    EXPECT_EQ(svc->ingest("").outcome, IngestOutcome::RejectedMalformed);
-    EXPECT_EQ(svc->ingest(std::string("\0\1\2garbage", 10)).outcome, IngestOutcome::RejectedMalformed);
+    EXPECT_EQ(toA(huge).outcome, IngestOutcome::RejectedMalformed);
+    EXPECT_EQ(toA("").outcome, IngestOutcome::RejectedMalformed);
+    EXPECT_EQ(toA(std::string("\0\1\2garbage", 10)).outcome, IngestOutcome::RejectedMalformed);
     // The next message is ingested normally.
-    EXPECT_EQ(svc->ingest(fixture("gmail_forward_en.eml")).outcome, IngestOutcome::Stored);
+    EXPECT_EQ(toA(fixture("gmail_forward_en.eml")).outcome, IngestOutcome::Stored);
     for (const auto& l : logLines) EXPECT_LT(l.size(), 400u) << "one short line per message";
     const auto c = svc->counters();
     EXPECT_EQ(c[static_cast<std::size_t>(IngestOutcome::RejectedMalformed)], 5u);
@@ -219,9 +255,9 @@ TEST_P(MailIngestServiceTest, MalformedUnknownCharsetAndHugeMessagesAreRejectedA
 TEST_P(MailIngestServiceTest, AMessageWithoutMessageIdIsStillStoredOnce) {
     std::string raw = forward("maria@lojaexemplo.com.br", "Fwd: Case ID 1234567890", "<x@y>");
     raw = replaceAll(raw, "Message-ID: <x@y>\r\n", "");
-    EXPECT_EQ(svc->ingest(raw).outcome, IngestOutcome::Stored);
-    EXPECT_EQ(svc->ingest(raw).outcome, IngestOutcome::Duplicate);
-    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_messages"), 1);
+    EXPECT_EQ(toA(raw).outcome, IngestOutcome::Stored);
+    EXPECT_EQ(toA(raw).outcome, IngestOutcome::Duplicate);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_mail_messages"), 1);
 }
 
 TEST_P(MailIngestServiceTest, HostileMarkupIsStoredAsPlainText) {
@@ -229,12 +265,270 @@ TEST_P(MailIngestServiceTest, HostileMarkupIsStoredAsPlainText) {
                "Message-ID: <html-1@x>\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
                "<html><head><script>alert(1)</script></head><body><p>Case <b>1234567890</b> &amp; "
                "<img src=x onerror=alert(2)>done</p></body></html>\r\n";
-    ASSERT_EQ(svc->ingest(raw).outcome, IngestOutcome::Stored);
-    auto body = conn->queryOne("SELECT body_text FROM inbound_messages")->getString(0);
+    ASSERT_EQ(toA(raw).outcome, IngestOutcome::Stored);
+    auto body = conn->queryOne("SELECT body_text FROM inbound_mail_messages")->getString(0);
     EXPECT_EQ(body.find("<"), std::string::npos) << body;
     EXPECT_EQ(body.find("alert"), std::string::npos) << body;
     EXPECT_NE(body.find("& "), std::string::npos) << body;
 }
+
+// ---- the account's own address ------------------------------------------------
+
+TEST_P(MailIngestServiceTest, AForgedFromToAnotherAccountsAddressStoresNothing) {
+    // Maria is an active user of A; whoever forges her address and writes to B's
+    // address reaches nothing of A, nor of B.
+    for (const std::string subject : {"Fwd: Case ID 1234567890", "Fwd: Case ID 3456789012"}) {
+        auto r = toB(forward("Maria <maria@lojaexemplo.com.br>", subject, "<forged-" + subject.substr(13) + "@x>"));
+        EXPECT_EQ(r.outcome, IngestOutcome::DroppedUnknownSender) << subject << " " << r.reason;
+    }
+    // The same in the headers of a message the MTA delivered to B's address.
+    auto viaHeader = svc->ingest("Delivered-To: " + addrB + "\r\n" +
+                                 forward("maria@lojaexemplo.com.br", "Fwd: Case ID 3456789012", "<forged-h@x>"));
+    EXPECT_EQ(viaHeader.outcome, IngestOutcome::DroppedUnknownSender) << viaHeader.reason;
+    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_mail_messages"), 0);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM case_events WHERE action = 'mail.received'"), 0);
+    EXPECT_FALSE(flagged(openCase));
+    EXPECT_FALSE(flagged(otherAccountCase, kAccountB));
+    expectNoTokenLogged();
+}
+
+TEST_P(MailIngestServiceTest, AUserOfAnotherAccountWritingToThisAccountsAddressStoresNothing) {
+    // Bea (account B) forwards to A's address: neither A's case nor her own is touched.
+    for (const std::string subject : {"Fwd: Case ID 1234567890", "Fwd: Case ID 3456789012"}) {
+        auto r = toA(forward("Bea <other@b.example>", subject, "<bea-" + subject.substr(13) + "@x>"));
+        EXPECT_EQ(r.outcome, IngestOutcome::DroppedUnknownSender) << subject;
+        EXPECT_NE(r.reason.find("a user of another account"), std::string::npos) << r.reason;
+        EXPECT_EQ(r.reason.find("other@b.example"), std::string::npos) << r.reason;
+    }
+    // A server-side forward naming her by Resent-From is no different.
+    auto resent = toA("Resent-From: other@b.example\r\n" + fixture("html_only_es.eml"));
+    EXPECT_EQ(resent.outcome, IngestOutcome::DroppedUnknownSender);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_mail_messages"), 0);
+    EXPECT_FALSE(flagged(openCase));
+    EXPECT_FALSE(flagged(otherAccountCase, kAccountB));
+    // Her own address stores her message.
+    EXPECT_EQ(toB(forward("Bea <other@b.example>", "Fwd: Case ID 3456789012", "<bea-own@x>")).outcome,
+              IngestOutcome::Stored);
+    EXPECT_TRUE(flagged(otherAccountCase, kAccountB));
+}
+
+TEST_P(MailIngestServiceTest, AnUnknownMalformedOrAbsentTokenStoresNothing) {
+    const auto msg = [](int n) {
+        return forward("maria@lojaexemplo.com.br", "Fwd: Case ID 1234567890", "<rcpt-" + std::to_string(n) + "@x>");
+    };
+    std::string unknown = services::newInboundToken();
+    int n = 0;
+    for (const std::string& rcpt :
+         {policy.base.addressFor(unknown), std::string("sac@inbound.example"), std::string("sac+@inbound.example"),
+          "sac+" + tokenA.substr(1) + "@inbound.example", "sac+" + tokenA + "x@inbound.example",
+          "sac+" + tokenA + "@inbound.example.evil.net", "sac+" + tokenA + "@evil.example",
+          "other+" + tokenA + "@inbound.example", "sac+" + tokenA, "sac-" + tokenA + "@inbound.example",
+          "\"sac+" + tokenA + "\"@inbound.example", std::string(100000, 'a'), std::string()}) {
+        auto r = svc->ingest(msg(++n), envelopeTo(rcpt));
+        EXPECT_EQ(r.outcome, IngestOutcome::DroppedUnknownRecipient) << rcpt.substr(0, 80) << " " << r.reason;
+    }
+    // No envelope and no address of the installation in the headers.
+    EXPECT_EQ(svc->ingest(msg(++n)).outcome, IngestOutcome::DroppedUnknownRecipient);
+    EXPECT_EQ(svc->ingest("To: " + policy.base.addressFor(unknown) + "\r\n" + msg(++n)).outcome,
+              IngestOutcome::DroppedUnknownRecipient);
+    EXPECT_EQ(svc->ingest("Delivered-To: x" + addrA + "\r\n" + msg(++n)).outcome,
+              IngestOutcome::DroppedUnknownRecipient)
+        << "another local part ending in sac";
+    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_mail_messages"), 0);
+    EXPECT_FALSE(flagged(openCase));
+
+    // The address in any case, in angle brackets, is the account's.
+    std::string upper = addrA;
+    for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    EXPECT_EQ(svc->ingest(msg(++n), envelopeTo(" <" + upper + "> ")).outcome, IngestOutcome::Stored);
+    expectNoTokenLogged();
+}
+
+TEST_P(MailIngestServiceTest, TheEnvelopeRecipientIsCheckedBeforeTheMessageIsRead) {
+    // A stranger's unreadable message to a made-up address is dropped, not bounced.
+    const std::string unknown = policy.base.addressFor(services::newInboundToken());
+    EXPECT_EQ(svc->ingest(fixture("malformed_mime.eml"), envelopeTo(unknown)).outcome,
+              IngestOutcome::DroppedUnknownRecipient);
+    EXPECT_EQ(svc->ingest(fixture("malformed_mime.eml"), envelopeTo(addrA)).outcome, IngestOutcome::RejectedMalformed);
+    // When the MTA names the recipient, the headers do not count.
+    auto r = svc->ingest("Delivered-To: " + addrA + "\r\n" +
+                             forward("maria@lojaexemplo.com.br", "Fwd: Case ID 1234567890", "<env-1@x>"),
+                         envelopeTo(addrB));
+    EXPECT_EQ(r.outcome, IngestOutcome::DroppedUnknownSender) << r.reason;
+    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_mail_messages"), 0);
+}
+
+TEST_P(MailIngestServiceTest, WithoutAnEnvelopeTheMtasHeadersComeBeforeTo) {
+    const auto msg = [](const std::string& id) {
+        return forward("maria@lojaexemplo.com.br", "Fwd: Case ID 1234567890", "<" + id + "@x>");
+    };
+    // X-Original-To or Delivered-To naming A's address.
+    EXPECT_EQ(svc->ingest("X-Original-To: " + addrA + "\r\n" + msg("hdr-1")).outcome, IngestOutcome::Stored);
+    EXPECT_EQ(svc->ingest("Delivered-To: <" + addrA + ">\r\nDelivered-To: maria@gmail.example\r\n" + msg("hdr-2"))
+                  .outcome,
+              IngestOutcome::Stored);
+    // The MTA delivered it to B's address: To naming A's address does not count.
+    EXPECT_EQ(svc->ingest("Delivered-To: " + addrB + "\r\n" + replaceAll(msg("hdr-3"), "To: sac@inbound.example",
+                                                                         "To: " + addrA))
+                  .outcome,
+              IngestOutcome::DroppedUnknownSender);
+    // No address of the installation in the MTA's headers: To / Cc count (the token authenticates).
+    EXPECT_EQ(svc->ingest("Delivered-To: maria@gmail.example\r\n" +
+                          replaceAll(msg("hdr-4"), "To: sac@inbound.example",
+                                     "To: \"Loja\" <loja@example.com>, SAC (A) <" + addrA + ">"))
+                  .outcome,
+              IngestOutcome::Stored);
+    EXPECT_EQ(svc->ingest("Cc: " + addrA + "\r\n" + msg("hdr-5")).outcome, IngestOutcome::Stored);
+    // Addresses of two accounts: nobody's.
+    EXPECT_EQ(svc->ingest("Delivered-To: " + addrA + "\r\nDelivered-To: " + addrB + "\r\n" + msg("hdr-6")).outcome,
+              IngestOutcome::DroppedUnknownRecipient);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_mail_messages"), 4);
+    expectNoTokenLogged();
+}
+
+TEST_P(MailIngestServiceTest, ARegeneratedTokenInvalidatesTheOldAddressAtOnce) {
+    ASSERT_EQ(toA(forward("maria@lojaexemplo.com.br", "Fwd: Case ID 1234567890", "<regen-1@x>")).outcome,
+              IngestOutcome::Stored);
+    const std::string newToken = services::regenerateInboundToken(*conn, kAccountA, 11, kNow + 1);
+    EXPECT_NE(newToken, tokenA);
+    EXPECT_TRUE(services::isInboundToken(newToken));
+    EXPECT_EQ(services::inboundTokenFor(*conn, kAccountA, 0, kNow + 2), newToken) << "the new token stays";
+    auto old = svc->ingest(forward("maria@lojaexemplo.com.br", "Fwd: Case ID 1234567890", "<regen-2@x>"),
+                           envelopeTo(addrA));
+    EXPECT_EQ(old.outcome, IngestOutcome::DroppedUnknownRecipient);
+    auto oldHeader = svc->ingest("Delivered-To: " + addrA + "\r\n" +
+                                 forward("maria@lojaexemplo.com.br", "Fwd: Case ID 1234567890", "<regen-3@x>"));
+    EXPECT_EQ(oldHeader.outcome, IngestOutcome::DroppedUnknownRecipient);
+    auto fresh = svc->ingest(forward("maria@lojaexemplo.com.br", "Fwd: Case ID 1234567890", "<regen-4@x>"),
+                             envelopeTo(policy.base.addressFor(newToken)));
+    EXPECT_EQ(fresh.outcome, IngestOutcome::Stored) << fresh.reason;
+    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_mail_messages"), 2);
+    // B's address did not change.
+    EXPECT_EQ(services::inboundTokenFor(*conn, kAccountB, 0, kNow + 3), tokenB);
+    auto row = conn->queryOne("SELECT created_by, created_at FROM inbound_addresses WHERE account_id = ?",
+                              {kAccountA});
+    ASSERT_TRUE(row);
+    EXPECT_EQ(row->getInt(0), 11);
+    EXPECT_EQ(row->getInt(1), kNow + 1);
+}
+
+TEST_P(MailIngestServiceTest, TheSameMessageIdIsStoredOncePerAccount) {
+    const std::string id = "<shared-1@mail.example>";
+    EXPECT_EQ(toA(forward("maria@lojaexemplo.com.br", "Fwd: Case ID 1234567890", id)).outcome, IngestOutcome::Stored);
+    EXPECT_EQ(toB(forward("other@b.example", "Fwd: Case ID 3456789012", id)).outcome, IngestOutcome::Stored);
+    EXPECT_EQ(toA(forward("maria@lojaexemplo.com.br", "Fwd: Case ID 1234567890", id)).outcome,
+              IngestOutcome::Duplicate);
+    EXPECT_EQ(toB(forward("other@b.example", "Fwd: Case ID 3456789012", id)).outcome, IngestOutcome::Duplicate);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_mail_messages WHERE message_id = '<shared-1@mail.example>'"), 2);
+    EXPECT_EQ(count("SELECT COUNT(DISTINCT account_id) FROM inbound_mail_messages"), 2);
+    EXPECT_TRUE(flagged(openCase));
+    EXPECT_TRUE(flagged(otherAccountCase, kAccountB));
+    // The database itself refuses a second row of one account.
+    storage::InboundMessage m;
+    m.accountId = kAccountA;
+    m.caseId = openCase;
+    m.messageId = id;
+    m.receivedAt = m.createdAt = kNow;
+    try {
+        storage::InboundMessageRepository(*conn).insert(m);
+        ADD_FAILURE() << "a second row with the same Message-ID in one account";
+    } catch (const sql::SqlError& e) {
+        EXPECT_TRUE(e.uniqueViolation()) << e.what();
+    }
+}
+
+TEST_P(MailIngestServiceTest, WithoutTheInstallationsAddressNothingIsStored) {
+    auto off = service(services::InboundPolicy{});
+    auto r = off->ingest(fixture("gmail_forward_en.eml"), envelopeTo(addrA));
+    EXPECT_EQ(r.outcome, IngestOutcome::DroppedUnknownRecipient);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_mail_messages"), 0);
+}
+
+TEST_P(MailIngestServiceTest, TheRequiredAuthenticationResultsMustPassForTheForwardersDomain) {
+    services::InboundPolicy strict = policy;
+    strict.requireAuthentication = true;
+    strict.authservId = "mx.inbound.example";
+    auto checked = service(strict);
+    int n = 0;
+    const auto msg = [&](const std::string& headers) {
+        return headers + forward("Maria <maria@lojaexemplo.com.br>", "Fwd: Case ID 1234567890",
+                                 "<auth-" + std::to_string(++n) + "@x>");
+    };
+    const auto decide = [&](const std::string& headers) {
+        return checked->ingest(msg(headers), envelopeTo(addrA)).outcome;
+    };
+    using O = IngestOutcome;
+    EXPECT_EQ(decide(""), O::DroppedUnauthenticated);
+    EXPECT_EQ(decide("Authentication-Results: mx.inbound.example; spf=fail smtp.mailfrom=maria@lojaexemplo.com.br\r\n"),
+              O::DroppedUnauthenticated);
+    // Only the first header counts: the receiving MTA's. One the sender wrote below it does not.
+    EXPECT_EQ(decide("Authentication-Results: mx.inbound.example; spf=softfail smtp.mailfrom=lojaexemplo.com.br\r\n"
+                     "Authentication-Results: mx.inbound.example; spf=pass smtp.mailfrom=maria@lojaexemplo.com.br\r\n"),
+              O::DroppedUnauthenticated);
+    EXPECT_EQ(decide("Authentication-Results: mx.evil.example; spf=pass smtp.mailfrom=maria@lojaexemplo.com.br\r\n"),
+              O::DroppedUnauthenticated);
+    // A pass for another domain, or a lookalike, is no pass for the forwarder.
+    EXPECT_EQ(decide("Authentication-Results: mx.inbound.example; dkim=pass header.d=evil.example\r\n"),
+              O::DroppedUnauthenticated);
+    EXPECT_EQ(decide("Authentication-Results: mx.inbound.example; spf=pass "
+                     "smtp.mailfrom=maria@lojaexemplo.com.br.evil.example\r\n"),
+              O::DroppedUnauthenticated);
+    EXPECT_EQ(decide("Authentication-Results: mx.inbound.example; (unclosed spf=pass "
+                     "smtp.mailfrom=maria@lojaexemplo.com.br\r\n"),
+              O::DroppedUnauthenticated);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_mail_messages"), 0);
+    // SPF or DKIM passing for the forwarder's domain.
+    EXPECT_EQ(decide("Authentication-Results: MX.Inbound.Example;\r\n spf=pass (sender SPF authorized) "
+                     "smtp.mailfrom=maria@LojaExemplo.com.br;\r\n dkim=none\r\n"),
+              O::Stored);
+    EXPECT_EQ(decide("Authentication-Results: mx.inbound.example 1; spf=neutral smtp.mailfrom=x@y.example;\r\n"
+                     " dkim=pass (2048-bit key) header.d=lojaexemplo.com.br header.s=google\r\n"),
+              O::Stored);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_mail_messages"), 2);
+    for (const auto& l : logLines) EXPECT_EQ(l.find("maria@"), std::string::npos) << l;
+}
+
+// ---- upgrading: V0005 moves the stored messages -----------------------------------
+
+class InboundMailUpgrade : public testing::TestWithParam<sql::Dialect> {};
+
+TEST_P(InboundMailUpgrade, StoredMessagesKeepTheirIdsAndTheMessageIdBecomesUniquePerAccount) {
+    TestDatabase tdb(GetParam());
+    auto all = sql::Migrator::loadDirectory(sourcePath("schema/") + sql::Migrator::dialectDir(GetParam()));
+    std::vector<sql::Migration> before, after;
+    for (const auto& m : all) (m.version < 5 ? before : after).push_back(m);
+    ASSERT_FALSE(after.empty());
+    sql::Migrator(tdb.db(), "sac").apply(before);
+    auto conn = tdb.db().acquire();
+    const std::string insertOld =
+        "INSERT INTO inbound_messages (id, account_id, case_id, message_id, from_addr, subject, received_at, body_text, "
+        "created_at) VALUES (?, ?, NULL, ?, 'Amazon <a@amazon.com>', 'Fwd: Case ID 1234567890', 1, 'body', 2)";
+    conn->execute(insertOld, {std::int64_t{7}, std::int64_t{101}, std::string("<old-1@x>")});
+    conn->execute(insertOld, {std::int64_t{9}, std::int64_t{202}, std::string("<old-2@x>")});
+    sql::Migrator(tdb.db(), "sac").apply(all);
+
+    auto rows = conn->query("SELECT id, account_id, message_id, body_text FROM inbound_mail_messages ORDER BY id");
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[0].getInt(0), 7);
+    EXPECT_EQ(rows[0].getInt(1), 101);
+    EXPECT_EQ(rows[0].getString(2), "<old-1@x>");
+    EXPECT_EQ(rows[0].getString(3), "body");
+    EXPECT_EQ(rows[1].getInt(0), 9);
+    // New rows get new ids; the same Message-ID is now refused only within one account.
+    storage::InboundMessageRepository repo(*conn);
+    storage::InboundMessage m;
+    m.accountId = 202;
+    m.messageId = "<old-1@x>";
+    m.receivedAt = m.createdAt = 3;
+    EXPECT_GT(repo.insert(m), 9);
+    m.accountId = 101;
+    EXPECT_THROW(repo.insert(m), sql::SqlError);
+    EXPECT_TRUE(repo.exists(101, "<old-1@x>"));
+    EXPECT_FALSE(repo.exists(303, "<old-1@x>"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Dialects, InboundMailUpgrade, testing::Values(sql::Dialect::SQLite, sql::Dialect::MySQL),
+                         DialectName());
 
 // This binary defines no test of the shared fixture itself.
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(RepositoryTest);

@@ -11,6 +11,7 @@
 #include <sac/amazon/Mailbox.h>
 #include <sac/sql/Database.h>
 
+#include "services/InboundAddress.h"
 #include "services/MailIngestService.h"
 #include "storage/CaseRepository.h"
 #include "storage/MailboxKeptRepository.h"
@@ -30,8 +31,10 @@ std::string fixture(const std::string& name) {
     return ss.str();
 }
 
-std::string forward(const std::string& subject, const std::string& messageId) {
-    return "From: Maria <maria@lojaexemplo.com.br>\r\nTo: sac@inbound.example\r\nSubject: " + subject +
+/// A forward by Maria that the MTA delivered to `deliveredTo`.
+std::string forward(const std::string& deliveredTo, const std::string& subject, const std::string& messageId) {
+    return "Delivered-To: " + deliveredTo +
+           "\r\nFrom: Maria <maria@lojaexemplo.com.br>\r\nTo: sac@inbound.example\r\nSubject: " + subject +
            "\r\nDate: Tue, 12 Mar 2024 10:22:31 -0300\r\nMessage-ID: " + messageId +
            "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n"
            "---------- Forwarded message ---------\r\nFrom: Amazon <seller-support@amazon.com>\r\n"
@@ -123,12 +126,14 @@ protected:
         ASSERT_TRUE(up) << up.error();
         settings.maxMessages = 3;
         settings.maxMessageBytes = 64 * 1024;
+        policy.base = {"sac", "inbound.example"};
+        address = policy.base.addressFor(services::inboundTokenFor(*conn, kAccountA, 0, kNow));
         svc = service();
     }
 
     std::unique_ptr<services::MailIngestService> service() {
         return std::make_unique<services::MailIngestService>(
-            tdb->db(),
+            tdb->db(), policy,
             [](const std::string& e) -> std::optional<services::MailUser> {
                 if (e == "maria@lojaexemplo.com.br") return services::MailUser{11, kAccountA, "Maria"};
                 return std::nullopt;
@@ -143,6 +148,8 @@ protected:
     std::int64_t count(const std::string& sql) { return conn->queryOne(sql)->getInt(0); }
 
     amazon::MailboxSettings settings;
+    services::InboundPolicy policy;
+    std::string address; ///< account A's inbound address
     std::unique_ptr<services::MailIngestService> svc;
     std::vector<std::string> logs;
     std::int64_t now = kNow;
@@ -184,8 +191,8 @@ TEST_P(MailboxKeptTest, MoreKeptMessagesThanTheBatchNeverHoldBackNewerMail) {
     MemoryMailbox box(settings);
     for (int i = 1; i <= 4; ++i) box.add("m" + std::to_string(i), fixture("malformed_mime.eml"));
     box.add("big", "x", 10u << 20);
-    box.add("r1", forward("Fwd: Case ID 1234567890", "<r1@mail.example>"));
-    box.add("r2", forward("Fwd: Your weekly selling report", "<r2@mail.example>"));
+    box.add("r1", forward(address, "Fwd: Case ID 1234567890", "<r1@mail.example>"));
+    box.add("r2", forward(address, "Fwd: Your weekly selling report", "<r2@mail.example>"));
 
     auto first = svc->poll(box);
     EXPECT_EQ(first.error, "");
@@ -204,7 +211,7 @@ TEST_P(MailboxKeptTest, MoreKeptMessagesThanTheBatchNeverHoldBackNewerMail) {
     EXPECT_EQ(second.outcomes[at(IngestOutcome::IrrelevantDeleted)], 1u);
     EXPECT_EQ(second.deleted, 2u);
     EXPECT_EQ(second.waiting, 0u);
-    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_messages WHERE message_id = '<r1@mail.example>'"), 1);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_mail_messages WHERE message_id = '<r1@mail.example>'"), 1);
 
     // A third poll, and one by a new service on the same database (a restart): nothing read, nothing logged.
     const auto logged = logs.size();
@@ -245,7 +252,7 @@ TEST_P(MailboxKeptTest, AKeptMessageRemovedByHandIsForgotten) {
 
 TEST_P(MailboxKeptTest, AnOversizedMessageIsReadOnceTheLimitAllowsIt) {
     MemoryMailbox small(settings);
-    small.add("big", forward("Fwd: Case ID 1234567890", "<big@mail.example>") + std::string(70000, 'x'));
+    small.add("big", forward(address, "Fwd: Case ID 1234567890", "<big@mail.example>") + std::string(70000, 'x'));
     auto first = svc->poll(small);
     EXPECT_EQ(first.oversized, 1u);
     EXPECT_EQ(first.fetched, 0u);
@@ -255,7 +262,7 @@ TEST_P(MailboxKeptTest, AnOversizedMessageIsReadOnceTheLimitAllowsIt) {
     auto raised = settings;
     raised.maxMessageBytes = 1u << 20;
     MemoryMailbox large(raised);
-    large.add("big", forward("Fwd: Case ID 1234567890", "<big@mail.example>") + std::string(70000, 'x'));
+    large.add("big", forward(address, "Fwd: Case ID 1234567890", "<big@mail.example>") + std::string(70000, 'x'));
     auto s = svc->poll(large);
     EXPECT_EQ(s.fetched, 1u);
     EXPECT_EQ(s.outcomes[at(IngestOutcome::Stored)], 1u);
@@ -266,7 +273,7 @@ TEST_P(MailboxKeptTest, AnOversizedMessageIsReadOnceTheLimitAllowsIt) {
 TEST_P(MailboxKeptTest, FailuresOfTheMailboxKeepAndDeleteNothing) {
     MemoryMailbox box(settings);
     box.add("m1", fixture("malformed_mime.eml"));
-    box.add("r1", forward("Fwd: Case ID 1234567890", "<r1@mail.example>"));
+    box.add("r1", forward(address, "Fwd: Case ID 1234567890", "<r1@mail.example>"));
     box.failList = true;
     auto listing = svc->poll(box);
     EXPECT_NE(listing.error, "");
@@ -278,7 +285,7 @@ TEST_P(MailboxKeptTest, FailuresOfTheMailboxKeepAndDeleteNothing) {
     EXPECT_EQ(fetching.fetched, 0u);
     EXPECT_EQ(box.size(), 2u);
     EXPECT_EQ(count("SELECT COUNT(*) FROM mailbox_kept"), 0);
-    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_messages"), 0);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_mail_messages"), 0);
     box.failFetch = false;
     auto ok = svc->poll(box);
     EXPECT_EQ(ok.error, "");
@@ -288,13 +295,29 @@ TEST_P(MailboxKeptTest, FailuresOfTheMailboxKeepAndDeleteNothing) {
 
 TEST_P(MailboxKeptTest, WithoutTheKeptTableThePollStopsBeforeReadingAnything) {
     MemoryMailbox box(settings);
-    box.add("r1", forward("Fwd: Case ID 1234567890", "<r1@mail.example>"));
+    box.add("r1", forward(address, "Fwd: Case ID 1234567890", "<r1@mail.example>"));
     conn->execute("DROP TABLE mailbox_kept");
     auto s = svc->poll(box);
     EXPECT_NE(s.error.find("database"), std::string::npos) << s.error;
     EXPECT_EQ(s.fetched, 0u);
     EXPECT_EQ(box.size(), 1u);
     EXPECT_TRUE(box.downloads.empty());
+}
+
+TEST_P(MailboxKeptTest, MessagesForNoAccountsAddressAreDeletedWithoutBeingStored) {
+    MemoryMailbox box(settings);
+    box.add("u1", forward(policy.base.addressFor(services::newInboundToken()), "Fwd: Case ID 1234567890",
+                          "<u1@mail.example>"));
+    box.add("u2", forward("sac@inbound.example", "Fwd: Case ID 1234567890", "<u2@mail.example>"));
+    box.add("r1", forward(address, "Fwd: Case ID 1234567890", "<r1@mail.example>"));
+    auto s = svc->poll(box);
+    EXPECT_EQ(s.error, "");
+    EXPECT_EQ(s.outcomes[at(IngestOutcome::DroppedUnknownRecipient)], 2u);
+    EXPECT_EQ(s.outcomes[at(IngestOutcome::Stored)], 1u);
+    EXPECT_EQ(s.deleted, 3u);
+    EXPECT_EQ(box.size(), 0u);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_mail_messages"), 1);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM mailbox_kept"), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, MailboxKeptTest, testing::Values(sql::Dialect::SQLite, sql::Dialect::MySQL),

@@ -120,7 +120,8 @@ TEST_F(ModuleEntry, RegistersMenuRouteAndMigrations) {
     // The inbound e-mail endpoint is the only public route, and it checks its own token.
     ASSERT_EQ(reg.routes.size(), 2u);
     EXPECT_EQ(reg.routes[0], (std::pair<std::string, uint32_t>{"/sac", 0u}));
-    EXPECT_EQ(reg.routes[1], (std::pair<std::string, uint32_t>{"/sac-inbound", SAC_ROUTE_PUBLIC | SAC_ROUTE_NO_CSRF}));
+    EXPECT_EQ(reg.routes[1], (std::pair<std::string, uint32_t>{
+                                 "/sac-inbound", SAC_ROUTE_PUBLIC | SAC_ROUTE_NO_CSRF | SAC_ROUTE_TOKEN_BODY}));
     ASSERT_EQ(reg.migrations.size(), 1u);
     EXPECT_EQ(reg.migrations[0], std::string(SAC_MODULE_DIR) + "/schema");
 }

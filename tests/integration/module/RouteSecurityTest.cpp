@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <sac/module_api.h>
+#include <sac/test/RawServer.h>
 #include <sac/test/TempDir.h>
 #include <sac/test/TestDatabase.h>
 
@@ -150,6 +151,7 @@ protected:
         host.settings["key_env"] = "SAC_ROUTE_SECURITY_TEST_NO_KEY";
         host.settings["attachments_dir"] = files.file("attachments");
         host.settings["aliexpress_gateway"] = "http://127.0.0.1:9";
+        host.settings["allow_loopback_endpoints"] = "true";  // development setting: the gateway is on 127.0.0.1
         host.settings["inbound_mail_token"] = kInboundToken;
         g_jobs = &jobs;
         services = sac::test::servicesFor(host, &hostSubmit);
@@ -442,7 +444,7 @@ TEST_P(RouteSecurity, OnlyTheInboundMailPrefixIsPublicOrSkipsCsrf) {
     EXPECT_EQ(sac->flags, 0u) << "every /sac route needs a login, sac.view and CSRF on POST";
     const auto* inbound = routeFor("/sac-inbound/mail");
     ASSERT_NE(inbound, nullptr);
-    EXPECT_EQ(inbound->flags, SAC_ROUTE_PUBLIC | SAC_ROUTE_NO_CSRF);
+    EXPECT_EQ(inbound->flags, SAC_ROUTE_PUBLIC | SAC_ROUTE_NO_CSRF | SAC_ROUTE_TOKEN_BODY);
 }
 
 TEST_P(RouteSecurity, TheInboundEndpointChecksItsTokenAndServesNothingElse) {
@@ -866,6 +868,50 @@ TEST_P(RouteSecurity, ARefusedJobIsNotRunInsideTheRequest) {
     auto lfRun = sac::storage::SyncRunRepository(*conn).latestForStore(a.amazonStore, 1);
     ASSERT_TRUE(lfRun);
     EXPECT_NE(lfRun->state, sac::domain::SyncState::Running);
+}
+
+// ---- marketplace endpoints ----------------------------------------------------
+
+TEST_P(RouteSecurity, AnAdminCannotPointAStoreAtInternalAddresses) {
+    const std::string s = "/sac/stores/" + id(a.aliStore);
+    for (const std::string url : {"http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/",
+                                  "http://[::ffff:192.168.1.1]/", "http://[fe80::1]:80/", "http://100.64.0.1/"}) {
+        auto edit = post(kAdminA, s,
+                         "marketplace=aliexpress&name=Loja&seller_email=a%40example.com&gateway_url=" + formEncode(url));
+        EXPECT_EQ(edit.status, 400) << url;
+        EXPECT_NE(edit.body.find("rede interna"), std::string::npos) << url << "\n" << edit.body;
+        auto created = post(kAdminA, "/sac/stores",
+                            "marketplace=amazon&name=X&seller_email=a%40example.com&marketplace_id=ATVPDKIKX0DER"
+                            "&lwa_client_id=c1&lwa_client_secret=s1&refresh_token=r1&sp_api_endpoint=" +
+                                formEncode(url));
+        EXPECT_EQ(created.status, 400) << url;
+    }
+    EXPECT_EQ(sac::storage::StoreRepository(*conn).find(a.aliStore, kAdminA.accountId)->gatewayUrl, "http://127.0.0.1:9");
+}
+
+TEST_P(RouteSecurity, AMarketplaceReplyInTheConnectionTestIsCutAndEscaped) {
+    sac::test::RecordingServer chatty(
+        "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
+        "{\"error\":\"invalid_request\",\"error_description\":\"<script>alert(1)</script>" + std::string(5000, 'x') +
+        "\"}");
+    // The endpoint moves, so its secrets come along again.
+    const std::string store = "/sac/stores/" + id(a.amazonStore);
+    auto moved = post(kAdminA, store,
+                      "marketplace=amazon&name=AMZ&seller_email=a%40example.com&marketplace_id=ATVPDKIKX0DER"
+                      "&lwa_client_secret=LWASECRETA&refresh_token=Atzr%7CREFRESHA&sp_api_endpoint=" +
+                          formEncode(chatty.url()));
+    ASSERT_EQ(moved.status, 303) << moved.body;
+    auto json = call(kAdminA, "POST", store + "/test", "", "", "application/x-www-form-urlencoded",
+                     {{"Accept", "application/json"}});
+    EXPECT_EQ(json.status, 502) << json.body;
+    EXPECT_EQ(json.body.find("<script>"), std::string::npos) << json.body;
+    EXPECT_NE(json.body.find("\\u003cscript"), std::string::npos) << json.body;
+    EXPECT_LT(json.body.size(), 1500u) << "the reply is never echoed whole";
+    auto page = post(kAdminA, store + "/test");
+    EXPECT_EQ(page.body.find("<script>alert"), std::string::npos);
+    EXPECT_NE(page.body.find("&lt;script&gt;alert"), std::string::npos);
+    EXPECT_EQ(page.body.find(std::string(400, 'x')), std::string::npos);
+    EXPECT_TRUE(chatty.saw("LWASECRETA"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, RouteSecurity, testing::Values(Dialect::SQLite, Dialect::MySQL),

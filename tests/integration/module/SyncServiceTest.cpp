@@ -7,6 +7,7 @@
 #include <thread>
 
 #include <sac/connectors/PocoHttpTransport.h>
+#include <sac/test/LoopbackTransport.h>
 #include <sac/sim/SimServer.h>
 
 #include "services/AliExpressAccess.h"
@@ -40,7 +41,7 @@ protected:
         simServer = std::make_unique<sim::SimServer>(config);
         simServer->start();
         vault = std::make_unique<services::CredentialVault>(std::vector<unsigned char>(32, 9));
-        transport = std::make_shared<connectors::PocoHttpTransport>();
+        transport = test::loopbackTransport();  // the simulator is on 127.0.0.1
         connectors::RetryPolicy retry;
         retry.maxAttempts = 4;
         retry.sleeper = [](std::chrono::milliseconds) {};
@@ -63,7 +64,7 @@ protected:
         c.accessExpiresAt = wallNow() + 24 * 3600 * 1000LL;
         s.marketplace = domain::Marketplace::AliExpress;
         s.gatewayUrl = simServer->baseUrl();
-        s.credentialsEnc = c.seal(*vault);
+        s.credentialsEnc = c.seal(*vault, s);
         s.credentialsHint = c.hint();
         s.updatedAt = wallNow();
         ASSERT_TRUE(stores.update(s));
@@ -285,7 +286,7 @@ TEST_P(SyncServiceTest, AnExpiredTokenIsRefreshedOnceAndSaved) {
     EXPECT_EQ(run.progress.newCount, simTotal());
     storage::StoreRepository stores(*conn);
     auto s = stores.find(storeA, kAccountA).value();
-    auto creds = services::StoreCredentials::open(*vault, s.credentialsEnc).value();
+    auto creds = services::StoreCredentials::open(*vault, s).value();
     EXPECT_NE(creds.accessToken, "demo-access-token");
     EXPECT_EQ(s.status, domain::StoreStatus::Active);
     const auto sealed = conn->queryOne("SELECT credentials_enc FROM stores WHERE id = ?", {storeA})->getString(0);

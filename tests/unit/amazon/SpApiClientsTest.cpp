@@ -128,6 +128,20 @@ TEST(LwaClient, OtherFailures) {
     EXPECT_EQ(empty.accessToken().error().kind, ErrorKind::TokenExpired);
 }
 
+TEST(LwaClient, NegativeOrHugeLifetimeIsMalformed) {
+    FakeTransport t;
+    LwaClient lwa(t, creds(), [] { return std::int64_t{1730505600000}; });
+    for (const char* body : {R"({"access_token":"Atza|x","expires_in":-1})",
+                             R"({"access_token":"Atza|x","expires_in":9223372036854775})"}) {
+        t.reply(200, body);
+        auto r = lwa.accessToken();
+        ASSERT_FALSE(r.ok()) << body;
+        EXPECT_EQ(r.error().kind, ErrorKind::Malformed) << body;
+        EXPECT_NE(r.error().detail.find("expected expires_in as seconds from 0 to"), std::string::npos)
+            << r.error().detail;
+    }
+}
+
 namespace {
 
 struct ReportsFixture : ::testing::Test {

@@ -24,7 +24,7 @@ TEST(HttpResponse, HeaderLookupIsCaseInsensitiveAndRetryAfterIsParsed) {
 TEST(PocoHttpTransport, PostsFormsAndReadsAnswers) {
     LocalServer server;
     server.push({200, R"({"ok":true})"});
-    PocoHttpTransport t;
+    PocoHttpTransport t(sac::test::loopbackOptions());
     auto r = t.send(HttpRequest::postForm(server.baseUrl() + "/sync", {{"a", "1 2&3"}, {"nome", "João — 未"}}));
     ASSERT_TRUE(r.ok()) << r.error().describe();
     EXPECT_EQ(r.value().status, 200);
@@ -41,7 +41,7 @@ TEST(PocoHttpTransport, PostsFormsAndReadsAnswers) {
 TEST(PocoHttpTransport, SendsMultipartWithFiles) {
     LocalServer server;
     server.push({200, "{}"});
-    PocoHttpTransport t;
+    PocoHttpTransport t(sac::test::loopbackOptions());
     const std::string bytes("\xFF\xD8\xFF\x00\x01binary", 9);
     auto r = t.send(HttpRequest::postMultipart(server.baseUrl() + "/sync", {{"issue_id", "1"}},
                                                {FilePart{"image_bytes", "evidence.jpg", "image/jpeg", bytes}}));
@@ -57,7 +57,7 @@ TEST(PocoHttpTransport, SendsMultipartWithFiles) {
 TEST(PocoHttpTransport, GetAndNon2xxAreAnswersNotErrors) {
     LocalServer server;
     server.push({503, "<html>down</html>", "text/html"});
-    PocoHttpTransport t;
+    PocoHttpTransport t(sac::test::loopbackOptions());
     auto r = t.send(HttpRequest::get(server.baseUrl() + "/status?x=1"));
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r.value().status, 503);
@@ -70,7 +70,7 @@ TEST(PocoHttpTransport, ConnectionRefusedIsANetworkError) {
         Poco::Net::ServerSocket s(Poco::Net::SocketAddress("127.0.0.1", 0));
         port = s.address().port();
     }
-    PocoHttpTransport t;
+    PocoHttpTransport t(sac::test::loopbackOptions());
     auto r = t.send(HttpRequest::get("http://127.0.0.1:" + std::to_string(port) + "/"));
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().kind, ErrorKind::Network);
@@ -80,7 +80,7 @@ TEST(PocoHttpTransport, ConnectionRefusedIsANetworkError) {
 TEST(PocoHttpTransport, ReadTimeoutIsATimeoutError) {
     LocalServer server;
     server.push({200, "{}", "application/json", 1500ms});
-    PocoHttpTransport t;
+    PocoHttpTransport t(sac::test::loopbackOptions());
     auto req = HttpRequest::get(server.baseUrl() + "/slow");
     req.timeouts.read = 200ms;
     auto r = t.send(req);
@@ -91,7 +91,7 @@ TEST(PocoHttpTransport, ReadTimeoutIsATimeoutError) {
 TEST(PocoHttpTransport, HttpsToAPlainServerFailsTheHandshake) {
     LocalServer server;
     server.push({200, "{}"});
-    PocoHttpTransport t;
+    PocoHttpTransport t(sac::test::loopbackOptions());
     std::string url = server.baseUrl();
     url.replace(0, 4, "https");
     auto req = HttpRequest::get(url + "/");

@@ -47,6 +47,19 @@ TEST(IopAuth, MissingTokenIsMalformed) {
     EXPECT_EQ(r.error().detail, "expected access_token as text, got nothing in /auth/token/create");
 }
 
+TEST(IopAuth, NegativeOrHugeLifetimesAreMalformed) {
+    for (const char* body : {R"({"access_token":"a","expires_in":-1})",
+                             R"({"access_token":"a","expires_in":"5210171700000184000"})",
+                             R"({"access_token":"a","expires_in":10,"refresh_expires_in":9223372036854775807})"}) {
+        Poco::JSON::Parser p;
+        auto doc = p.parse(body).extract<Poco::JSON::Object::Ptr>();
+        auto r = IopAuth::parseTokenResponse(doc, 1730505600000, "/auth/token/refresh");
+        ASSERT_FALSE(r.ok()) << body;
+        EXPECT_EQ(r.error().kind, ErrorKind::Malformed) << body;
+        EXPECT_NE(r.error().detail.find("as seconds from 0 to"), std::string::npos) << r.error().detail;
+    }
+}
+
 TEST(IopAuth, CreateAndRefreshUseTheRestGateway) {
     auto t = std::make_shared<FakeTransport>();
     IopConfig c;

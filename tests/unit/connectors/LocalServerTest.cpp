@@ -33,7 +33,7 @@ struct ServerFixture : ::testing::Test {
         p.maxAttempts = attempts;
         p.initialBackoff = 50ms;
         p.sleeper = [this](std::chrono::milliseconds d) { slept.push_back(d); };
-        return IopClient(c, std::make_shared<PocoHttpTransport>(), [this] { return now += 1000; }, p);
+        return IopClient(c, std::make_shared<PocoHttpTransport>(sac::test::loopbackOptions()), [this] { return now += 1000; }, p);
     }
 
     static void expectValidSignature(const sac::test::SeenRequest& r, std::string_view path) {

@@ -128,3 +128,50 @@ TEST(RetryPolicy, RetryIfNarrowsWhatIsRetried) {
     EXPECT_FALSE(r.ok());
     EXPECT_EQ(calls, 1);
 }
+
+TEST(RetryPolicy, ADeadlineCapsRetriesAndCountsTheBackoff) {
+    std::vector<std::chrono::milliseconds> slept;
+    RetryPolicy p = testPolicy(slept);
+    p.maxAttempts = 10;
+    p.initialBackoff = 500ms;
+    p.maxBackoff = 5000ms;
+    p.minAttemptTime = 1000ms;
+    int calls = 0;
+    // 2 s: attempt 1, 500 ms backoff (+1 s for the attempt fits), attempt 2; then 1000 ms
+    // backoff + 1 s no longer fit in the 1.5 s left.
+    auto r = p.run<int>([&](int) -> Result<int> {
+        ++calls;
+        return MarketplaceError::make(ErrorKind::Transient, "15", "");
+    }, Deadline::after(2000ms));
+    EXPECT_FALSE(r.ok());
+    EXPECT_EQ(calls, 2);
+    EXPECT_EQ(slept, (std::vector<std::chrono::milliseconds>{500ms}));
+}
+
+TEST(RetryPolicy, NoRetryStartsWhenTheDeadlineHasPassed) {
+    std::vector<std::chrono::milliseconds> slept;
+    RetryPolicy p = testPolicy(slept);
+    int calls = 0;
+    auto r = p.run<int>([&](int) -> Result<int> {
+        ++calls;
+        return MarketplaceError::make(ErrorKind::Timeout, "deadline", "");
+    }, Deadline::after(-1ms));
+    EXPECT_FALSE(r.ok());
+    EXPECT_EQ(calls, 1);
+    EXPECT_TRUE(slept.empty());
+}
+
+TEST(RetryPolicy, ARateLimitWaitLongerThanTheTimeLeftIsNotSlept) {
+    std::vector<std::chrono::milliseconds> slept;
+    RetryPolicy p = testPolicy(slept);
+    int calls = 0;
+    auto r = p.run<int>([&](int) -> Result<int> {
+        ++calls;
+        auto e = MarketplaceError::make(ErrorKind::RateLimited, "ApiCallLimit", "");
+        e.retryAfterMs = 30'000;
+        return e;
+    }, Deadline::after(5000ms));
+    EXPECT_FALSE(r.ok());
+    EXPECT_EQ(calls, 1);
+    EXPECT_TRUE(slept.empty());
+}

@@ -34,6 +34,15 @@ Poco::JSON::Object::Ptr fixtureJson(const std::string& name) {
     return p.parse(fixture(name)).extract<Poco::JSON::Object::Ptr>();
 }
 
+connectors::PocoHttpTransport::Options loopbackOptions() {
+    std::string error;
+    auto policy = connectors::EndpointPolicy::parse(connectors::EndpointPolicy::kDefaultAllowedHosts, true, error);
+    if (!policy) throw std::logic_error("loopback policy: " + error);
+    connectors::PocoHttpTransport::Options o;
+    o.endpoints = std::make_shared<const connectors::EndpointPolicy>(std::move(*policy));
+    return o;
+}
+
 void FakeTransport::answer(int status, std::string body) {
     connectors::HttpResponse r;
     r.status = status;

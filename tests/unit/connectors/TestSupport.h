@@ -1,6 +1,7 @@
 #pragma once
 
 #include "sac/connectors/HttpTransport.h"
+#include "sac/connectors/PocoHttpTransport.h"
 
 #include <Poco/JSON/Object.h>
 #include <Poco/Net/HTTPServer.h>
@@ -19,6 +20,10 @@ namespace sac::test {
 std::string fixture(const std::string& name);
 /// Parses a JSON object fixture.
 Poco::JSON::Object::Ptr fixtureJson(const std::string& name);
+
+/// Transport options for a local test server: the official hosts plus loopback (the
+/// development setting allow_loopback_endpoints).
+connectors::PocoHttpTransport::Options loopbackOptions();
 
 /// An HttpTransport that answers from a script and records the requests.
 class FakeTransport : public connectors::HttpTransport {

@@ -13,7 +13,7 @@ TEST(HostConfig, Defaults) {
     EXPECT_EQ(h.listenHost, "127.0.0.1");
     EXPECT_EQ(h.listenPort, 8080);
     EXPECT_EQ(h.effectiveDatabaseUrl(), "sqlite:data/sac.db");
-    EXPECT_GE(h.pbkdf2Iterations, 200000);
+    EXPECT_GE(h.pbkdf2Iterations, 600000);
     EXPECT_FALSE(h.fakeClockMs.has_value());
     EXPECT_FALSE(h.secureCookies);
 }
@@ -52,4 +52,34 @@ TEST(HostConfig, BadValuesSayWhatWasExpected) {
     expectError("host.pbkdf2_iterations", "many", "host.pbkdf2_iterations: expected an integer, found \"many\"");
     expectError("host.pbkdf2_iterations", "10", "host.pbkdf2_iterations: expected a value between 1000 and 10000000, found 10");
     expectError("host.secure_cookies", "maybe", "host.secure_cookies: expected true or false, found \"maybe\"");
+}
+
+TEST(HostConfig, HttpsPublicAddressMeansSecureCookiesUnlessSaidOtherwise) {
+    Poco::AutoPtr<Poco::Util::MapConfiguration> c(new Poco::Util::MapConfiguration);
+    c->setString("host.public_base_url", "https://erp.example.com/");
+    auto h = HostConfig::fromConfiguration(*c);
+    EXPECT_TRUE(h.httpsPublic());
+    EXPECT_TRUE(h.secureCookies);
+    c->setString("host.secure_cookies", "false");
+    EXPECT_FALSE(HostConfig::fromConfiguration(*c).secureCookies);
+    c->setString("host.public_base_url", "http://127.0.0.1:8080/");
+    c->remove("host.secure_cookies");
+    EXPECT_FALSE(HostConfig::fromConfiguration(*c).secureCookies);
+    c->setString("host.public_base_url", "ftp://x");
+    EXPECT_THROW(HostConfig::fromConfiguration(*c), std::invalid_argument);
+}
+
+TEST(HostConfig, RequestLimitsHaveSafeDefaultsAndBounds) {
+    Poco::AutoPtr<Poco::Util::MapConfiguration> c(new Poco::Util::MapConfiguration);
+    auto h = HostConfig::fromConfiguration(*c);
+    EXPECT_LE(h.maxAnonymousBodyBytes, 64u * 1024u);
+    EXPECT_LE(h.requestReadSeconds, 30);
+    EXPECT_GE(h.httpThreads, 96) << "more threads than a slow-client flood the deadline lets pile up";
+    c->setString("host.request_read_seconds", "0");
+    EXPECT_THROW(HostConfig::fromConfiguration(*c), std::invalid_argument);
+    c->setString("host.request_read_seconds", "3");
+    c->setString("host.max_anonymous_body_bytes", "2048");
+    h = HostConfig::fromConfiguration(*c);
+    EXPECT_EQ(h.requestReadSeconds, 3);
+    EXPECT_EQ(h.maxAnonymousBodyBytes, 2048u);
 }

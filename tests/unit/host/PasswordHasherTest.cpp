@@ -19,8 +19,8 @@ std::vector<std::string> split(const std::string& s) {
 
 } // namespace
 
-TEST(PasswordHasher, DefaultIterationsAreAtLeast200000) {
-    EXPECT_GE(PasswordHasher::kDefaultIterations, 200000);
+TEST(PasswordHasher, DefaultIterationsAreAtLeast600000) {
+    EXPECT_GE(PasswordHasher::kDefaultIterations, 600000);
     EXPECT_EQ(PasswordHasher().iterations(), PasswordHasher::kDefaultIterations);
 }
 
@@ -79,4 +79,15 @@ TEST(PasswordHasher, TamperedHashStringsNeverVerify) {
     EXPECT_FALSE(PasswordHasher::verify("pw-123456", "pbkdf2-sha256$999999999$" + parts[2] + "$" + parts[3]));
     EXPECT_FALSE(PasswordHasher::verify("pw-123456", "pbkdf2-sha256$1000$!!!!$" + parts[3]));
     EXPECT_FALSE(PasswordHasher::verify("pw-123456", "pbkdf2-sha256$1000$" + parts[2] + "$"));
+}
+
+TEST(PasswordHasher, HashesWithFewerIterationsNeedARehash) {
+    PasswordHasher weak(1000), strong(2000);
+    const std::string old = weak.hash("pw-123456");
+    EXPECT_TRUE(strong.needsRehash(old));
+    EXPECT_FALSE(weak.needsRehash(old));
+    EXPECT_FALSE(strong.needsRehash(strong.hash("pw-123456")));
+    EXPECT_TRUE(strong.needsRehash("md5$abc"));
+    EXPECT_TRUE(strong.needsRehash("pbkdf2-sha256$x$y$z"));
+    EXPECT_TRUE(strong.needsRehash(""));
 }

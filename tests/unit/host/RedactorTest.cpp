@@ -67,3 +67,58 @@ TEST(Redactor, FormatterRedactsWhatTheInnerFormatterProduced) {
     f.format(msg, text);
     EXPECT_EQ(text, "sac.test: token=*** done");
 }
+
+TEST(Redactor, MoreForms) {
+    expectHidden("x-amz-access-token:  Atza|1", "Atza|1");
+    expectHidden("proxy-authorization: Basic Zm9vOmJhcg==", "Zm9vOmJhcg==");
+    expectHidden("{\"client_secret\" :\n \"cs-multi\"}", "cs-multi");
+    expectHidden("redis://:pw-only@cache:6379", "pw-only");
+    EXPECT_EQ(redactSecrets("token=a&token=b"), "token=***&token=***");
+    EXPECT_EQ(redactSecrets("http://host/path:8080@x"), "http://host/path:8080@x") << "no user info after the path";
+    EXPECT_EQ(redactSecrets("password"), "password");
+    EXPECT_EQ(redactSecrets("password="), "password=***");
+    EXPECT_EQ(redactSecrets("Bearer"), "Bearer");
+}
+
+// Inputs built to make a backtracking engine explode: each is a megabyte of
+// near-matches. The scan must finish (ctest's timeout catches a hang) and
+// keep every byte that is not a secret.
+TEST(Redactor, MegabyteAdversarialInputsAreScannedInOnePass) {
+    const std::size_t mb = 1 << 20;
+    const std::vector<std::string> inputs = {
+        std::string(mb, 'a'),
+        [&] { std::string s; while (s.size() < mb) s += "password"; return s; }(),
+        [&] { std::string s; while (s.size() < mb) s += "x://a:"; return s; }(),
+        [&] { std::string s = "\""; while (s.size() < mb) s += "token\\\""; return s; }(),
+        [&] { std::string s; while (s.size() < mb) s += "secret \t "; return s; }(),
+        [&] { std::string s; while (s.size() < mb) s += "Bearer Bearer "; return s; }(),
+        "password=" + std::string(mb, 'p'),
+    };
+    for (const auto& in : inputs) {
+        const std::string out = redactSecrets(in);
+        EXPECT_LE(out.size(), in.size() + 3);
+    }
+    EXPECT_EQ(redactSecrets(std::string(mb, 'a')), std::string(mb, 'a'));
+    EXPECT_EQ(redactSecrets("password=" + std::string(mb, 'p')), "password=***");
+}
+
+TEST(Redactor, LogFieldCutsMarksAndNeutralisesLineBreaks) {
+    using sac::host::logField;
+    EXPECT_EQ(logField("ana"), "ana");
+    const std::string huge(1'000'000, 'a');
+    const std::string cut = logField(huge, 64);
+    EXPECT_EQ(cut, std::string(64, 'a') + "…[+999936 bytes]");
+    EXPECT_EQ(logField("ana\r\nFAKE LINE"), "ana??FAKE LINE");
+    // Never cut inside a UTF-8 sequence.
+    EXPECT_EQ(logField("aç", 2), "a…[+2 bytes]");
+}
+
+TEST(Redactor, FormatterCutsOverlongLines) {
+    Poco::AutoPtr<Poco::Formatter> inner(new Poco::PatternFormatter("%t"));
+    sac::host::RedactingFormatter f(inner);
+    Poco::Message msg("sac.test", std::string(100'000, 'z'), Poco::Message::PRIO_INFORMATION);
+    std::string text;
+    f.format(msg, text);
+    EXPECT_LT(text.size(), sac::host::kMaxLogLineBytes + 64);
+    EXPECT_NE(text.find("[+"), std::string::npos);
+}

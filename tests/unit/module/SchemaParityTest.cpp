@@ -88,7 +88,7 @@ TEST(SchemaParity, BothDialectsDefineTheSameTablesAndColumns) {
     const auto lite = tablesOf(sql::Migrator::loadDirectory(test::sourcePath("schema/sqlite")));
     const auto my = tablesOf(sql::Migrator::loadDirectory(test::sourcePath("schema/mysql")));
     for (const char* table :
-         {"stores", "cases", "case_groups", "notes", "case_events", "attachments", "sync_runs", "inbound_messages"})
+         {"stores", "cases", "case_groups", "notes", "case_events", "attachments", "sync_runs", "inbound_mail_messages"})
         EXPECT_TRUE(lite.count(table)) << "sqlite lacks table " << table;
     ASSERT_EQ(lite.size(), my.size());
     for (const auto& [table, cols] : lite) {

@@ -17,10 +17,13 @@ struct AuthSettings {
     std::int64_t idleMs = 2LL * 60 * 60 * 1000;        ///< session idle expiry
     std::int64_t absoluteMs = 12LL * 60 * 60 * 1000;   ///< session absolute expiry
     int pbkdf2Iterations = PasswordHasher::kDefaultIterations;
-    int maxFailures = 5;
-    std::int64_t failureWindowMs = 15LL * 60 * 1000;
-    std::int64_t lockoutMs = 15LL * 60 * 1000;
+    LoginThrottleSettings throttle;
 };
+
+/// Longer login names cannot exist; they are refused without a lookup.
+inline constexpr std::size_t kMaxLoginBytes = 254;
+/// Longer passwords are refused without hashing.
+inline constexpr std::size_t kMaxPasswordBytes = 1024;
 
 enum class LoginOutcome { Ok, BadCredentials, Inactive, Throttled };
 
@@ -41,11 +44,13 @@ class AuthService {
 public:
     AuthService(sql::Database& db, const Clock& clock, AuthSettings settings);
 
-    /// Checks the password (PBKDF2, constant-time), refuses throttled and
-    /// inactive users, then creates a fresh session (32 random bytes token;
-    /// the row key is its SHA-256) and deletes previousToken's session.
+    /// Checks the password (PBKDF2, constant-time), refuses throttled (per
+    /// name, per client address, host-wide) and inactive users, then creates
+    /// a fresh session (32 random bytes token; the row key is its SHA-256)
+    /// and deletes previousToken's session. A stored hash with fewer
+    /// iterations than configured is replaced after a successful check.
     LoginResult login(const std::string& login, const std::string& password,
-                      const std::optional<std::string>& previousToken);
+                      const std::optional<std::string>& previousToken, const std::string& clientAddress = "");
 
     /// The session of a cookie token when it exists, is not expired (idle or
     /// absolute) and its user is active. Refreshes last_seen_at (at most once

@@ -11,7 +11,7 @@ namespace sac::host {
 /// random salt and a 32-byte derived key. Thread-safe.
 class PasswordHasher {
 public:
-    static constexpr int kDefaultIterations = 210000;
+    static constexpr int kDefaultIterations = 600000;
     static constexpr int kMinIterations = 1000;
 
     /// iterations below kMinIterations are raised to it.
@@ -24,6 +24,11 @@ public:
     /// True when password matches stored. A malformed or tampered stored
     /// string yields false (never throws). Constant-time comparison.
     static bool verify(std::string_view password, std::string_view stored);
+
+    /// True when stored was made with fewer iterations than this hasher
+    /// uses (or is not in our format): hash the password again after a
+    /// successful verify().
+    bool needsRehash(std::string_view stored) const;
 
     int iterations() const { return _iterations; }
 

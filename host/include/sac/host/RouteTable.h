@@ -23,6 +23,7 @@ struct ModuleRoute {
 
     bool isPublic() const { return (flags & SAC_ROUTE_PUBLIC) != 0; }
     bool skipsCsrf() const { return (flags & SAC_ROUTE_NO_CSRF) != 0; }
+    bool takesTokenBody() const { return (flags & SAC_ROUTE_TOKEN_BODY) != 0; }
     bool allows(const std::string& role) const;
 };
 

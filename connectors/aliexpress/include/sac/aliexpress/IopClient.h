@@ -8,7 +8,10 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <chrono>
+#include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,6 +26,13 @@ struct IopConfig {
     std::string appSecret;    ///< secret: never logged, never part of an error
     std::string accessToken;  ///< the seller's token for /sync calls; may be empty for /rest calls
     connectors::HttpTimeouts timeouts;
+    /// Total time of one call(), restCall() or upload(): every attempt and the backoff
+    /// between them; a retry that cannot finish in time is not started.
+    std::chrono::milliseconds callTimeout{20'000};
+    /// An outer deadline (e.g. the seller's action that makes several calls): no call
+    /// runs past it. Unset = only callTimeout.
+    std::optional<connectors::Deadline> within;
+    std::size_t maxAnswerBytes = 8u << 20;  ///< larger answers fail as Network errors
     bool simplify = false;    ///< send simplify=true (answers are parsed in both shapes anyway)
 };
 
@@ -37,9 +47,11 @@ struct IopConfig {
 ///   - HTTP 5xx without an error_response → Transient; HTTP 429 → RateLimited;
 ///     other non-2xx without an error_response → Rejected;
 ///   - a body that is not a JSON object (truncated, HTML) on 2xx → Malformed naming the method;
-///   - transport failures → Network / Timeout.
-/// Retryable failures are retried under the RetryPolicy; every attempt gets a fresh
-/// timestamp and signature. Calls marked not idempotent (actions that change a dispute)
+///   - transport failures → Network / Timeout (Timeout "deadline" when callTimeout or the
+///     outer deadline passed).
+/// The marketplace's own text in a seller message is cut to connectors::kShownTextBytes.
+/// Retryable failures are retried under the RetryPolicy, within the call's deadline; every
+/// attempt gets a fresh timestamp and signature. Calls marked not idempotent (actions that change a dispute)
 /// are only retried after RateLimited answers, which mean the call was not executed; a
 /// Timeout, Network or Transient error on them is returned at once, and the caller must
 /// re-read the dispute before trying again.
@@ -67,6 +79,8 @@ public:
                                                        const connectors::FilePart& file, bool idempotent = true) const;
 
     void setAccessToken(std::string token) { _config.accessToken = std::move(token); }
+    /// Sets (or clears) the outer deadline of the following calls; must not race with calls.
+    void setWithin(std::optional<connectors::Deadline> within) { _config.within = within; }
     const IopConfig& config() const { return _config; }
     /// The gateway base with any trailing "/", "/sync" or "/rest" removed.
     const std::string& baseUrl() const { return _base; }
@@ -77,7 +91,8 @@ public:
                                                                  const connectors::HttpResponse& response);
 
 private:
-    connectors::Result<Poco::JSON::Object::Ptr> send(std::string_view what, const connectors::HttpRequest& request) const;
+    connectors::Result<Poco::JSON::Object::Ptr> send(std::string_view what, connectors::HttpRequest request,
+                                                     const connectors::Deadline& deadline) const;
     IopParams systemParams() const;
     connectors::RetryPolicy policyFor(bool idempotent) const;
 

@@ -54,6 +54,10 @@ struct FinancesClientOptions {
     std::int64_t maxRangeMs = 180LL * 86'400'000LL;
     std::chrono::milliseconds maxRateLimitWait{60'000};  ///< cap of a wait derived from x-amzn-RateLimit-Limit
     connectors::RetryPolicy retry{};  ///< for 429, 5xx and network failures of each page
+    /// Total time of one page request, its retries included.
+    std::chrono::milliseconds callTimeout{20'000};
+    /// An outer deadline: no page request runs past it.
+    std::optional<connectors::Deadline> within;
 };
 
 /// SP-API Finances v0 listFinancialEvents over an HttpTransport, reduced to refunds

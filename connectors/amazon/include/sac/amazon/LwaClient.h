@@ -1,9 +1,12 @@
 #pragma once
 
 #include "sac/connectors/Clock.h"
+#include "sac/connectors/Deadline.h"
 #include "sac/connectors/HttpTransport.h"
 #include "sac/connectors/Result.h"
 
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -17,6 +20,13 @@ struct LwaCredentials {
     std::string clientSecret;
     std::string refreshToken;
     std::string tokenEndpoint = "https://api.amazon.com/auth/o2/token";
+};
+
+/// Limits of one token request.
+struct LwaOptions {
+    std::chrono::milliseconds callTimeout{20'000};  ///< the whole request (no retries here)
+    std::optional<connectors::Deadline> within;     ///< an outer deadline, e.g. the admin's test
+    std::size_t maxAnswerBytes = 64u << 10;
 };
 
 /// An SP-API access token.
@@ -40,7 +50,7 @@ public:
     static constexpr std::int64_t kRefreshMarginMs = 60'000;
 
     LwaClient(connectors::HttpTransport& transport, LwaCredentials credentials,
-              connectors::Clock clock = connectors::systemClock());
+              connectors::Clock clock = connectors::systemClock(), LwaOptions options = {});
 
     /// A valid access token (cached or freshly obtained).
     connectors::Result<AccessToken> accessToken();
@@ -54,6 +64,7 @@ private:
     connectors::HttpTransport& _transport;
     LwaCredentials _credentials;
     connectors::Clock _clock;
+    LwaOptions _options;
     std::mutex _mutex;
     std::optional<AccessToken> _cached;
 };

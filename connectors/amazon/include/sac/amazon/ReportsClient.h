@@ -45,6 +45,13 @@ struct ReportsClientOptions {
     std::size_t maxDocumentBytes = 256u << 20;  ///< after inflating
     std::chrono::milliseconds maxRateLimitWait{60'000};  ///< cap of a wait derived from x-amzn-RateLimit-Limit
     connectors::RetryPolicy retry{};  ///< for 429, 5xx and network failures of each call
+    /// Total time of one API call, its retries included.
+    std::chrono::milliseconds callTimeout{20'000};
+    /// Total time of one report document download, its retries included.
+    std::chrono::milliseconds downloadTimeout{300'000};
+    std::size_t maxAnswerBytes = 10u << 20;  ///< of an API answer (not a document)
+    /// An outer deadline (e.g. an admin's connection test): no call runs past it.
+    std::optional<connectors::Deadline> within;
 };
 
 /// Gives the current SP-API access token (usually LwaClient::accessToken().value).
@@ -79,7 +86,9 @@ public:
     connectors::Result<std::string> waitForReport(const std::string& reportId);
     /// GET /reports/2021-06-30/documents/{reportDocumentId}.
     connectors::Result<ReportDocument> getReportDocument(const std::string& reportDocumentId);
-    /// Downloads the document (no access token is sent to the pre-signed URL) and inflates
+    /// Downloads the document (no access token is sent to the pre-signed URL, whose host
+    /// need not be on the allowed list; within downloadTimeout, at most maxDocumentBytes
+    /// as sent) and inflates
     /// it when it starts with the gzip magic bytes. Returns raw (undecoded) report bytes.
     connectors::Result<std::string> downloadDocument(const ReportDocument& document);
     /// createReport + waitForReport + getReportDocument + downloadDocument.
@@ -93,7 +102,7 @@ public:
 
 private:
     connectors::Result<connectors::HttpResponse> call(connectors::HttpRequest request, const std::string& operation,
-                                                      bool withToken);
+                                                      bool withToken, bool download = false);
 
     connectors::HttpTransport& _transport;
     AccessTokenProvider _token;

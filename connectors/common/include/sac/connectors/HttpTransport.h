@@ -1,8 +1,10 @@
 #pragma once
 
+#include "sac/connectors/Deadline.h"
 #include "sac/connectors/Result.h"
 
 #include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,7 +16,8 @@ namespace sac::connectors {
 /// Ordered name/value pairs (header names compare case-insensitively through HttpResponse::header).
 using NameValues = std::vector<std::pair<std::string, std::string>>;
 
-/// Connect and read timeouts of one request.
+/// Per-operation timeouts of one request. Each socket operation waits at most
+/// min(its timeout, the time left before the request's deadline).
 struct HttpTimeouts {
     std::chrono::milliseconds connect{10'000};
     std::chrono::milliseconds read{30'000};  ///< per socket read/write, not for the whole body
@@ -41,6 +44,15 @@ struct HttpRequest {
     std::string rawBody;        ///< Raw body
     std::string rawContentType; ///< Raw body's content type
     HttpTimeouts timeouts;
+    /// When the whole exchange (DNS, connect, TLS, sending, headers, body) must be over;
+    /// unset = the transport's default. Past it the request fails as Timeout "deadline".
+    std::optional<Deadline> deadline;
+    /// Largest answer body accepted, bytes; 0 = the transport's default.
+    std::size_t maxResponseBytes = 0;
+    /// The URL came from the marketplace's own answer (a pre-signed download): its host
+    /// need not be on the allowed list (https and the address rules still apply). Such a
+    /// request must carry no credentials.
+    bool marketplaceNamed = false;
 
     static HttpRequest get(std::string url);
     /// POST application/x-www-form-urlencoded.
@@ -65,7 +77,8 @@ struct HttpResponse {
 };
 
 /// Sends HTTP requests. Implementations report a failure to get any answer as a
-/// MarketplaceError of kind Network or Timeout; they never throw for I/O failures.
+/// MarketplaceError of kind Network or Timeout (a refused address as Rejected); they never
+/// throw for I/O failures, and they end every request by its deadline.
 /// Thread safety: an implementation must allow concurrent send() calls.
 class HttpTransport {
 public:

@@ -1,0 +1,17 @@
+// htmlToText and decodeHtmlEntities over arbitrary bytes (HTML mail bodies).
+#include "FuzzSupport.h"
+
+#include "sac/amazon/HtmlText.h"
+#include "sac/amazon/TextDecoding.h"
+
+using namespace sac::amazon;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const auto html = sac::fuzz::bytes(data, size);
+    const bool utf8In = isValidUtf8(html);
+    const std::string text = htmlToText(html);
+    if (utf8In) SAC_FUZZ_CHECK(isValidUtf8(text));
+    const std::string decoded = decodeHtmlEntities(html);
+    if (utf8In) SAC_FUZZ_CHECK(isValidUtf8(decoded));
+    return 0;
+}
