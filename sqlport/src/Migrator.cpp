@@ -14,7 +14,6 @@
 #include <climits>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -322,8 +321,28 @@ Migrator::Migrator(Database& db, std::string component) : _db(db), _component(st
 
 const char* Migrator::dialectDir(Dialect d) { return d == Dialect::SQLite ? "sqlite" : "mysql"; }
 
+namespace {
+
+/// V<1..9 digits>__<[A-Za-z0-9_]+>.sql → version and name; a plain scan.
+bool parseMigrationName(const std::string& file, std::string& digits, std::string& name) {
+    const std::string suffix = ".sql";
+    if (file.size() < 1 + 1 + 2 + 1 + suffix.size() || file[0] != 'V' ||
+        file.compare(file.size() - suffix.size(), suffix.size(), suffix) != 0)
+        return false;
+    std::size_t i = 1;
+    while (i < file.size() && file[i] >= '0' && file[i] <= '9') ++i;
+    digits = file.substr(1, i - 1);
+    if (digits.empty() || digits.size() > 9 || file.compare(i, 2, "__") != 0) return false;
+    name = file.substr(i + 2, file.size() - suffix.size() - (i + 2));
+    if (name.empty()) return false;
+    for (char c : name)
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+    return true;
+}
+
+} // namespace
+
 std::vector<Migration> Migrator::loadDirectory(const std::string& dir) {
-    static const std::regex pattern(R"(V([0-9]{1,9})__([A-Za-z0-9_]+)\.sql)");
     std::vector<Migration> out;
     try {
         Poco::File d(dir);
@@ -334,11 +353,11 @@ std::vector<Migration> Migrator::loadDirectory(const std::string& dir) {
             std::string file = it.name();
             if (Poco::Path(file).getExtension() != "sql" || !it->isFile())
                 continue;
-            std::smatch m;
-            if (!std::regex_match(file, m, pattern))
+            std::string digits, name;
+            if (!parseMigrationName(file, digits, name))
                 throw MigrationError("expected migration file names like V0001__create_tables.sql, got '" +
                                      file + "' in " + dir);
-            int version = std::stoi(m[1].str());
+            int version = std::stoi(digits);
             if (version <= 0)
                 throw MigrationError("expected a migration version above 0, got '" + file + "' in " + dir);
             if (auto prev = seen.find(version); prev != seen.end())
@@ -352,7 +371,7 @@ std::vector<Migration> Migrator::loadDirectory(const std::string& dir) {
                 throw MigrationError("cannot read migration file " + it->path());
             Migration mig;
             mig.version = version;
-            mig.name = m[2].str();
+            mig.name = name;
             mig.file = file;
             mig.sql = buf.str();
             mig.checksum = sha256Hex(mig.sql);

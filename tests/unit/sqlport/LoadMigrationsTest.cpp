@@ -53,6 +53,18 @@ TEST(LoadMigrations, BadFileNameIsRefused) {
     EXPECT_NE(e.find("0001_init.sql"), std::string::npos) << e;
 }
 
+TEST(LoadMigrations, EveryMalformedNameIsRefused) {
+    for (const char* name : {"V__x.sql", "V1_x.sql", "V1__.sql", "V1234567890__x.sql", "V1__a-b.sql", "v1__x.sql",
+                             "V1__x.sql.sql", "Vx__y.sql", "V1__ x.sql"}) {
+        TempDir d;
+        d.write(name, "SELECT 1;");
+        EXPECT_NE(errorOf(d.path()).find("expected migration file names like"), std::string::npos) << name;
+    }
+    TempDir ok;
+    ok.write("V123456789__Name_2.sql", "SELECT 1;");
+    EXPECT_EQ(errorOf(ok.path()), "(no error)");
+}
+
 TEST(LoadMigrations, VersionZeroIsRefused) {
     TempDir d;
     d.write("V0000__zero.sql", "SELECT 1;");
