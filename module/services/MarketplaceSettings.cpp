@@ -5,7 +5,13 @@
 namespace sac::services {
 namespace {
 
-std::string quoted(const std::string& v) { return "\"" + v.substr(0, 80) + (v.size() > 80 ? "…" : "") + "\""; }
+std::string quoted(const std::string& v) {
+    std::string out(1, '"');
+    out.append(v, 0, 80);
+    if (v.size() > 80) out += "…";
+    out += '"';
+    return out;
+}
 
 bool seconds(const std::string& text, int lo, int hi, std::chrono::milliseconds& out) {
     int v = 0;

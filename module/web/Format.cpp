@@ -32,13 +32,27 @@ std::string formatDuration(std::int64_t ms, const Catalog& catalog, std::string_
     const std::string d = catalog.text(locale, "unit.day");
     const std::string h = catalog.text(locale, "unit.hour");
     const std::string m = catalog.text(locale, "unit.minute");
-    if (days > 0) return std::to_string(days) + d + (hours > 0 ? " " + std::to_string(hours) + h : "");
-    if (hours > 0) return std::to_string(hours) + h + (mins > 0 ? " " + std::to_string(mins) + m : "");
+    // Appended piece by piece: `" " + std::to_string(...)` trips GCC 12's
+    // -Wrestrict false positive at -O3.
+    const auto two = [](std::int64_t big, const std::string& bigUnit, std::int64_t small, const std::string& smallUnit) {
+        std::string out = std::to_string(big);
+        out += bigUnit;
+        if (small > 0) {
+            out += ' ';
+            out += std::to_string(small);
+            out += smallUnit;
+        }
+        return out;
+    };
+    if (days > 0) return two(days, d, hours, h);
+    if (hours > 0) return two(hours, h, mins, m);
     return std::to_string(mins) + m;
 }
 
 std::string fill(std::string text, std::string_view name, const std::string& value) {
-    const std::string token = "{" + std::string(name) + "}";
+    std::string token(1, '{');
+    token += name;
+    token += '}';
     for (auto pos = text.find(token); pos != std::string::npos; pos = text.find(token, pos + value.size()))
         text.replace(pos, token.size(), value);
     return text;

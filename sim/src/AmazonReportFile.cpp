@@ -99,8 +99,12 @@ std::string AmazonReportFile::money(std::int64_t cents) {
   const bool neg = cents < 0;
   const std::int64_t a = neg ? -cents : cents;
   std::string frac = std::to_string(a % 100);
-  if (frac.size() < 2) frac = "0" + frac;
-  return (neg ? "-" : "") + std::to_string(a / 100) + "." + frac;
+  if (frac.size() < 2) frac.insert(0, 1, '0');
+  std::string out(neg ? "-" : "");
+  out += std::to_string(a / 100);
+  out += '.';
+  out += frac;
+  return out;
 }
 
 std::string AmazonReportFile::renderText(const AmazonDataSet& data, const AmazonMarketplace& m,

@@ -191,8 +191,10 @@ std::string DatabaseUrl::toString(bool redactPassword) const {
     if (poolSize > 0)
         addParam("pool=" + std::to_string(poolSize));
     std::string out = "mysql://" + percentEncode(user);
-    if (!password.empty() || redactPassword)
-        out += ":" + (redactPassword ? std::string("***") : percentEncode(password));
+    if (!password.empty() || redactPassword) {
+        out += ':';
+        out += redactPassword ? std::string("***") : percentEncode(password);
+    }
     return out + "@" + host + ":" + std::to_string(port) + "/" + percentEncode(database) + query;
 }
 

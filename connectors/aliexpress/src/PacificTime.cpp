@@ -130,7 +130,7 @@ std::string PacificTime::formatFromUtcMs(std::int64_t utcMs) {
     const std::int64_t day = (local >= 0 ? local : local - (kSecondsPerDay - 1)) / kSecondsPerDay;
     const std::int64_t sod = local - day * kSecondsPerDay;
     const Civil c = civilFromDays(day);
-    char buf[32];
+    char buf[64];
     std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d:%02d", c.y, c.m, c.d, static_cast<int>(sod / 3600),
                   static_cast<int>(sod / 60 % 60), static_cast<int>(sod % 60));
     return buf;

@@ -86,9 +86,9 @@ std::string Money::toDecimalString() const {
     std::string s = std::to_string(mag);
     if (digits > 0) {
         if (s.size() <= static_cast<std::size_t>(digits)) s.insert(0, static_cast<std::size_t>(digits) + 1 - s.size(), '0');
-        s.insert(s.size() - static_cast<std::size_t>(digits), ".");
+        s.insert(s.size() - static_cast<std::size_t>(digits), 1, '.');
     }
-    if (minor < 0) s.insert(0, "-");
+    if (minor < 0) s.insert(0, 1, '-');
     return s;
 }
 
