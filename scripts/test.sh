@@ -18,7 +18,14 @@ full=0
 
 scripts/deps.sh test
 
-cmake --preset "$preset" >/dev/null
+# ccache, with paths made relative to the checkout, so that every clone on a
+# machine (and the asan and fuzz trees) reuses what was compiled before.
+launcher=()
+if command -v ccache >/dev/null; then
+  export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=true
+  launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
+cmake --preset "$preset" "${launcher[@]}" >/dev/null
 cmake --build --preset "$preset" -j "$(nproc)"
 
 if [ -f tests/e2e/package.json ]; then
@@ -60,8 +67,6 @@ fi
 
 if [ "${SAC_SKIP_ASAN:-0}" != 1 ]; then
   asan() {
-    local launcher=()
-    command -v ccache >/dev/null && launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
     # The benchmarks run in no tier: leave them out of the asan build.
     cmake --preset asan -DSAC_BUILD_BENCH=OFF "${launcher[@]}" >/dev/null &&
       cmake --build --preset asan -j "$(nproc)" &&

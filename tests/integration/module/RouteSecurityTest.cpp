@@ -7,6 +7,8 @@
 // the module is asked to hold on its own.
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include <sac/module_api.h>
 #include <sac/test/RawServer.h>
 #include <sac/test/TempDir.h>
@@ -166,10 +168,13 @@ protected:
 
     void TearDown() override {
         conn.reset();
+        // Queued jobs own their argument; the module frees it inside fn. They
+        // never ran and must not run now, so free what Module::submitJob
+        // allocated (a std::function) while the module is still loaded.
+        for (auto& [fn, arg] : jobs.queued) delete static_cast<std::function<void()>*>(arg);
+        jobs.queued.clear();
         if (entry) entry->shutdown();
         g_jobs = nullptr;
-        // Queued jobs own their argument; the module frees it inside fn. They
-        // never ran, and running them now (after shutdown) is not allowed.
     }
 
     const Registered::Route* routeFor(const std::string& path) const {
