@@ -24,9 +24,12 @@ bool contains(const std::string& s, std::string_view p) { return s.find(p) != st
 StatusMapping mapProcessing(const std::string& fine) {
     if (fine.empty()) return {CaseStatus::Pendente, true};
     // Exact values first.
-    if (fine == "wait_for_seller_response" || fine == "wait_for_your_evidence" ||
+    if (fine == "wait_for_seller_response" || fine == "wait_for_your_response" || fine == "wait_for_your_evidence" ||
         fine == "wait_for_seller_evidence")
         return {CaseStatus::Pendente, true};
+    // AliExpress itself (or its return warehouse) is deciding or acting.
+    if (fine == "wait_for_ae_feedback" || fine == "wait_for_final_solution" || startsWith(fine, "wait_for_warehouse"))
+        return {CaseStatus::Decisao, true};
     if (fine == "wait_for_seller_confirmation" || fine == "return_success" || fine == "buyer_returned")
         return {CaseStatus::Recebido, true};
     if (fine == "wait_for_buyer_response" || fine == "wait_for_buyer_return" ||

@@ -8,6 +8,7 @@
 // finish            (any)                                 → fechado   the platform closed the dispute
 // canceled_issue    (any)                                 → cancelado the buyer withdrew it
 // processing        wait_for_seller_response              → pendente  the seller must answer
+// processing        wait_for_your_response                → pendente  (same, "your" = the seller)
 // processing        wait_for_your_evidence                → pendente  the seller must send evidence
 // processing        wait_for_seller_evidence              → pendente  (same, other spelling)
 // processing        seller_* / wait_for_seller_* (other)  → pendente  the seller is awaited
@@ -24,6 +25,10 @@
 // processing        refund_success, refund_reject         → decisao   the seller's decision was
 //                                                                       carried out, the platform
 //                                                                       closes the dispute next
+// processing        wait_for_AE_feedback                  → decisao   AliExpress examines the case
+// processing        wait_for_final_solution               → decisao   AliExpress is to set the outcome
+// processing        wait_for_warehouse_*                  → decisao   the return goes through an
+//                                                                       AliExpress warehouse
 // processing        arbitration / platform / wait_for_platform_* → decisao  the platform decides
 // processing        "" (absent)                           → pendente  we cannot tell: ask the seller
 // processing        anything else                         → pendente  recognised = false

@@ -28,7 +28,13 @@ INSTANTIATE_TEST_SUITE_P(
     AliExpress, StatusMappingTable,
     testing::Values(
         Row{"processing", "wait_for_seller_response", CaseStatus::Pendente, true},
+        Row{"processing", "wait_for_your_response", CaseStatus::Pendente, true},
         Row{"processing", "wait_for_your_evidence", CaseStatus::Pendente, true},
+        Row{"processing", "wait_for_AE_feedback", CaseStatus::Decisao, true},
+        Row{"processing", "wait_for_final_solution", CaseStatus::Decisao, true},
+        Row{"processing", "wait_for_warehouse_receive_goods", CaseStatus::Decisao, true},
+        Row{"processing", "wait_for_warehouse_confirm_received", CaseStatus::Decisao, true},
+        Row{"processing", "wait_for_warehouse_check", CaseStatus::Decisao, true},
         Row{"processing", "wait_for_seller_evidence", CaseStatus::Pendente, true},
         Row{"processing", "wait_for_seller_confirmation", CaseStatus::Recebido, true},
         Row{"processing", "return_success", CaseStatus::Recebido, true},
