@@ -161,6 +161,7 @@ public:
         std::unordered_map<std::int64_t, IssueSummary> byId;
         const int pageSize = _options.pageSize;
         for (const char* status : kStatuses) {
+            std::vector<std::int64_t> previousIds;
             for (int page = 1;; ++page) {
                 if (stopping) return kStoppedMessage;
                 auto r = session.call<IssuePage>(
@@ -171,14 +172,27 @@ public:
                     return sellerMessage(r.error());
                 }
                 const IssuePage& p = r.value();
+                // total_item only sizes the progress bar (it may be absent);
+                // the listing ends on what came back: a short or empty page.
                 if (page == 1) progress.pagesTotal += std::max<std::int64_t>(1, (p.totalItem + pageSize - 1) / pageSize);
                 ++progress.pagesDone;
+                progress.pagesTotal = std::max(progress.pagesTotal, progress.pagesDone);
+                std::vector<std::int64_t> ids;
+                ids.reserve(p.items.size());
                 for (const auto& s : p.items) {
+                    ids.push_back(s.issueId);
                     auto [it, fresh] = byId.try_emplace(s.issueId, s);
                     if (!fresh && s.modifiedAtMs.value_or(0) > it->second.modifiedAtMs.value_or(0)) it->second = s;
                 }
                 saveProgress();
-                if (p.items.empty() || static_cast<std::int64_t>(page) * pageSize >= p.totalItem) break;
+                if (static_cast<int>(p.items.size()) < pageSize) break;
+                if (ids == previousIds) {
+                    // A gateway that ignores current_page would never send a short page.
+                    warn(std::string("listing ") + status + ": page " + std::to_string(page) +
+                         " repeated the previous one; the listing ends there");
+                    break;
+                }
+                previousIds = std::move(ids);
             }
         }
         rows.reserve(byId.size());

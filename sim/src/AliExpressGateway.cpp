@@ -540,7 +540,7 @@ SimResponse AliExpressGateway::handleSync(const SimRequest& req) {
                   w.endObject();
                 });
       w.field("page_size", size);
-      w.field("total_item", result.total);
+      if (!config_.omit_total_item) w.field("total_item", result.total);
     });
   } else if (method == kDetailMethod) {
     const std::string buyer = param(req, "buyer_login_id");

@@ -154,6 +154,29 @@ TEST_P(SyncServiceTest, ImportsEveryDisputeOnceOldestFirst) {
     EXPECT_EQ(count("SELECT COUNT(*) FROM case_events WHERE action = 'synced.created'"), simTotal());
 }
 
+TEST_P(SyncServiceTest, AListingWithoutTotalItemStillReadsEveryPage) {
+    // A gateway that leaves total_item out: the listing must end on a short
+    // page, not on arithmetic over a missing count.
+    simServer->stop();
+    sim::SimConfig config;
+    config.port = 0;
+    config.seed = 11;
+    config.disputes = kDisputes;
+    config.omit_total_item = true;
+    simServer = std::make_unique<sim::SimServer>(config);
+    simServer->start();
+    useCredentials("demo-access-token", "demo-refresh-token");
+    services::SyncOptions options;
+    options.pageSize = 10;
+    auto svc = service("test-a", options);
+    auto run = syncOnce(*svc);
+    ASSERT_EQ(run.state, SyncState::Done) << run.errorMessage;
+    EXPECT_EQ(run.progress.newCount, simTotal());
+    EXPECT_EQ(count("SELECT COUNT(*) FROM cases"), simTotal());
+    EXPECT_GT(run.progress.pagesDone, 3) << "several pages per status";
+    EXPECT_EQ(run.progress.pagesDone, run.progress.pagesTotal);
+}
+
 TEST_P(SyncServiceTest, AnUnchangedResyncWritesNothingAndFetchesNoDetail) {
     auto svc = service("test-a");
     ASSERT_EQ(syncOnce(*svc).state, SyncState::Done);

@@ -63,6 +63,9 @@ struct SimConfig {
   /// Probability (0..1) that a business call gets a random transient fault
   /// (ApiCallLimit, HTTP 500 or code 15). 0 disables random faults.
   double fault_rate = 0.0;
+  /// Answer issue lists without `total_item`, as a client must survive: it
+  /// can only end a listing on what came back.
+  bool omit_total_item = false;
   /// The Amazon side (uses `seed`, `anchor_ms` and the clock like the AliExpress side).
   AmazonSimConfig amazon;
   /// Write one line per request to stderr.
