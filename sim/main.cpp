@@ -42,6 +42,7 @@ protected:
     add("amazon-marketplace", "ID", "the seller's marketplace id (default ATVPDKIKX0DER)");
     add("amazon-polls", "N", "getReport call at which a report reaches its final status (default 3)");
     add("omit-total-item", nullptr, "answer issue lists without total_item");
+    add("blank-gmt-modified", nullptr, "answer issue lists with an empty gmt_modified");
     add("verbose", nullptr, "log one line per request to stderr");
   }
 
@@ -60,6 +61,7 @@ protected:
       else if (name == "fixed-now-ms") config_.fixed_now_ms = Poco::NumberParser::parse64(value);
       else if (name == "fault-rate") config_.fault_rate = Poco::NumberParser::parseFloat(value);
       else if (name == "omit-total-item") config_.omit_total_item = true;
+      else if (name == "blank-gmt-modified") config_.blank_gmt_modified = true;
       else if (name == "lwa-client-id") lwa_ids_.push_back(value);
       else if (name == "lwa-client-secret") lwa_secrets_.push_back(value);
       else if (name == "lwa-refresh-token") lwa_refresh_.push_back(value);

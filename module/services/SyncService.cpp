@@ -310,7 +310,9 @@ domain::SyncRun SyncService::run(std::int64_t accountId, std::int64_t runId) {
                     continue;
                 }
                 auto k = known.find(std::to_string(s.issueId));
-                if (k != known.end() && k->second.marketplaceModifiedAt == s.modifiedAtMs.value_or(0) &&
+                // An empty gmt_modified tells nothing: the detail is read again
+                // (and still written only if it changed).
+                if (k != known.end() && s.modifiedAtMs && k->second.marketplaceModifiedAt == *s.modifiedAtMs &&
                     k->second.marketplaceStatus == s.issueStatus) {
                     ++ctx->progress.unchangedCount; // nothing written, no detail asked
                 } else if (auto stop = ctx->importOne(*opened.value(), *store, s)) {

@@ -530,7 +530,7 @@ SimResponse AliExpressGateway::handleSync(const SimRequest& req) {
                   w.beginObject();
                   w.field("buyer_login_id", d.buyer_login_id);
                   w.field("gmt_create", PacificTime::format(d.gmt_create));
-                  w.field("gmt_modified", PacificTime::format(d.gmt_modified));
+                  w.field("gmt_modified", config_.blank_gmt_modified ? std::string() : PacificTime::format(d.gmt_modified));
                   w.field("issue_id", d.issue_id);
                   w.field("issue_status", d.issue_status);
                   w.field("order_id", d.order_id);

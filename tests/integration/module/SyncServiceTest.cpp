@@ -177,6 +177,29 @@ TEST_P(SyncServiceTest, AListingWithoutTotalItemStillReadsEveryPage) {
     EXPECT_EQ(run.progress.pagesDone, run.progress.pagesTotal);
 }
 
+TEST_P(SyncServiceTest, AnEmptyGmtModifiedIsReadAgainButWritesNothingUnchanged) {
+    simServer->stop();
+    sim::SimConfig config;
+    config.port = 0;
+    config.seed = 11;
+    config.disputes = kDisputes;
+    config.blank_gmt_modified = true;
+    simServer = std::make_unique<sim::SimServer>(config);
+    simServer->start();
+    useCredentials("demo-access-token", "demo-refresh-token");
+    auto svc = service("test-a");
+    ASSERT_EQ(syncOnce(*svc).state, SyncState::Done);
+    const auto events = count("SELECT COUNT(*) FROM case_events");
+    const auto details = calls("aliexpress.issue.detail.get");
+
+    auto again = syncOnce(*svc);
+    ASSERT_EQ(again.state, SyncState::Done) << again.errorMessage;
+    EXPECT_EQ(calls("aliexpress.issue.detail.get") - details, simTotal()) << "unknown modification time: read again";
+    EXPECT_EQ(again.progress.newCount, 0);
+    EXPECT_EQ(again.progress.updatedCount, 0);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM case_events"), events) << "an unchanged detail writes nothing";
+}
+
 TEST_P(SyncServiceTest, AnUnchangedResyncWritesNothingAndFetchesNoDetail) {
     auto svc = service("test-a");
     ASSERT_EQ(syncOnce(*svc).state, SyncState::Done);

@@ -66,6 +66,8 @@ struct SimConfig {
   /// Answer issue lists without `total_item`, as a client must survive: it
   /// can only end a listing on what came back.
   bool omit_total_item = false;
+  /// List rows carry an empty `gmt_modified` (missing times arrive as "").
+  bool blank_gmt_modified = false;
   /// The Amazon side (uses `seed`, `anchor_ms` and the clock like the AliExpress side).
   AmazonSimConfig amazon;
   /// Write one line per request to stderr.
