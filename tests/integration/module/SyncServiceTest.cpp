@@ -3,6 +3,7 @@
 #include "RepositoryFixture.h"
 
 #include <chrono>
+#include <functional>
 #include <set>
 #include <thread>
 
@@ -34,12 +35,7 @@ protected:
 
     void SetUp() override {
         RepositoryTest::SetUp();
-        sim::SimConfig config;
-        config.port = 0;
-        config.seed = 11;
-        config.disputes = kDisputes;
-        simServer = std::make_unique<sim::SimServer>(config);
-        simServer->start();
+        startSim({});
         vault = std::make_unique<services::CredentialVault>(std::vector<unsigned char>(32, 9));
         transport = test::loopbackTransport();  // the simulator is on 127.0.0.1
         connectors::RetryPolicy retry;
@@ -51,6 +47,24 @@ protected:
 
     void TearDown() override {
         if (simServer) simServer->stop();
+    }
+
+    /// (Re)starts the simulator: seed 11, kDisputes disputes, then `adjust`.
+    void startSim(const std::function<void(sim::SimConfig&)>& adjust) {
+        if (simServer) simServer->stop();
+        sim::SimConfig config;
+        config.port = 0;
+        config.seed = 11;
+        config.disputes = kDisputes;
+        if (adjust) adjust(config);
+        simServer = std::make_unique<sim::SimServer>(config);
+        simServer->start();
+    }
+
+    /// A simulator started with `adjust`, with the store pointed at it.
+    void restartSimWith(const std::function<void(sim::SimConfig&)>& adjust) {
+        startSim(adjust);
+        useCredentials("demo-access-token", "demo-refresh-token");
     }
 
     void useCredentials(const std::string& accessToken, const std::string& refreshToken) {
@@ -157,15 +171,7 @@ TEST_P(SyncServiceTest, ImportsEveryDisputeOnceOldestFirst) {
 TEST_P(SyncServiceTest, AListingWithoutTotalItemStillReadsEveryPage) {
     // A gateway that leaves total_item out: the listing must end on a short
     // page, not on arithmetic over a missing count.
-    simServer->stop();
-    sim::SimConfig config;
-    config.port = 0;
-    config.seed = 11;
-    config.disputes = kDisputes;
-    config.omit_total_item = true;
-    simServer = std::make_unique<sim::SimServer>(config);
-    simServer->start();
-    useCredentials("demo-access-token", "demo-refresh-token");
+    restartSimWith([](sim::SimConfig& c) { c.omit_total_item = true; });
     services::SyncOptions options;
     options.pageSize = 10;
     auto svc = service("test-a", options);
@@ -178,15 +184,7 @@ TEST_P(SyncServiceTest, AListingWithoutTotalItemStillReadsEveryPage) {
 }
 
 TEST_P(SyncServiceTest, AnEmptyGmtModifiedIsReadAgainButWritesNothingUnchanged) {
-    simServer->stop();
-    sim::SimConfig config;
-    config.port = 0;
-    config.seed = 11;
-    config.disputes = kDisputes;
-    config.blank_gmt_modified = true;
-    simServer = std::make_unique<sim::SimServer>(config);
-    simServer->start();
-    useCredentials("demo-access-token", "demo-refresh-token");
+    restartSimWith([](sim::SimConfig& c) { c.blank_gmt_modified = true; });
     auto svc = service("test-a");
     ASSERT_EQ(syncOnce(*svc).state, SyncState::Done);
     const auto events = count("SELECT COUNT(*) FROM case_events");
