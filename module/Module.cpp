@@ -3,11 +3,15 @@
 #include <charconv>
 #include <unistd.h>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
+#include <sac/aliexpress/PacificTime.h>
 #include <sac/connectors/PocoHttpTransport.h>
+#include <sac/sql/DatabaseUrl.h>
 
 #include "services/MarketplaceSettings.h"
+#include "services/SyncSettings.h"
 #include "storage/SyncRunRepository.h"
 #include "web/Routes.h"
 
@@ -97,8 +101,10 @@ domain::Result<bool> Module::start() {
     using R = domain::Result<bool>;
     const char* url = _host->database_url(_host->ctx);
     if (!url || !*url) return R::fail("expected a database URL from the host, got an empty one");
+    auto poolSize = databasePoolSize(url);
+    if (!poolSize) return R::fail(poolSize.error());
     try {
-        _db = sql::Database::open(url);
+        _db = sql::Database::open(url, sql::OpenOptions{poolSize.value()});
     } catch (const std::exception& e) {
         return R::fail(std::string("cannot open the database: ") + e.what());
     }
@@ -139,6 +145,14 @@ domain::Result<bool> Module::start() {
         return R::fail("expected setting aliexpress_gateway to be an allowed marketplace address (see allowed_hosts "
                        "and allow_loopback_endpoints), got " + gw.error().detail);
     }
+    // AliExpress times are US Pacific wall-clock times, read through the system's zone database.
+    std::string pacificZone;
+    try {
+        pacificZone = aliexpress::PacificTime::zoneDatabase();
+    } catch (const std::exception& e) {
+        _db.reset();
+        return R::fail(e.what());
+    }
     try {
         connectors::PocoHttpTransport::Options transport;
         transport.endpoints = _endpoints;
@@ -148,39 +162,61 @@ domain::Result<bool> Module::start() {
         _db.reset();
         return R::fail(std::string("cannot prepare the marketplace transport: ") + e.what());
     }
+    auto syncSettings = services::readSyncSettings(
+        [this](const char* key, const std::string& fallback) { return setting(key, fallback); });
+    if (!syncSettings) {
+        _db.reset();
+        return R::fail(syncSettings.error());
+    }
     _aliexpress = std::make_unique<services::AliExpressAccess>(*_db, *_vault, _transport, [this] { return now(); },
-                                                               connectors::RetryPolicy{}, _timeouts);
-    services::SyncOptions syncOptions;
-    const std::string lease = setting("sync_lease_seconds", "120");
-    int leaseSeconds = 0;
-    auto [lp, lec] = std::from_chars(lease.data(), lease.data() + lease.size(), leaseSeconds);
-    if (lec != std::errc() || lp != lease.data() + lease.size() || leaseSeconds < 2 || leaseSeconds > 3600) {
-        _db.reset();
-        return R::fail("expected setting sync_lease_seconds between 2 and 3600, got \"" + lease + "\"");
-    }
-    syncOptions.leaseMs = leaseSeconds * 1000LL;
-    const std::string pageSize = setting("sync_page_size", "50");
-    auto [pp, pec] = std::from_chars(pageSize.data(), pageSize.data() + pageSize.size(), syncOptions.pageSize);
-    if (pec != std::errc() || pp != pageSize.data() + pageSize.size() || syncOptions.pageSize < 1 ||
-        syncOptions.pageSize > 50) {
-        _db.reset();
-        return R::fail("expected setting sync_page_size between 1 and 50, got \"" + pageSize + "\"");
-    }
+                                                               connectors::RetryPolicy{}, _timeouts,
+                                                               syncSettings.value().pacing);
     _sync = std::make_unique<services::SyncService>(
         *_db, *_aliexpress, [this] { return now(); }, [this](int level, const std::string& line) { log(level, line); },
-        "host:" + std::to_string(::getpid()), syncOptions);
+        "host:" + std::to_string(::getpid()), syncSettings.value().sync);
     if (auto lf = startLostFound(); !lf) {
         _db.reset();
         return lf;
     }
-    log(SAC_LOG_INFO, "sac: started on " + _db->redactedUrl() + ", credentials key " + _vault->keyId());
+    log(SAC_LOG_INFO, "sac: started on " + _db->redactedUrl() + ", credentials key " + _vault->keyId() +
+                          ", US Pacific time " + pacificZone);
     return R::ok(true);
+}
+
+domain::Result<std::size_t> Module::databasePoolSize(const std::string& url) const {
+    using R = domain::Result<std::size_t>;
+    auto number = [](const std::string& text, int lo, int hi) -> std::optional<int> {
+        int v = 0;
+        auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (text.empty() || ec != std::errc() || p != text.data() + text.size() || v < lo || v > hi)
+            return std::nullopt;
+        return v;
+    };
+    const std::string configured = setting("db_pool_size", "");
+    if (!configured.empty()) {
+        auto n = number(configured, 1, 64);
+        if (!n) return R::fail("expected setting db_pool_size between 1 and 64 (or empty), got \"" + configured + "\"");
+        return R::ok(static_cast<std::size_t>(*n));
+    }
+    // The host's thread counts (older hosts do not tell: their defaults).
+    const int jobs = number(setting("host.job_threads", "4"), 1, 1024).value_or(4);
+    const int http = number(setting("host.http_threads", "128"), 1, 100000).value_or(128);
+    sql::Dialect dialect = sql::Dialect::SQLite;
+    try {
+        dialect = sql::DatabaseUrl::parse(url).dialect;
+    } catch (const std::exception& e) {
+        return R::fail(std::string("cannot open the database: ") + e.what());
+    }
+    // A job may briefly hold a second connection (e.g. a token refresh).
+    return R::ok(sql::poolSizeFor(dialect, 2 * jobs, http));
 }
 
 int Module::handleRoute(void* routeCtx, const sac_request* request, sac_response* response) {
     try {
         if (!routeCtx || !request || !response) return SAC_ERROR;
         auto* m = static_cast<Module*>(routeCtx);
+        // A page waits briefly for a database connection, then answers 503.
+        sql::ScopedAcquireWait wait(sql::kRequestAcquireWait);
         web::Request req(*request);
         web::Response res(*response);
         m->_router.dispatch(req, res);

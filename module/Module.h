@@ -42,8 +42,9 @@ public:
     /// builds the router (web/Routes.cpp). Fails with a one-line reason.
     domain::Result<bool> registerWith(sac_registrar& registrar);
 
-    /// Opens the database (host's database_url) and marks sync runs left
-    /// running by a previous process as interrupted.
+    /// Opens the database (host's database_url; pool size see
+    /// databasePoolSize) and marks sync runs left running by a previous
+    /// process as interrupted.
     domain::Result<bool> start();
 
     /// The C route callback: route_ctx is the Module. Catches everything.
@@ -70,9 +71,11 @@ public:
     services::MailIngestService* mailIngest() const { return _mailIngest.get(); }
     /// The largest inbound e-mail accepted (setting inbound_mail_max_bytes), bytes.
     std::size_t inboundMailMaxBytes() const { return _inboundMailMaxBytes; }
-    /// The host is stopping: long jobs (syncs) wind down and save where they were.
+    /// The host is stopping: long jobs (syncs, Lost & Found searches) wind
+    /// down, save where they were and give their store leases back.
     void stopping() {
         if (_sync) _sync->stopAll();
+        if (_lostFound) _lostFound->stopAll();
     }
     /// Hands fn to the host's job pool. False when the pool refused it (full).
     bool submitJob(const std::string& name, std::function<void()> fn) const;
@@ -97,6 +100,10 @@ private:
     /// inbound route and the mailbox poll job; then the services at start().
     domain::Result<bool> registerLostFound(sac_registrar& registrar);
     domain::Result<bool> startLostFound();
+    /// The module's pool size when the URL has no pool=N: setting
+    /// db_pool_size, else sql::poolSizeFor(dialect, 2 × host.job_threads,
+    /// host.http_threads). Fails on a malformed setting or URL.
+    domain::Result<std::size_t> databasePoolSize(const std::string& url) const;
     static void pollMailboxJob(void* moduleCtx);
 
     Module(const sac_host_services* host, std::string moduleDir, services::PermissionPolicy permissions,

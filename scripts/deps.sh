@@ -3,7 +3,8 @@
 #   scripts/deps.sh build|test|run
 set -euo pipefail
 build_pkgs=(build-essential cmake pkg-config libpoco-dev libssl-dev libmysqlcppconn-dev
-            libgtest-dev googletest libkainjow-mustache-dev libsqlite3-dev sqlite3 curl ca-certificates)
+            libgtest-dev googletest libkainjow-mustache-dev libsqlite3-dev sqlite3 curl ca-certificates
+            libhowardhinnant-date-dev tzdata)  # date library + the system zone database (US Pacific time)
 test_pkgs=(mariadb-server mariadb-client chromium fonts-dejavu-core fonts-liberation fonts-wqy-zenhei fonts-noto-color-emoji nodejs dovecot-imapd dovecot-pop3d openssl
            clang libclang-rt-14-dev llvm ccache)  # fuzz tier: clang + libFuzzer/sanitizer runtimes, llvm-symbolizer
 case "${1:-build}" in

@@ -43,6 +43,13 @@ protected:
     add("amazon-polls", "N", "getReport call at which a report reaches its final status (default 3)");
     add("omit-total-item", nullptr, "answer issue lists without total_item");
     add("blank-gmt-modified", nullptr, "answer issue lists with an empty gmt_modified");
+    add("latency-ms", "N", "fixed latency added to every AliExpress call, ms (default 0)");
+    add("churn-per-list-call", "K", "disputes every issue-list call moves between statuses (default 0)");
+    add("app-qps", "N", "business calls per second per app key, then ApiCallLimit bans (default 0 = unlimited)");
+    add("app-burst", "N", "calls the per-app-key bucket holds (default 0 = one second's worth)");
+    add("ban-seconds", "N", "length of a rate-limit ban (default 1)");
+    add("app-daily-calls", "N", "business calls per app key per Beijing day (default 0 = unlimited)");
+    add("http-threads", "N", "HTTP worker threads = connections served at once (default 256)");
     add("verbose", nullptr, "log one line per request to stderr");
   }
 
@@ -62,6 +69,26 @@ protected:
       else if (name == "fault-rate") config_.fault_rate = Poco::NumberParser::parseFloat(value);
       else if (name == "omit-total-item") config_.omit_total_item = true;
       else if (name == "blank-gmt-modified") config_.blank_gmt_modified = true;
+      else if (name == "latency-ms") config_.latency_ms = bounded(name, value, 0, 600000);
+      else if (name == "churn-per-list-call") config_.churn_per_list_call = bounded(name, value, 0, 1000);
+      else if (name == "app-qps") {
+        config_.app_qps = Poco::NumberParser::parseFloat(value);
+        if (!(config_.app_qps >= 0.0 && config_.app_qps <= 1e6)) {
+          std::cerr << "sac-sim: expected --app-qps between 0 and 1000000, got \"" << value << "\"\n";
+          bad_ = true;
+        }
+      }
+      else if (name == "app-burst") config_.app_burst = bounded(name, value, 0, 1000000);
+      else if (name == "ban-seconds") config_.ban_seconds = bounded(name, value, 1, 86400);
+      else if (name == "app-daily-calls") {
+        const auto n = Poco::NumberParser::parseUnsigned64(value);
+        if (n > 1'000'000'000'000ULL) {
+          std::cerr << "sac-sim: expected --app-daily-calls between 0 and 1000000000000, got \"" << value << "\"\n";
+          bad_ = true;
+        }
+        config_.app_daily_calls = static_cast<std::int64_t>(n);
+      }
+      else if (name == "http-threads") config_.http_threads = bounded(name, value, 4, 4096);
       else if (name == "lwa-client-id") lwa_ids_.push_back(value);
       else if (name == "lwa-client-secret") lwa_secrets_.push_back(value);
       else if (name == "lwa-refresh-token") lwa_refresh_.push_back(value);
@@ -82,6 +109,16 @@ protected:
       bad_ = true;
     }
     if (help_) stopOptionsProcessing();
+  }
+
+  int bounded(const std::string& name, const std::string& value, int lo, int hi) {
+    const int v = Poco::NumberParser::parse(value);
+    if (v < lo || v > hi) {
+      std::cerr << "sac-sim: expected --" << name << " between " << lo << " and " << hi
+                << ", got \"" << value << "\"\n";
+      bad_ = true;
+    }
+    return v;
   }
 
   int main(const std::vector<std::string>&) override {

@@ -11,6 +11,7 @@
 #include "sac/host/Redactor.h"
 #include "sac/host/RouteTable.h"
 #include "sac/sql/Database.h"
+#include "sac/sql/DatabaseUrl.h"
 #include "sac/sql/Migrator.h"
 
 #include <Poco/Net/TCPServer.h>
@@ -42,7 +43,11 @@ std::unique_ptr<sql::Database> openHostDatabase(const HostConfig& config, Poco::
     }
     std::unique_ptr<sql::Database> db;
     try {
-        db = sql::Database::open(url);
+        // Request threads look sessions up; module jobs look users up.
+        const auto dialect = sql::DatabaseUrl::parse(url).dialect;
+        sql::OpenOptions options;
+        options.poolSize = sql::poolSizeFor(dialect, config.jobThreads, config.httpThreads);
+        db = sql::Database::open(url, options);
         db->acquire(); // fail now, not on the first request
     } catch (const std::exception& e) {
         throw HostStartError(redactSecrets("database: expected to open " + url + ", found " + e.what()));
@@ -52,7 +57,7 @@ std::unique_ptr<sql::Database> openHostDatabase(const HostConfig& config, Poco::
         sql::Migrator migrator(*db, "host");
         int applied = migrator.apply(sql::Migrator::loadDirectory(dir.string()));
         logger.information("database " + db->redactedUrl() + ": host schema ready (" + std::to_string(applied) +
-                           " migration(s) applied)");
+                           " migration(s) applied), pool of " + std::to_string(db->poolSize()));
     } catch (const std::exception& e) {
         throw HostStartError(redactSecrets(std::string("host migrations: ") + e.what()));
     }
@@ -135,7 +140,8 @@ void Host::start() {
                                              static_cast<std::size_t>(h.config.jobQueue));
         h.modules = std::make_unique<ModuleLoader>(ModuleEnvironment{h.logger, *h.clock, *h.db,
                                                                      h.config.effectiveDatabaseUrl(), *h.jobs, h.routes,
-                                                                     h.menu, h.settings.get()});
+                                                                     h.menu, h.settings.get(), h.config.jobThreads,
+                                                                     h.config.httpThreads});
         if (!h.config.modulesDir.empty()) h.modules->loadAll(h.config.modulesDir);
         h.jobs->start();
 

@@ -247,7 +247,7 @@ int HostApplication::runCommand() {
             RouteTable routes;
             MainMenu menu;
             ModuleLoader loader(ModuleEnvironment{log, *clock, *db, cfg.effectiveDatabaseUrl(), jobs, routes, menu,
-                                                  settings.get()});
+                                                  settings.get(), cfg.jobThreads, cfg.httpThreads});
             if (!cfg.modulesDir.empty()) loader.loadAll(cfg.modulesDir);
             const auto loaded = loader.loadedIds();
             loader.shutdownAll();

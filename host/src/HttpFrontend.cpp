@@ -43,6 +43,11 @@ constexpr const char* kPermissionsPolicy =
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), interest-cohort=()";
 /// Form fields the host parses itself (login, logout).
 constexpr int kMaxFormFields = 32;
+/// What a page says while the database cannot answer (HTTP 503).
+constexpr const char* kDatabaseUnavailable =
+    "O banco de dados está ocupado ou indisponível; tente de novo em instantes.";
+/// Seconds a client is told to wait after a 503 for the database.
+constexpr const char* kDatabaseRetryAfter = "5";
 /// Bodies of the token-authenticated public routes being read at once.
 constexpr int kMaxTokenBodiesInFlight = 8;
 std::atomic<int> gTokenBodiesInFlight{0};
@@ -90,17 +95,26 @@ void send(Exchange& x, int status, const std::string& contentType, const std::st
     x.resp.sendBuffer(body.data(), body.size());
 }
 
-void sendError(Exchange& x, int status) {
+void sendError(Exchange& x, int status, const std::string& message = {}) {
     if (x.wantsJson()) {
         Poco::JSON::Object o;
         o.set("status", status);
         o.set("error", HTTPResponse::getReasonForStatus(static_cast<HTTPResponse::HTTPStatus>(status)));
+        if (!message.empty()) o.set("message", message);
         std::ostringstream ss;
         o.stringify(ss);
         send(x, status, kJson, ss.str());
         return;
     }
-    send(x, status, kHtml, x.ctx.pages.errorPage(status, x.user(), x.ctx.menu));
+    send(x, status, kHtml, x.ctx.pages.errorPage(status, x.user(), x.ctx.menu, message));
+}
+
+/// 503 with Retry-After: the database is busy or down (sql::Unavailable).
+void sendDatabaseUnavailable(Exchange& x, const std::string& what) {
+    x.ctx.logger.warning("request " + logField(x.method, 16) + " " + logField(x.path) +
+                         " answered 503, database unavailable: " + redactSecrets(logField(what, 500)));
+    x.resp.set("Retry-After", kDatabaseRetryAfter);
+    sendError(x, 503, kDatabaseUnavailable);
 }
 
 void redirect(Exchange& x, int status, const std::string& location) {
@@ -275,9 +289,16 @@ void handleLogin(Exchange& x) {
         x.ctx.logger.warning("login refused: missing or wrong login form token");
         return sendError(x, 403);
     }
-    auto result = x.ctx.auth.login(login, form.get("password", ""),
-                                   x.token.empty() ? std::nullopt : std::optional<std::string>(x.token),
-                                   clientAddress(x));
+    LoginResult result;
+    try {
+        result = x.ctx.auth.login(login, form.get("password", ""),
+                                  x.token.empty() ? std::nullopt : std::optional<std::string>(x.token),
+                                  clientAddress(x));
+    } catch (const sql::Unavailable& e) {
+        x.ctx.logger.warning("login answered 503, database unavailable: " + redactSecrets(logField(e.what(), 500)));
+        x.resp.set("Retry-After", kDatabaseRetryAfter);
+        return renderLogin(x, 503, next, kDatabaseUnavailable, shownLogin);
+    }
     switch (result.outcome) {
     case LoginOutcome::Ok: {
         x.ctx.logger.information("login: user " + result.user.login + " (id " + std::to_string(result.user.id) + ")");
@@ -551,13 +572,26 @@ void dispatch(Exchange& x) {
 
     // Who is asking decides how much they may send: the session is looked
     // up before a byte of the body is read.
+    std::optional<std::string> databaseDown;
     if (auto token = findCookie(x.req.get("Cookie", ""), kSessionCookie); token && !token->empty()) {
         x.token = *token;
-        x.auth = x.ctx.auth.authenticate(x.token);
+        try {
+            x.auth = x.ctx.auth.authenticate(x.token);
+        } catch (const sql::Unavailable& e) {
+            databaseDown = e.what();
+        }
         if (x.auth) {
             const User& u = x.auth->user;
             x.pageUser = PageUser{u.displayName, u.accountName, u.role, x.auth->session.csrfToken};
         }
+    }
+    // Who the caller is stays unknown: answer before reading a body sized for them.
+    const bool needsNoUser = x.path == "/healthz" || startsWith(x.path, "/static/host/");
+    if (databaseDown && !needsNoUser) {
+        x.resp.setKeepAlive(false);
+        sendDatabaseUnavailable(x, *databaseDown);
+        lingerAfterRefusal(x);
+        return;
     }
     const ModuleRoute* route = x.ctx.routes.match(x.path);
     if (!readRequestBody(x, route)) return;
@@ -602,8 +636,13 @@ Poco::Net::HTTPRequestHandler* HostRequestHandlerFactory::createRequestHandler(c
 void HostRequestHandler::handleRequest(HTTPServerRequest& req, HTTPServerResponse& resp) {
     const auto started = std::chrono::steady_clock::now();
     Exchange x{req, resp, _ctx, req.getMethod(), {}, {}, {}, {}, std::nullopt, {}};
+    // A request waits briefly for a database connection, then answers 503.
+    sql::ScopedAcquireWait wait(sql::kRequestAcquireWait);
+    std::optional<std::string> databaseDown;
     try {
         dispatch(x);
+    } catch (const sql::Unavailable& e) {
+        databaseDown = e.what();
     } catch (const std::exception& e) {
         _ctx.logger.error("request " + logField(x.method, 16) + " " + logField(x.path) + " failed: " +
                           redactSecrets(logField(e.what(), 500)));
@@ -612,7 +651,8 @@ void HostRequestHandler::handleRequest(HTTPServerRequest& req, HTTPServerRespons
     }
     if (!resp.sent()) {
         try {
-            sendError(x, 500);
+            if (databaseDown) sendDatabaseUnavailable(x, *databaseDown);
+            else sendError(x, 500);
         } catch (...) {
             try {
                 resp.setStatusAndReason(HTTPResponse::HTTP_INTERNAL_SERVER_ERROR);

@@ -76,7 +76,11 @@ int svcGetSetting(void* ctx, const char* key, char* out, size_t outLen) {
         if (!key || !out || outLen == 0) return SAC_ERROR;
         std::string value;
         const std::string configKey = "modules." + m.manifest.id + "." + key;
-        if (m.env.settings && m.env.settings->hasProperty(configKey)) {
+        if (std::strcmp(key, "host.job_threads") == 0) {
+            value = std::to_string(m.env.jobThreads);
+        } else if (std::strcmp(key, "host.http_threads") == 0) {
+            value = std::to_string(m.env.httpThreads);
+        } else if (m.env.settings && m.env.settings->hasProperty(configKey)) {
             value = m.env.settings->getString(configKey);
         } else if (const auto* s = m.manifest.findSetting(key)) {
             value = s->defaultValue;

@@ -118,7 +118,8 @@ std::string PageRenderer::homePage(const PageUser& user, const MainMenu& menu) c
     return page("Início", renderText("home", source("home"), d), &user, menu);
 }
 
-std::string PageRenderer::errorPage(int status, const PageUser* user, const MainMenu& menu) const {
+std::string PageRenderer::errorPage(int status, const PageUser* user, const MainMenu& menu,
+                                    const std::string& customMessage) const {
     std::string title;
     std::string body;
     data d;
@@ -138,7 +139,7 @@ std::string PageRenderer::errorPage(int status, const PageUser* user, const Main
         default: title = "Erro " + std::to_string(status); message = "Não foi possível atender o pedido."; break;
         }
         d.set("heading", title);
-        d.set("message", message);
+        d.set("message", customMessage.empty() ? message : customMessage);
         body = renderText("error", source("error"), d);
     }
     }

@@ -31,7 +31,10 @@ struct Store {
     std::string credentialsHint; ///< safe to show, e.g. "…a1b2"
     StoreStatus status = StoreStatus::Active;
     std::string statusMessage;   ///< for the seller, e.g. why it needs reauth
-    std::optional<std::int64_t> tokenExpiresAt;
+    std::optional<std::int64_t> tokenExpiresAt; ///< the access token's expiry, UTC ms
+    /// When the seller's authorization ends (AliExpress refresh token), UTC ms;
+    /// past it only a new authorization helps. nullopt = not known.
+    std::optional<std::int64_t> refreshExpiresAt;
     std::string settingsJson = "{}";
     std::int64_t createdAt = 0;
     std::int64_t updatedAt = 0;

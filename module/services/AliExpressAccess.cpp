@@ -10,6 +10,11 @@ using connectors::MarketplaceError;
 
 constexpr std::int64_t kRefreshAheadMs = 10 * 60 * 1000;
 
+/// True when the access token is missing or expires within kRefreshAheadMs.
+bool expiresSoon(const StoreCredentials& c, std::int64_t now) {
+    return c.accessToken.empty() || (c.accessExpiresAt != 0 && c.accessExpiresAt - now < kRefreshAheadMs);
+}
+
 void applyTokens(StoreCredentials& c, const aliexpress::TokenSet& t) {
     c.accessToken = t.accessToken;
     if (!t.refreshToken.empty()) c.refreshToken = t.refreshToken;
@@ -26,15 +31,31 @@ AliExpressSession::AliExpressSession(AliExpressAccess& access, domain::Store sto
     : _access(access), _store(std::move(store)), _creds(std::move(creds)), _client(std::move(client)),
       _api(*_client) {}
 
-connectors::Result<bool> AliExpressSession::refresh() {
-    if (_creds.refreshToken.empty()) {
+connectors::Result<bool> AliExpressSession::refresh(const std::string& failedToken) {
+    const auto gate = _access.refreshLock(_store.id);
+    std::lock_guard refreshing(*gate);
+    StoreCredentials creds = credentials();
+    // Another caller of this session refreshed while this one waited.
+    if (!failedToken.empty() && !creds.accessToken.empty() && creds.accessToken != failedToken) return true;
+    // Another session (a run, an action, another host process) saved newer tokens.
+    if (auto stored = _access.storedCredentials(_store)) {
+        if (!stored->accessToken.empty() && stored->accessToken != failedToken &&
+            stored->accessToken != creds.accessToken && !expiresSoon(*stored, _access._clock())) {
+            _client->setAccessToken(stored->accessToken);
+            std::lock_guard lock(_credsMutex);
+            _creds = std::move(*stored);
+            return true;
+        }
+        if (!stored->refreshToken.empty()) creds = std::move(*stored);
+    }
+    if (creds.refreshToken.empty()) {
         _access.markNeedsReauth(_store, "A autorização da loja expirou: um administrador precisa autorizar de novo.");
         return MarketplaceError::make(ErrorKind::TokenExpired, "no_refresh_token",
                                       "The store's authorization expired; an admin must authorize it again.",
                                       "store " + std::to_string(_store.id) + " has no refresh token");
     }
     aliexpress::IopAuth auth(*_client, _access._clock);
-    auto tokens = auth.refreshToken(_creds.refreshToken);
+    auto tokens = auth.refreshToken(creds.refreshToken);
     if (!tokens.ok()) {
         const auto kind = tokens.error().kind;
         // An address the endpoint rules refuse is the operator's or the admin's to fix, not AliExpress' refusal.
@@ -44,21 +65,50 @@ connectors::Result<bool> AliExpressSession::refresh() {
                                             "autorizar a loja de novo.");
         return std::move(tokens).error();
     }
-    applyTokens(_creds, tokens.value());
-    _client->setAccessToken(_creds.accessToken);
-    _access.saveCredentials(_store, _creds);
+    applyTokens(creds, tokens.value());
+    _client->setAccessToken(creds.accessToken);
+    _access.saveCredentials(_store, creds);
+    std::lock_guard lock(_credsMutex);
+    _creds = std::move(creds);
     return true;
 }
 
 AliExpressAccess::AliExpressAccess(sql::Database& db, const CredentialVault& vault,
                                    std::shared_ptr<connectors::HttpTransport> transport, connectors::Clock clock,
-                                   connectors::RetryPolicy retry, MarketplaceTimeouts timeouts)
+                                   connectors::RetryPolicy retry, MarketplaceTimeouts timeouts,
+                                   connectors::RateGovernorOptions pacing)
     : _db(db), _vault(vault), _transport(std::move(transport)), _clock(std::move(clock)), _retry(std::move(retry)),
-      _timeouts(timeouts) {}
+      _timeouts(timeouts), _pacing(pacing) {}
+
+std::shared_ptr<connectors::RateGovernor> AliExpressAccess::governorFor(const std::string& appKey) {
+    std::lock_guard lock(_mutex);
+    auto& g = _governors[appKey];
+    if (!g) g = std::make_shared<connectors::RateGovernor>(_pacing, _clock);
+    return g;
+}
+
+std::shared_ptr<std::mutex> AliExpressAccess::refreshLock(std::int64_t storeId) {
+    std::lock_guard lock(_mutex);
+    auto& m = _refreshLocks[storeId];
+    if (!m) m = std::make_shared<std::mutex>();
+    return m;
+}
+
+std::optional<StoreCredentials> AliExpressAccess::storedCredentials(const domain::Store& store) {
+    std::optional<domain::Store> current;
+    {
+        auto conn = _db.acquire();
+        current = storage::StoreRepository(*conn).find(store.id, store.accountId);
+    }
+    if (!current || current->gatewayUrl != store.gatewayUrl) return std::nullopt;
+    auto creds = StoreCredentials::open(_vault, *current);
+    if (!creds) return std::nullopt;
+    return std::move(creds.value());
+}
 
 std::unique_ptr<aliexpress::IopClient> AliExpressAccess::makeClient(const domain::Store& store,
                                                                     const StoreCredentials& c,
-                                                                    std::optional<connectors::Deadline> within) const {
+                                                                    std::optional<connectors::Deadline> within) {
     aliexpress::IopConfig config;
     if (!store.gatewayUrl.empty()) config.gatewayUrl = store.gatewayUrl;
     config.callTimeout = _timeouts.call;
@@ -66,6 +116,7 @@ std::unique_ptr<aliexpress::IopClient> AliExpressAccess::makeClient(const domain
     config.appKey = c.appKey;
     config.appSecret = c.appSecret;
     config.accessToken = c.accessToken;
+    config.governor = governorFor(c.appKey);
     return std::make_unique<aliexpress::IopClient>(config, _transport, _clock, _retry);
 }
 
@@ -91,9 +142,8 @@ connectors::Result<std::shared_ptr<AliExpressSession>> AliExpressAccess::open(co
     auto client = makeClient(store, creds.value(), within);
     std::shared_ptr<AliExpressSession> session(
         new AliExpressSession(*this, store, std::move(creds.value()), std::move(client)));
-    const auto& c = session->credentials();
-    if (c.accessToken.empty() || (c.accessExpiresAt != 0 && c.accessExpiresAt - _clock() < kRefreshAheadMs)) {
-        if (auto r = session->refresh(); !r.ok()) return std::move(r).error();
+    if (expiresSoon(session->credentials(), _clock())) {
+        if (auto r = session->refresh(session->credentials().accessToken); !r.ok()) return std::move(r).error();
     }
     return session;
 }
@@ -131,6 +181,7 @@ bool AliExpressAccess::saveCredentials(const domain::Store& store, const StoreCr
     current->credentialsEnc = c.seal(_vault, *current);
     current->credentialsHint = c.hint();
     current->tokenExpiresAt = c.accessExpiresAt ? std::optional<std::int64_t>(c.accessExpiresAt) : std::nullopt;
+    current->refreshExpiresAt = c.refreshExpiresAt ? std::optional<std::int64_t>(c.refreshExpiresAt) : std::nullopt;
     current->updatedAt = _clock();
     return repo.update(*current);
 }

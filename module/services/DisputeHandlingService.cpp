@@ -14,8 +14,11 @@
 #include "domain/Attachment.h"
 #include "domain/CaseEvent.h"
 #include "domain/Note.h"
+#include "domain/StatusMapping.h"
 #include "storage/CaseActionRepository.h"
+#include "services/DisputeMapper.h"
 #include "services/FormChecks.h"
+#include "services/RefusalRules.h"
 #include "storage/AtomicFile.h"
 #include "storage/AttachmentRepository.h"
 #include "storage/CaseRepository.h"
@@ -170,6 +173,182 @@ std::optional<HandlingOutcome> claimKey(storage::CaseActionRepository& log, cons
     return outcome(HandlingCode::Invalid, "handling.error.bad_key", "idempotency_key");
 }
 
+/// Reads the store's return address id from its settings, when it has one.
+std::optional<std::int64_t> returnAddressOf(const domain::Store& store) {
+    try {
+        Poco::JSON::Parser parser;
+        auto settings = parser.parse(store.settingsJson).extract<Poco::JSON::Object::Ptr>();
+        if (!settings) return std::nullopt;
+        return parseId(settings->optValue<std::string>("return_address_id", ""));
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+/// The detail answer without its per-call request_id, as the sync stores it:
+/// the payload (and its hash) changes only when the dispute does.
+std::string stablePayload(const Poco::JSON::Object::Ptr& doc) {
+    Poco::JSON::Object copy(*doc);
+    copy.remove("request_id");
+    for (const auto& key : copy.getNames()) {
+        if (auto inner = copy.getObject(key);
+            inner && key.size() > 9 && key.compare(key.size() - 9, 9, "_response") == 0) {
+            Poco::JSON::Object::Ptr cleaned = new Poco::JSON::Object(*inner);
+            cleaned->remove("request_id");
+            copy.set(key, cleaned);
+        }
+    }
+    return json(copy);
+}
+
+struct FreshDetail {
+    IssueDetail detail;
+    std::string payload;
+};
+
+/// aliexpress.issue.detail.get now (a read: retried, refreshed on TokenExpired).
+connectors::Result<FreshDetail> readDetail(AliExpressSession& session, std::int64_t issueId, const std::string& buyer) {
+    const std::string id = std::to_string(issueId);
+    return session.call<FreshDetail>([&](const IssueApi&) -> connectors::Result<FreshDetail> {
+        auto doc = session.client().call(IssueApi::kDetailMethod, {{"buyer_login_id", buyer}, {"issue_id", id}});
+        if (!doc.ok()) return std::move(doc).error();
+        auto parsed = IssueApi::parseIssueDetail(doc.value(), issueId);
+        if (!parsed.ok()) return std::move(parsed).error();
+        return FreshDetail{std::move(parsed).value(), stablePayload(doc.value())};
+    });
+}
+
+/// Why the fresh detail no longer lets the seller answer what they saw.
+enum class Staleness { None, DisputeMoved, SolutionGone, SolutionAnswered, SolutionChanged };
+
+const char* staleKey(Staleness s) {
+    switch (s) {
+    case Staleness::DisputeMoved: return "handling.error.stale_dispute";
+    case Staleness::SolutionGone: return "handling.error.stale_solution_gone";
+    case Staleness::SolutionAnswered: return "handling.error.stale_solution_answered";
+    case Staleness::SolutionChanged: return "handling.error.stale_solution_changed";
+    case Staleness::None: break;
+    }
+    return "handling.error.stale_dispute";
+}
+
+const char* staleCode(Staleness s) {
+    switch (s) {
+    case Staleness::DisputeMoved: return "dispute_moved";
+    case Staleness::SolutionGone: return "solution_gone";
+    case Staleness::SolutionAnswered: return "solution_answered";
+    case Staleness::SolutionChanged: return "solution_changed";
+    case Staleness::None: break;
+    }
+    return "none";
+}
+
+/// A solution the seller may still answer: waiting for the seller, or (to
+/// agree) one the seller refused that the buyer has not replaced. An empty
+/// status (platform solutions often carry none) is left to the marketplace.
+bool stillOpen(const IssueSolution& s, bool agreeing) {
+    if (s.status.empty() || s.status == "wait_seller_accept") return true;
+    return agreeing && s.status == "seller_refused";
+}
+
+bool sameMoney(const std::optional<connectors::Money>& a, const std::optional<connectors::Money>& b) {
+    if (!a || !b) return a.has_value() == b.has_value();
+    return a->minor == b->minor && a->currency == b->currency;
+}
+
+/// Compares the solution the seller saw (from the stored detail, or only its
+/// id when the form named one the stored detail does not have) with the
+/// fresh detail. `current` receives the fresh solution when it still fits.
+Staleness staleness(const IssueDetail& fresh, std::int64_t solutionId, const IssueSolution* seen, bool agreeing,
+                    const IssueSolution** current) {
+    const auto mapped = domain::mapAliExpressStatus(fresh.issueStatus, fresh.reverseDetailStatus);
+    if (mapped.status != CaseStatus::Pendente && mapped.status != CaseStatus::Recebido) return Staleness::DisputeMoved;
+    const IssueSolution* now = pickSolution(fresh, solutionId, agreeing);
+    if (!now) return Staleness::SolutionGone;
+    if (!stillOpen(*now, agreeing)) return Staleness::SolutionAnswered;
+    if (seen && (now->solutionType != seen->solutionType || !sameMoney(now->refundMoney, seen->refundMoney)))
+        return Staleness::SolutionChanged;
+    *current = now;
+    return Staleness::None;
+}
+
+std::string caseStateJson(const domain::Case& c) {
+    Poco::JSON::Object o;
+    o.set("status", std::string(domain::toCode(c.status)));
+    o.set("marketplace_status", c.marketplaceStatus);
+    o.set("fine_status", c.marketplaceFineStatus);
+    if (c.deadlineAt) o.set("deadline_at", *c.deadlineAt);
+    return json(o);
+}
+
+/// Records the outcome of a claimed key on a connection of its own.
+void finishKey(sql::Database& db, const Actor& actor, const std::string& key, bool ok, const std::string& text,
+               std::int64_t now) {
+    auto conn = db.acquire();
+    storage::CaseActionRepository(*conn).finish(actor.accountId, key, ok, text, now);
+}
+
+/// A failed attempt after the claim: its audit event and the key's outcome,
+/// in one transaction; the case keeps its status.
+HandlingOutcome recordFailure(sql::Database& db, const Actor& actor, const domain::Case& c, const std::string& key,
+                              const char* eventAction, Poco::JSON::Object after, HandlingOutcome o,
+                              const std::string& logText, std::int64_t now) {
+    after.set("error", o.detail.empty() ? o.messageKey : o.detail);
+    auto conn = db.acquire();
+    sql::Transaction tx(*conn);
+    storage::EventRepository(*conn).append(event(actor, c.id, eventAction, statusJson(c.status), json(after), now));
+    storage::CaseActionRepository(*conn).finish(actor.accountId, key, false, logText, now);
+    tx.commit();
+    o.status = c.status;
+    return o;
+}
+
+/// The dispute changed on the marketplace: the case takes the fresh detail
+/// (as a sync would), the key is released, the seller is told.
+HandlingOutcome refreshStale(sql::Database& db, const Actor& actor, const domain::Case& c, const domain::Store& store,
+                             FreshDetail fresh, Staleness why, const std::string& key, std::int64_t now) {
+    aliexpress::IssueSummary row;
+    row.issueId = fresh.detail.issueId;
+    row.issueStatus = fresh.detail.issueStatus;
+    row.orderId = fresh.detail.orderId;
+    row.buyerLoginId = c.buyerLogin;
+    if (c.marketplaceCreatedAt) row.createdAtMs = c.marketplaceCreatedAt;
+    // The list's gmt_modified is the sync's to compare: keep what it saw.
+    if (c.marketplaceModifiedAt) row.modifiedAtMs = c.marketplaceModifiedAt;
+    domain::Case updated = disputeToCase(store, row, fresh.detail, std::move(fresh.payload));
+    auto conn = db.acquire();
+    sql::Transaction tx(*conn);
+    storage::CaseRepository cases(*conn);
+    auto up = cases.upsertFromMarketplace(updated, now);
+    Poco::JSON::Object after;
+    after.set("status", std::string(domain::toCode(updated.status)));
+    after.set("marketplace_status", updated.marketplaceStatus);
+    after.set("fine_status", updated.marketplaceFineStatus);
+    if (updated.deadlineAt) after.set("deadline_at", *updated.deadlineAt);
+    after.set("stale", std::string(staleCode(why)));
+    storage::EventRepository(*conn).append(event(actor, c.id, "dispute.refreshed", caseStateJson(c), json(after), now));
+    storage::CaseActionRepository(*conn).finish(actor.accountId, key, false,
+                                                std::string("stale: ") + staleCode(why) +
+                                                    (up ? std::string() : " (case not updated: " + up.error() + ")"),
+                                                now);
+    tx.commit();
+    auto o = outcome(HandlingCode::Stale, staleKey(why), "solution_id");
+    auto current = cases.find(c.id, actor.accountId);
+    o.status = current ? current->status : updated.status;
+    return o;
+}
+
+/// The refusal's type is one RefusalRules allows for this dispute.
+std::optional<HandlingOutcome> refusalTypeRefused(GoodsReceipt receipt, const std::string& type) {
+    switch (checkRefusalType(receipt, type)) {
+    case RefusalTypeCheck::Allowed: return std::nullopt;
+    case RefusalTypeCheck::NotReceived:
+        return outcome(HandlingCode::Invalid, "handling.error.solution_type_not_received", "solution_type");
+    case RefusalTypeCheck::Unknown: break;
+    }
+    return outcome(HandlingCode::Invalid, "handling.error.solution_type", "solution_type");
+}
+
 } // namespace
 
 DisputeHandlingService::DisputeHandlingService(sql::Database& db, AliExpressAccess& access,
@@ -181,90 +360,112 @@ DisputeHandlingService::DisputeHandlingService(sql::Database& db, AliExpressAcce
 HandlingOutcome DisputeHandlingService::agree(const Actor& actor, std::int64_t caseId, const AgreeRequest& req) {
     if (!storage::CaseActionRepository::validKey(req.idempotencyKey))
         return outcome(HandlingCode::Invalid, "handling.error.bad_key", "idempotency_key");
-    auto conn = _db.acquire();
-    storage::CaseRepository cases(*conn);
-    auto c = cases.find(caseId, actor.accountId);
-    if (!c) return outcome(HandlingCode::NotFound, "handling.error.not_found");
-    storage::CaseActionRepository log(*conn);
-    const auto now = _clock();
-    if (auto answered = claimKey(log, actor, *c, req.idempotencyKey, kActionAgree, now)) return *answered;
+    const std::string& key = req.idempotencyKey;
 
-    const auto fail = [&](HandlingOutcome o, const std::string& logText) {
-        log.finish(actor.accountId, req.idempotencyKey, false, logText, _clock());
-        return o;
-    };
-    if (!actionable(*c)) return fail(outcome(HandlingCode::NotActionable, "handling.error.not_actionable"), "not open");
-    auto detail = detailOf(*c);
-    if (!detail) return fail(outcome(HandlingCode::NotActionable, "handling.error.no_detail"), "no detail");
-    const IssueSolution* solution = pickSolution(*detail, req.solutionId, true);
-    if (!solution) return fail(outcome(HandlingCode::Invalid, "handling.error.no_solution", "solution_id"), "no solution");
-    auto store = storage::StoreRepository(*conn).find(c->storeId, actor.accountId);
-    if (!store) return fail(outcome(HandlingCode::NotActionable, "handling.error.store"), "no store");
-
+    // 1. What the seller saw, and the claim of the key: one short scope.
+    std::optional<domain::Case> c;
+    std::optional<domain::Store> store;
+    std::optional<IssueDetail> detail;
+    std::optional<IssueSolution> seen; // as the stored detail showed it
+    std::int64_t solutionId = 0;
     std::optional<std::int64_t> returnAddress;
-    if (solution->solutionType == "return_and_refund") {
-        try {
-            Poco::JSON::Parser parser;
-            auto settings = parser.parse(store->settingsJson).extract<Poco::JSON::Object::Ptr>();
-            returnAddress = parseId(settings->optValue<std::string>("return_address_id", ""));
-        } catch (const std::exception&) {
-        }
-        if (!returnAddress)
+    {
+        auto conn = _db.acquire();
+        c = storage::CaseRepository(*conn).find(caseId, actor.accountId);
+        if (!c) return outcome(HandlingCode::NotFound, "handling.error.not_found");
+        storage::CaseActionRepository log(*conn);
+        if (auto answered = claimKey(log, actor, *c, key, kActionAgree, _clock())) return *answered;
+        const auto fail = [&](HandlingOutcome o, const std::string& logText) {
+            log.finish(actor.accountId, key, false, logText, _clock());
+            return o;
+        };
+        if (!actionable(*c)) return fail(outcome(HandlingCode::NotActionable, "handling.error.not_actionable"), "not open");
+        detail = detailOf(*c);
+        if (!detail) return fail(outcome(HandlingCode::NotActionable, "handling.error.no_detail"), "no detail");
+        const IssueSolution* solution = pickSolution(*detail, req.solutionId, true);
+        if (solution) seen = *solution;
+        if (!solution && !req.solutionId)
+            return fail(outcome(HandlingCode::Invalid, "handling.error.no_solution", "solution_id"), "no solution");
+        // A form may name a solution newer than the stored detail: the fresh detail decides.
+        solutionId = solution ? solution->id : *req.solutionId;
+        store = storage::StoreRepository(*conn).find(c->storeId, actor.accountId);
+        if (!store) return fail(outcome(HandlingCode::NotActionable, "handling.error.store"), "no store");
+        returnAddress = returnAddressOf(*store);
+        if (seen && seen->solutionType == "return_and_refund" && !returnAddress)
             return fail(outcome(HandlingCode::Invalid, "handling.error.no_return_address", "solution_id"),
                         "no return address");
     }
 
+    Poco::JSON::Object failed;
+    failed.set("solution_id", solutionId);
+    const auto marketplaceFailure = [&](const MarketplaceError& e, const char* step) {
+        Poco::JSON::Object after = failed;
+        after.set("step", std::string(step));
+        return recordFailure(_db, actor, *c, key, "dispute.agree_failed", after, fromMarketplace(e), e.describe(),
+                             _clock());
+    };
+
+    // 2. The marketplace, with no connection held: the dispute as it is now, then the answer.
     auto session = _access.open(*store, connectors::Deadline::after(_actionTimeout));
-    if (!session.ok()) {
-        auto o = fromMarketplace(session.error());
-        return fail(o, session.error().describe());
-    }
+    if (!session.ok()) return marketplaceFailure(session.error(), "open");
     const std::int64_t issueId = *parseId(c->externalId);
-    const std::string buyer = c->buyerLogin.empty() ? detail->buyerLoginId : c->buyerLogin;
-    const std::int64_t solutionId = solution->id;
+    std::string buyer = c->buyerLogin.empty() ? detail->buyerLoginId : c->buyerLogin;
+    auto fresh = readDetail(*session.value(), issueId, buyer);
+    if (!fresh.ok()) return marketplaceFailure(fresh.error(), "detail");
+    const IssueSolution* current = nullptr;
+    if (auto why = staleness(fresh.value().detail, solutionId, seen ? &*seen : nullptr, true, &current);
+        why != Staleness::None)
+        return refreshStale(_db, actor, *c, *store, std::move(fresh).value(), why, key, _clock());
+    const IssueSolution solution = *current;
+    if (!fresh.value().detail.buyerLoginId.empty()) buyer = fresh.value().detail.buyerLoginId;
+    const bool isReturn = solution.solutionType == "return_and_refund";
+    if (isReturn && !returnAddress) {
+        finishKey(_db, actor, key, false, "no return address", _clock());
+        return outcome(HandlingCode::Invalid, "handling.error.no_return_address", "solution_id");
+    }
     auto result = session.value()->call<bool>([&](const IssueApi& api) {
-        return api.agreeSolution(buyer, issueId, solutionId, returnAddress);
+        return api.agreeSolution(buyer, issueId, solutionId, isReturn ? returnAddress : std::nullopt);
     });
-    if (!result.ok() || !result.value()) {
-        HandlingOutcome o = result.ok() ? outcome(HandlingCode::MarketplaceRefused, "handling.error.marketplace_refused")
-                                        : fromMarketplace(result.error());
-        sql::Transaction tx(*conn);
-        Poco::JSON::Object after;
-        after.set("solution_id", solutionId);
-        after.set("error", o.detail.empty() ? o.messageKey : o.detail);
-        storage::EventRepository(*conn).append(
-            event(actor, caseId, "dispute.agree_failed", statusJson(c->status), json(after), _clock()));
-        log.finish(actor.accountId, req.idempotencyKey, false, result.ok() ? "answered false" : result.error().describe(),
-                   _clock());
-        tx.commit();
-        o.status = c->status;
-        return o;
+    if (!result.ok()) return marketplaceFailure(result.error(), "agree");
+    if (!result.value()) {
+        Poco::JSON::Object after = failed;
+        after.set("step", std::string("agree"));
+        return recordFailure(_db, actor, *c, key, "dispute.agree_failed", after,
+                             outcome(HandlingCode::MarketplaceRefused, "handling.error.marketplace_refused"),
+                             "answered false", _clock());
     }
 
+    // 3. The result, only over the status read at the start.
     const auto done = _clock();
+    auto conn = _db.acquire();
     sql::Transaction tx(*conn);
-    storage::CaseRepository(*conn).setStatus(caseId, actor.accountId, CaseStatus::Decisao, done);
+    storage::CaseRepository cases(*conn);
+    CaseStatus status = CaseStatus::Decisao;
+    const bool moved = cases.setStatusFrom(caseId, actor.accountId, c->status, CaseStatus::Decisao, done);
+    if (!moved) {
+        auto now = cases.find(caseId, actor.accountId);
+        status = now ? now->status : c->status;
+    }
     Poco::JSON::Object after;
-    after.set("status", std::string(domain::toCode(CaseStatus::Decisao)));
+    after.set("status", std::string(domain::toCode(status)));
+    if (!moved) after.set("status_kept", true); // another action changed the case meanwhile
     after.set("solution_id", solutionId);
-    after.set("solution_type", solution->solutionType);
-    if (solution->refundMoney) after.set("refund_amount", solution->refundMoney->toDecimalString() + " " + solution->refundMoney->currency);
-    if (returnAddress) after.set("return_address_id", *returnAddress);
+    after.set("solution_type", solution.solutionType);
+    if (solution.refundMoney)
+        after.set("refund_amount", solution.refundMoney->toDecimalString() + " " + solution.refundMoney->currency);
+    if (isReturn && returnAddress) after.set("return_address_id", *returnAddress);
     storage::EventRepository(*conn).append(event(actor, caseId, "dispute.agreed", statusJson(c->status), json(after), done));
-    log.finish(actor.accountId, req.idempotencyKey, true, "", done);
+    storage::CaseActionRepository(*conn).finish(actor.accountId, key, true, "", done);
     tx.commit();
     auto o = outcome(HandlingCode::Ok, "handling.done.agreed");
-    o.status = CaseStatus::Decisao;
+    o.status = status;
     return o;
 }
 
 HandlingOutcome DisputeHandlingService::refuse(const Actor& actor, std::int64_t caseId, const RefuseRequest& req) {
     if (!storage::CaseActionRepository::validKey(req.idempotencyKey))
         return outcome(HandlingCode::Invalid, "handling.error.bad_key", "idempotency_key");
-    auto conn = _db.acquire();
-    storage::CaseRepository cases(*conn);
-    auto c = cases.find(caseId, actor.accountId);
-    if (!c) return outcome(HandlingCode::NotFound, "handling.error.not_found");
+    const std::string& key = req.idempotencyKey;
 
     // Everything the seller typed is checked before any marketplace call.
     const std::string email = trimmed(req.sellerEmail);
@@ -279,27 +480,51 @@ HandlingOutcome DisputeHandlingService::refuse(const Actor& actor, std::int64_t 
     const auto image = sniffImage(req.imageBytes);
     if (!image || image->extension == "webp")
         return outcome(HandlingCode::Invalid, "handling.error.image_type", "image");
-    storage::CaseActionRepository log(*conn);
-    if (auto answered = claimKey(log, actor, *c, req.idempotencyKey, kActionRefuse, _clock())) return *answered;
-    const auto early = [&](HandlingOutcome o, const std::string& logText) {
-        log.finish(actor.accountId, req.idempotencyKey, false, logText, _clock());
-        return o;
-    };
-    if (!actionable(*c)) return early(outcome(HandlingCode::NotActionable, "handling.error.not_actionable"), "not open");
-    auto detail = detailOf(*c);
-    if (!detail) return early(outcome(HandlingCode::NotActionable, "handling.error.no_detail"), "no detail");
-    const IssueSolution* solution = pickSolution(*detail, req.buyerSolutionId, false);
-    if (!solution) return early(outcome(HandlingCode::Invalid, "handling.error.no_solution", "solution_id"), "no solution");
-    std::string currency = detail->refundMoneyMax ? detail->refundMoneyMax->currency
-                           : c->refundCap        ? c->refundCap->currency()
-                           : c->amount           ? c->amount->currency()
-                                                 : std::string("USD");
-    const std::string amountText = trimmed(req.refundAmount);
-    auto amount = connectors::Money::parse(amountText.empty() ? "0" : amountText, currency);
-    if (!amount.ok() || amount.value().minor < 0)
-        return early(outcome(HandlingCode::Invalid, "handling.error.amount", "refund_amount"), "bad amount");
-    auto store = storage::StoreRepository(*conn).find(c->storeId, actor.accountId);
-    if (!store) return early(outcome(HandlingCode::NotActionable, "handling.error.store"), "no store");
+    const std::string type = trimmed(req.solutionType).empty() ? std::string("refund") : trimmed(req.solutionType);
+    if (type.size() > 64) return outcome(HandlingCode::Invalid, "handling.error.solution_type", "solution_type");
+
+    // 1. What the seller saw, and the claim of the key: one short scope.
+    std::optional<domain::Case> c;
+    std::optional<domain::Store> store;
+    std::optional<IssueDetail> detail;
+    IssueSolution seen;
+    std::optional<connectors::Money> amount;
+    std::optional<std::int64_t> returnAddress;
+    {
+        auto conn = _db.acquire();
+        c = storage::CaseRepository(*conn).find(caseId, actor.accountId);
+        if (!c) return outcome(HandlingCode::NotFound, "handling.error.not_found");
+        storage::CaseActionRepository log(*conn);
+        if (auto answered = claimKey(log, actor, *c, key, kActionRefuse, _clock())) return *answered;
+        const auto early = [&](HandlingOutcome o, const std::string& logText) {
+            log.finish(actor.accountId, key, false, logText, _clock());
+            return o;
+        };
+        if (!actionable(*c)) return early(outcome(HandlingCode::NotActionable, "handling.error.not_actionable"), "not open");
+        detail = detailOf(*c);
+        if (!detail) return early(outcome(HandlingCode::NotActionable, "handling.error.no_detail"), "no detail");
+        const IssueSolution* solution = pickSolution(*detail, req.buyerSolutionId, false);
+        if (!solution)
+            return early(outcome(HandlingCode::Invalid, "handling.error.no_solution", "solution_id"), "no solution");
+        seen = *solution;
+        if (auto refused = refusalTypeRefused(goodsReceipt(*detail), type))
+            return early(*refused, "solution type " + type + " not allowed");
+        std::string currency = detail->refundMoneyMax ? detail->refundMoneyMax->currency
+                               : c->refundCap        ? c->refundCap->currency()
+                               : c->amount           ? c->amount->currency()
+                                                     : std::string("USD");
+        const std::string amountText = trimmed(req.refundAmount);
+        auto parsed = connectors::Money::parse(amountText.empty() ? "0" : amountText, currency);
+        if (!parsed.ok() || parsed.value().minor < 0)
+            return early(outcome(HandlingCode::Invalid, "handling.error.amount", "refund_amount"), "bad amount");
+        amount = parsed.value();
+        store = storage::StoreRepository(*conn).find(c->storeId, actor.accountId);
+        if (!store) return early(outcome(HandlingCode::NotActionable, "handling.error.store"), "no store");
+        returnAddress = returnAddressOf(*store);
+        if (type == "return_and_refund" && !returnAddress)
+            return early(outcome(HandlingCode::Invalid, "handling.error.no_return_address", "solution_type"),
+                         "no return address");
+    }
 
     // Keep the evidence locally first: it is the seller's file whatever the
     // marketplace answers.
@@ -317,7 +542,7 @@ HandlingOutcome DisputeHandlingService::refuse(const Actor& actor, std::int64_t 
         }
         path = file.string();
     } catch (const std::exception& e) {
-        log.finish(actor.accountId, req.idempotencyKey, false, std::string("evidence not stored: ") + e.what(), _clock());
+        finishKey(_db, actor, key, false, std::string("evidence not stored: ") + e.what(), _clock());
         return outcome(HandlingCode::MarketplaceFailed, "handling.error.storage");
     }
     domain::Attachment att;
@@ -330,67 +555,93 @@ HandlingOutcome DisputeHandlingService::refuse(const Actor& actor, std::int64_t 
     att.sha256 = sha;
     att.storagePath = path;
     att.createdAt = _clock();
-    storage::AttachmentRepository attachments(*conn);
-    const auto attachmentId = attachments.add(att);
+    std::optional<std::int64_t> attachmentId;
+    {
+        auto conn = _db.acquire();
+        attachmentId = storage::AttachmentRepository(*conn).add(att);
+    }
 
     const auto failWith = [&](HandlingOutcome o, const std::string& logText, const char* step) {
-        sql::Transaction tx(*conn);
         Poco::JSON::Object after;
         after.set("step", std::string(step));
-        after.set("error", o.detail.empty() ? o.messageKey : o.detail);
         if (attachmentId) after.set("attachment_id", *attachmentId);
-        storage::EventRepository(*conn).append(
-            event(actor, caseId, "dispute.refuse_failed", statusJson(c->status), json(after), _clock()));
-        log.finish(actor.accountId, req.idempotencyKey, false, logText, _clock());
-        tx.commit();
-        o.status = c->status;
-        return o;
+        return recordFailure(_db, actor, *c, key, "dispute.refuse_failed", after, std::move(o), logText, _clock());
+    };
+    const auto marketplaceFailure = [&](const MarketplaceError& e, const char* step) {
+        return failWith(fromMarketplace(e), e.describe(), step);
     };
 
+    // 2. The marketplace, with no connection held: the dispute as it is now,
+    // then the evidence and the counter-proposal.
     auto session = _access.open(*store, connectors::Deadline::after(_actionTimeout));
-    if (!session.ok()) return failWith(fromMarketplace(session.error()), session.error().describe(), "open");
+    if (!session.ok()) return marketplaceFailure(session.error(), "open");
     const std::int64_t issueId = *parseId(c->externalId);
-    const std::string buyer = c->buyerLogin.empty() ? detail->buyerLoginId : c->buyerLogin;
+    std::string buyer = c->buyerLogin.empty() ? detail->buyerLoginId : c->buyerLogin;
+    auto fresh = readDetail(*session.value(), issueId, buyer);
+    if (!fresh.ok()) return marketplaceFailure(fresh.error(), "detail");
+    const IssueSolution* current = nullptr;
+    if (auto why = staleness(fresh.value().detail, seen.id, &seen, false, &current); why != Staleness::None)
+        return refreshStale(_db, actor, *c, *store, std::move(fresh).value(), why, key, _clock());
+    if (auto refused = refusalTypeRefused(goodsReceipt(fresh.value().detail), type)) {
+        finishKey(_db, actor, key, false, "solution type " + type + " not allowed", _clock());
+        return *refused;
+    }
+    if (!fresh.value().detail.buyerLoginId.empty()) buyer = fresh.value().detail.buyerLoginId;
     auto uploaded = session.value()->call<std::string>(
         [&](const IssueApi& api) -> connectors::Result<std::string> {
             auto answer = api.uploadImage(buyer, issueId, image->extension, req.imageBytes);
             if (answer.ok() && answer.value().empty()) return std::string("accepted"); // confirmed without a path
             return answer;
         });
-    if (!uploaded.ok()) return failWith(fromMarketplace(uploaded.error()), uploaded.error().describe(), "image_upload");
-    if (attachmentId) attachments.setMarketplaceRef(*attachmentId, actor.accountId, truncateUtf8(uploaded.value(), 500));
+    if (!uploaded.ok()) return marketplaceFailure(uploaded.error(), "image_upload");
+    if (attachmentId) {
+        auto conn = _db.acquire();
+        storage::AttachmentRepository(*conn).setMarketplaceRef(*attachmentId, actor.accountId,
+                                                               truncateUtf8(uploaded.value(), 500));
+    }
 
     aliexpress::SaveSolutionRequest save;
     save.addSellerSolution = true;
     save.buyerLoginId = buyer;
     save.issueId = issueId;
-    save.buyerSolutionId = solution->id;
-    save.refundAmount = amount.value();
+    save.buyerSolutionId = current->id;
+    save.refundAmount = *amount;
     save.solutionContext = reason;
-    save.addSolutionType = "refund";
+    save.addSolutionType = type;
+    if (type == "return_and_refund") save.returnGoodAddressId = returnAddress;
     auto saved = session.value()->call<bool>([&](const IssueApi& api) { return api.saveSolution(save); });
-    if (!saved.ok() || !saved.value())
-        return failWith(saved.ok() ? outcome(HandlingCode::MarketplaceRefused, "handling.error.marketplace_refused")
-                                   : fromMarketplace(saved.error()),
-                        saved.ok() ? "answered false" : saved.error().describe(), "solution_save");
+    if (!saved.ok()) return marketplaceFailure(saved.error(), "solution_save");
+    if (!saved.value())
+        return failWith(outcome(HandlingCode::MarketplaceRefused, "handling.error.marketplace_refused"),
+                        "answered false", "solution_save");
 
+    // 3. The result, only over the status read at the start.
     const auto done = _clock();
+    auto conn = _db.acquire();
     sql::Transaction tx(*conn);
-    storage::CaseRepository(*conn).setStatus(caseId, actor.accountId, CaseStatus::Decisao, done);
+    storage::CaseRepository cases(*conn);
+    CaseStatus status = CaseStatus::Decisao;
+    const bool moved = cases.setStatusFrom(caseId, actor.accountId, c->status, CaseStatus::Decisao, done);
+    if (!moved) {
+        auto now = cases.find(caseId, actor.accountId);
+        status = now ? now->status : c->status;
+    }
     Poco::JSON::Object after;
-    after.set("status", std::string(domain::toCode(CaseStatus::Decisao)));
-    after.set("refused_solution_id", solution->id);
+    after.set("status", std::string(domain::toCode(status)));
+    if (!moved) after.set("status_kept", true); // another action changed the case meanwhile
+    after.set("refused_solution_id", current->id);
     after.set("seller_email", email);
     after.set("cause", std::string(kRefusalCause));
     after.set("reason", reason);
-    after.set("refund_amount", amount.value().toDecimalString() + " " + amount.value().currency);
+    after.set("solution_type", type);
+    after.set("refund_amount", amount->toDecimalString() + " " + amount->currency);
     if (attachmentId) after.set("attachment_id", *attachmentId);
     after.set("image", uploaded.value());
     storage::EventRepository(*conn).append(event(actor, caseId, "dispute.refused", statusJson(c->status), json(after), done));
-    log.finish(actor.accountId, req.idempotencyKey, true, "", done);
+    storage::CaseActionRepository(*conn).finish(actor.accountId, key, true, "", done);
     tx.commit();
     auto o = outcome(HandlingCode::Ok, "handling.done.refused");
-    o.status = CaseStatus::Decisao;
+    o.status = status;
     return o;
 }
 

@@ -12,8 +12,23 @@
 // by the action timeout; past it the seller is told AliExpress did not answer
 // in time and the case stays as it was.
 //
-// Thread-safe: each call acquires its own connection; two calls for the same
-// case are serialised by the idempotency claim, not by a lock.
+// Never on stale ids: agree and refuse first read the dispute's detail again
+// (aliexpress.issue.detail.get). The solution the seller answers (the form's,
+// else the one the stored detail showed as pending) must still be there,
+// still wait for the seller, with the type and amount the seller saw, and
+// the dispute must still wait for the seller; otherwise nothing is sent, the
+// case is updated from the fresh detail (event dispute.refreshed) and the
+// answer is Stale. A refusal proposes only the types RefusalRules allows for
+// the dispute's reason (a buyer who never got the goods is not offered a
+// return).
+//
+// Connections: no pooled database connection is held while a marketplace
+// call runs. Each step reads or writes in a short scope of its own; the
+// final write sets "decisao" only when the case still has the status read
+// at the start (someone may have acted meanwhile; the event says so).
+//
+// Thread-safe: each call acquires its own connections; two calls for the
+// same case are serialised by the idempotency claim, not by a lock.
 #pragma once
 
 #include <chrono>
@@ -39,6 +54,7 @@ enum class HandlingCode {
     NotActionable,      ///< the case is not open for this action
     MarketplaceRefused, ///< the marketplace said no (detail = its reason)
     MarketplaceFailed,  ///< the marketplace could not be reached, did not answer in time, or failed
+    Stale,              ///< the dispute changed on the marketplace; nothing was sent, the case was updated
 };
 
 struct HandlingOutcome {
@@ -66,6 +82,10 @@ struct RefuseRequest {
     /// The seller's counter-proposal as decimal text in the refund cap's
     /// currency; "" = 0.
     std::string refundAmount;
+    /// The counter-proposal's type: "refund" ("" = refund) or
+    /// "return_and_refund" (needs the store's return address; refused when
+    /// the buyer says the goods never arrived: RefusalRules).
+    std::string solutionType;
     std::string imageBytes;
     std::string imageFileName;
     bool imageTooLarge = false; ///< the upload was cut at the size limit

@@ -37,6 +37,16 @@ constexpr const char* kWindowPassed = "lostfound.window_passed";
 constexpr std::int64_t kStepCount = 4; // ledger, reimbursements, customer returns, refunds
 /// Amazon refuses a PostedBefore later than two minutes before the request.
 constexpr std::int64_t kPostedBeforeMarginMs = 3 * 60'000;
+/// Cases (or reimbursements, or flags) written per transaction.
+constexpr std::size_t kWriteBatch = 200;
+/// The code of the error the run's own token provider gives once the run must stop.
+constexpr const char* kHaltedCode = "sac_run_halted";
+constexpr const char* kStoppedMessage =
+    "Interrompida pelo desligamento do servidor; continua de onde parou na próxima busca.";
+constexpr const char* kDatabaseDownMessage =
+    "Interrompida porque o banco de dados ficou indisponível; continua de onde parou na próxima busca.";
+constexpr const char* kLeaseLostMessage =
+    "Interrompida: outro processo assumiu a busca desta loja; esta execução parou sem gravar mais nada.";
 
 std::string stringify(const Poco::JSON::Object& o) {
     std::ostringstream out;
@@ -301,10 +311,30 @@ domain::Result<std::int64_t> LostFoundService::begin(std::int64_t accountId, std
     static const StoreRunKind kKind{"lost_found", domain::Marketplace::Amazon,
                                     "A busca de casos Lost & Found é só para lojas Amazon.",
                                     "Já há uma busca desta loja em andamento.", /*resumeCheckpoint*/ false};
+    if (_stopping)
+        return domain::Result<std::int64_t>::fail("O servidor está sendo desligado; tente de novo em alguns minutos.");
     // The page shows "step 0 of 4" until the first report is read.
     domain::SyncProgress progress;
     progress.pagesTotal = kStepCount;
     return _leases.begin(accountId, storeId, userId, kKind, progress);
+}
+
+void LostFoundService::stopAll() {
+    {
+        std::lock_guard lock(_wakeMutex);
+        _stopping = true;
+    }
+    _wake.notify_all();
+}
+
+bool LostFoundService::pause(std::chrono::milliseconds d) {
+    if (_stopping) return false;
+    if (_options.sleeper) {
+        _options.sleeper(d);
+        return !_stopping;
+    }
+    std::unique_lock lock(_wakeMutex);
+    return !_wake.wait_for(lock, d, [this] { return _stopping.load(); });
 }
 
 domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId) {
@@ -313,28 +343,77 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
     std::int64_t storeId = 0;
     domain::SyncProgress progress;
     progress.pagesTotal = kStepCount;
-    std::string failure;
+    std::string failure; // for the seller: the run failed
     std::string warning; // for the seller when the run succeeded without everything
+    bool leaseLost = false; // another owner holds the store's lease: nothing more is written
+    std::int64_t lastRenewal = _clock();
     const std::string tag = "sac: lost & found run " + std::to_string(runId);
 
-    try {
+    // Why the run must stop now ("" = go on).
+    const auto halted = [&]() -> std::string {
+        if (leaseLost) return kLeaseLostMessage;
+        if (_stopping) return kStoppedMessage;
+        return {};
+    };
+    const auto going = [&] { return failure.empty() && halted().empty(); };
+    const auto noteLeaseLost = [&] {
+        leaseLost = true;
+        _log(SAC_LOG_WARNING, tag + " stops: another owner took the lease of store " + std::to_string(storeId));
+    };
+    // Renews the lease in one short statement; false once another owner holds it.
+    const auto renew = [&]() -> bool {
+        if (leaseLost) return false;
+        const std::int64_t t = _clock();
+        bool held = false;
+        {
+            auto conn = _db.acquire();
+            held = storage::StoreRepository(*conn).acquireSyncLease(storeId, accountId, owner, t, t + _options.leaseMs);
+        }
+        if (!held) {
+            noteLeaseLost();
+            return false;
+        }
+        lastRenewal = t;
+        return true;
+    };
+    // One bounded transaction that first renews the lease: nothing of `body`
+    // is written (false) when another owner holds it.
+    const auto leasedTransaction = [&](const std::function<void(sql::Connection&)>& body) -> bool {
+        if (leaseLost) return false;
         auto conn = _db.acquire();
-        storage::StoreRepository stores(*conn);
-        storage::SyncRunRepository runs(*conn);
-        storage::CaseRepository cases(*conn);
-        storage::EventRepository events(*conn);
-        storage::LostFoundRepository lostFound(*conn);
-        auto runRow = runs.find(runId, accountId);
-        if (!runRow) throw std::runtime_error("run not found");
-        if (owner.empty()) throw std::runtime_error("run was not begun here");
-        storeId = runRow->storeId;
-        auto store = stores.find(storeId, accountId);
+        sql::Transaction tx(*conn);
+        const std::int64_t t = _clock();
+        if (!storage::StoreRepository(*conn).acquireSyncLease(storeId, accountId, owner, t, t + _options.leaseMs)) {
+            noteLeaseLost();
+            return false; // tx rolls back
+        }
+        body(*conn);
+        tx.commit();
+        lastRenewal = t;
+        return true;
+    };
+    const auto markNeedsReauth = [&](const connectors::MarketplaceError& e) {
+        auto conn = _db.acquire();
+        storage::StoreRepository(*conn).setStatus(storeId, accountId, domain::StoreStatus::NeedsReauth,
+                                                  sellerMessage(e), _clock());
+    };
+
+    try {
+        std::optional<domain::Store> store;
+        {
+            auto conn = _db.acquire();
+            auto runRow = storage::SyncRunRepository(*conn).find(runId, accountId);
+            if (!runRow) throw std::runtime_error("run not found");
+            if (owner.empty()) throw std::runtime_error("run was not begun here");
+            storeId = runRow->storeId;
+            store = storage::StoreRepository(*conn).find(storeId, accountId);
+        }
         if (!store) throw std::runtime_error("store " + std::to_string(storeId) + " not found");
 
         auto creds = StoreCredentials::open(_vault, *store);
         if (!creds || creds.value().appKey.empty() || creds.value().refreshToken.empty()) {
             failure = "A loja não tem credenciais da Amazon (client id, client secret e refresh token).";
-        } else {
+        } else if (going()) {
             const std::string gateway = trimSlash(store->gatewayUrl);
             amazon::LwaCredentials lwa;
             lwa.clientId = creds.value().appKey;
@@ -349,15 +428,28 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
                                                                      ? amazonMarketplaceOrDefault(store->marketplaceId).region
                                                                      : store->region)
                                          : gateway;
-            const amazon::AccessTokenProvider accessToken = [&lwaClient]() -> connectors::Result<std::string> {
+            // Asked before every SP-API call (each poll, each finances page, each
+            // retry): keeps the lease between calls and refuses to go on once
+            // the run must stop. No connection is held here.
+            const amazon::AccessTokenProvider accessToken = [&]() -> connectors::Result<std::string> {
+                if (halted().empty() && _clock() - lastRenewal >= _options.leaseMs / 10) renew();
+                if (const std::string why = halted(); !why.empty())
+                    return connectors::MarketplaceError::make(ErrorKind::Rejected, kHaltedCode, why,
+                                                              "lost & found run " + std::to_string(runId) + " stops");
                 auto t = lwaClient.accessToken();
                 if (!t) return std::move(t).error();
                 return t.value().value;
             };
-            amazon::ReportsClient reports(*_transport, accessToken, ro, _options.sleeper);
+            // Waits between report polls and before retries: the lease is
+            // renewed at each, and stopAll() ends them at once.
+            const amazon::Sleeper sleeper = [&](std::chrono::milliseconds d) {
+                if (!halted().empty() || !renew()) return;
+                pause(d);
+            };
+            amazon::ReportsClient reports(*_transport, accessToken, ro, sleeper);
             amazon::FinancesClientOptions fo = _options.finances;
             fo.baseUrl = ro.baseUrl;
-            amazon::FinancesClient finances(*_transport, accessToken, fo, _options.sleeper);
+            amazon::FinancesClient finances(*_transport, accessToken, fo, sleeper);
 
             const std::string marketplaceId = store->marketplaceId.empty() ? "ATVPDKIKX0DER" : store->marketplaceId;
             const std::int64_t now = _clock();
@@ -371,23 +463,24 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
                 req.dataStartMs = now - static_cast<std::int64_t>(_options.historyDays) * kDayMs;
                 req.dataEndMs = now;
                 auto r = reports.fetchReport(req);
+                if (!halted().empty()) return std::nullopt; // the error, if any, is the run's own stop
                 if (!r) {
                     if (r.error().code == "CANCELLED") return std::string(); // no rows in the window
-                    if (r.error().kind == ErrorKind::TokenExpired)
-                        stores.setStatus(storeId, accountId, domain::StoreStatus::NeedsReauth,
-                                         sellerMessage(r.error()), _clock());
+                    if (r.error().kind == ErrorKind::TokenExpired) markNeedsReauth(r.error());
                     failure = sellerMessage(r.error());
                     _log(SAC_LOG_WARNING, tag + " " + std::string(type) + " failed: " + r.error().describe());
                     return std::nullopt;
                 }
                 return std::move(r).value();
             };
+            // A step is done: its progress is saved with the lease renewed.
             auto bump = [&] {
-                ++progress.pagesDone;
-                runs.saveProgress(runId, accountId, progress, "{}");
-                const std::int64_t t = _clock();
-                if (!stores.acquireSyncLease(storeId, accountId, owner, t, t + _options.leaseMs))
-                    throw std::runtime_error("lost the lease of store " + std::to_string(storeId));
+                domain::SyncProgress p = progress;
+                ++p.pagesDone;
+                if (leasedTransaction([&](sql::Connection& c) {
+                        storage::SyncRunRepository(c).saveProgress(runId, accountId, p, "{}");
+                    }))
+                    progress = p;
             };
             auto parseFailed = [&](std::string_view type, const connectors::MarketplaceError& e) {
                 failure = "O relatório " + std::string(type) + " da Amazon não pôde ser lido: " + e.message;
@@ -403,9 +496,9 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
                         inputs.ledger = std::move(p.value().rows);
                     }
                 }
-                if (failure.empty()) bump();
+                if (going()) bump();
             }
-            if (failure.empty()) {
+            if (going()) {
                 if (auto bytes = fetch(amazon::ReimbursementsReport::kReportType)) {
                     if (!bytes->empty()) {
                         auto p = amazon::ReimbursementsReport::parse(*bytes);
@@ -415,10 +508,10 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
                             inputs.reimbursements = std::move(p.value().rows);
                         }
                     }
-                    if (failure.empty()) bump();
+                    if (going()) bump();
                 }
             }
-            if (failure.empty()) {
+            if (going()) {
                 if (auto bytes = fetch(amazon::CustomerReturnsReport::kReportType)) {
                     if (!bytes->empty()) {
                         auto p = amazon::CustomerReturnsReport::parse(*bytes);
@@ -428,19 +521,20 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
                             inputs.returns = std::move(p.value().rows);
                         }
                     }
-                    if (failure.empty()) bump();
+                    if (going()) bump();
                 }
             }
 
-            if (failure.empty()) {
+            if (going()) {
                 // Customer refunds of the same days (refunded but not returned).
                 const std::int64_t after = now - static_cast<std::int64_t>(_options.historyDays) * kDayMs;
                 auto list = finances.refunds(after, now - kPostedBeforeMarginMs);
-                if (!list) {
+                if (!halted().empty()) {
+                    // The run stops; the error, if any, is its own.
+                } else if (!list) {
                     _log(SAC_LOG_WARNING, tag + " financial events failed: " + list.error().describe());
                     if (list.error().kind == ErrorKind::TokenExpired) {
-                        stores.setStatus(storeId, accountId, domain::StoreStatus::NeedsReauth,
-                                         sellerMessage(list.error()), _clock());
+                        markNeedsReauth(list.error());
                         failure = sellerMessage(list.error());
                     } else {
                         // Lost and damaged units do not depend on refunds: detect them
@@ -472,8 +566,8 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
                 }
             }
 
-            if (failure.empty()) {
-                // Detection: each candidate becomes a case once.
+            if (going()) {
+                // Detection, in memory: each candidate becomes a case once.
                 amazon::ClaimDetector detector(_options.windows.forMarketplace(marketplaceId));
                 auto candidates = detector.detect(inputs);
                 std::map<std::string, std::string> titleBySku, titleByFnsku;
@@ -490,116 +584,181 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
                         cand.title = is->second;
                 }
                 progress.itemsTotal = static_cast<std::int64_t>(candidates.size());
-                for (const auto& cand : candidates) {
-                    domain::Case c = candidateToCase(*store, cand);
-                    if (cases.findByExternalId(storeId, c.externalId, accountId)) {
-                        ++progress.unchangedCount;
-                    } else {
-                        const std::int64_t t = _clock();
-                        sql::Transaction tx(*conn);
-                        auto up = cases.upsertFromMarketplace(c, t);
-                        if (!up) throw std::runtime_error(up.error());
-                        domain::CaseEvent ev;
-                        ev.caseId = up.value().caseId;
-                        ev.accountId = accountId;
-                        ev.actorName = "lost_found";
-                        ev.action = "lostfound.detected";
-                        ev.afterJson = eventJson({{"status", "elegivel"},
-                                                  {"units", std::to_string(c.units)},
-                                                  {"estimate", c.estimate ? c.estimate->toDecimal() : ""}});
-                        ev.createdAt = t;
-                        events.append(ev);
-                        tx.commit();
-                        ++progress.newCount;
-                    }
-                    ++progress.itemsDone;
+                for (std::size_t from = 0; from < candidates.size() && going(); from += kWriteBatch) {
+                    const std::size_t to = std::min(candidates.size(), from + kWriteBatch);
+                    domain::SyncProgress p = progress; // counted once the batch is committed
+                    const bool written = leasedTransaction([&](sql::Connection& c) {
+                        storage::CaseRepository cases(c);
+                        storage::EventRepository events(c);
+                        for (std::size_t i = from; i < to; ++i) {
+                            domain::Case kase = candidateToCase(*store, candidates[i]);
+                            if (cases.findByExternalId(storeId, kase.externalId, accountId)) {
+                                ++p.unchangedCount;
+                            } else {
+                                const std::int64_t t = _clock();
+                                auto up = cases.upsertFromMarketplace(kase, t);
+                                if (!up) throw std::runtime_error(up.error());
+                                domain::CaseEvent ev;
+                                ev.caseId = up.value().caseId;
+                                ev.accountId = accountId;
+                                ev.actorName = "lost_found";
+                                ev.action = "lostfound.detected";
+                                ev.afterJson = eventJson({{"status", "elegivel"},
+                                                          {"units", std::to_string(kase.units)},
+                                                          {"estimate", kase.estimate ? kase.estimate->toDecimal() : ""}});
+                                ev.createdAt = t;
+                                events.append(ev);
+                                ++p.newCount;
+                            }
+                            ++p.itemsDone;
+                        }
+                        storage::SyncRunRepository(c).saveProgress(runId, accountId, p, "{}");
+                    });
+                    if (written) progress = p;
                 }
 
                 // Reconciliation 1: reimbursements paid after a seller case.
                 struct Paid {
+                    std::string caseId;
                     std::int64_t minor = 0;
                     std::string currency;
                     std::int64_t units = 0;
                 };
-                std::map<std::string, Paid> paid;
+                std::map<std::string, Paid> paidById;
                 for (const auto& r : inputs.reimbursements) {
                     if (r.caseId.empty()) continue;
-                    auto& p = paid[r.caseId];
+                    auto& p = paidById[r.caseId];
+                    p.caseId = r.caseId;
                     if (p.currency.empty()) p.currency = r.amountTotal.currency;
                     if (p.currency == r.amountTotal.currency) p.minor += r.amountTotal.minor;
                     p.units += r.quantityTotal;
                 }
-                for (const auto& [caseId, p] : paid) {
-                    for (const auto& ref : lostFound.findUnreimbursedByAmazonCaseId(accountId, storeId, caseId)) {
-                        const std::int64_t id = ref.id;
-                        const std::string& before = ref.status;
-                        const std::int64_t t = _clock();
-                        sql::Transaction tx(*conn);
-                        if (!lostFound.markReimbursed(id, accountId, p.minor, p.currency, t)) continue;
-                        domain::CaseEvent ev;
-                        ev.caseId = id;
-                        ev.accountId = accountId;
-                        ev.actorName = "lost_found";
-                        ev.action = "lostfound.reimbursed";
-                        ev.beforeJson = eventJson({{"status", before}});
-                        ev.afterJson = eventJson({{"status", "reembolsado"},
-                                                  {"amazon_case_id", caseId},
-                                                  {"reimbursed", domain::Money(p.minor, p.currency).toDecimal()},
-                                                  {"currency", p.currency},
-                                                  {"units", std::to_string(p.units)}});
-                        ev.createdAt = t;
-                        events.append(ev);
-                        tx.commit();
-                        ++progress.updatedCount;
-                    }
+                std::vector<Paid> paid;
+                for (auto& [id, p] : paidById) paid.push_back(std::move(p));
+                for (std::size_t from = 0; from < paid.size() && going(); from += kWriteBatch) {
+                    const std::size_t to = std::min(paid.size(), from + kWriteBatch);
+                    std::int64_t reimbursed = 0;
+                    const bool written = leasedTransaction([&](sql::Connection& c) {
+                        storage::LostFoundRepository lostFound(c);
+                        storage::EventRepository events(c);
+                        for (std::size_t i = from; i < to; ++i) {
+                            const Paid& p = paid[i];
+                            for (const auto& ref : lostFound.findUnreimbursedByAmazonCaseId(accountId, storeId, p.caseId)) {
+                                const std::int64_t t = _clock();
+                                if (!lostFound.markReimbursed(ref.id, accountId, p.minor, p.currency, t)) continue;
+                                domain::CaseEvent ev;
+                                ev.caseId = ref.id;
+                                ev.accountId = accountId;
+                                ev.actorName = "lost_found";
+                                ev.action = "lostfound.reimbursed";
+                                ev.beforeJson = eventJson({{"status", ref.status}});
+                                ev.afterJson = eventJson({{"status", "reembolsado"},
+                                                          {"amazon_case_id", p.caseId},
+                                                          {"reimbursed", domain::Money(p.minor, p.currency).toDecimal()},
+                                                          {"currency", p.currency},
+                                                          {"units", std::to_string(p.units)}});
+                                ev.createdAt = t;
+                                events.append(ev);
+                                ++reimbursed;
+                            }
+                        }
+                    });
+                    if (written) progress.updatedCount += reimbursed;
                 }
 
                 // Reconciliation 2: claimable cases past their window with no answer, flagged once.
                 const std::int64_t t = _clock();
-                for (const std::int64_t id : lostFound.overdueUnflagged(accountId, storeId, t, kWindowPassed)) {
-                    sql::Transaction tx(*conn);
-                    cases.setNeedsReview(id, accountId, true, t);
-                    domain::CaseEvent ev;
-                    ev.caseId = id;
-                    ev.accountId = accountId;
-                    ev.actorName = "lost_found";
-                    ev.action = kWindowPassed;
-                    ev.afterJson = eventJson({{"needs_review", "true"}});
-                    ev.createdAt = t;
-                    events.append(ev);
-                    tx.commit();
+                std::vector<std::int64_t> overdue;
+                if (going()) {
+                    auto conn = _db.acquire();
+                    overdue = storage::LostFoundRepository(*conn).overdueUnflagged(accountId, storeId, t, kWindowPassed);
+                }
+                for (std::size_t from = 0; from < overdue.size() && going(); from += kWriteBatch) {
+                    const std::size_t to = std::min(overdue.size(), from + kWriteBatch);
+                    leasedTransaction([&](sql::Connection& c) {
+                        storage::CaseRepository cases(c);
+                        storage::EventRepository events(c);
+                        for (std::size_t i = from; i < to; ++i) {
+                            cases.setNeedsReview(overdue[i], accountId, true, t);
+                            domain::CaseEvent ev;
+                            ev.caseId = overdue[i];
+                            ev.accountId = accountId;
+                            ev.actorName = "lost_found";
+                            ev.action = kWindowPassed;
+                            ev.afterJson = eventJson({{"needs_review", "true"}});
+                            ev.createdAt = t;
+                            events.append(ev);
+                        }
+                    });
                 }
             }
         }
 
+        // The end: one short scope. A failure wins over a stop that came after it.
+        const std::string interruption = failure.empty() ? halted() : std::string();
         const std::int64_t now = _clock();
-        runs.saveProgress(runId, accountId, progress, "{}");
-        runs.finish(runId, accountId, failure.empty() ? SyncState::Done : SyncState::Failed,
-                    failure.empty() ? warning : failure, now);
-        stores.recordSyncResult(storeId, accountId, failure.empty(), now);
-        stores.releaseSyncLease(storeId, accountId, owner);
-        _log(SAC_LOG_INFO, tag + " of store " + std::to_string(storeId) + (failure.empty() ? " done" : " failed") +
-                               ": candidates " + std::to_string(progress.itemsTotal) + ", new " +
-                               std::to_string(progress.newCount) + ", known " +
-                               std::to_string(progress.unchangedCount) + ", reimbursed " +
-                               std::to_string(progress.updatedCount) + ", unreadable rows " +
-                               std::to_string(progress.failedCount));
-        if (auto r = runs.find(runId, accountId)) result = *r;
-    } catch (const std::exception& e) {
-        _log(SAC_LOG_ERROR, tag + " stopped: " + e.what());
-        try {
+        {
             auto conn = _db.acquire();
             storage::SyncRunRepository runs(*conn);
-            runs.saveProgress(runId, accountId, progress, "{}");
-            runs.finish(runId, accountId, SyncState::Failed, "Erro interno na busca de casos; tente de novo.", _clock());
-            if (storeId) {
-                storage::StoreRepository stores(*conn);
-                stores.recordSyncResult(storeId, accountId, false, _clock());
+            storage::StoreRepository stores(*conn);
+            if (leaseLost) {
+                // Another owner works on the store now: only this run's own row is closed.
+                runs.saveProgress(runId, accountId, progress, "{}");
+                runs.finish(runId, accountId, SyncState::Interrupted, kLeaseLostMessage, now);
+            } else {
+                runs.saveProgress(runId, accountId, progress, "{}");
+                if (!interruption.empty()) {
+                    runs.finish(runId, accountId, SyncState::Interrupted, interruption, now);
+                } else {
+                    runs.finish(runId, accountId, failure.empty() ? SyncState::Done : SyncState::Failed,
+                                failure.empty() ? warning : failure, now);
+                    stores.recordSyncResult(storeId, accountId, failure.empty(), now);
+                }
                 stores.releaseSyncLease(storeId, accountId, owner);
             }
             if (auto r = runs.find(runId, accountId)) result = *r;
-        } catch (const std::exception& e2) {
-            _log(SAC_LOG_ERROR, tag + " cannot record its failure: " + e2.what());
+        }
+        const char* outcome = !interruption.empty() ? " interrupted" : failure.empty() ? " done" : " failed";
+        _log(SAC_LOG_INFO, tag + " of store " + std::to_string(storeId) + outcome + ": candidates " +
+                               std::to_string(progress.itemsTotal) + ", new " + std::to_string(progress.newCount) +
+                               ", known " + std::to_string(progress.unchangedCount) + ", reimbursed " +
+                               std::to_string(progress.updatedCount) + ", unreadable rows " +
+                               std::to_string(progress.failedCount));
+    } catch (const std::exception& e) {
+        const bool databaseDown = dynamic_cast<const sql::Unavailable*>(&e) != nullptr;
+        _log(SAC_LOG_ERROR, tag + " stopped: " + e.what());
+        // The run must not stay "running" with the lease held: a database that
+        // went away is waited for a while (not past a stop request).
+        const auto giveUp = std::chrono::steady_clock::now() +
+                            std::chrono::milliseconds(std::max<std::int64_t>(_options.leaseMs, 1000));
+        for (int attempt = 1;; ++attempt) {
+            try {
+                auto conn = _db.acquire();
+                storage::SyncRunRepository runs(*conn);
+                runs.saveProgress(runId, accountId, progress, "{}");
+                runs.finish(runId, accountId, databaseDown ? SyncState::Interrupted : SyncState::Failed,
+                            databaseDown ? kDatabaseDownMessage : "Erro interno na busca de casos; tente de novo.",
+                            _clock());
+                if (storeId && !leaseLost) {
+                    storage::StoreRepository stores(*conn);
+                    if (!databaseDown) stores.recordSyncResult(storeId, accountId, false, _clock());
+                    stores.releaseSyncLease(storeId, accountId, owner);
+                }
+                if (auto r = runs.find(runId, accountId)) result = *r;
+                break;
+            } catch (const std::exception& e2) {
+                bool stopped = _stopping;
+                if (!stopped && std::chrono::steady_clock::now() < giveUp) {
+                    std::unique_lock lock(_wakeMutex);
+                    stopped = _wake.wait_for(lock, std::chrono::milliseconds(500), [this] { return _stopping.load(); });
+                }
+                if (stopped || std::chrono::steady_clock::now() >= giveUp) {
+                    _log(SAC_LOG_ERROR, tag + " cannot record its end (" + std::to_string(attempt) +
+                                            " attempts): " + e2.what() +
+                                            "; the next run of the store takes over when the lease expires");
+                    break;
+                }
+            }
         }
     }
     return result;

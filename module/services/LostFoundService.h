@@ -20,6 +20,17 @@
 //     e-mail is flagged for review once.
 // Every change writes an event in the same transaction.
 //
+// Connections and time: no pooled database connection is held across a
+// marketplace call. Each database touch (reading the run and the store,
+// renewing the lease, saving progress, one batch of writes) takes a
+// connection and gives it back; reports are parsed and candidates computed
+// in memory, then written in transactions of at most 200 cases each.
+// While a report is awaited (Amazon may take half an hour) the run renews
+// the store lease at every poll and before the marketplace calls that
+// follow one another (finances pages), sleeps in waits that stopAll() cuts
+// short, and ends as interrupted when the host stops or when another
+// process took the lease (it then writes nothing more).
+//
 // The SP-API base URL and the LWA token endpoint come from the store's
 // gateway_url when set (the simulator in tests and the demo); otherwise the
 // regional endpoint (region na/eu/fe) and api.amazon.com.
@@ -28,6 +39,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -72,10 +85,17 @@ struct LostFoundWindows {
 struct LostFoundOptions {
     LostFoundWindows windows;
     int historyDays = 180;                       ///< report data window, days before now
-    std::int64_t leaseMs = 10 * 60 * 1000;       ///< the store lease while a run works
-    amazon::ReportsClientOptions reports;        ///< baseUrl is taken from the store
+    /// The store lease while a run works; renewed at every report poll, after
+    /// every step, and before any other marketplace call once leaseMs / 10
+    /// passed since the last renewal.
+    std::int64_t leaseMs = 10 * 60 * 1000;
+    /// reports.firstPollDelay, maxPollDelay, pollMultiplier and maxPolls pace
+    /// the wait for a report; baseUrl is taken from the store.
+    amazon::ReportsClientOptions reports;
     amazon::FinancesClientOptions finances;      ///< baseUrl is taken from the store
-    amazon::Sleeper sleeper;                     ///< empty = real sleeping
+    /// Waits between report polls and before retries. Empty (the default):
+    /// real waits that stopAll() ends at once; a test may pass one that does not wait.
+    amazon::Sleeper sleeper;
 };
 
 /// Recovered and pending money of one store, per currency (minor units).
@@ -109,10 +129,17 @@ public:
 
     /// Takes the store's lease and records a run. Fails with a message for
     /// the seller when the store is not the account's Amazon store, is
-    /// disabled, or a run (or dispute sync) of it is going on.
+    /// disabled, a run (or dispute sync) of it is going on, or stopAll() was called.
     domain::Result<std::int64_t> begin(std::int64_t accountId, std::int64_t storeId, std::int64_t userId);
     /// Runs a begun run to its end and gives the lease back. Never throws.
+    /// Ends as interrupted (lease given back) when stopAll() was called, and
+    /// as interrupted without writing anything more when another owner took
+    /// the store's lease meanwhile.
     domain::SyncRun run(std::int64_t accountId, std::int64_t runId);
+    /// The host is stopping: every run of this service stops at its next
+    /// step, wait or poll (waits end at once), is marked interrupted and gives
+    /// its lease back; begin() refuses new runs. Thread-safe; never undone.
+    void stopAll();
     /// Closes a begun run that will not be run (the job pool refused it) and
     /// frees the store's lease; message is for the seller.
     bool abandon(std::int64_t accountId, std::int64_t runId, const std::string& message) {
@@ -140,6 +167,9 @@ public:
     static std::optional<amazon::ClaimCandidate> candidateFromPayload(const std::string& json);
 
 private:
+    /// Waits up to `d` (or through _options.sleeper); false when stopAll() was called.
+    bool pause(std::chrono::milliseconds d);
+
     sql::Database& _db;
     const CredentialVault& _vault;
     std::shared_ptr<connectors::HttpTransport> _transport;
@@ -147,6 +177,9 @@ private:
     LogFn _log;
     LostFoundOptions _options;
     StoreRunLeases _leases;
+    std::atomic<bool> _stopping{false};
+    std::mutex _wakeMutex;
+    std::condition_variable _wake; ///< notified by stopAll(), with _wakeMutex
 };
 
 } // namespace sac::services

@@ -6,6 +6,7 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <sstream>
@@ -166,6 +167,32 @@ std::string StoreAdminService::gatewayOf(const domain::Store& s) const {
     return s.gatewayUrl.empty() ? _defaultGateway : s.gatewayUrl;
 }
 
+std::optional<std::int64_t> StoreAdminService::authorizationEnd(const domain::Store& s) const {
+    if (s.marketplace != domain::Marketplace::AliExpress) return std::nullopt;
+    if (s.refreshExpiresAt) return s.refreshExpiresAt;
+    // Authorized before the end was stored beside the credentials.
+    auto creds = StoreCredentials::open(_vault, s);
+    if (!creds || creds.value().refreshToken.empty() || creds.value().refreshExpiresAt <= 0) return std::nullopt;
+    return creds.value().refreshExpiresAt;
+}
+
+ReauthWarning StoreAdminService::reauthWarning(const domain::Store& s, std::optional<std::int64_t> endsAt,
+                                               std::int64_t now, int warnDays) {
+    ReauthWarning w;
+    if (!endsAt || s.status == domain::StoreStatus::Disabled) return w;
+    const std::int64_t days = std::clamp(warnDays, 1, 365);
+    const std::int64_t left = *endsAt - now;
+    if (left > days * kDayMs) return w;
+    w.endsAt = *endsAt;
+    if (left <= 0) {
+        w.level = ReauthWarning::Level::Expired;
+        return w;
+    }
+    w.level = ReauthWarning::Level::Soon;
+    w.daysLeft = (left + kDayMs - 1) / kDayMs;
+    return w;
+}
+
 std::string StoreAdminService::returnAddressOf(const domain::Store& s) {
     try {
         Poco::JSON::Parser parser;
@@ -297,7 +324,10 @@ AdminResult<StoreUpdate> StoreAdminService::update(const Actor& actor, std::int6
     s->gatewayUrl = gateway;
     s->credentialsEnc = creds.seal(_vault, *s);
     s->credentialsHint = creds.hint();
-    if (reauth) s->tokenExpiresAt.reset();
+    if (reauth) {
+        s->tokenExpiresAt.reset();
+        s->refreshExpiresAt.reset();
+    }
     s->settingsJson = withReturnAddress(s->settingsJson, trimmed(f.returnAddressId));
     s->updatedAt = _clock();
     sql::Transaction tx(*conn);
@@ -419,8 +449,10 @@ AdminResult<std::int64_t> StoreAdminService::completeAuthorization(const Actor& 
     if (!used) return R::failure("", "stores.error.state");
     const std::int64_t storeId = *used;
     auto s = storage::StoreRepository(*conn).find(storeId, actor.accountId);
+    conn.reset(); // the code exchange below runs with no connection held
     if (!s) return R::failure("", "stores.error.not_found");
-    conn.reset();
+    // Disabled since "Autorizar" was pressed: the code is not spent on it.
+    if (s->status == domain::StoreStatus::Disabled) return R::failure("", "stores.error.disabled");
     auto tokens = _access.authorize(*s, code, connectors::Deadline::after(_timeouts.action));
     if (!tokens.ok()) {
         const auto& e = tokens.error();

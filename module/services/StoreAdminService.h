@@ -24,7 +24,10 @@
 // conexão", the OAuth code exchange) end by the action timeout. The OAuth state is a random value whose SHA-256 is
 // kept bound to the admin, the account and the store, single use, 15 minutes.
 // Permission checks (sac.admin) are the caller's; every call is scoped by
-// the actor's account. Thread-safe: each call acquires its own connection.
+// the actor's account. Thread-safe: each call acquires its own connections
+// and holds none while a marketplace or a name server answers (the code
+// exchange re-reads the store before it and does not spend the code on a
+// store disabled meanwhile).
 #pragma once
 
 #include <cstdint>
@@ -69,6 +72,14 @@ struct AdminError {
     std::string detail;
 };
 
+/// What the admin pages say about a store's seller authorization running out.
+struct ReauthWarning {
+    enum class Level { None, Soon, Expired };
+    Level level = Level::None;
+    std::int64_t daysLeft = 0; ///< Soon: whole days left, rounded up (1 = less than a day)
+    std::int64_t endsAt = 0;   ///< Soon and Expired: when the authorization ends, UTC ms
+};
+
 /// What an update did.
 enum class StoreUpdate {
     Saved,
@@ -91,6 +102,8 @@ struct AdminResult {
 class StoreAdminService {
 public:
     static constexpr std::int64_t kStateTtlMs = 15 * 60 * 1000;
+    /// How many days ahead the admin is warned (setting reauth_warning_days).
+    static constexpr int kDefaultReauthWarningDays = 14;
 
     /// db, vault and access must outlive the service. defaultGateway is used
     /// for AliExpress stores without their own gateway address. amazonTransport
@@ -130,6 +143,16 @@ public:
 
     /// The gateway an AliExpress store uses (its own, else the default).
     std::string gatewayOf(const domain::Store& store) const;
+    /// When the seller's authorization of an AliExpress store ends (refresh
+    /// token expiry, UTC ms): the stored value, else the sealed credentials';
+    /// nullopt when not known, or for other marketplaces (an Amazon refresh
+    /// token does not expire). No marketplace call, no database access.
+    std::optional<std::int64_t> authorizationEnd(const domain::Store& store) const;
+    /// The warning for a store whose authorization ends at endsAt: Expired
+    /// once it passed, Soon within warnDays (clamped to 1..365) days, else
+    /// None; always None for disabled stores and unknown ends. Pure.
+    static ReauthWarning reauthWarning(const domain::Store& store, std::optional<std::int64_t> endsAt, std::int64_t now,
+                                       int warnDays = kDefaultReauthWarningDays);
     /// The return address id saved in the store's settings, or "".
     static std::string returnAddressOf(const domain::Store& store);
 

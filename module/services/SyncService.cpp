@@ -1,7 +1,12 @@
 #include "services/SyncService.h"
 
 #include <algorithm>
-#include <random>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <unordered_set>
 #include <sstream>
 #include <unordered_map>
 
@@ -12,9 +17,11 @@
 #include <sac/aliexpress/IssueApi.h>
 #include <sac/module_api.h>
 
+#include "services/DisputeListing.h"
 #include "services/DisputeMapper.h"
 #include "storage/CaseRepository.h"
 #include "storage/EventRepository.h"
+#include "storage/SqlHelpers.h"
 #include "storage/StoreRepository.h"
 #include "storage/SyncRunRepository.h"
 
@@ -28,9 +35,10 @@ using aliexpress::IssueSummary;
 using connectors::ErrorKind;
 using domain::SyncState;
 
-constexpr const char* kStatuses[] = {"processing", "canceled_issue", "finish"};
 constexpr const char* kStoppedMessage =
     "Interrompida pelo desligamento do servidor; continua de onde parou na próxima sincronização.";
+constexpr const char* kDatabaseDownMessage =
+    "Interrompida porque o banco de dados ficou indisponível; continua de onde parou na próxima sincronização.";
 
 struct Checkpoint {
     std::int64_t afterCreated = 0;
@@ -96,6 +104,12 @@ std::string eventJson(const domain::Case& c) {
 
 /// What the seller reads when a run stops on a marketplace error.
 std::string sellerMessage(const connectors::MarketplaceError& e) {
+    if (e.code == "stopped") return kStoppedMessage;
+    if (e.code == "database") return kDatabaseDownMessage;
+    if (e.code == "internal") return "Erro interno na sincronização; ela continua de onde parou na próxima vez.";
+    if (e.code == "daily_budget")
+        return "O limite diário de chamadas do aplicativo na AliExpress acabou; a sincronização continua de onde parou "
+               "quando ele renovar (meia-noite de Pequim, 13h em Brasília).";
     switch (e.kind) {
     case ErrorKind::RateLimited: return "A AliExpress limitou as chamadas; tente de novo em alguns minutos.";
     case ErrorKind::TokenExpired: return "A autorização da loja expirou: um administrador precisa autorizá-la de novo.";
@@ -127,19 +141,46 @@ domain::Result<std::int64_t> SyncService::begin(std::int64_t accountId, std::int
 
 namespace {
 
-/// One run in progress: its repositories, counts and checkpoint. Lives on
-/// the job's thread only.
+using SteadyClock = std::chrono::steady_clock;
+
+/// One row of the plan: a listed (or known open) dispute and whether its detail is read.
+struct WorkItem {
+    IssueSummary summary;
+    bool fetch = false;
+    bool known = false; ///< the case table has it
+};
+
+/// What a detail call gave: the case to write, or the error.
+struct Fetched {
+    std::optional<domain::Case> value; ///< with its payload hash
+    std::string eventJson;             ///< the audit event's "after", if it is written
+    bool probablyNew = false;
+    std::optional<connectors::MarketplaceError> error;
+    bool fatal = false; ///< the error stops the run
+};
+
+/// Rows skipped by the plan: why a row is (not) read again.
+bool mustRead(const IssueSummary& s, const storage::KnownVersion* k, bool coveredByCheckpoint, bool unsettled,
+              const SyncOptions& o, std::int64_t now) {
+    if (!k || unsettled) return true;
+    // An empty gmt_modified tells nothing: read again (written only if it changed).
+    if (!s.modifiedAtMs || k->marketplaceModifiedAt != *s.modifiedAtMs || k->marketplaceStatus != s.issueStatus)
+        return true;
+    if (coveredByCheckpoint || s.issueStatus != "processing") return false;
+    const std::int64_t age = now - k->syncedAt;
+    if (k->deadlineAt && *k->deadlineAt - now <= o.rereadDeadlineWithinMs && age >= o.rereadGapMs) return true;
+    return age >= o.rereadAfterMs;
+}
+
+/// One run in progress: its counts, checkpoint and the short database
+/// scopes that record them. Lives on the run's thread only.
 class RunContext {
 public:
-    RunContext(sql::Connection& conn, std::int64_t accountId, std::int64_t runId, std::string owner,
+    RunContext(sql::Database& db, std::int64_t accountId, std::int64_t runId, std::string owner,
                const SyncOptions& options, connectors::Clock clock, const SyncService::LogFn& log)
-        : stores(conn), runs(conn), cases(conn), events(conn), _conn(conn), _accountId(accountId), _runId(runId),
-          _owner(std::move(owner)), _options(options), _clock(std::move(clock)), _log(log) {}
+        : _db(db), _accountId(accountId), _runId(runId), _owner(std::move(owner)), _options(options),
+          _clock(std::move(clock)), _log(log) {}
 
-    storage::StoreRepository stores;
-    storage::SyncRunRepository runs;
-    storage::CaseRepository cases;
-    storage::EventRepository events;
     domain::SyncProgress progress;
     Checkpoint checkpoint;
     std::int64_t storeId = 0;
@@ -147,115 +188,68 @@ public:
     /// Saves progress and checkpoint and renews the lease; throws when the
     /// lease went to someone else (the run must stop writing).
     void saveProgress() {
-        runs.saveProgress(_runId, _accountId, progress, checkpoint.toJson());
-        const std::int64_t now = _clock();
-        if (!stores.acquireSyncLease(storeId, _accountId, _owner, now, now + _options.leaseMs))
-            throw std::runtime_error("lost the sync lease of store " + std::to_string(storeId));
+        auto conn = _db.acquire();
+        sql::Transaction tx(*conn);
+        renewLease(*conn);
+        storage::SyncRunRepository(*conn).saveProgress(_runId, _accountId, progress, checkpoint.toJson());
+        tx.commit();
+        _renewedAt = SteadyClock::now();
+    }
+
+    /// Keeps the lease while nothing is written for a while.
+    void keepLease() {
+        if (SteadyClock::now() - _renewedAt >= std::chrono::milliseconds(std::max<std::int64_t>(_options.leaseMs / 3, 1)))
+            saveProgress();
+    }
+
+    /// Writes the cases in one transaction with their audit events, the
+    /// progress and the checkpoint that follows them.
+    void commit(std::vector<Fetched>& batch, const Checkpoint& after) {
+        domain::SyncProgress next = progress;
+        {
+            auto conn = _db.acquire();
+            sql::Transaction tx(*conn);
+            renewLease(*conn);
+            storage::CaseRepository cases(*conn);
+            storage::EventRepository events(*conn);
+            const std::int64_t now = _clock();
+            for (const auto& f : batch) {
+                const domain::Case& c = *f.value;
+                auto up = cases.upsertFromMarketplace(c, now, f.probablyNew);
+                if (!up) throw std::runtime_error(up.error());
+                const auto& u = up.value();
+                if (u.outcome == storage::UpsertOutcome::Inserted) ++next.newCount;
+                else if (u.outcome == storage::UpsertOutcome::Updated) ++next.updatedCount;
+                else ++next.unchangedCount;
+                if (u.outcome == storage::UpsertOutcome::Unchanged) continue;
+                domain::CaseEvent ev;
+                ev.caseId = u.caseId;
+                ev.accountId = _accountId;
+                ev.actorName = "sync";
+                ev.action = u.outcome == storage::UpsertOutcome::Inserted ? "synced.created" : "synced.updated";
+                if (u.before) ev.beforeJson = eventJson(*u.before);
+                ev.afterJson = f.eventJson;
+                ev.createdAt = now;
+                events.append(ev);
+            }
+            storage::SyncRunRepository(*conn).saveProgress(_runId, _accountId, next, after.toJson());
+            tx.commit();
+        }
+        progress = next;
+        checkpoint = after;
+        batch.clear();
+        _renewedAt = SteadyClock::now();
     }
 
     void warn(const std::string& what) { _log(SAC_LOG_WARNING, "sac: sync run " + std::to_string(_runId) + " " + what); }
-
-    /// Every dispute of every status and page, one row per issue id, oldest
-    /// first. Returns the seller's message on failure, "" otherwise.
-    std::string listAll(AliExpressSession& session, const std::atomic<bool>& stopping, std::vector<IssueSummary>& rows) {
-        std::unordered_map<std::int64_t, IssueSummary> byId;
-        const int pageSize = _options.pageSize;
-        for (const char* status : kStatuses) {
-            std::vector<std::int64_t> previousIds;
-            for (int page = 1;; ++page) {
-                if (stopping) return kStoppedMessage;
-                auto r = session.call<IssuePage>(
-                    [&](const IssueApi& api) { return api.listIssues(status, page, pageSize); });
-                if (!r.ok()) {
-                    warn(std::string("listing ") + status + " page " + std::to_string(page) +
-                         " failed: " + r.error().describe());
-                    return sellerMessage(r.error());
-                }
-                const IssuePage& p = r.value();
-                // total_item only sizes the progress bar (it may be absent);
-                // the listing ends on what came back: a short or empty page.
-                if (page == 1) progress.pagesTotal += std::max<std::int64_t>(1, (p.totalItem + pageSize - 1) / pageSize);
-                ++progress.pagesDone;
-                progress.pagesTotal = std::max(progress.pagesTotal, progress.pagesDone);
-                std::vector<std::int64_t> ids;
-                ids.reserve(p.items.size());
-                for (const auto& s : p.items) {
-                    ids.push_back(s.issueId);
-                    auto [it, fresh] = byId.try_emplace(s.issueId, s);
-                    if (!fresh && s.modifiedAtMs.value_or(0) > it->second.modifiedAtMs.value_or(0)) it->second = s;
-                }
-                saveProgress();
-                if (static_cast<int>(p.items.size()) < pageSize) break;
-                if (ids == previousIds) {
-                    // A gateway that ignores current_page would never send a short page.
-                    warn(std::string("listing ") + status + ": page " + std::to_string(page) +
-                         " repeated the previous one; the listing ends there");
-                    break;
-                }
-                previousIds = std::move(ids);
-            }
-        }
-        rows.reserve(byId.size());
-        for (auto& [id, s] : byId) rows.push_back(std::move(s));
-        std::sort(rows.begin(), rows.end(), [](const IssueSummary& a, const IssueSummary& b) {
-            return createdOf(a) != createdOf(b) ? createdOf(a) < createdOf(b) : a.issueId < b.issueId;
-        });
-        progress.itemsTotal = static_cast<std::int64_t>(rows.size());
-        return {};
-    }
-
-    /// Fetches one new or changed dispute and upserts it with its event in one
-    /// transaction. Returns the marketplace error that must stop the run, if any.
-    std::optional<connectors::MarketplaceError> importOne(AliExpressSession& session, const domain::Store& store,
-                                                          const IssueSummary& s) {
-        const std::string externalId = std::to_string(s.issueId);
-        auto detail = session.call<std::pair<IssueDetail, std::string>>(
-            [&](const IssueApi&) -> connectors::Result<std::pair<IssueDetail, std::string>> {
-                auto doc = session.client().call(IssueApi::kDetailMethod,
-                                                 {{"buyer_login_id", s.buyerLoginId}, {"issue_id", externalId}});
-                if (!doc.ok()) return std::move(doc).error();
-                auto parsed = IssueApi::parseIssueDetail(doc.value(), s.issueId);
-                if (!parsed.ok()) return std::move(parsed).error();
-                return std::make_pair(std::move(parsed.value()), stablePayload(doc.value()));
-            });
-        if (!detail.ok()) {
-            const auto& e = detail.error();
-            warn("dispute " + externalId + " failed: " + e.describe());
-            // A dispute the marketplace cannot describe fails alone; the next sync tries again.
-            if (e.kind == ErrorKind::Malformed || (e.kind == ErrorKind::Rejected && e.code != "no_refresh_token")) {
-                ++progress.failedCount;
-                return std::nullopt;
-            }
-            return e;
-        }
-        domain::Case c = disputeToCase(store, s, detail.value().first, std::move(detail.value().second));
-        const std::int64_t now = _clock();
-        sql::Transaction tx(_conn);
-        auto up = cases.upsertFromMarketplace(c, now);
-        if (!up) throw std::runtime_error(up.error());
-        const auto& u = up.value();
-        if (u.outcome != storage::UpsertOutcome::Unchanged) {
-            domain::CaseEvent ev;
-            ev.caseId = u.caseId;
-            ev.accountId = _accountId;
-            ev.actorName = "sync";
-            ev.action = u.outcome == storage::UpsertOutcome::Inserted ? "synced.created" : "synced.updated";
-            if (u.before) ev.beforeJson = eventJson(*u.before);
-            ev.afterJson = eventJson(c);
-            ev.createdAt = now;
-            events.append(ev);
-        }
-        tx.commit();
-        if (u.outcome == storage::UpsertOutcome::Inserted) ++progress.newCount;
-        else if (u.outcome == storage::UpsertOutcome::Updated) ++progress.updatedCount;
-        else ++progress.unchangedCount;
-        return std::nullopt;
-    }
 
     /// Gives the run its final state and the store its lease back.
     void finish(const std::string& failure) {
         const std::int64_t now = _clock();
         if (failure.empty()) checkpoint = Checkpoint{}; // a finished pass leaves nothing to resume
+        auto conn = _db.acquire();
+        storage::SyncRunRepository runs(*conn);
+        storage::StoreRepository stores(*conn);
         runs.saveProgress(_runId, _accountId, progress, checkpoint.toJson());
         runs.finish(_runId, _accountId, failure.empty() ? SyncState::Done : SyncState::Failed, failure, now);
         stores.recordSyncResult(storeId, _accountId, failure.empty(), now);
@@ -263,13 +257,138 @@ public:
     }
 
 private:
-    sql::Connection& _conn;
+    void renewLease(sql::Connection& conn) {
+        const std::int64_t now = _clock();
+        if (!storage::StoreRepository(conn).acquireSyncLease(storeId, _accountId, _owner, now, now + _options.leaseMs))
+            throw std::runtime_error("lost the sync lease of store " + std::to_string(storeId));
+    }
+
+    sql::Database& _db;
     std::int64_t _accountId;
     std::int64_t _runId;
     std::string _owner;
     const SyncOptions& _options;
     connectors::Clock _clock;
     const SyncService::LogFn& _log;
+    SteadyClock::time_point _renewedAt = SteadyClock::now();
+};
+
+Fetched fetchDetailOrThrow(AliExpressSession& session, const domain::Store& store, const IssueSummary& s,
+                           RunContext& ctx);
+
+/// Reads one dispute's detail; never throws (it runs on the pipeline's threads).
+Fetched fetchDetail(AliExpressSession& session, const domain::Store& store, const IssueSummary& s, RunContext& ctx) {
+    try {
+        return fetchDetailOrThrow(session, store, s, ctx);
+    } catch (const std::exception& e) {
+        // A token refresh reads and writes the store: the database may have gone away.
+        ctx.warn("dispute " + std::to_string(s.issueId) + " stopped the run: " + e.what());
+        Fetched out;
+        out.fatal = true;
+        out.error = connectors::MarketplaceError::make(
+            ErrorKind::Transient, dynamic_cast<const sql::Unavailable*>(&e) ? "database" : "internal",
+            "The sync stopped on an internal error.", e.what());
+        return out;
+    }
+}
+
+Fetched fetchDetailOrThrow(AliExpressSession& session, const domain::Store& store, const IssueSummary& s,
+                           RunContext& ctx) {
+    const std::string externalId = std::to_string(s.issueId);
+    auto detail = session.call<std::pair<IssueDetail, std::string>>(
+        [&](const IssueApi&) -> connectors::Result<std::pair<IssueDetail, std::string>> {
+            auto doc = session.client().call(IssueApi::kDetailMethod,
+                                             {{"buyer_login_id", s.buyerLoginId}, {"issue_id", externalId}});
+            if (!doc.ok()) return std::move(doc).error();
+            auto parsed = IssueApi::parseIssueDetail(doc.value(), s.issueId);
+            if (!parsed.ok()) return std::move(parsed).error();
+            return std::make_pair(std::move(parsed.value()), stablePayload(doc.value()));
+        });
+    Fetched out;
+    if (!detail.ok()) {
+        const auto& e = detail.error();
+        ctx.warn("dispute " + externalId + " failed: " + e.describe());
+        // A dispute the marketplace cannot describe fails alone; the next sync tries again.
+        out.fatal = !(e.kind == ErrorKind::Malformed || (e.kind == ErrorKind::Rejected && e.code != "no_refresh_token"));
+        out.error = e;
+        return out;
+    }
+    try {
+        out.value = disputeToCase(store, s, detail.value().first, std::move(detail.value().second));
+        // Work the committer would do, done here where calls run in parallel.
+        out.value->payloadHash = storage::detail::sha256Hex(out.value->payloadJson);
+        out.eventJson = eventJson(*out.value);
+    } catch (const std::exception& e) {
+        ctx.warn("dispute " + externalId + " cannot be mapped: " + e.what());
+        out.error = connectors::MarketplaceError::malformed(e.what());
+    }
+    return out;
+}
+
+/// The details of the planned rows, maxInFlight at a time, handed to the
+/// committer in plan order however they arrive. Bounded: workers run at most
+/// `window` rows ahead of the committer.
+class DetailPipeline {
+public:
+    DetailPipeline(std::vector<std::size_t> positions, std::function<Fetched(std::size_t)> fetch, int threads,
+                   std::size_t window)
+        : _positions(std::move(positions)), _fetch(std::move(fetch)), _window(std::max<std::size_t>(window, 1)) {
+        const int n = static_cast<int>(std::min<std::size_t>(std::max(threads, 1), _positions.size()));
+        for (int i = 0; i < n; ++i) _threads.emplace_back([this] { work(); });
+    }
+    ~DetailPipeline() { halt(); }
+
+    std::size_t size() const { return _positions.size(); }
+    std::size_t position(std::size_t k) const { return _positions[k]; }
+
+    /// The k-th result (k counts up from 0), waiting at most `wait`.
+    std::optional<Fetched> take(std::size_t k, std::chrono::milliseconds wait) {
+        std::unique_lock lock(_mutex);
+        if (!_changed.wait_for(lock, wait, [&] { return _ready.count(k) > 0; })) return std::nullopt;
+        auto node = _ready.extract(k);
+        _taken = k + 1;
+        _changed.notify_all();
+        return std::move(node.mapped());
+    }
+
+    /// Stops handing out work and waits for the calls in flight.
+    void halt() {
+        {
+            std::lock_guard lock(_mutex);
+            _halted = true;
+            _changed.notify_all();
+        }
+        for (auto& t : _threads)
+            if (t.joinable()) t.join();
+    }
+
+private:
+    void work() {
+        for (;;) {
+            std::size_t k;
+            {
+                std::unique_lock lock(_mutex);
+                _changed.wait(lock, [&] { return _halted || _next >= _positions.size() || _next < _taken + _window; });
+                if (_halted || _next >= _positions.size()) return;
+                k = _next++;
+            }
+            Fetched f = _fetch(_positions[k]);
+            std::lock_guard lock(_mutex);
+            _ready.emplace(k, std::move(f));
+            _changed.notify_all();
+        }
+    }
+
+    std::vector<std::size_t> _positions;
+    std::function<Fetched(std::size_t)> _fetch;
+    std::size_t _window;
+    std::mutex _mutex;
+    std::condition_variable _changed;
+    std::map<std::size_t, Fetched> _ready;
+    std::size_t _next = 0;
+    std::size_t _taken = 0;
+    bool _halted = false;
+    std::vector<std::thread> _threads;
 };
 
 } // namespace
@@ -278,15 +397,22 @@ domain::SyncRun SyncService::run(std::int64_t accountId, std::int64_t runId) {
     const std::string owner = _leases.take(runId);
     domain::SyncRun result;
     std::optional<RunContext> ctx;
-    try {
+    auto readRun = [&]() -> std::optional<domain::SyncRun> {
         auto conn = _db.acquire();
-        ctx.emplace(*conn, accountId, runId, owner, _options, _clock, _log);
-        auto run = ctx->runs.find(runId, accountId);
-        if (!run) throw std::runtime_error("sync run " + std::to_string(runId) + " not found");
-        if (owner.empty()) throw std::runtime_error("sync run " + std::to_string(runId) + " was not begun here");
-        ctx->storeId = run->storeId;
-        ctx->checkpoint = Checkpoint::fromJson(run->checkpointJson);
-        auto store = ctx->stores.find(ctx->storeId, accountId);
+        return storage::SyncRunRepository(*conn).find(runId, accountId);
+    };
+    try {
+        ctx.emplace(_db, accountId, runId, owner, _options, _clock, _log);
+        std::optional<domain::Store> store;
+        {
+            auto conn = _db.acquire();
+            auto run = storage::SyncRunRepository(*conn).find(runId, accountId);
+            if (!run) throw std::runtime_error("sync run " + std::to_string(runId) + " not found");
+            if (owner.empty()) throw std::runtime_error("sync run " + std::to_string(runId) + " was not begun here");
+            ctx->storeId = run->storeId;
+            ctx->checkpoint = Checkpoint::fromJson(run->checkpointJson);
+            store = storage::StoreRepository(*conn).find(ctx->storeId, accountId);
+        }
         if (!store) throw std::runtime_error("store " + std::to_string(ctx->storeId) + " not found");
 
         std::string failure; // for the seller; empty = success
@@ -295,68 +421,191 @@ domain::SyncRun SyncService::run(std::int64_t accountId, std::int64_t runId) {
             failure = sellerMessage(opened.error());
             ctx->warn("of store " + std::to_string(ctx->storeId) + " cannot start: " + opened.error().describe());
         }
-        std::vector<IssueSummary> rows;
-        if (failure.empty()) failure = ctx->listAll(*opened.value(), _stopping, rows);
+        Listing listing;
         if (failure.empty()) {
-            const auto known = ctx->cases.knownVersions(ctx->storeId, accountId);
-            std::int64_t sinceSave = 0;
-            for (const auto& s : rows) {
-                if (_stopping) {
-                    failure = kStoppedMessage;
-                    break;
-                }
-                if (ctx->checkpoint.covers(createdOf(s), s.issueId)) {
-                    ++ctx->progress.itemsDone;
+            DisputeListing lister(
+                *opened.value(), ListingOptions{_options.pageSize, _options.maxInFlight, _options.listMaxPasses},
+                _stopping,
+                [&](int done, int total) {
+                    ctx->progress.pagesDone = done;
+                    ctx->progress.pagesTotal = total;
+                    ctx->saveProgress();
+                },
+                [&](const std::string& line) { ctx->warn(line); });
+            auto listed = lister.run();
+            if (listed.ok()) listing = std::move(listed.value());
+            else failure = sellerMessage(listed.error());
+        }
+
+        std::vector<WorkItem> plan;
+        std::int64_t missingOpen = 0;
+        if (failure.empty()) {
+            std::unordered_map<std::string, storage::KnownVersion> known;
+            {
+                auto conn = _db.acquire();
+                known = storage::CaseRepository(*conn).knownVersions(ctx->storeId, accountId);
+            }
+            const std::int64_t now = _clock();
+            plan.reserve(listing.rows.size());
+            for (auto& s : listing.rows) {
+                const std::string id = std::to_string(s.issueId);
+                auto k = known.find(id);
+                const bool read = mustRead(s, k == known.end() ? nullptr : &k->second,
+                                           ctx->checkpoint.covers(createdOf(s), s.issueId),
+                                           listing.unsettled.count(s.issueId) > 0, _options, now);
+                const bool isKnown = k != known.end();
+                if (isKnown) known.erase(k);
+                plan.push_back(WorkItem{std::move(s), read, isKnown});
+            }
+            listing.rows.clear();
+            listing.rows.shrink_to_fit();
+            // Open disputes no listing showed: they changed while the lists moved.
+            for (auto& [id, k] : known) {
+                if (k.marketplaceStatus != "processing" || k.buyerLogin.empty()) continue;
+                IssueSummary s;
+                try {
+                    s.issueId = std::stoll(id);
+                } catch (...) {
                     continue;
                 }
-                auto k = known.find(std::to_string(s.issueId));
-                // An empty gmt_modified tells nothing: the detail is read again
-                // (and still written only if it changed).
-                if (k != known.end() && s.modifiedAtMs && k->second.marketplaceModifiedAt == *s.modifiedAtMs &&
-                    k->second.marketplaceStatus == s.issueStatus) {
-                    ++ctx->progress.unchangedCount; // nothing written, no detail asked
-                } else if (auto stop = ctx->importOne(*opened.value(), *store, s)) {
-                    failure = sellerMessage(*stop);
+                s.issueStatus = k.marketplaceStatus;
+                s.buyerLoginId = k.buyerLogin;
+                s.createdAtMs = k.marketplaceCreatedAt;
+                if (k.marketplaceModifiedAt) s.modifiedAtMs = k.marketplaceModifiedAt;
+                plan.push_back(WorkItem{std::move(s), true, true});
+                ++missingOpen;
+            }
+            if (missingOpen > 0) {
+                ctx->warn(std::to_string(missingOpen) + " open disputes were in no listing; their detail is read");
+                std::sort(plan.begin(), plan.end(), [](const WorkItem& a, const WorkItem& b) {
+                    return createdOf(a.summary) != createdOf(b.summary) ? createdOf(a.summary) < createdOf(b.summary)
+                                                                        : a.summary.issueId < b.summary.issueId;
+                });
+            }
+            ctx->progress.itemsTotal = static_cast<std::int64_t>(plan.size());
+        }
+
+        if (failure.empty()) {
+            std::vector<std::size_t> positions;
+            for (std::size_t i = 0; i < plan.size(); ++i)
+                if (plan[i].fetch) positions.push_back(i);
+            AliExpressSession& session = *opened.value();
+            DetailPipeline pipeline(
+                std::move(positions),
+                [&](std::size_t i) { return fetchDetail(session, *store, plan[i].summary, *ctx); },
+                _options.maxInFlight,
+                static_cast<std::size_t>(std::max(_options.maxInFlight * 8, _options.batchRows * 2)));
+            std::vector<Fetched> batch;
+            batch.reserve(static_cast<std::size_t>(std::max(_options.batchRows, 1)));
+            Checkpoint pending = ctx->checkpoint;
+            auto batchStarted = SteadyClock::now();
+            std::size_t walked = 0; // plan rows passed by the committer
+            std::int64_t skipped = 0;
+            auto flush = [&] {
+                ctx->progress.unchangedCount += skipped;
+                ctx->progress.itemsDone = static_cast<std::int64_t>(walked);
+                skipped = 0;
+                ctx->commit(batch, pending);
+                batchStarted = SteadyClock::now();
+            };
+            bool killed = false;
+            for (std::size_t k = 0; k < pipeline.size() && failure.empty(); ++k) {
+                const std::size_t at = pipeline.position(k);
+                for (; walked < at; ++walked) { // unchanged rows: nothing asked, nothing written
+                    ++skipped;
+                    pending = Checkpoint{createdOf(plan[walked].summary), plan[walked].summary.issueId, true};
+                }
+                std::optional<Fetched> got;
+                while (!got) {
+                    if (_stopping) {
+                        failure = kStoppedMessage;
+                        break;
+                    }
+                    got = pipeline.take(k, std::chrono::milliseconds(200));
+                    if (!got) {
+                        if (!batch.empty() && SteadyClock::now() - batchStarted >= std::chrono::milliseconds(_options.batchMs))
+                            flush();
+                        ctx->keepLease();
+                    }
+                }
+                if (!got) break;
+                if (got->error) {
+                    if (got->fatal) {
+                        failure = sellerMessage(*got->error);
+                        break;
+                    }
+                    ++ctx->progress.failedCount;
+                } else {
+                    got->probablyNew = !plan[at].known;
+                    batch.push_back(std::move(*got));
+                }
+                ++walked;
+                pending = Checkpoint{createdOf(plan[at].summary), plan[at].summary.issueId, true};
+                const bool abortNow =
+                    _options.abortAfterItems >= 0 &&
+                    ctx->progress.newCount + ctx->progress.updatedCount + static_cast<std::int64_t>(batch.size()) >=
+                        _options.abortAfterItems;
+                if (abortNow || static_cast<int>(batch.size()) >= _options.batchRows ||
+                    SteadyClock::now() - batchStarted >= std::chrono::milliseconds(_options.batchMs))
+                    flush();
+                if (abortNow) {
+                    killed = true;
                     break;
                 }
-                ++ctx->progress.itemsDone;
-                ctx->checkpoint = Checkpoint{createdOf(s), s.issueId, true};
-                if (_options.abortAfterItems >= 0 &&
-                    ctx->progress.newCount + ctx->progress.updatedCount >= _options.abortAfterItems) {
-                    // Test hook: stop like a killed process (progress saved, run left running, lease kept).
-                    ctx->runs.saveProgress(runId, accountId, ctx->progress, ctx->checkpoint.toJson());
-                    if (auto r = ctx->runs.find(runId, accountId)) result = *r;
-                    return result;
-                }
-                if (++sinceSave >= _options.progressEveryItems) {
-                    ctx->saveProgress();
-                    sinceSave = 0;
-                }
             }
+            pipeline.halt();
+            if (killed) {
+                // Test hook: stop like a killed process (progress saved, run left running, lease kept).
+                if (auto r = readRun()) result = *r;
+                return result;
+            }
+            if (failure.empty())
+                for (; walked < plan.size(); ++walked) {
+                    ++skipped;
+                    pending = Checkpoint{createdOf(plan[walked].summary), plan[walked].summary.issueId, true};
+                }
+            flush(); // what came before a failure, in order
         }
         ctx->finish(failure);
         const auto& p = ctx->progress;
         _log(SAC_LOG_INFO, "sac: sync run " + std::to_string(runId) + " of store " + std::to_string(ctx->storeId) +
                                (failure.empty() ? " done" : " failed") + ": new " + std::to_string(p.newCount) +
                                ", updated " + std::to_string(p.updatedCount) + ", unchanged " +
-                               std::to_string(p.unchangedCount) + ", failed " + std::to_string(p.failedCount));
-        if (auto r = ctx->runs.find(runId, accountId)) result = *r;
+                               std::to_string(p.unchangedCount) + ", failed " + std::to_string(p.failedCount) +
+                               ", pages " + std::to_string(p.pagesDone) + ", relisted " +
+                               std::to_string(listing.relists) + ", open not listed " + std::to_string(missingOpen));
+        if (auto r = readRun()) result = *r;
     } catch (const std::exception& e) {
+        const bool databaseDown = dynamic_cast<const sql::Unavailable*>(&e) != nullptr;
         _log(SAC_LOG_ERROR, "sac: sync run " + std::to_string(runId) + " stopped: " + e.what());
-        try {
-            auto conn = _db.acquire();
-            storage::SyncRunRepository runs(*conn);
-            if (ctx) runs.saveProgress(runId, accountId, ctx->progress, ctx->checkpoint.toJson());
-            runs.finish(runId, accountId, SyncState::Failed,
-                        "Erro interno na sincronização; ela continua de onde parou na próxima vez.", _clock());
-            if (ctx && ctx->storeId) {
-                storage::StoreRepository stores(*conn);
-                stores.recordSyncResult(ctx->storeId, accountId, false, _clock());
-                stores.releaseSyncLease(ctx->storeId, accountId, owner);
+        // The run's state must not stay "running" with its lease held: a database
+        // that went away is waited for (a while, not past a stop request).
+        const auto giveUp = SteadyClock::now() + std::chrono::milliseconds(std::max<std::int64_t>(_options.leaseMs, 1000));
+        for (int attempt = 1;; ++attempt) {
+            try {
+                auto conn = _db.acquire();
+                storage::SyncRunRepository runs(*conn);
+                if (ctx) runs.saveProgress(runId, accountId, ctx->progress, ctx->checkpoint.toJson());
+                runs.finish(runId, accountId, databaseDown ? SyncState::Interrupted : SyncState::Failed,
+                            databaseDown ? kDatabaseDownMessage
+                                         : "Erro interno na sincronização; ela continua de onde parou na próxima vez.",
+                            _clock());
+                if (ctx && ctx->storeId) {
+                    storage::StoreRepository stores(*conn);
+                    stores.recordSyncResult(ctx->storeId, accountId, false, _clock());
+                    stores.releaseSyncLease(ctx->storeId, accountId, owner);
+                }
+                if (auto r = runs.find(runId, accountId)) result = *r;
+                break;
+            } catch (const std::exception& e2) {
+                if (_stopping || SteadyClock::now() >= giveUp) {
+                    _log(SAC_LOG_ERROR, "sac: sync run " + std::to_string(runId) + " cannot record its failure (" +
+                                            std::to_string(attempt) + " attempts): " + e2.what() +
+                                            "; the next run of the store takes over when the lease expires");
+                    break;
+                }
+                std::this_thread::sleep_for(std::chrono::milliseconds(500));
             }
-            if (auto r = runs.find(runId, accountId)) result = *r;
-        } catch (const std::exception& e2) {
-            _log(SAC_LOG_ERROR, "sac: sync run " + std::to_string(runId) + " cannot record its failure: " + e2.what());
         }
     }
     return result;

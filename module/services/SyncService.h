@@ -1,19 +1,30 @@
 // "Disputa de Sincronização": pulls every AliExpress dispute of a store into
-// the cases table, oldest first, idempotently.
+// the cases table, oldest first, idempotently, with several calls in flight.
 //
-// A run has two phases. Listing asks aliexpress.issue.issuelist.get for each
-// issue_status (processing, canceled_issue, finish), every page of at most 50.
-// Importing walks the rows in chronological order (gmt_create, then issue
-// id), skips the ones whose gmt_modified and issue_status equal what the case
-// already holds (no write at all), fetches the detail of new or changed ones
-// and upserts the case and its audit event in one transaction.
+// A run has three phases, and never holds a database connection while it
+// waits on the network:
+//  1. Listing (services/DisputeListing) asks aliexpress.issue.issuelist.get
+//     for each issue_status, several pages at once, and lists a status again
+//     when it moved while it was read.
+//  2. Planning compares each row with what the case holds (one short query):
+//     a row whose gmt_modified and issue_status are unchanged is skipped
+//     (nothing asked, nothing written) unless the dispute is open and its
+//     deadline is near, or its detail is older than rereadAfterMs, or its
+//     gmt_modified is empty, or it was listed under two statuses. Open
+//     disputes the case table knows but no listing showed are read too.
+//  3. Importing fetches the details, up to maxInFlight at once per store
+//     (each call also waits for the app key's RateGovernor), and commits the
+//     cases in chronological order (gmt_create, then issue id) in batches of
+//     up to batchRows rows or batchMs, each batch one transaction with its
+//     audit events, the progress and the checkpoint.
 //
-// Crash safety: the checkpoint (the last imported row's creation time and
-// id) is saved with the progress; a run that died resumes after it, and the
-// (store, issue id) key makes a repeated row an update, never a duplicate.
-// One run per store at a time: a lease row in stores (sync_lease_owner /
-// sync_lease_until) taken with one atomic UPDATE, so two host processes on
-// one database never sync the same store together.
+// Crash safety: the checkpoint (the last committed row's creation time and
+// id) is saved in the batch's transaction; a run that died resumes after it
+// (rows before it are still compared with the list, so changes to older
+// disputes are not missed), and the (store, issue id) key makes a repeated
+// row an update, never a duplicate. One run per store at a time: a lease row
+// in stores (sync_lease_owner / sync_lease_until) taken with one atomic
+// UPDATE, renewed with every batch and page round.
 #pragma once
 
 #include <atomic>
@@ -34,7 +45,17 @@ namespace sac::services {
 struct SyncOptions {
     int pageSize = 50;                 ///< the gateway allows at most 50
     std::int64_t leaseMs = 2 * 60 * 1000;  ///< a lease not renewed for this long is free
-    int progressEveryItems = 25;       ///< save progress (and renew the lease) this often
+    int maxInFlight = 8;               ///< detail (and page) calls at once per store
+    int listMaxPasses = 3;             ///< listings of a status that keeps moving
+    int batchRows = 200;               ///< rows per write transaction, at most
+    std::int64_t batchMs = 1000;       ///< a batch is written at least this often
+    /// Open disputes whose deadline is this near are read again on every run
+    /// (unless read within rereadGapMs).
+    std::int64_t rereadDeadlineWithinMs = 48LL * 3600 * 1000;
+    std::int64_t rereadGapMs = 5LL * 60 * 1000;
+    /// Every open dispute whose detail is older than this is read again.
+    std::int64_t rereadAfterMs = 24LL * 3600 * 1000;
+    int progressEveryItems = 25;       ///< kept for callers; batches save progress now
     /// Test hook: stop the run abruptly (no finish, lease kept) after this
     /// many imported items, like a process that was killed. -1 = never.
     std::int64_t abortAfterItems = -1;

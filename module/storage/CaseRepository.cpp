@@ -79,9 +79,12 @@ constexpr const char* kListCauses =
     "SELECT DISTINCT cause FROM cases WHERE account_id = ? AND cause <> '' ORDER BY cause LIMIT 200";
 constexpr const char* kCountAll = "SELECT COUNT(*) FROM cases WHERE account_id = ?";
 constexpr const char* kSetStatus = "UPDATE cases SET status = ?, updated_at = ? WHERE id = ? AND account_id = ?";
+constexpr const char* kSetStatusFrom =
+    "UPDATE cases SET status = ?, updated_at = ? WHERE id = ? AND account_id = ? AND status = ?";
 constexpr const char* kIdsInGroup = "SELECT id FROM cases WHERE account_id = ? AND group_id = ? ORDER BY id";
 constexpr const char* kKnownVersions =
-    "SELECT external_id, marketplace_modified_at, marketplace_status FROM cases WHERE store_id = ? AND account_id = ?";
+    "SELECT external_id, marketplace_modified_at, marketplace_status, deadline_at, synced_at, marketplace_created_at, "
+    "buyer_login FROM cases WHERE store_id = ? AND account_id = ?";
 
 constexpr const char* kSetGroup =
     "UPDATE cases SET group_id = ?, updated_at = ? WHERE id = ? AND account_id = ? "
@@ -155,7 +158,7 @@ std::optional<CaseCursor> CaseCursor::decode(std::string_view text) {
     return c;
 }
 
-domain::Result<UpsertResult> CaseRepository::upsertFromMarketplace(const Case& in, std::int64_t now) {
+domain::Result<UpsertResult> CaseRepository::upsertFromMarketplace(const Case& in, std::int64_t now, bool probablyNew) {
     using R = domain::Result<UpsertResult>;
     if (in.externalId.empty() || in.externalId.size() > 64)
         return R::fail("expected an external id of 1 to 64 characters, got " +
@@ -163,7 +166,8 @@ domain::Result<UpsertResult> CaseRepository::upsertFromMarketplace(const Case& i
     const std::string hash = in.payloadHash.empty() ? sha256Hex(in.payloadJson) : in.payloadHash;
     const std::int64_t createdAt = in.marketplaceCreatedAt != 0 ? in.marketplaceCreatedAt : now;
 
-    auto existing = findByExternalId(in.storeId, in.externalId, in.accountId);
+    std::optional<Case> existing;
+    if (!probablyNew) existing = findByExternalId(in.storeId, in.externalId, in.accountId);
     if (!existing) {
         const sql::Params p{
             std::string(domain::toCode(in.marketplace)), std::string(domain::toCode(in.kind)), in.externalId,
@@ -322,14 +326,24 @@ std::int64_t CaseRepository::countAll(std::int64_t accountId) {
 std::unordered_map<std::string, KnownVersion> CaseRepository::knownVersions(std::int64_t storeId,
                                                                           std::int64_t accountId) {
     std::unordered_map<std::string, KnownVersion> out;
-    for (const auto& r : _c.query(kKnownVersions, {bindInt(storeId), bindInt(accountId)}))
-        out.emplace(r.getString(0), KnownVersion{r.getOptInt(1).value_or(0), r.getOptString(2).value_or("")});
+    for (const auto& r : _c.query(kKnownVersions, {bindInt(storeId), bindInt(accountId)})) {
+        KnownVersion k{r.getOptInt(1).value_or(0), r.getOptString(2).value_or(""), r.getOptInt(3),
+                       r.getOptInt(4).value_or(0), r.getOptInt(5).value_or(0), {}};
+        if (k.marketplaceStatus == "processing") k.buyerLogin = r.getOptString(6).value_or("");
+        out.emplace(r.getString(0), std::move(k));
+    }
     return out;
 }
 
 bool CaseRepository::setStatus(std::int64_t caseId, std::int64_t accountId, domain::CaseStatus status,
                                std::int64_t now) {
     return _c.execute(kSetStatus, {std::string(domain::toCode(status)), bindInt(now), bindInt(caseId), bindInt(accountId)}) > 0;
+}
+
+bool CaseRepository::setStatusFrom(std::int64_t caseId, std::int64_t accountId, domain::CaseStatus expected,
+                                   domain::CaseStatus status, std::int64_t now) {
+    return _c.execute(kSetStatusFrom, {std::string(domain::toCode(status)), bindInt(now), bindInt(caseId),
+                                       bindInt(accountId), std::string(domain::toCode(expected))}) > 0;
 }
 
 std::vector<std::int64_t> CaseRepository::idsInGroup(std::int64_t accountId, std::int64_t groupId) {

@@ -65,6 +65,10 @@ struct CasePage {
 struct KnownVersion {
     std::int64_t marketplaceModifiedAt = 0;
     std::string marketplaceStatus;
+    std::optional<std::int64_t> deadlineAt;
+    std::int64_t syncedAt = 0;            ///< when the detail was last read
+    std::int64_t marketplaceCreatedAt = 0;
+    std::string buyerLogin;               ///< kept for open disputes only (to read them without the list)
 };
 
 enum class UpsertOutcome { Inserted, Updated, Unchanged };
@@ -89,7 +93,10 @@ public:
     /// only ever raised; amazonCaseId only replaced by a non-empty value.
     /// marketplaceCreatedAt 0 is stored as now. Fails (as a value) when the
     /// store is not in the account or externalId is empty or longer than 64.
-    domain::Result<UpsertResult> upsertFromMarketplace(const domain::Case& c, std::int64_t now);
+    /// probablyNew (the caller has never seen the case) tries the INSERT first
+    /// and falls back to the update path when the case exists after all.
+    domain::Result<UpsertResult> upsertFromMarketplace(const domain::Case& c, std::int64_t now,
+                                                       bool probablyNew = false);
 
     std::optional<domain::Case> find(std::int64_t id, std::int64_t accountId);
     std::optional<domain::Case> findByExternalId(std::int64_t storeId, const std::string& externalId,
@@ -116,6 +123,11 @@ public:
     /// Sets the seller-facing status of a case of the account (e.g. decisao
     /// once the marketplace accepted the seller's decision). False when not found.
     bool setStatus(std::int64_t caseId, std::int64_t accountId, domain::CaseStatus status, std::int64_t now);
+    /// setStatus only while the case still has status `expected` (one
+    /// conditional UPDATE): false when it is not found or someone changed it
+    /// meanwhile.
+    bool setStatusFrom(std::int64_t caseId, std::int64_t accountId, domain::CaseStatus expected,
+                       domain::CaseStatus status, std::int64_t now);
     /// Ids of the account's cases in a group, ascending.
     std::vector<std::int64_t> idsInGroup(std::int64_t accountId, std::int64_t groupId);
     bool setWrongDeliverySolved(std::int64_t caseId, std::int64_t accountId, bool solved, std::int64_t now);

@@ -9,16 +9,16 @@ using namespace detail;
 constexpr const char* kColumns =
     "id, account_id, marketplace, name, seller_email, gateway_url, region, marketplace_id, credentials_enc, "
     "credentials_hint, status, status_message, token_expires_at, settings_json, created_at, updated_at, "
-    "last_sync_at, last_sync_ok_at";
+    "last_sync_at, last_sync_ok_at, refresh_expires_at";
 
 constexpr const char* kInsert =
     "INSERT INTO stores (account_id, marketplace, name, seller_email, gateway_url, region, marketplace_id, "
     "credentials_enc, credentials_hint, status, status_message, token_expires_at, settings_json, created_at, "
-    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "updated_at, refresh_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* kUpdate =
     "UPDATE stores SET name = ?, seller_email = ?, gateway_url = ?, region = ?, marketplace_id = ?, "
-    "credentials_enc = ?, credentials_hint = ?, token_expires_at = ?, settings_json = ?, updated_at = ? "
-    "WHERE id = ? AND account_id = ?";
+    "credentials_enc = ?, credentials_hint = ?, token_expires_at = ?, settings_json = ?, updated_at = ?, "
+    "refresh_expires_at = ? WHERE id = ? AND account_id = ?";
 constexpr const char* kListWhere = " FROM stores WHERE account_id = ? ORDER BY name, id";
 constexpr const char* kFindWhere = " FROM stores WHERE id = ? AND account_id = ?";
 constexpr const char* kCount = "SELECT COUNT(*) FROM stores WHERE account_id = ?";
@@ -54,6 +54,7 @@ domain::Store rowToStore(const sql::Row& r) {
     s.updatedAt = r.getOptInt(15).value_or(0);
     s.lastSyncAt = r.getOptInt(16);
     s.lastSyncOkAt = r.getOptInt(17);
+    s.refreshExpiresAt = r.getOptInt(18);
     return s;
 }
 
@@ -64,7 +65,7 @@ std::int64_t StoreRepository::create(const domain::Store& s) {
                          s.gatewayUrl, s.region, s.marketplaceId, s.credentialsEnc, s.credentialsHint,
                          std::string(domain::toCode(s.status)), s.statusMessage, bindOpt(s.tokenExpiresAt),
                          s.settingsJson.empty() ? std::string("{}") : s.settingsJson, bindInt(s.createdAt),
-                         bindInt(s.updatedAt)});
+                         bindInt(s.updatedAt), bindOpt(s.refreshExpiresAt)});
     return _c.lastInsertId();
 }
 
@@ -72,7 +73,7 @@ bool StoreRepository::update(const domain::Store& s) {
     return _c.execute(kUpdate, {s.name, s.sellerEmail, s.gatewayUrl, s.region, s.marketplaceId, s.credentialsEnc,
                                 s.credentialsHint, bindOpt(s.tokenExpiresAt),
                                 s.settingsJson.empty() ? std::string("{}") : s.settingsJson, bindInt(s.updatedAt),
-                                bindInt(s.id), bindInt(s.accountId)}) > 0;
+                                bindOpt(s.refreshExpiresAt), bindInt(s.id), bindInt(s.accountId)}) > 0;
 }
 
 std::vector<domain::Store> StoreRepository::listByAccount(std::int64_t accountId) {

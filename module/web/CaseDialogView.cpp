@@ -12,6 +12,7 @@
 
 #include "domain/Money.h"
 #include "services/DisputeHandlingService.h"
+#include "services/RefusalRules.h"
 #include "web/Format.h"
 
 namespace sac::web {
@@ -289,6 +290,20 @@ mu::data caseDialogData(const CaseDialogModel& m, const Catalog& cat) {
     d.set("seller_email", k && k->form == "refuse" ? k->sellerEmail : (m.store ? m.store->sellerEmail : std::string()));
     d.set("reason", k && k->form == "refuse" ? k->reason : std::string());
     d.set("refund_amount", k && k->form == "refuse" ? k->refundAmount : std::string());
+    // Only the counter-proposals the dispute's reason allows.
+    const auto receipt = m.detail ? services::goodsReceipt(*m.detail) : services::goodsReceiptFromReason(c.cause);
+    const std::string typed = k && k->form == "refuse" ? k->solutionType : std::string();
+    mu::data refusalTypes{mu::data::type::list};
+    for (const auto& type : services::allowedRefusalTypes(receipt)) {
+        mu::data o;
+        o.set("code", type);
+        const std::string label = cat.text(loc, "solution_type." + type);
+        o.set("label", label == "solution_type." + type ? type : label);
+        o.set("selected", type == typed);
+        refusalTypes.push_back(o);
+    }
+    d.set("refusal_types", refusalTypes);
+    if (receipt == services::GoodsReceipt::NotReceived) d.set("refusal_refund_only", true);
     d.set("refund_currency", m.detail && m.detail->refundMoneyMax ? m.detail->refundMoneyMax->currency
                              : c.refundCap                        ? c.refundCap->currency()
                                                                   : std::string());

@@ -34,6 +34,7 @@ struct KeptForm {
     std::string reason;
     std::string refundAmount;
     std::string solutionId;
+    std::string solutionType; ///< the refusal's counter-proposal type
     std::string note;
     std::string idempotencyKey; ///< reused so a retry stays one action
 };

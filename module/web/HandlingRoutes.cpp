@@ -1,5 +1,6 @@
 #include "web/HandlingRoutes.h"
 
+#include <charconv>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -27,6 +28,24 @@ using services::HandlingOutcome;
 constexpr const char* kCasesPrefix = "/sac/cases/";
 constexpr const char* kGroupsPrefix = "/sac/groups/";
 
+/// A marketplace solution id from a form: a 64-bit integer, negative for
+/// platform solutions.
+std::optional<std::int64_t> solutionIdOf(std::string_view s) {
+    if (s.empty() || s.size() > 20) return std::nullopt;
+    std::int64_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size() || v == 0) return std::nullopt;
+    return v;
+}
+
+HandlingOutcome badSolutionId() {
+    HandlingOutcome o;
+    o.code = HandlingCode::Invalid;
+    o.field = "solution_id";
+    o.messageKey = "handling.error.no_solution";
+    return o;
+}
+
 services::DisputeHandlingService handlingService(Module& m) {
     return services::DisputeHandlingService(*m.database(), *m.aliexpress(), [&m] { return m.now(); },
                                             attachmentsDir(m), m.timeouts().action);
@@ -48,17 +67,21 @@ void renderCase(Module& m, const Request& req, Response& res, std::int64_t caseI
                 int status, bool fragment, const std::string& doneText = {}) {
     const std::string loc = localeOf(m, req);
     const auto& user = req.user();
-    auto conn = m.database()->acquire();
-    auto c = storage::CaseRepository(*conn).find(caseId, user.accountId);
-    if (!c) return fail(m, req, res, 404, "error.not_found_title", "handling.error.not_found");
-    auto store = storage::StoreRepository(*conn).find(c->storeId, user.accountId);
+    std::optional<domain::Case> c;
+    std::optional<domain::Store> store;
     CaseDialogModel model;
+    {
+        auto conn = m.database()->acquire();
+        c = storage::CaseRepository(*conn).find(caseId, user.accountId);
+        if (!c) return fail(m, req, res, 404, "error.not_found_title", "handling.error.not_found");
+        store = storage::StoreRepository(*conn).find(c->storeId, user.accountId);
+        model.events = storage::EventRepository(*conn).listForCase(caseId, user.accountId);
+        model.notes = storage::NoteRepository(*conn).listForCase(caseId, user.accountId);
+        model.attachments = storage::AttachmentRepository(*conn).listForCase(caseId, user.accountId);
+    }
     model.c = &*c;
     model.store = store ? &*store : nullptr;
     model.detail = parseStoredDetail(*c);
-    model.events = storage::EventRepository(*conn).listForCase(caseId, user.accountId);
-    model.notes = storage::NoteRepository(*conn).listForCase(caseId, user.accountId);
-    model.attachments = storage::AttachmentRepository(*conn).listForCase(caseId, user.accountId);
     model.canHandle = allowed(m, req, services::kPermHandle);
     model.csrfToken = req.csrfToken();
     model.gatewayBase = store && !store->gatewayUrl.empty() ? store->gatewayUrl : defaultGateway(m);
@@ -81,7 +104,8 @@ int httpStatusOf(HandlingCode code) {
     case HandlingCode::NotFound: return 404;
     case HandlingCode::Invalid: return 400;
     case HandlingCode::InProgress:
-    case HandlingCode::NotActionable: return 409;
+    case HandlingCode::NotActionable:
+    case HandlingCode::Stale: return 409;
     case HandlingCode::MarketplaceRefused: return 422;
     case HandlingCode::MarketplaceFailed: return 502;
     }
@@ -103,6 +127,8 @@ void answer(Module& m, const Request& req, Response& res, std::int64_t caseId, c
         j.set("message", message);
         j.set("detail", connectors::shownText(o.detail));
         j.set("field", o.field);
+        // The case took the marketplace's current state: the dialog is shown again.
+        j.set("refreshed", o.code == HandlingCode::Stale);
         if (o.status) {
             const std::string code(domain::toCode(*o.status));
             j.set("status", code);
@@ -112,6 +138,8 @@ void answer(Module& m, const Request& req, Response& res, std::int64_t caseId, c
     }
     if (o.ok()) return res.redirect("/sac/cases/" + std::to_string(caseId) + "?done=" + kept.form);
     if (o.code == HandlingCode::NotFound) return fail(m, req, res, 404, "error.not_found_title", o.messageKey);
+    // The proposals changed: the current pending one is chosen again.
+    if (o.code == HandlingCode::Stale) kept.solutionId.clear();
     kept.messageText = message;
     kept.detail = connectors::shownText(o.detail);
     kept.field = o.field;
@@ -121,8 +149,11 @@ void answer(Module& m, const Request& req, Response& res, std::int64_t caseId, c
 void serveAttachment(Module& m, const Request& req, Response& res, std::int64_t caseId, const std::string& rest) {
     auto id = positiveId(rest);
     if (!id) return fail(m, req, res, 404, "error.not_found_title", "error.not_found");
-    auto conn = m.database()->acquire();
-    auto a = storage::AttachmentRepository(*conn).find(*id, req.user().accountId);
+    std::optional<domain::Attachment> a;
+    {
+        auto conn = m.database()->acquire();
+        a = storage::AttachmentRepository(*conn).find(*id, req.user().accountId);
+    }
     if (!a || a->caseId != caseId || a->storagePath.empty())
         return fail(m, req, res, 404, "error.not_found_title", "error.not_found");
     std::ifstream in(a->storagePath, std::ios::binary);
@@ -191,7 +222,10 @@ void casePost(Module& m, Request& req, Response& res) {
         r.idempotencyKey = f.field("idempotency_key").value_or("");
         kept.idempotencyKey = r.idempotencyKey;
         kept.solutionId = f.field("solution_id").value_or("");
-        if (!kept.solutionId.empty()) r.solutionId = positiveId(kept.solutionId);
+        if (!kept.solutionId.empty()) {
+            r.solutionId = solutionIdOf(kept.solutionId);
+            if (!r.solutionId) return answer(m, req, res, *caseId, badSolutionId(), std::move(kept));
+        }
         return answer(m, req, res, *caseId, svc.agree(actor, *caseId, r), std::move(kept));
     }
     if (action == "refuse") {
@@ -205,8 +239,13 @@ void casePost(Module& m, Request& req, Response& res) {
         kept.sellerEmail = r.sellerEmail;
         kept.reason = r.reason;
         kept.refundAmount = r.refundAmount;
+        r.solutionType = f.field("solution_type").value_or("");
+        kept.solutionType = r.solutionType;
         kept.solutionId = f.field("solution_id").value_or("");
-        if (!kept.solutionId.empty()) r.buyerSolutionId = positiveId(kept.solutionId);
+        if (!kept.solutionId.empty()) {
+            r.buyerSolutionId = solutionIdOf(kept.solutionId);
+            if (!r.buyerSolutionId) return answer(m, req, res, *caseId, badSolutionId(), std::move(kept));
+        }
         if (const auto* file = f.file("image")) {
             r.imageBytes = file->bytes;
             r.imageFileName = file->fileName;

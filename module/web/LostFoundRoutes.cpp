@@ -72,6 +72,8 @@ void showList(Module& m, Request& req, Response& res) {
     const auto& cat = m.templates().catalog();
     if (!m.database() || !m.lostFound()) return res.html("<p>" + cat.text(loc, "error.unavailable") + "</p>", "", 503);
     const auto& user = req.user();
+    // Before this page's own connection: totals() takes one of its own.
+    const auto totals = m.lostFound()->totals(user.accountId);
     auto conn = m.database()->acquire();
     const auto stores = storage::StoreRepository(*conn).listByAccount(user.accountId);
     std::map<std::int64_t, const domain::Store*> byId;
@@ -88,7 +90,6 @@ void showList(Module& m, Request& req, Response& res) {
 
     mu::data storeList{mu::data::type::list};
     storage::SyncRunRepository runs(*conn);
-    const auto totals = m.lostFound()->totals(user.accountId);
     bool anyAmazon = false;
     for (const auto& s : stores) {
         if (s.marketplace != domain::Marketplace::Amazon) continue;
@@ -310,6 +311,8 @@ void apiSearch(Module& m, Request& req, Response& res) {
 void apiStatus(Module& m, Request& req, Response& res) {
     if (!m.database() || !m.lostFound()) return res.json(errorJson("the module has not started"), 503);
     const auto& user = req.user();
+    // Before this request's own connection: totals() takes one of its own.
+    const auto totals = m.lostFound()->totals(user.accountId);
     auto conn = m.database()->acquire();
     storage::SyncRunRepository runs(*conn);
     Poco::JSON::Array arr;
@@ -334,7 +337,7 @@ void apiStatus(Module& m, Request& req, Response& res) {
         arr.add(o);
     }
     Poco::JSON::Array tot;
-    for (const auto& t : m.lostFound()->totals(user.accountId)) {
+    for (const auto& t : totals) {
         Poco::JSON::Object o;
         o.set("store_id", t.storeId);
         o.set("currency", t.currency);

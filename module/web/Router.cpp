@@ -1,6 +1,9 @@
 #include "web/Router.h"
 
 #include <exception>
+#include <string>
+
+#include <sac/sql/Database.h>
 
 namespace sac::web {
 namespace {
@@ -51,6 +54,19 @@ void Router::dispatch(Request& req, Response& res) const noexcept {
         }
         if (notFound) notFound(req, res);
         else plain(res, 404, "Not found");
+    } catch (const sql::Unavailable& e) {
+        try {
+            if (onUnavailable) {
+                onUnavailable(req, res, e.what());
+                return;
+            }
+        } catch (...) {
+        }
+        try {
+            res.setHeader("Retry-After", std::to_string(kRetryAfterSeconds));
+        } catch (...) {
+        }
+        plain(res, 503, "Database busy or unavailable");
     } catch (const std::exception& e) {
         try {
             if (onError) onError(req, res, e.what());

@@ -23,9 +23,11 @@ public:
 
     /// Unknown path → notFound; known path, other method → methodNotAllowed
     /// (the Allow header is already set; a plain 405 without a handler);
-    /// a request whose query or form did not parse → badRequest. Any
-    /// exception from a handler → onError (which must not throw; if it
-    /// does, a plain 500 is written). Never throws.
+    /// a request whose query or form did not parse → badRequest. A
+    /// sql::Unavailable from a handler (the database is busy or down) →
+    /// onUnavailable (a plain 503 with Retry-After without one); any other
+    /// exception → onError (which must not throw; if it does, a plain 500 is
+    /// written). Never throws.
     void dispatch(Request& req, Response& res) const noexcept;
 
     Handler notFound;
@@ -34,6 +36,10 @@ public:
     Handler methodNotAllowed;
     /// Gets the exception's message; answers 500.
     std::function<void(Request&, Response&, const std::string& what)> onError;
+    /// Gets the sql::Unavailable's message; answers 503 with Retry-After.
+    std::function<void(Request&, Response&, const std::string& what)> onUnavailable;
+    /// Seconds a client is told to wait (Retry-After) after a 503.
+    static constexpr int kRetryAfterSeconds = 5;
 
 private:
     struct Route {

@@ -146,6 +146,15 @@ void buildRoutes(Module& m, Router& r) {
         if (isJsonPath(req.path())) return res.json(errorJson("method " + req.method() + " not allowed here"), 405);
         res.content("Method not allowed", "text/plain; charset=utf-8", 405);
     };
+    r.onUnavailable = [&m](Request& req, Response& res, const std::string& what) {
+        m.log(SAC_LOG_WARNING,
+              "sac: " + req.method() + " " + req.path() + " answered 503, database unavailable: " + what);
+        res.setHeader("Retry-After", std::to_string(Router::kRetryAfterSeconds));
+        const std::string loc = localeOf(m, req);
+        if (isJsonPath(req.path()))
+            return res.json(errorJson(m.templates().catalog().text(loc, "error.database_unavailable")), 503);
+        errorPage(m, req, res, 503, "error.database_unavailable_title", "error.database_unavailable");
+    };
     r.onError = [&m](Request& req, Response& res, const std::string& what) {
         m.log(SAC_LOG_ERROR, "sac: " + req.method() + " " + req.path() + " failed: " + what);
         if (isJsonPath(req.path())) return res.json(errorJson("internal error"), 500);

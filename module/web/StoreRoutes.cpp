@@ -4,6 +4,7 @@
 #include <Poco/URI.h>
 
 #include <cctype>
+#include <charconv>
 #include <optional>
 
 #include <sac/connectors/ShownText.h>
@@ -56,12 +57,39 @@ std::string statusLabel(const Module& m, const Request& req, domain::StoreStatus
     return text(m, req, "stores.status_" + std::string(domain::toCode(s)));
 }
 
+/// Days ahead an admin is warned that a store's authorization ends (setting
+/// reauth_warning_days, 1-365).
+int reauthWarningDays(const Module& m) {
+    const std::string v = m.setting("reauth_warning_days", "14");
+    int days = 0;
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), days);
+    if (ec != std::errc() || p != v.data() + v.size() || days < 1 || days > 365)
+        return services::StoreAdminService::kDefaultReauthWarningDays;
+    return days;
+}
+
+/// The store's authorization warning: code ("soon", "expired" or "") and text.
+std::pair<std::string, std::string> reauthNotice(const Module& m, const Request& req,
+                                                 const services::StoreAdminService& svc, const domain::Store& s) {
+    using Level = services::ReauthWarning::Level;
+    const auto w = services::StoreAdminService::reauthWarning(s, svc.authorizationEnd(s), m.now(), reauthWarningDays(m));
+    if (w.level == Level::None) return {};
+    const std::string date = formatDateTime(w.endsAt, m.displayOffsetMinutes(), localeOf(m, req));
+    if (w.level == Level::Expired) return {"expired", fill(text(m, req, "stores.reauth_expired"), "date", date)};
+    if (w.daysLeft <= 1) return {"soon", fill(text(m, req, "stores.reauth_soon_one"), "date", date)};
+    return {"soon", fill(fill(text(m, req, "stores.reauth_soon"), "days", std::to_string(w.daysLeft)), "date", date)};
+}
+
 void listPage(Module& m, Request& req, Response& res) {
     if (!admitted(m, req, res)) return;
     const std::string loc = localeOf(m, req);
     const auto& cat = m.templates().catalog();
-    auto conn = m.database()->acquire();
-    const auto stores = storage::StoreRepository(*conn).listByAccount(req.user().accountId);
+    std::vector<domain::Store> stores;
+    {
+        auto conn = m.database()->acquire();
+        stores = storage::StoreRepository(*conn).listByAccount(req.user().accountId);
+    }
+    const auto svc = storeService(m);
     mu::data d;
     mu::data list{mu::data::type::list};
     for (const auto& s : stores) {
@@ -76,6 +104,10 @@ void listPage(Module& m, Request& req, Response& res) {
         o.set("hint", s.credentialsHint);
         o.set("last_sync", s.lastSyncAt ? formatDateTime(*s.lastSyncAt, m.displayOffsetMinutes(), loc)
                                         : cat.text(loc, "stores.never"));
+        if (auto [code, notice] = reauthNotice(m, req, svc, s); !notice.empty()) {
+            o.set("reauth_level", code);
+            o.set("reauth_text", notice);
+        }
         list.push_back(o);
     }
     d.set("stores", list);
@@ -193,6 +225,13 @@ void renderForm(Module& m, const Request& req, Response& res, const domain::Stor
         d.set("disabled", store->status == domain::StoreStatus::Disabled);
         if (store->tokenExpiresAt)
             d.set("token_expires", formatDateTime(*store->tokenExpiresAt, m.displayOffsetMinutes(), loc));
+        const auto svc = storeService(m);
+        if (auto ends = svc.authorizationEnd(*store))
+            d.set("authorization_ends", formatDateTime(*ends, m.displayOffsetMinutes(), loc));
+        if (auto [code, notice] = reauthNotice(m, req, svc, *store); !notice.empty()) {
+            d.set("reauth_level", code);
+            d.set("reauth_text", notice);
+        }
     }
     d.set("name", typed ? typed->name : store ? store->name : std::string());
     d.set("seller_email", typed ? typed->sellerEmail : store ? store->sellerEmail : std::string());
@@ -348,9 +387,14 @@ void storePost(Module& m, Request& req, Response& res) {
 
 void storesJson(Module& m, Request& req, Response& res) {
     if (!admitted(m, req, res)) return;
-    auto conn = m.database()->acquire();
+    std::vector<domain::Store> stores;
+    {
+        auto conn = m.database()->acquire();
+        stores = storage::StoreRepository(*conn).listByAccount(req.user().accountId);
+    }
+    const auto svc = storeService(m);
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-    for (const auto& s : storage::StoreRepository(*conn).listByAccount(req.user().accountId)) {
+    for (const auto& s : stores) {
         Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
         o->set("id", s.id);
         o->set("name", s.name);
@@ -364,6 +408,9 @@ void storesJson(Module& m, Request& req, Response& res) {
             o->set("region", s.region);
         }
         o->set("credentials_hint", s.credentialsHint);
+        if (auto ends = svc.authorizationEnd(s)) o->set("authorization_ends_at", *ends);
+        auto [code, notice] = reauthNotice(m, req, svc, s);
+        o->set("reauth_warning", code);
         items->add(o);
     }
     Poco::JSON::Object root;

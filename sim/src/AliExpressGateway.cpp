@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <functional>
 #include <optional>
@@ -301,14 +302,34 @@ std::optional<std::string> memberText(const Poco::JSON::Object::Ptr& o, const st
   }
 }
 
+constexpr std::int64_t kDayMs = 86'400'000LL;
+/// The platform counts daily calls by Beijing day (UTC+8, no daylight saving).
+constexpr std::int64_t kBeijingOffsetMs = 8LL * 3'600'000;
+
 }  // namespace
+
+GatewayTuning GatewayTuning::fromConfig(const SimConfig& c) {
+  GatewayTuning t;
+  t.latency_ms = c.latency_ms;
+  t.churn_per_list_call = c.churn_per_list_call;
+  t.app_qps = c.app_qps;
+  t.app_burst = c.app_burst;
+  t.ban_seconds = c.ban_seconds;
+  t.app_daily_calls = c.app_daily_calls;
+  return t;
+}
+
+double GatewayTuning::burst() const {
+  if (app_burst > 0) return app_burst;
+  return std::max(1.0, std::ceil(app_qps));
+}
 
 AliExpressGateway::AliExpressGateway(const SimConfig& config, SimClock& clock)
     : config_(config),
       clock_(clock),
       faults_(config.seed, config.fault_rate),
-      tokens_(config, clock.nowMs()) {
-  constexpr std::int64_t kDayMs = 86'400'000LL;
+      tokens_(config, clock.nowMs()),
+      tuning_(GatewayTuning::fromConfig(config)) {
   anchor_ms_ = config_.anchor_ms != 0 ? config_.anchor_ms : clock_.nowMs() / kDayMs * kDayMs;
   for (std::size_t i = 0; i < config_.stores.size(); ++i)
     stores_.push_back(std::make_unique<DisputeStore>(config_.seed, i, config_.disputes, anchor_ms_));
@@ -322,10 +343,148 @@ void AliExpressGateway::reset() {
   for (auto& s : stores_) s->reset();
   tokens_.reset(clock_.nowMs());
   faults_.clear();
-  std::lock_guard lock(mu_);
-  calls_.clear();
-  errors_.clear();
-  images_.clear();
+  {
+    std::lock_guard lock(live_mu_);
+    tuning_ = GatewayTuning::fromConfig(config_);
+    limits_.clear();
+  }
+  {
+    std::lock_guard lock(mu_);
+    images_.clear();
+  }
+  resetStats();
+}
+
+void AliExpressGateway::resetStats() {
+  {
+    std::lock_guard lock(mu_);
+    calls_.clear();
+    errors_.clear();
+  }
+  {
+    std::lock_guard lock(live_mu_);
+    for (auto& [key, a] : limits_) {
+      const std::int64_t daily = a.stats.daily_calls;
+      a.stats = LimitStats{};
+      a.stats.daily_calls = daily;
+    }
+  }
+  std::lock_guard lock(flight_mu_);
+  flight_.max = flight_.current;
+  for (auto& [key, g] : flight_by_key_) g.max = g.current;
+}
+
+GatewayTuning AliExpressGateway::tuning() const {
+  std::lock_guard lock(live_mu_);
+  return tuning_;
+}
+
+void AliExpressGateway::setTuning(const GatewayTuning& tuning) {
+  std::lock_guard lock(live_mu_);
+  tuning_ = tuning;
+}
+
+std::string AliExpressGateway::flightKey(const std::string& app_key) const {
+  for (const auto& s : config_.stores)
+    if (s.app_key == app_key) return app_key;
+  return "(unknown)";
+}
+
+AliExpressGateway::InFlightCall::InFlightCall(AliExpressGateway& gateway,
+                                              const std::string& app_key)
+    : gateway_(gateway), key_(gateway.flightKey(app_key)) {
+  gateway_.enterFlight(key_);
+}
+
+AliExpressGateway::InFlightCall::~InFlightCall() { gateway_.leaveFlight(key_); }
+
+void AliExpressGateway::enterFlight(const std::string& key) {
+  std::lock_guard lock(flight_mu_);
+  flight_.max = std::max(flight_.max, ++flight_.current);
+  Gauge& g = flight_by_key_[key];
+  g.max = std::max(g.max, ++g.current);
+}
+
+void AliExpressGateway::leaveFlight(const std::string& key) {
+  std::lock_guard lock(flight_mu_);
+  --flight_.current;
+  --flight_by_key_[key].current;
+}
+
+AliExpressGateway::Gauge AliExpressGateway::inFlight() const {
+  std::lock_guard lock(flight_mu_);
+  return flight_;
+}
+
+std::map<std::string, AliExpressGateway::Gauge> AliExpressGateway::inFlightByAppKey() const {
+  std::lock_guard lock(flight_mu_);
+  return flight_by_key_;
+}
+
+std::map<std::string, AliExpressGateway::LimitStats> AliExpressGateway::limitStats() const {
+  const auto now = std::chrono::steady_clock::now();
+  const std::int64_t today = (clock_.nowMs() + kBeijingOffsetMs) / kDayMs;
+  std::lock_guard lock(live_mu_);
+  std::map<std::string, LimitStats> out;
+  for (const auto& [key, a] : limits_) {
+    LimitStats st = a.stats;
+    if (a.day != today) st.daily_calls = 0;
+    if (now < a.banned_until)
+      st.banned_for_ms =
+          std::chrono::duration_cast<std::chrono::milliseconds>(a.banned_until - now).count() + 1;
+    out[key] = st;
+  }
+  return out;
+}
+
+AliExpressGateway::Admission AliExpressGateway::admit(const std::string& app_key) {
+  using namespace std::chrono;
+  const auto now = steady_clock::now();
+  const std::int64_t sim_now = clock_.nowMs();
+  const std::int64_t day = (sim_now + kBeijingOffsetMs) / kDayMs;
+  std::lock_guard lock(live_mu_);
+  AppLimit& a = limits_[app_key];
+  Admission out;
+  // A ban in force answers every call of the app key until it ends.
+  if (now < a.banned_until) {
+    ++a.stats.ban_answers;
+    out.kind = Admission::Kind::RateBan;
+    out.seconds = (duration_cast<milliseconds>(a.banned_until - now).count() + 999) / 1000;
+    return out;
+  }
+  if (a.day != day) {
+    a.day = day;
+    a.stats.daily_calls = 0;
+  }
+  if (tuning_.app_daily_calls > 0 && a.stats.daily_calls >= tuning_.app_daily_calls) {
+    ++a.stats.budget_answers;
+    out.kind = Admission::Kind::DailyBudget;
+    out.budget = tuning_.app_daily_calls;
+    out.seconds = ((day + 1) * kDayMs - kBeijingOffsetMs - sim_now + 999) / 1000;
+    return out;
+  }
+  if (tuning_.app_qps > 0.0) {
+    const double burst = tuning_.burst();
+    if (!a.started) {
+      a.started = true;
+      a.tokens = burst;
+    } else {
+      const double elapsed = duration<double>(now - a.refilled).count();
+      a.tokens = std::min(burst, a.tokens + elapsed * tuning_.app_qps);
+    }
+    a.refilled = now;
+    if (a.tokens < 1.0) {
+      a.banned_until = now + seconds(tuning_.ban_seconds);
+      ++a.stats.bans_started;
+      ++a.stats.ban_answers;
+      out.kind = Admission::Kind::RateBan;
+      out.seconds = tuning_.ban_seconds;
+      return out;
+    }
+    a.tokens -= 1.0;
+  }
+  ++a.stats.daily_calls;
+  return out;
 }
 
 std::string AliExpressGateway::requestId() {
@@ -368,8 +527,12 @@ bool AliExpressGateway::imageBytes(const std::string& path, std::string* bytes,
 
 SimResponse AliExpressGateway::handle(const SimRequest& request) {
   try {
-    if (request.path == "/sync") return handleSync(request);
-    if (request.path.rfind("/rest/", 0) == 0) return handleRest(request, request.path.substr(5));
+    if (request.path == "/sync" || request.path.rfind("/rest/", 0) == 0) {
+      SimResponse r = request.path == "/sync" ? handleSync(request)
+                                              : handleRest(request, request.path.substr(5));
+      r.delay_ms += tuning().latency_ms;
+      return r;
+    }
     if (request.path == "/oauth/authorize") return handleAuthorizePage(request);
     if (request.path == "/oauth/authorize/approve") return handleAuthorizeApprove(request);
     return restError("InvalidApiPath", "The specified API path is invalid: " + request.path,
@@ -450,7 +613,21 @@ SimResponse AliExpressGateway::handleSync(const SimRequest& req) {
     return fail("ISV", "IllegalAccessToken",
                 "The specified access token is invalid or expired");
 
-  // 3. Injected faults (only well-formed, authorised calls consume them).
+  // 3. Rate limits of the app key: a ban in force, the daily budget, the token bucket.
+  const Admission admission = admit(app_key);
+  if (admission.kind == Admission::Kind::RateBan)
+    return fail("ISP", "ApiCallLimit", "App Call Limited",
+                "accesscontrol.limited-by-app-api-access-count",
+                "The frequency of app access to the api exceeds the limit. This ban will last " +
+                    std::to_string(admission.seconds) + " seconds");
+  if (admission.kind == Admission::Kind::DailyBudget)
+    return fail("ISP", "ApiCallLimit", "App Call Limited",
+                "accesscontrol.limited-by-app-access-count",
+                "The app has used its " + std::to_string(admission.budget) +
+                    " calls of the day (Beijing time). This ban will last " +
+                    std::to_string(admission.seconds) + " seconds");
+
+  // 4. Injected faults (only well-formed, authorised, admitted calls consume them).
   const FaultInjector::Decision fault = faults_.next();
   if (fault.kind == FaultKind::RateLimit) {
     SimResponse r = fail("ISP", "ApiCallLimit", "This ban will last 1 seconds", "",
@@ -479,7 +656,7 @@ SimResponse AliExpressGateway::handleSync(const SimRequest& req) {
     return r;
   }
 
-  // 4. Business method.
+  // 5. Business method.
   const bool simplify = param(req, "simplify") == "true";
   DisputeStore& store = *stores_.at(store_index);
   const std::int64_t now = clock_.nowMs();
@@ -519,6 +696,8 @@ SimResponse AliExpressGateway::handleSync(const SimRequest& req) {
       return invalid("issue_status",
                      "expected processing, canceled_issue or finish, got \"" + status + "\"");
     if (page > 1000000) return invalid("current_page", "current_page too large");
+    // A busy store: disputes move between statuses while a client pages through them.
+    if (const int churn = tuning().churn_per_list_call; churn > 0) store.churn(churn, now);
     const auto result = store.list(status, static_cast<int>(page), static_cast<int>(size),
                                    memberText(o, "order_no").value_or(""),
                                    memberText(o, "buyer_login_id").value_or(""));

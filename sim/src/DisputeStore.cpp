@@ -124,6 +124,7 @@ DisputeStore::DisputeStore(std::uint64_t seed, std::size_t store_index, std::uin
                            std::int64_t anchor_ms)
     : seed_(mix(seed) ^ mix(0xA11E0000ULL + store_index)),
       store_index_(store_index),
+      base_count_(count),
       count_(count),
       anchor_ms_(anchor_ms) {
   reset();
@@ -133,14 +134,54 @@ void DisputeStore::reset() {
   std::lock_guard lock(mu_);
   changed_.clear();
   touch_cursor_ = 0;
+  churn_step_ = 0;
+  churn_finished_ = churn_canceled_ = churn_created_ = 0;
+  count_ = base_count_;
   compact_.assign(count_, Compact{});
+  for (auto& l : listed_) l.clear();
   for (std::uint32_t i = 0; i < count_; ++i) {
     Rng r{mix(seed_ ^ mix(i + 1ULL))};
     const auto draw = r.below(100);
     compact_[i].status = draw < 45 ? 0 : (draw < 60 ? 1 : 2);
-    compact_[i].order_key = mix(seed_ ^ (0x0DDE5ULL + i * 0x9E3779B1ULL));
+    compact_[i].order_key = orderKeyOf(i);
+    listed_[compact_[i].status].push_back(i);
   }
+  for (auto& l : listed_)
+    std::sort(l.begin(), l.end(),
+              [this](std::uint32_t a, std::uint32_t b) { return listedBefore(a, b); });
 }
+
+std::uint32_t DisputeStore::size() const {
+  std::lock_guard lock(mu_);
+  return count_;
+}
+
+std::uint64_t DisputeStore::orderKeyOf(std::uint32_t index) const {
+  return mix(seed_ ^ (0x0DDE5ULL + index * 0x9E3779B1ULL));
+}
+
+bool DisputeStore::listedBefore(std::uint32_t a, std::uint32_t b) const {
+  const auto ka = compact_[a].order_key;
+  const auto kb = compact_[b].order_key;
+  return ka != kb ? ka < kb : a < b;
+}
+
+void DisputeStore::listInsert(std::uint8_t status, std::uint32_t index) {
+  auto& l = listed_[status];
+  l.insert(std::lower_bound(l.begin(), l.end(), index,
+                            [this](std::uint32_t a, std::uint32_t b) { return listedBefore(a, b); }),
+           index);
+}
+
+void DisputeStore::listErase(std::uint8_t status, std::uint32_t index) {
+  auto& l = listed_[status];
+  const auto it = std::lower_bound(
+      l.begin(), l.end(), index,
+      [this](std::uint32_t a, std::uint32_t b) { return listedBefore(a, b); });
+  if (it != l.end() && *it == index) l.erase(it);
+}
+
+bool DisputeStore::nonReceiptReason(int reason_id) { return reason_id == 1001 || reason_id == 1007; }
 
 std::int64_t DisputeStore::issueIdOf(std::uint32_t index) const {
   return kIssueIdBase + static_cast<std::int64_t>(index) * kIdStride +
@@ -241,11 +282,14 @@ Dispute DisputeStore::generate(std::uint32_t i) const {
   s1.is_default = true;
   s1.status = "wait_seller_accept";
   d.buyer_solutions.push_back(s1);
+  // A buyer who never received the item has nothing to return: no return proposal and no
+  // return flow for those reasons (the draws stay the same, so nothing else moves).
+  const bool received = !nonReceiptReason(reason.id);
   if (r.below(10) < 4) {
     SolutionRecord s2 = solution("return_and_refund", "buyer", d.refund_max_cents,
                                  "Devolvo o produto se necessário.", d.gmt_create + 3 * kMinute);
     s2.status = "wait_seller_accept";
-    d.buyer_solutions.push_back(s2);
+    if (received) d.buyer_solutions.push_back(s2);
   }
 
   std::int64_t proc_seq = 1;
@@ -263,7 +307,7 @@ Dispute DisputeStore::generate(std::uint32_t i) const {
   };
   {
     ProcessRecord* init = process("initiate", "buyer", buyer_text, d.gmt_create);
-    init->receive_goods = reason.id != 1001 && reason.id != 1007;
+    init->receive_goods = received;
     const auto photos = init->receive_goods ? r.below(3) : 0;
     for (std::uint64_t k = 0; k < photos; ++k)
       init->attachments.push_back({fakeImagePath(r.next()), "buyer", d.gmt_create});
@@ -283,7 +327,7 @@ Dispute DisputeStore::generate(std::uint32_t i) const {
   if (status == 0) {
     d.deadline = (anchor_ms_ + r.range(-1 * kDay, 6 * kDay)) / 1000 * 1000;
     const auto f = r.below(100);
-    if (f < 45) {
+    if (f < 45 || (!received && f >= 65 && f < 95)) {
       d.fine_status = "wait_for_seller_response";
       d.timeout_type = "seller_response_timeout";
     } else if (f < 65) {
@@ -323,7 +367,7 @@ Dispute DisputeStore::generate(std::uint32_t i) const {
     process("cancel", "buyer", "", d.gmt_modified);
   } else {
     const auto f = r.below(100);
-    if (f < 55) {
+    if (f < 55 || (!received && f < 80)) {
       d.fine_status = "refund_success";
       reach(d.buyer_solutions[0], r.below(4) == 0 ? "seller_reponse_timeout" : "negotiation_consensus",
             d.gmt_modified);
@@ -362,7 +406,13 @@ Dispute DisputeStore::load(std::uint32_t index) const {
 }
 
 void DisputeStore::store(Dispute d) {
-  compact_[d.index].status = static_cast<std::uint8_t>(statusCode(d.issue_status));
+  const auto status = static_cast<std::uint8_t>(statusCode(d.issue_status));
+  Compact& c = compact_[d.index];
+  if (c.status != status) {
+    listErase(c.status, d.index);
+    c.status = status;
+    listInsert(status, d.index);
+  }
   changed_[d.index] = std::move(d);
 }
 
@@ -370,27 +420,27 @@ DisputeStore::Page DisputeStore::list(const std::string& issue_status, int page,
                                       const std::string& order_no,
                                       const std::string& buyer_login_id) const {
   std::lock_guard lock(mu_);
-  const int code = statusCode(issue_status);
+  // The listing order is kept sorted; removing a row shifts every later row one place
+  // towards the start, as an offset-paged listing of a changing set does.
+  const auto& listed = listed_[static_cast<std::size_t>(statusCode(issue_status))];
+  const std::vector<std::uint32_t>* rows = &listed;
   std::vector<std::uint32_t> match;
-  for (std::uint32_t i = 0; i < count_; ++i) {
-    if (compact_[i].status != code) continue;
-    if (!order_no.empty() || !buyer_login_id.empty()) {
+  if (!order_no.empty() || !buyer_login_id.empty()) {
+    for (const std::uint32_t i : listed) {
       const Ids ids = idsOf(seed_, i);
       if (!order_no.empty() && std::to_string(ids.order_id) != order_no &&
           std::to_string(ids.parent_order_id) != order_no)
         continue;
       if (!buyer_login_id.empty() && ids.buyer != buyer_login_id) continue;
+      match.push_back(i);
     }
-    match.push_back(i);
+    rows = &match;
   }
-  std::sort(match.begin(), match.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return compact_[a].order_key < compact_[b].order_key;
-  });
   Page p;
-  p.total = static_cast<std::int64_t>(match.size());
+  p.total = static_cast<std::int64_t>(rows->size());
   const std::int64_t from = static_cast<std::int64_t>(page - 1) * page_size;
   for (std::int64_t k = from; k < from + page_size && k < p.total; ++k)
-    p.items.push_back(load(match[static_cast<std::size_t>(k)]));
+    p.items.push_back(load((*rows)[static_cast<std::size_t>(k)]));
   return p;
 }
 
@@ -507,6 +557,13 @@ StoreResult DisputeStore::saveSolution(const SaveSolutionInput& in, std::int64_t
                   static_cast<long long>(in.refund_cents % 100));
     return StoreResult::failure("isv.refund-amount-exceeds-max", buf);
   }
+  if (in.solution_type == "return_and_refund" && nonReceiptReason(d.reason_id))
+    return StoreResult::failure(
+        "isv.solution-type-not-allowed",
+        "add_solution_type return_and_refund is not allowed for issue reason \"" +
+            d.reason_english + "\" (" + std::to_string(d.reason_id) +
+            "): the buyer did not receive the item, so there is nothing to return; expected "
+            "refund");
   if (in.solution_type == "return_and_refund" && in.return_address_id.empty())
     return StoreResult::failure("isv.missing-parameter:return_good_address_id",
                                 "return_good_address_id is required for a return_and_refund "
@@ -603,7 +660,7 @@ StoreResult DisputeStore::addImage(std::int64_t issue_id, const std::string& buy
   return StoreResult::success();
 }
 
-std::vector<std::int64_t> DisputeStore::touch(int count, std::int64_t now_ms) {
+std::vector<std::int64_t> DisputeStore::touch(int count, std::int64_t now_ms, bool quiet) {
   std::lock_guard lock(mu_);
   std::vector<std::int64_t> out;
   if (count_ == 0 || count <= 0) return out;
@@ -627,7 +684,7 @@ std::vector<std::int64_t> DisputeStore::touch(int count, std::int64_t now_ms) {
     d.fine_status = "wait_for_seller_response";
     d.timeout_type = "seller_response_timeout";
     d.deadline = now_ms + 5 * kDay;
-    d.gmt_modified = now_ms;
+    if (!quiet) d.gmt_modified = now_ms;  // a quiet change leaves the list's gmt_modified as it was
     ProcessRecord p;
     p.id = kProcessBase + static_cast<std::int64_t>(d.index) * 1000 + 500 +
            static_cast<std::int64_t>(d.process.size());
@@ -640,6 +697,180 @@ std::vector<std::int64_t> DisputeStore::touch(int count, std::int64_t now_ms) {
     store(std::move(d));
   }
   return out;
+}
+
+namespace {
+
+ProcessRecord historyEntry(const Dispute& d, const std::string& action, const std::string& member,
+                           std::int64_t now_ms) {
+  ProcessRecord p;
+  p.id = kProcessBase + static_cast<std::int64_t>(d.index) * 1000 + 500 +
+         static_cast<std::int64_t>(d.process.size());
+  p.action_type = action;
+  p.submit_member_type = member;
+  p.gmt_create = now_ms;
+  return p;
+}
+
+/// An open dispute ends: a return that arrived is refunded; else the buyer accepts the
+/// seller's pending offer; else the buyer's proposal applies when the seller's time ran out.
+void finishDispute(Dispute& d, std::int64_t now_ms) {
+  const bool returning = d.fine_status == "wait_for_buyer_return" ||
+                         d.fine_status == "wait_for_seller_confirmation";
+  ProcessRecord p;
+  if (returning) {
+    d.fine_status = "return_success";
+    p = historyEntry(d, "seller_confirm_receipt", "seller", now_ms);
+  } else {
+    d.fine_status = "refund_success";
+    SolutionRecord* offer = nullptr;
+    for (auto& s : d.seller_solutions)
+      if (s.status == "wait_buyer_accept") offer = &s;
+    if (offer) {
+      offer->status = "reached";
+      offer->reached_type = "negotiation_consensus";
+      offer->reached_time = offer->buyer_accept_time = offer->gmt_modified = now_ms;
+      p = historyEntry(d, "buyer_accept", "buyer", now_ms);
+    } else {
+      for (auto& s : d.buyer_solutions) {
+        if (s.status != "wait_seller_accept" && s.status != "seller_refused") continue;
+        s.status = "reached";
+        s.reached_type = "seller_reponse_timeout";
+        s.reached_time = s.gmt_modified = now_ms;
+        break;
+      }
+      p = historyEntry(d, "system_accept", "system", now_ms);
+    }
+  }
+  d.issue_status = "finish";
+  d.timeout_type.clear();
+  d.deadline = 0;
+  d.gmt_modified = now_ms;
+  d.process.insert(d.process.begin(), p);
+}
+
+void cancelDispute(Dispute& d, std::int64_t now_ms) {
+  for (auto& s : d.buyer_solutions)
+    if (s.status != "reached") {
+      s.status = "buyer_cancel";
+      s.gmt_modified = now_ms;
+    }
+  for (auto& s : d.seller_solutions)
+    if (s.status == "wait_buyer_accept") {
+      s.status = "buyer_cancel";
+      s.gmt_modified = now_ms;
+    }
+  d.issue_status = "canceled_issue";
+  d.fine_status = "buyer_cancel";
+  d.timeout_type.clear();
+  d.deadline = 0;
+  d.gmt_modified = now_ms;
+  d.process.insert(d.process.begin(), historyEntry(d, "cancel", "buyer", now_ms));
+}
+
+}  // namespace
+
+DisputeStore::ChurnResult DisputeStore::churn(int count, std::int64_t now_ms) {
+  std::lock_guard lock(mu_);
+  ChurnResult out;
+  const std::int64_t now = now_ms / 1000 * 1000;
+  for (int k = 0; k < count; ++k) {
+    const std::uint64_t step = churn_step_++;
+    const auto kind = step % 3;  // 0 finish, 1 new dispute, 2 buyer cancel
+    if (kind == 1 && count_ - base_count_ < kMaxCreated) {
+      const std::uint32_t i = count_;
+      Dispute d = generate(i);
+      d.issue_status = "processing";
+      d.fine_status = "wait_for_seller_response";
+      d.timeout_type = "seller_response_timeout";
+      d.gmt_create = d.gmt_modified = now;
+      d.deadline = now + 5 * kDay;
+      d.return_logistics_company.clear();
+      d.return_no.clear();
+      d.return_lp_no.clear();
+      d.seller_solutions.clear();
+      d.platform_solutions.clear();
+      for (std::size_t n = 0; n < d.buyer_solutions.size(); ++n) {
+        SolutionRecord& s = d.buyer_solutions[n];
+        if (n == 0 && s.solution_type == "return_and_refund" && d.buyer_solutions.size() == 1) {
+          s.solution_type = "refund";  // the generator's return flow turned it into a return
+          s.logistics_fee_bear_role.clear();
+        }
+        s.status = "wait_seller_accept";
+        s.reached_type.clear();
+        s.reached_time = s.seller_accept_time = s.buyer_accept_time = 0;
+        s.gmt_create = s.gmt_modified = now;
+      }
+      std::vector<ProcessRecord> opened;
+      for (const auto& p : d.process) {
+        if (p.action_type != "initiate" && p.action_type != "buyer_create_solution") continue;
+        ProcessRecord copy = p;
+        copy.gmt_create = now;
+        for (auto& a : copy.attachments) a.gmt_create = now;
+        opened.push_back(std::move(copy));
+      }
+      d.process = std::move(opened);
+      compact_.push_back(Compact{0, orderKeyOf(i)});
+      ++count_;
+      listInsert(0, i);
+      out.created.push_back(d.issue_id);
+      changed_[i] = std::move(d);
+      ++churn_created_;
+      continue;
+    }
+    const auto& open = listed_[0];
+    if (open.empty()) continue;
+    Rng r{mix(seed_ ^ (0xC4A2ULL + step * 0x9E3779B97F4A7C15ULL))};
+    Dispute d = load(open[static_cast<std::size_t>(r.below(open.size()))]);
+    if (kind == 2) {
+      cancelDispute(d, now);
+      out.canceled.push_back(d.issue_id);
+      ++churn_canceled_;
+    } else {
+      finishDispute(d, now);
+      out.finished.push_back(d.issue_id);
+      ++churn_finished_;
+    }
+    store(std::move(d));
+  }
+  return out;
+}
+
+std::map<std::string, std::int64_t> DisputeStore::churnCounts() const {
+  std::lock_guard lock(mu_);
+  return {{"to_finish", churn_finished_},
+          {"to_canceled", churn_canceled_},
+          {"created", churn_created_}};
+}
+
+std::vector<DisputeStore::TruthRow> DisputeStore::truth() const {
+  std::vector<TruthRow> rows;
+  std::unordered_map<std::uint32_t, TruthRow> kept;
+  std::uint32_t n = 0;
+  auto row = [](const Dispute& d) {
+    TruthRow t;
+    t.issue_id = d.issue_id;
+    t.buyer_login_id = d.buyer_login_id;
+    t.issue_status = d.issue_status;
+    t.fine_status = d.fine_status;
+    t.gmt_create = d.gmt_create;
+    t.gmt_modified = d.gmt_modified;
+    t.deadline = d.deadline;
+    t.reason_id = d.reason_id;
+    return t;
+  };
+  {
+    std::lock_guard lock(mu_);
+    n = count_;
+    for (const auto& [i, d] : changed_) kept.emplace(i, row(d));
+  }
+  // Unchanged disputes are regenerated outside the lock (generate reads immutable state).
+  rows.reserve(n);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const auto it = kept.find(i);
+    rows.push_back(it != kept.end() ? std::move(it->second) : row(generate(i)));
+  }
+  return rows;
 }
 
 std::map<std::string, std::int64_t> DisputeStore::countByStatus() const {

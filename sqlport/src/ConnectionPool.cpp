@@ -4,28 +4,70 @@
 
 namespace sac::sql::detail {
 
+namespace {
+
+std::string millis(std::chrono::milliseconds ms) { return std::to_string(ms.count()) + " ms"; }
+
+} // namespace
+
 std::shared_ptr<ConnectionPool> ConnectionPool::create(Factory factory, std::size_t maxSize,
-                                                       std::chrono::milliseconds waitTimeout) {
-    return std::shared_ptr<ConnectionPool>(new ConnectionPool(std::move(factory), maxSize, waitTimeout));
+                                                       std::chrono::milliseconds retryPause) {
+    return std::shared_ptr<ConnectionPool>(new ConnectionPool(std::move(factory), maxSize, retryPause));
 }
 
-ConnectionPool::ConnectionPool(Factory factory, std::size_t maxSize, std::chrono::milliseconds waitTimeout)
-    : _factory(std::move(factory)), _maxSize(maxSize == 0 ? 1 : maxSize), _waitTimeout(waitTimeout) {}
+ConnectionPool::ConnectionPool(Factory factory, std::size_t maxSize, std::chrono::milliseconds retryPause)
+    : _factory(std::move(factory)), _maxSize(maxSize == 0 ? 1 : maxSize), _retryPause(retryPause) {}
 
-std::shared_ptr<Connection> ConnectionPool::acquire() {
+std::size_t ConnectionPool::openCount() const {
+    std::lock_guard lock(_mutex);
+    return _open;
+}
+
+std::size_t ConnectionPool::idleCount() const {
+    std::lock_guard lock(_mutex);
+    return _idle.size();
+}
+
+std::unique_ptr<PoolableConnection> ConnectionPool::connect() {
+    // One attempt at a time: when the server is down, those queued behind a
+    // failed attempt fail at once instead of each waiting out its own.
+    std::lock_guard connecting(_connectMutex);
+    {
+        std::lock_guard lock(_mutex);
+        const auto now = Clock::now();
+        if (now < _unreachableUntil)
+            throw Unavailable(_unreachableReason + " (not trying again for another " +
+                              millis(std::chrono::duration_cast<std::chrono::milliseconds>(_unreachableUntil - now)) +
+                              ")");
+    }
+    try {
+        auto conn = _factory();
+        std::lock_guard lock(_mutex);
+        _unreachableUntil = {};
+        return conn;
+    } catch (const Unavailable& e) {
+        std::lock_guard lock(_mutex);
+        _unreachableUntil = Clock::now() + _retryPause;
+        _unreachableReason = e.what();
+        throw;
+    }
+}
+
+std::shared_ptr<Connection> ConnectionPool::acquire(std::chrono::milliseconds wait) {
+    if (wait.count() < 0)
+        wait = std::chrono::milliseconds(0);
     std::unique_ptr<PoolableConnection> conn;
     {
         std::unique_lock lock(_mutex);
-        bool ok = _freed.wait_for(lock, _waitTimeout, [&] { return !_idle.empty() || _open < _maxSize; });
+        bool ok = _freed.wait_for(lock, wait, [&] { return !_idle.empty() || _open < _maxSize; });
         if (!ok)
-            throw SqlError("no free database connection after " + std::to_string(_waitTimeout.count()) +
-                           " ms (pool of " + std::to_string(_maxSize) +
-                           "); is a connection held while acquiring another?");
+            throw Unavailable("no free database connection after " + millis(wait) + " (pool of " +
+                              std::to_string(_maxSize) + ", all in use)");
         if (!_idle.empty()) {
             conn = std::move(_idle.back());
             _idle.pop_back();
         } else {
-            ++_open;
+            ++_open; // the slot is ours while the connection is being opened
         }
     }
     try {
@@ -33,13 +75,20 @@ std::shared_ptr<Connection> ConnectionPool::acquire() {
             conn->attachToThread();
             if (!conn->revalidate()) {
                 conn.reset();
-                conn = _factory();
+                {
+                    // The others were idle as long or longer: let them check too.
+                    std::lock_guard lock(_mutex);
+                    for (auto& idle : _idle)
+                        idle->suspect();
+                }
+                conn = connect();
             }
         } else {
-            conn = _factory();
+            conn = connect();
         }
         conn->attachToThread();
     } catch (...) {
+        conn.reset();
         std::lock_guard lock(_mutex);
         --_open;
         _freed.notify_one();
@@ -54,18 +103,23 @@ std::shared_ptr<Connection> ConnectionPool::acquire() {
 
 void ConnectionPool::release(PoolableConnection* c) noexcept {
     std::unique_ptr<PoolableConnection> conn(c);
+    bool keep = true;
     try {
         conn->reset();
     } catch (...) {
+        keep = false; // a connection whose state is unknown is not handed out again
     }
-    bool keep = conn->usable();
+    keep = keep && conn->usable();
     if (!keep)
         conn.reset(); // closes outside the lock
     std::lock_guard lock(_mutex);
-    if (keep)
+    if (keep) {
         _idle.push_back(std::move(conn));
-    else
+    } else {
         --_open;
+        for (auto& idle : _idle)
+            idle->suspect();
+    }
     _freed.notify_one();
 }
 

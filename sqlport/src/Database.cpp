@@ -4,6 +4,8 @@
 #include "MysqlDatabase.h"
 #include "SqliteDatabase.h"
 
+#include <algorithm>
+
 namespace sac::sql {
 
 namespace {
@@ -138,8 +140,40 @@ std::string SqlBuilder::insertIgnore(std::string_view table, const std::vector<s
            std::string(table) + " (" + join(cols, ", ") + ") VALUES (" + placeholders(cols.size()) + ")";
 }
 
-std::unique_ptr<Database> Database::open(const std::string& url) {
+namespace {
+
+thread_local std::chrono::milliseconds tAcquireWait{0};
+thread_local bool tAcquireWaitSet = false;
+
+} // namespace
+
+ScopedAcquireWait::ScopedAcquireWait(std::chrono::milliseconds wait)
+    : _previous(tAcquireWait), _hadPrevious(tAcquireWaitSet) {
+    tAcquireWait = wait;
+    tAcquireWaitSet = true;
+}
+
+ScopedAcquireWait::~ScopedAcquireWait() {
+    tAcquireWait = _previous;
+    tAcquireWaitSet = _hadPrevious;
+}
+
+std::chrono::milliseconds ScopedAcquireWait::current() {
+    return tAcquireWaitSet ? tAcquireWait : kBackgroundAcquireWait;
+}
+
+std::size_t poolSizeFor(Dialect dialect, int jobConnections, int httpThreads) {
+    const std::size_t jobs = jobConnections > 0 ? static_cast<std::size_t>(jobConnections) : 0;
+    const std::size_t http = httpThreads > 0 ? static_cast<std::size_t>(httpThreads) : 0;
+    const std::size_t share = std::clamp<std::size_t>(http / 8, 4, 32);
+    const std::size_t most = dialect == Dialect::SQLite ? 16 : 64;
+    return std::clamp<std::size_t>(jobs + share, 8, most);
+}
+
+std::unique_ptr<Database> Database::open(const std::string& url, const OpenOptions& options) {
     DatabaseUrl u = DatabaseUrl::parse(url);
+    if (u.poolSize == 0 && options.poolSize > 0)
+        u.poolSize = static_cast<int>(std::min<std::size_t>(options.poolSize, 64));
     if (u.dialect == Dialect::SQLite)
         return std::make_unique<detail::SqliteDatabase>(u);
     return std::make_unique<detail::MysqlDatabase>(u);

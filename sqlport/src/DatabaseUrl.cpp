@@ -8,6 +8,8 @@ namespace sac::sql {
 namespace {
 
 const char* kMysqlForm = "mysql://user:password@host[:port]/[database][?socket=PATH][&pool=N]";
+const char* kMysqlParams = "socket, pool, connect_timeout, read_timeout or write_timeout";
+const char* kSqliteParams = "pool or busy_timeout_ms";
 
 [[noreturn]] void malformed(const std::string& url, const std::string& problem) {
     throw SqlError("malformed database URL '" + DatabaseUrl::redact(url) + "': " + problem);
@@ -43,16 +45,24 @@ void parseQuery(const std::string& url, const std::string& query, DatabaseUrl& u
             malformed(url, "expected name=value in the query, got \"" + item + "\"");
         std::string key = item.substr(0, eq);
         std::string value = percentDecode(item.substr(eq + 1));
+        const bool mysql = u.dialect == Dialect::MySQL;
         if (key == "pool")
             u.poolSize = parseInt(url, "pool", value, 1, 64);
-        else if (key == "socket" && u.dialect == Dialect::MySQL) {
+        else if (key == "socket" && mysql) {
             if (value.empty())
                 malformed(url, "expected a socket path after socket=, got nothing");
             u.socket = value;
-        } else
-            malformed(url, std::string("expected query parameters ") +
-                               (u.dialect == Dialect::MySQL ? "socket or pool" : "pool") + ", got \"" +
-                               key + "\"");
+        } else if (key == "connect_timeout" && mysql)
+            u.connectTimeoutSeconds = parseInt(url, "connect_timeout (seconds)", value, 1, 300);
+        else if (key == "read_timeout" && mysql)
+            u.readTimeoutSeconds = parseInt(url, "read_timeout (seconds)", value, 0, 86400);
+        else if (key == "write_timeout" && mysql)
+            u.writeTimeoutSeconds = parseInt(url, "write_timeout (seconds)", value, 0, 86400);
+        else if (key == "busy_timeout_ms" && !mysql)
+            u.busyTimeoutMs = parseInt(url, "busy_timeout_ms", value, 0, 600000);
+        else
+            malformed(url, std::string("expected query parameters ") + (mysql ? kMysqlParams : kSqliteParams) +
+                               ", got \"" + key + "\"");
     }
 }
 
@@ -181,15 +191,22 @@ DatabaseUrl DatabaseUrl::parse(const std::string& url) {
 std::string DatabaseUrl::toString(bool redactPassword) const {
     std::string query;
     auto addParam = [&](const std::string& kv) { query += (query.empty() ? "?" : "&") + kv; };
+    auto addOptional = [&](const char* name, const std::optional<int>& v) {
+        if (v) addParam(std::string(name) + "=" + std::to_string(*v));
+    };
     if (dialect == Dialect::SQLite) {
         if (poolSize > 0 && !memory)
             addParam("pool=" + std::to_string(poolSize));
+        addOptional("busy_timeout_ms", busyTimeoutMs);
         return "sqlite:" + (memory ? std::string(":memory:") : path) + query;
     }
     if (!socket.empty())
         addParam("socket=" + socket);
     if (poolSize > 0)
         addParam("pool=" + std::to_string(poolSize));
+    addOptional("connect_timeout", connectTimeoutSeconds);
+    addOptional("read_timeout", readTimeoutSeconds);
+    addOptional("write_timeout", writeTimeoutSeconds);
     std::string out = "mysql://" + percentEncode(user);
     if (!password.empty() || redactPassword) {
         out += ':';

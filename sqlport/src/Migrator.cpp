@@ -405,7 +405,8 @@ int Migrator::apply(const std::vector<Migration>& input) {
 
     const std::string who = "component '" + _component + "'";
     const bool mysql = _db.dialect() == Dialect::MySQL;
-    auto conn = _db.acquire();
+    // DDL on a big table and the wait for the lock may outlast a statement timeout.
+    auto conn = _db.acquireForMaintenance();
     std::optional<MysqlLock> lock;
     try {
         if (mysql)

@@ -10,12 +10,13 @@
 #include <sqlite3.h>
 
 #include <mutex>
+#include <unordered_map>
 
 namespace sac::sql::detail {
 
 namespace {
 
-constexpr int kBusyTimeoutMs = 10000;
+constexpr int kDefaultBusyTimeoutMs = 10000;
 constexpr std::size_t kDefaultPool = 4;
 
 std::string excerpt(std::string_view sql) {
@@ -34,15 +35,16 @@ using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtDeleter>;
 
 class SqliteConnection final : public PoolableConnection {
 public:
-    explicit SqliteConnection(const std::string& path) : _session("SQLite", path) {
+    SqliteConnection(const std::string& path, int busyTimeoutMs) : _session("SQLite", path) {
         _db = Poco::Data::SQLite::Utility::dbHandle(_session);
-        sqlite3_busy_timeout(_db, kBusyTimeoutMs);
+        sqlite3_busy_timeout(_db, busyTimeoutMs);
         run("PRAGMA journal_mode=WAL", {}, nullptr);
         run("PRAGMA foreign_keys=ON", {}, nullptr);
         run("PRAGMA synchronous=NORMAL", {}, nullptr);
     }
 
     ~SqliteConnection() override {
+        _statements.clear();
         if (_inTx)
             sqlite3_exec(_db, "ROLLBACK", nullptr, nullptr, nullptr);
     }
@@ -97,12 +99,25 @@ private:
         int ext = sqlite3_extended_errcode(_db);
         bool unique = ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY;
         (void)rc;
-        throw SqlError(std::string("SQLite error ") + std::to_string(ext) + " (" + sqlite3_errstr(ext) +
-                           ") in `" + excerpt(sql) + "`: " + sqlite3_errmsg(_db),
-                       unique);
+        std::string message = std::string("SQLite error ") + std::to_string(ext) + " (" + sqlite3_errstr(ext) +
+                              ") in `" + excerpt(sql) + "`: " + sqlite3_errmsg(_db);
+        switch (ext & 0xff) {
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED:
+        case SQLITE_CANTOPEN:
+        case SQLITE_IOERR:
+        case SQLITE_FULL:
+            throw Unavailable(message);
+        default:
+            throw SqlError(message, unique);
+        }
     }
 
-    void run(std::string_view sql, const Params& params, std::vector<Row>* rows) {
+    /// The prepared statement of sql, from the cache or prepared now (and kept).
+    sqlite3_stmt* prepared(std::string_view sql) {
+        std::string key(sql);
+        if (auto it = _statements.find(key); it != _statements.end())
+            return it->second.get();
         sqlite3_stmt* raw = nullptr;
         const char* tail = nullptr;
         int rc = sqlite3_prepare_v2(_db, sql.data(), static_cast<int>(sql.size()), &raw, &tail);
@@ -112,6 +127,22 @@ private:
         if (!stmt)
             throw SqlError("expected one SQL statement, got none in `" + excerpt(sql) + "`");
         checkNoSecondStatement(sql, tail);
+        if (_statements.size() >= kCachedStatements)
+            _statements.clear(); // simple bound: the module uses a few dozen statements
+        return _statements.emplace(std::move(key), std::move(stmt)).first->second.get();
+    }
+
+    void run(std::string_view sql, const Params& params, std::vector<Row>* rows) {
+        sqlite3_stmt* raw = prepared(sql);
+        // Leaves the cached statement reset and unbound, whatever happens below.
+        struct Rewind {
+            sqlite3_stmt* s;
+            ~Rewind() {
+                sqlite3_reset(s);
+                sqlite3_clear_bindings(s);
+            }
+        } rewind{raw};
+        int rc = SQLITE_OK;
         int expected = sqlite3_bind_parameter_count(raw);
         if (expected != static_cast<int>(params.size()))
             throw SqlError("expected " + std::to_string(expected) + " bound values, got " +
@@ -172,9 +203,12 @@ private:
             throw SqlError("expected one SQL statement, got more in `" + excerpt(sql) + "`");
     }
 
+    static constexpr std::size_t kCachedStatements = 128;
+
     Poco::Data::Session _session;
     sqlite3* _db = nullptr;
     bool _inTx = false;
+    std::unordered_map<std::string, StmtPtr> _statements; ///< finalized before the session closes
 };
 
 void registerConnector() {
@@ -197,19 +231,20 @@ SqliteDatabase::SqliteDatabase(const DatabaseUrl& url) : _url(url) {
         }
     }
     std::size_t size = url.memory ? 1 : (url.poolSize > 0 ? static_cast<std::size_t>(url.poolSize) : kDefaultPool);
+    const int busyMs = url.busyTimeoutMs.value_or(kDefaultBusyTimeoutMs);
     _pool = ConnectionPool::create(
-        [path]() -> std::unique_ptr<PoolableConnection> {
+        [path, busyMs]() -> std::unique_ptr<PoolableConnection> {
             try {
-                return std::make_unique<SqliteConnection>(path);
+                return std::make_unique<SqliteConnection>(path, busyMs);
             } catch (const Poco::Exception& e) {
                 throw SqlError("cannot open SQLite database '" + path + "': " + e.displayText());
             }
         },
-        size, std::chrono::seconds(30));
+        size, std::chrono::milliseconds(0));
     // Open one connection now so that a bad path fails here, not on first use.
-    _pool->acquire();
+    _pool->acquire(kBackgroundAcquireWait);
 }
 
-std::shared_ptr<Connection> SqliteDatabase::acquire() { return _pool->acquire(); }
+std::shared_ptr<Connection> SqliteDatabase::acquireFor(std::chrono::milliseconds wait) { return _pool->acquire(wait); }
 
 } // namespace sac::sql::detail

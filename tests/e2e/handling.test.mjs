@@ -2,8 +2,10 @@
 // against host + module + simulator: store creation, OAuth through the
 // simulator's consent page, "Testar conexão", sync, "Lide com" (agree,
 // refuse with an image, a refusal the marketplace refuses, a non-image
-// upload), "Agrupamento", "Definir entrega errada", a seller on admin URLs,
-// and hostile product names rendered as text.
+// upload, a proposal the buyer changed after the sync, the refusal's types by
+// the dispute's reason), "Agrupamento", "Definir entrega errada", a seller on
+// admin URLs, the warning before a store's authorization ends, and hostile
+// product names rendered as text.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -18,7 +20,8 @@ let storeId;
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(300, 7)]);
 
 before(async () => {
-  await stack.start({ disputes: 40 });
+  // The simulator's authorizations last 180 days: a wide warning window shows the notice.
+  await stack.start({ disputes: 40, settings: { reauth_warning_days: 365 } });
   writeFileSync(path.join(stack.dir, 'prova.png'), PNG);
   writeFileSync(path.join(stack.dir, 'falsa.png'), 'isto não é uma imagem, só texto');
   admin = await stack.newPage();
@@ -79,12 +82,16 @@ test('an admin adds a store, authorizes it on the consent page and tests the con
   body = await admin.textContent('body');
   assert.match(body, /Loja autorizada pela AliExpress/);
   assert.match(await admin.textContent('#sac-store-status'), /ativa/);
+  assert.match(body, /Autorização válida até/);
+  assert.match(await admin.textContent('[data-sac-reauth]'), /A autorização expir.* — autorize de novo/);
 
   await Promise.all([admin.waitForNavigation(), admin.click('#sac-store-test')]);
   assert.match(await admin.textContent('body'), /Conexão funcionando/);
   await admin.goto(`${stack.base}/sac/stores`);
   body = await admin.textContent('body');
   assert.match(body, /Loja AliExpress Demo/);
+  const warning = admin.locator(`tr[data-store-id="${storeId}"] [data-sac-reauth]`);
+  assert.match(await warning.textContent(), /A autorização expira em \d+ dias .* — autorize de novo|A autorização expirou/);
   assert.doesNotMatch(body, /demo-app-secret|demo-access-token/);
   await stack.screenshot(admin, 'stores');
 });
@@ -207,6 +214,43 @@ test('a refusal the marketplace refuses keeps the dialog and everything typed', 
   await form.locator('[data-sac-submit]').click();
   await error.filter({ hasText: 'não é uma imagem' }).waitFor();
   assert.equal((await seller.locator(`tr[data-case-id="${id}"] .sac-badge`).textContent()).trim(), 'pendente');
+});
+
+test('a proposal the buyer changed after the sync is not answered: the dialog shows the current one', async () => {
+  const id = await openPendingCase(seller, used);
+  const dialog = seller.locator('dialog#sac-case-dialog');
+  const before = await dialog.locator('.sac-proposals').textContent();
+  // Meanwhile the buyer changes every open proposal on AliExpress.
+  const touched = await stack.simControl('/_sim/touch', { count: 1000 });
+  assert.ok(touched.touched.length > 0);
+  await dialog.locator('form[data-sac-form=agree] [data-sac-submit]').click();
+  const notice = dialog.locator('[data-sac-refreshed]');
+  await notice.waitFor();
+  assert.match(await notice.textContent(), /mudou a proposta|não existe mais|não aguarda mais/);
+  assert.ok(await dialog.isVisible(), 'the dialog stays open with the current state');
+  assert.notEqual(await dialog.locator('.sac-proposals').textContent(), before);
+  assert.equal((await seller.locator(`tr[data-case-id="${id}"] .sac-badge`).textContent()).trim(), 'pendente');
+  // The seller answers what is there now.
+  await dialog.locator('form[data-sac-form=agree] [data-sac-submit]').click();
+  await dialog.waitFor({ state: 'hidden' });
+  assert.equal((await seller.locator(`tr[data-case-id="${id}"] .sac-badge`).textContent()).trim(), 'Decisão');
+  await seller.goto(`${stack.base}/sac/cases/${id}`);
+  assert.match(await seller.textContent('body'), /Disputa atualizada antes da ação/);
+});
+
+test('a dispute whose buyer never got the goods offers no return in the refusal', async () => {
+  await seller.goto(`${stack.base}/sac/?status=pendente`);
+  const ids = await seller.$$eval('tr[data-case-id]', rows => rows.map(r => r.getAttribute('data-case-id')));
+  const seen = { received: 0, notReceived: 0 };
+  for (const id of ids) {
+    const html = await seller.evaluate(async (i) => (await fetch(`/sac/cases/${i}?fragment=1`)).text(), id);
+    const select = /<select name="solution_type"[\s\S]*?<\/select>/.exec(html);
+    if (!select) continue;
+    const notReceived = /Motivo<\/dt><dd>(Item not received|Shipping takes too long)</.test(html);
+    assert.equal(/return_and_refund/.test(select[0]), !notReceived, `case ${id}`);
+    seen[notReceived ? 'notReceived' : 'received'] += 1;
+  }
+  assert.ok(seen.received > 0 && seen.notReceived > 0, JSON.stringify(seen));
 });
 
 test('"Agrupamento": create, assign selected disputes, filter, count, rename, delete', async () => {

@@ -98,6 +98,23 @@
       return r.json().catch(function () { return { ok: false, message: 'HTTP ' + r.status }; });
     }).then(function (res) {
       if (!res.ok) {
+        if (res.refreshed && form.closest('dialog')) {
+          // The dispute changed on AliExpress: show its current state, then why nothing was sent.
+          if (res.status) updateRow(caseId, res.status, res.status_label);
+          announce(res.message);
+          return loadCase(caseId).then(function () {
+            var article = ensureDialog().querySelector('[data-case-id]');
+            if (!article) return;
+            var notice = document.createElement('p');
+            notice.className = 'sac-error';
+            notice.setAttribute('role', 'alert');
+            notice.setAttribute('data-sac-refreshed', '');
+            notice.textContent = res.message || '';
+            var head = article.querySelector('.sac-dialog-head');
+            if (head && head.nextSibling) article.insertBefore(notice, head.nextSibling);
+            else article.insertBefore(notice, article.firstChild);
+          });
+        }
         showError(form, res.message, res.detail);
         return;
       }

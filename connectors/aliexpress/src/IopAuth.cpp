@@ -89,7 +89,8 @@ Result<TokenSet> IopAuth::parseTokenResponse(const Poco::JSON::Object::Ptr& doc,
 }
 
 Result<TokenSet> IopAuth::createToken(std::string_view code) const {
-    auto doc = _client.restCall(kCreatePath, {{"code", std::string(code)}});
+    // The code is single-use: once a request may have reached AliExpress it is never sent again.
+    auto doc = _client.restCall(kCreatePath, {{"code", std::string(code)}}, /*singleUse=*/true);
     if (!doc) return doc.error();
     return parseTokenResponse(doc.value(), _clock(), kCreatePath);
 }

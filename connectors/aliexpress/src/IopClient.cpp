@@ -35,6 +35,7 @@ std::optional<std::int64_t> banSeconds(const std::string& text) {
     auto pos = l.find("last ");
     while (pos != std::string::npos) {
         std::size_t i = pos + 5;
+        if (l.compare(i, 4, "for ") == 0) i += 4; // "this ban will last for 3 more seconds"
         std::int64_t v = 0;
         std::size_t digits = 0;
         while (i < l.size() && std::isdigit(static_cast<unsigned char>(l[i])) && digits < 9) {
@@ -42,6 +43,7 @@ std::optional<std::int64_t> banSeconds(const std::string& text) {
             ++i;
             ++digits;
         }
+        if (digits > 0 && l.compare(i, 5, " more") == 0) i += 5;
         if (digits > 0 && l.compare(i, 7, " second") == 0) return v * 1000;
         pos = l.find("last ", pos + 1);
     }
@@ -79,7 +81,9 @@ MarketplaceError mapMarketplaceError(std::string_view what, const std::string& c
                (requestId.empty() ? "" : " request_id=" + logged(requestId)) + " http=" + std::to_string(status);
     // The marketplace's words reach the seller: bounded here, escaped where they are shown.
     const std::string shown = connectors::shownText(subMsg.empty() ? msg : subMsg);
-    if (code == "ApiCallLimit" || subCode.find("ApiCallLimit") != std::string::npos) {
+    // ApiCallLimit (IOP), or TOP's code 7 "App Call Limited" / accesscontrol.limited-by-* sub codes.
+    if (code == "ApiCallLimit" || subCode.find("ApiCallLimit") != std::string::npos || code == "7" ||
+        subCode.rfind("accesscontrol.limited-by", 0) == 0) {
         e.kind = ErrorKind::RateLimited;
         e.retryAfterMs = banSeconds(msg);
         if (!e.retryAfterMs) e.retryAfterMs = banSeconds(subMsg);
@@ -143,22 +147,27 @@ Result<Poco::JSON::Object::Ptr> IopClient::call(std::string_view method, const I
         p["method"] = std::string(method);
         p["format"] = "json";
         if (_config.simplify) p["simplify"] = "true";
-        if (!_config.accessToken.empty() && p.count("access_token") == 0 && p.count("session") == 0)
-            p["access_token"] = _config.accessToken;
+        if (const std::string token = accessToken(); !token.empty() && p.count("access_token") == 0 && p.count("session") == 0)
+            p["access_token"] = token;
         p.erase("sign");
         p["sign"] = IopSigner::sign(p, "", _config.appSecret);
         connectors::NameValues fields;
         for (auto& [k, v] : p)
             if (!v.empty()) fields.emplace_back(k, v);
-        return send(method, HttpRequest::postForm(_base + "/sync", std::move(fields)), deadline);
+        HttpRequest request = HttpRequest::postForm(_base + "/sync", std::move(fields));
+        request.safeToResend = idempotent;  // a read may go over a kept-alive connection
+        return send(method, std::move(request), deadline);
     }, deadline);
 }
 
-Result<Poco::JSON::Object::Ptr> IopClient::restCall(std::string_view apiPath, const IopParams& params) const {
+Result<Poco::JSON::Object::Ptr> IopClient::restCall(std::string_view apiPath, const IopParams& params,
+                                                    bool singleUse) const {
     std::string path(apiPath);
     if (path.empty() || path.front() != '/') path.insert(0, "/");
     const auto deadline = connectors::Deadline::within(_config.callTimeout, _config.within);
-    return _retry.run<Poco::JSON::Object::Ptr>([&](int) -> Result<Poco::JSON::Object::Ptr> {
+    connectors::RetryPolicy policy = _retry;
+    if (singleUse) policy.retryIf = [](const MarketplaceError& e) { return e.notSent && e.retryable(); };
+    return policy.run<Poco::JSON::Object::Ptr>([&](int) -> Result<Poco::JSON::Object::Ptr> {
         IopParams p = params;
         for (auto& [k, v] : systemParams()) p[k] = v;
         p.erase("sign");
@@ -179,15 +188,17 @@ Result<Poco::JSON::Object::Ptr> IopClient::upload(std::string_view method, const
         p["method"] = std::string(method);
         p["format"] = "json";
         if (_config.simplify) p["simplify"] = "true";
-        if (!_config.accessToken.empty() && p.count("access_token") == 0 && p.count("session") == 0)
-            p["access_token"] = _config.accessToken;
+        if (const std::string token = accessToken(); !token.empty() && p.count("access_token") == 0 && p.count("session") == 0)
+            p["access_token"] = token;
         p.erase("sign");
         p.erase(file.fieldName);
         p["sign"] = IopSigner::sign(p, "", _config.appSecret, {file.fieldName});
         connectors::NameValues fields;
         for (auto& [k, v] : p)
             if (!v.empty()) fields.emplace_back(k, v);
-        return send(method, HttpRequest::postMultipart(_base + "/sync", std::move(fields), {file}), deadline);
+        HttpRequest request = HttpRequest::postMultipart(_base + "/sync", std::move(fields), {file});
+        request.safeToResend = idempotent;
+        return send(method, std::move(request), deadline);
     }, deadline);
 }
 
@@ -196,13 +207,33 @@ Result<Poco::JSON::Object::Ptr> IopClient::send(std::string_view what, HttpReque
     request.timeouts = _config.timeouts;
     request.deadline = deadline;
     request.maxResponseBytes = _config.maxAnswerBytes;
+    if (const auto& governor = _config.governor) {
+        switch (governor->acquire(deadline)) {
+        case connectors::RateGovernor::Grant::Granted: break;
+        case connectors::RateGovernor::Grant::DeadlinePassed:
+            return MarketplaceError::make(ErrorKind::Timeout, "deadline",
+                                          "AliExpress is limiting this application's calls; try again in a few minutes.",
+                                          std::string(what) + ": no call slot of the application before the deadline");
+        case connectors::RateGovernor::Grant::BudgetExhausted: {
+            MarketplaceError e = MarketplaceError::make(
+                ErrorKind::RateLimited, "daily_budget",
+                "The daily call budget of this AliExpress application is spent; calls resume when it renews.",
+                std::string(what) + ": daily call budget of the application spent");
+            e.retryAfterMs = governor->untilBudgetResets();
+            return e;
+        }
+        }
+    }
     Result<HttpResponse> r = _transport->send(request);
     if (!r) {
         MarketplaceError e = r.error();
         e.detail = std::string(what) + ": " + e.detail;
         return e;
     }
-    return interpret(what, r.value());
+    auto answer = interpret(what, r.value());
+    if (!answer.ok() && answer.error().kind == ErrorKind::RateLimited && _config.governor)
+        _config.governor->limited(std::chrono::milliseconds(answer.error().retryAfterMs.value_or(1000)));
+    return answer;
 }
 
 Result<Poco::JSON::Object::Ptr> IopClient::interpret(std::string_view what, const HttpResponse& response) {

@@ -133,6 +133,7 @@ Result<IssueProcess> parseProcess(const ObjectPtr& o, std::string_view ctx) {
     p.content = content;
     SAC_TRY(created, json::optTime(o, "gmt_create", ctx));
     p.createdAtMs = created;
+    if (auto received = json::optBool(o, "receive_goods", ctx); received.ok()) p.receiveGoods = received.value();
     SAC_TRY(atts, json::objectList(o, "attachments", ctx));
     for (const auto& a : atts) {
         IssueAttachment att;

@@ -1,71 +1,274 @@
 #include "sac/aliexpress/PacificTime.h"
 
+#include <date/tz.h>
+
+#include <chrono>
 #include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
 
 namespace sac::aliexpress {
 namespace {
 
+using Seconds = std::chrono::seconds;
+using SysSeconds = date::sys_seconds;
+
+constexpr const char* kZoneName = "America/Los_Angeles";
+/// Where the date library (built with USE_OS_TZDB) reads the zones on Linux.
+constexpr const char* kZoneDir = "/usr/share/zoneinfo";
 constexpr std::int64_t kMsPerSecond = 1000;
-constexpr std::int64_t kSecondsPerDay = 86400;
 constexpr int kMinYear = 1987;
 constexpr int kMaxYear = 2199;
+/// Larger than any zone file (America/Los_Angeles is under 3 KiB).
+constexpr std::streamsize kMaxZoneFile = 1 << 20;
 
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-std::int64_t daysFromCivil(int y, unsigned m, unsigned d) {
-    y -= m <= 2 ? 1 : 0;
-    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const auto yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+std::runtime_error unusable(const std::string& why) {
+    return std::runtime_error(std::string("cannot read US Pacific time (") + kZoneName +
+                              ") from the system's time-zone database in " + kZoneDir + ": " + why +
+                              ". Install the tzdata package.");
 }
 
-struct Civil {
-    int y;
-    unsigned m, d;
+// ---- The rule a TZif file closes with (RFC 8536 section 3.3, a POSIX TZ string) ----------
+
+/// A day of the year on which DST starts or ends: Mm.w.d, Jn (1..365, February 29 never
+/// counted) or n (0..365, counted).
+struct DayRule {
+    enum class Form { MonthWeekDay, Julian1, Julian0 } form = Form::MonthWeekDay;
+    unsigned month = 0, week = 0, weekday = 0;
+    unsigned day = 0;
+
+    date::sys_days in(int y) const {
+        const date::year year{y};
+        switch (form) {
+        case Form::Julian1: {
+            date::sys_days d = date::sys_days{year / date::January / 1} + date::days{static_cast<int>(day) - 1};
+            if (year.is_leap() && day >= 60) d += date::days{1};
+            return d;
+        }
+        case Form::Julian0:
+            return date::sys_days{year / date::January / 1} + date::days{static_cast<int>(day)};
+        case Form::MonthWeekDay: {
+            const date::sys_days first{year / date::month{month} / 1};
+            const date::days toWeekday = date::weekday{weekday} - date::weekday{first};
+            date::sys_days d = first + toWeekday + date::days{7 * (static_cast<int>(week) - 1)};
+            while (date::year_month_day{d}.month() != date::month{month}) d -= date::days{7};  // week 5 = last
+            return d;
+        }
+        }
+        return date::sys_days{};
+    }
 };
 
-Civil civilFromDays(std::int64_t z) {
-    z += 719468;
-    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const auto doe = static_cast<unsigned>(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-    const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-    return {static_cast<int>(y + (m <= 2 ? 1 : 0)), m, d};
-}
+/// "std offset [dst [offset] [,start[/time],end[/time]]]"; offsets in UTC terms (east positive).
+struct ClosingRule {
+    Seconds standard{0};
+    Seconds daylight{0};
+    bool hasDaylight = false;
+    DayRule start, end;
+    Seconds startTime{7200}, endTime{7200};  ///< local wall time of day, may exceed 24 h
 
-// 0 = Sunday.
-unsigned weekday(std::int64_t days) { return static_cast<unsigned>(((days % 7) + 11) % 7); }
-
-bool isLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-unsigned daysInMonth(int y, unsigned m) {
-    static constexpr unsigned k[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && isLeap(y) ? 29 : k[m - 1];
-}
-
-std::int64_t nthSunday(int y, unsigned m, unsigned n) {
-    const std::int64_t first = daysFromCivil(y, m, 1);
-    return first + (7 - weekday(first)) % 7 + 7 * (n - 1);
-}
-
-std::int64_t lastSunday(int y, unsigned m) {
-    const std::int64_t last = daysFromCivil(y, m, daysInMonth(y, m));
-    return last - weekday(last);
-}
-
-// Day numbers (days since epoch) on which DST starts and ends in year y.
-struct DstDays {
-    std::int64_t start, end;
+    /// UTC offset at `t`.
+    Seconds offsetAt(SysSeconds t) const {
+        if (!hasDaylight) return standard;
+        const auto local = date::floor<date::days>(t + standard);
+        const int y = static_cast<int>(date::year_month_day{local}.year());
+        const SysSeconds begins = SysSeconds{start.in(y)} + startTime - standard;
+        const SysSeconds ends = SysSeconds{end.in(y)} + endTime - daylight;
+        if (begins < ends) return t >= begins && t < ends ? daylight : standard;
+        return t >= ends && t < begins ? standard : daylight;  // southern hemisphere
+    }
 };
 
-DstDays dstDays(int y) {
-    if (y >= 2007) return {nthSunday(y, 3, 2), nthSunday(y, 11, 1)};
-    return {nthSunday(y, 4, 1), lastSunday(y, 10)};
+class RuleReader {
+public:
+    explicit RuleReader(std::string_view s) : _s(s) {}
+
+    std::optional<ClosingRule> read() {
+        ClosingRule r;
+        if (!name()) return std::nullopt;
+        auto stdOffset = time(24);
+        if (!stdOffset) return std::nullopt;
+        r.standard = -*stdOffset;  // POSIX offsets count west of Greenwich
+        if (_i == _s.size()) return r;
+        if (!name()) return std::nullopt;
+        r.hasDaylight = true;
+        r.daylight = r.standard + Seconds{3600};
+        if (_i < _s.size() && _s[_i] != ',') {
+            auto dstOffset = time(24);
+            if (!dstOffset) return std::nullopt;
+            r.daylight = -*dstOffset;
+        }
+        // A footer with daylight time names its rule; the POSIX default is not assumed.
+        if (!take(',') || !day(r.start)) return std::nullopt;
+        if (take('/')) {
+            auto t = time(167);
+            if (!t) return std::nullopt;
+            r.startTime = *t;
+        }
+        if (!take(',') || !day(r.end)) return std::nullopt;
+        if (take('/')) {
+            auto t = time(167);
+            if (!t) return std::nullopt;
+            r.endTime = *t;
+        }
+        if (_i != _s.size()) return std::nullopt;
+        return r;
+    }
+
+private:
+    bool take(char c) {
+        if (_i < _s.size() && _s[_i] == c) {
+            ++_i;
+            return true;
+        }
+        return false;
+    }
+    static bool alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+    static bool digit(char c) { return c >= '0' && c <= '9'; }
+
+    bool name() {
+        if (take('<')) {
+            const auto close = _s.find('>', _i);
+            if (close == std::string_view::npos || close - _i < 3) return false;
+            for (std::size_t k = _i; k < close; ++k)
+                if (!alpha(_s[k]) && !digit(_s[k]) && _s[k] != '+' && _s[k] != '-') return false;
+            _i = close + 1;
+            return true;
+        }
+        const std::size_t from = _i;
+        while (_i < _s.size() && alpha(_s[_i])) ++_i;
+        return _i - from >= 3;
+    }
+
+    std::optional<unsigned> number(unsigned max) {
+        if (_i >= _s.size() || !digit(_s[_i])) return std::nullopt;
+        unsigned v = 0;
+        for (int n = 0; _i < _s.size() && digit(_s[_i]); ++n) {
+            if (n == 3) return std::nullopt;
+            v = v * 10 + static_cast<unsigned>(_s[_i++] - '0');
+        }
+        if (v > max) return std::nullopt;
+        return v;
+    }
+
+    /// [+-]hh[:mm[:ss]] with hh up to maxHours.
+    std::optional<Seconds> time(unsigned maxHours) {
+        int sign = 1;
+        if (take('-')) sign = -1;
+        else take('+');
+        auto h = number(maxHours);
+        if (!h) return std::nullopt;
+        unsigned m = 0, sec = 0;
+        if (take(':')) {
+            auto mm = number(59);
+            if (!mm) return std::nullopt;
+            m = *mm;
+            if (take(':')) {
+                auto ss = number(59);
+                if (!ss) return std::nullopt;
+                sec = *ss;
+            }
+        }
+        return Seconds{sign * static_cast<long long>(*h * 3600 + m * 60 + sec)};
+    }
+
+    bool day(DayRule& d) {
+        if (take('M')) {
+            auto m = number(12);
+            if (!m || *m < 1 || !take('.')) return false;
+            auto w = number(5);
+            if (!w || *w < 1 || !take('.')) return false;
+            auto wd = number(6);
+            if (!wd) return false;
+            d.form = DayRule::Form::MonthWeekDay;
+            d.month = *m;
+            d.week = *w;
+            d.weekday = *wd;
+            return true;
+        }
+        if (take('J')) {
+            auto n = number(365);
+            if (!n || *n < 1) return false;
+            d.form = DayRule::Form::Julian1;
+            d.day = *n;
+            return true;
+        }
+        auto n = number(365);
+        if (!n) return false;
+        d.form = DayRule::Form::Julian0;
+        d.day = *n;
+        return true;
+    }
+
+    std::string_view _s;
+    std::size_t _i = 0;
+};
+
+/// The last line of a TZif version 2+ file ("\n<TZ string>\n"), empty when there is none.
+std::string footerOf(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw unusable("cannot open " + path);
+    std::string bytes;
+    bytes.resize(static_cast<std::size_t>(kMaxZoneFile));
+    in.read(bytes.data(), kMaxZoneFile);
+    bytes.resize(static_cast<std::size_t>(in.gcount()));
+    if (bytes.size() < 5 || bytes.compare(0, 4, "TZif") != 0) throw unusable(path + " is not a TZif zone file");
+    if (bytes[4] == '\0') return {};  // version 1: no footer
+    if (bytes.back() != '\n') throw unusable(path + " does not end with its TZ rule");
+    const auto open = bytes.rfind('\n', bytes.size() - 2);
+    if (open == std::string::npos) throw unusable(path + " does not end with its TZ rule");
+    return bytes.substr(open + 1, bytes.size() - open - 2);
+}
+
+std::string versionOfDatabase() {
+    std::ifstream in(std::string(kZoneDir) + "/tzdata.zi");
+    std::string line;
+    if (in && std::getline(in, line) && line.rfind("# version ", 0) == 0) return line.substr(10, 32);
+    return {};
+}
+
+struct Zone {
+    const date::time_zone* zone = nullptr;
+    std::optional<ClosingRule> closing;  ///< from the file's footer; covers instants from closingFrom on
+    SysSeconds closingFrom{};
+    std::string description;
+    std::string problem;
+
+    Seconds offsetAt(SysSeconds t) const {
+        if (closing && t >= closingFrom) return closing->offsetAt(t);
+        return zone->get_info(t).offset;
+    }
+};
+
+Zone load() {
+    Zone z;
+    try {
+        z.zone = date::locate_zone(kZoneName);
+        // The periods the file lists; the last one runs "forever" in the date library.
+        const date::sys_info last = z.zone->get_info(SysSeconds{date::sys_days{date::year{9999} / 1 / 1}});
+        const std::string path = std::string(kZoneDir) + "/" + kZoneName;
+        const std::string footer = footerOf(path);
+        if (!footer.empty()) {
+            z.closing = RuleReader(footer).read();
+            if (!z.closing) throw unusable(path + " closes with a rule that cannot be read: \"" + footer.substr(0, 80) + "\"");
+            z.closingFrom = last.begin;
+        }
+        const std::string version = versionOfDatabase();
+        z.description = std::string(kZoneName) + " from " + kZoneDir + (version.empty() ? "" : " (tzdata " + version + ")");
+    } catch (const std::exception& e) {
+        const std::string what = e.what();
+        z.problem = what.rfind("cannot read US Pacific time", 0) == 0 ? what : unusable(what).what();
+        while (!z.problem.empty() && z.problem.back() == '\n') z.problem.pop_back();
+        z.zone = nullptr;
+    }
+    return z;
+}
+
+const Zone& pacific() {
+    static const Zone z = load();
+    if (!z.problem.empty()) throw std::runtime_error(z.problem);
+    return z;
 }
 
 bool readDigits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
@@ -83,6 +286,10 @@ connectors::MarketplaceError badTime(std::string_view text, std::string_view why
                                                    (why.empty() ? std::string() : " (" + std::string(why) + ")"));
 }
 
+SysSeconds floorToSeconds(std::int64_t utcMs) {
+    return SysSeconds{Seconds{(utcMs >= 0 ? utcMs : utcMs - (kMsPerSecond - 1)) / kMsPerSecond}};
+}
+
 } // namespace
 
 connectors::Result<std::optional<std::int64_t>> PacificTime::parseToUtcMs(std::string_view text) {
@@ -97,43 +304,43 @@ connectors::Result<std::optional<std::int64_t>> PacificTime::parseToUtcMs(std::s
         !readDigits(s, 14, 2, mi) || !readDigits(s, 17, 2, se))
         return badTime(text, "");
     if (y < kMinYear || y > kMaxYear) return badTime(text, "year outside 1987-2199");
-    if (mo < 1 || mo > 12 || d < 1 || static_cast<unsigned>(d) > daysInMonth(y, static_cast<unsigned>(mo)) || h > 23 ||
-        mi > 59 || se > 59)
-        return badTime(text, "no such date or time");
+    const date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(mo)}, date::day{static_cast<unsigned>(d)}};
+    if (!ymd.ok() || h > 23 || mi > 59 || se > 59) return badTime(text, "no such date or time");
 
-    const std::int64_t day = daysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
-    const std::int64_t localSecs = day * kSecondsPerDay + h * 3600 + mi * 60 + se;
-    const DstDays dst = dstDays(y);
-    // Daylight time on the wall from start-day 03:00 up to end-day 02:00. The skipped hour
-    // (start-day 02:xx) is read with the standard offset, which moves it forward one hour;
-    // the repeated hour (end-day 01:xx) is read as daylight time, its first occurrence.
-    const bool daylight = localSecs >= dst.start * kSecondsPerDay + 3 * 3600 && localSecs < dst.end * kSecondsPerDay + 2 * 3600;
-    const std::int64_t offsetSecs = daylight ? -7 * 3600 : -8 * 3600;
-    return std::optional<std::int64_t>{(localSecs - offsetSecs) * kMsPerSecond};
+    const Zone& z = pacific();
+    // The wall time read as if it were UTC; its instant is wall - offset.
+    const SysSeconds wall = SysSeconds{date::sys_days{ymd}} + Seconds{h * 3600 + mi * 60 + se};
+    // Offsets change at most once within a day around any instant of the accepted years:
+    // the offsets a day before and a day after bracket every reading of the wall time.
+    const Seconds before = z.offsetAt(wall - date::days{1});
+    const Seconds after = z.offsetAt(wall + date::days{1});
+    const SysSeconds asBefore = wall - before;
+    const SysSeconds asAfter = wall - after;
+    // Both readings valid: the repeated hour (the first occurrence is read with `before`).
+    // Neither valid: the skipped hour, read with `before` too (which moves it forward).
+    const bool beforeFits = z.offsetAt(asBefore) == before;
+    const bool afterFits = z.offsetAt(asAfter) == after;
+    const SysSeconds instant = !beforeFits && afterFits ? asAfter : asBefore;
+    return std::optional<std::int64_t>{static_cast<std::int64_t>(instant.time_since_epoch().count()) * kMsPerSecond};
 }
 
 int PacificTime::offsetMinutesAt(std::int64_t utcMs) {
-    const std::int64_t secs = (utcMs >= 0 ? utcMs : utcMs - 999) / kMsPerSecond;
-    const std::int64_t standardLocal = secs - 8 * 3600;
-    const std::int64_t day = (standardLocal >= 0 ? standardLocal : standardLocal - (kSecondsPerDay - 1)) / kSecondsPerDay;
-    const int y = civilFromDays(day).y;
-    if (y < kMinYear) return -480;
-    const DstDays dst = dstDays(y);
-    const std::int64_t startUtc = dst.start * kSecondsPerDay + 10 * 3600;  // 02:00 PST
-    const std::int64_t endUtc = dst.end * kSecondsPerDay + 9 * 3600;       // 02:00 PDT
-    return secs >= startUtc && secs < endUtc ? -420 : -480;
+    return static_cast<int>(pacific().offsetAt(floorToSeconds(utcMs)).count() / 60);
 }
 
 std::string PacificTime::formatFromUtcMs(std::int64_t utcMs) {
-    const std::int64_t secs = (utcMs >= 0 ? utcMs : utcMs - 999) / kMsPerSecond;
-    const std::int64_t local = secs + static_cast<std::int64_t>(offsetMinutesAt(utcMs)) * 60;
-    const std::int64_t day = (local >= 0 ? local : local - (kSecondsPerDay - 1)) / kSecondsPerDay;
-    const std::int64_t sod = local - day * kSecondsPerDay;
-    const Civil c = civilFromDays(day);
+    const SysSeconds t = floorToSeconds(utcMs);
+    const SysSeconds local = t + pacific().offsetAt(t);
+    const auto day = date::floor<date::days>(local);
+    const date::year_month_day ymd{day};
+    const date::hh_mm_ss<Seconds> tod{local - day};
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d:%02d", c.y, c.m, c.d, static_cast<int>(sod / 3600),
-                  static_cast<int>(sod / 60 % 60), static_cast<int>(sod % 60));
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d:%02d", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), static_cast<int>(tod.hours().count()),
+                  static_cast<int>(tod.minutes().count()), static_cast<int>(tod.seconds().count()));
     return buf;
 }
+
+std::string PacificTime::zoneDatabase() { return pacific().description; }
 
 } // namespace sac::aliexpress

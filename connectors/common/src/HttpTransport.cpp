@@ -8,6 +8,7 @@ namespace sac::connectors {
 HttpRequest HttpRequest::get(std::string url) {
     HttpRequest r;
     r.url = std::move(url);
+    r.safeToResend = true;
     return r;
 }
 

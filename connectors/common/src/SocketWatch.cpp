@@ -19,13 +19,18 @@ std::uint64_t SocketWatch::arm(const Deadline& deadline, int fd, std::shared_ptr
     const int copy = fd >= 0 ? ::dup(fd) : -1;
     if (copy < 0) return 0;
     std::uint64_t token = 0;
+    bool sooner = false;
     {
         std::lock_guard lock(_mutex);
         if (!_thread.joinable()) _thread = std::thread([this] { run(); });
         token = _next++;
         _entries.emplace(token, Entry{deadline.when(), copy, std::move(fired)});
+        // The thread rescans every entry whenever it wakes: it needs waking now only when
+        // this deadline comes before the time it will wake up anyway.
+        sooner = deadline.when() < _wakeAt;
+        if (sooner) _wakeAt = deadline.when();
     }
-    _changed.notify_all();
+    if (sooner) _changed.notify_all();
     return token;
 }
 
@@ -54,6 +59,7 @@ void SocketWatch::run() {
                 next = e.when;
             }
         }
+        _wakeAt = next;
         if (next == Deadline::SteadyClock::time_point::max()) _changed.wait(lock);
         else _changed.wait_until(lock, next);
     }

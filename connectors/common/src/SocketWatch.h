@@ -61,6 +61,8 @@ private:
     std::condition_variable _changed;
     std::map<std::uint64_t, Entry> _entries;
     std::uint64_t _next = 1;
+    /// When the watch thread wakes up next on its own; arm() wakes it only for an earlier deadline.
+    Deadline::SteadyClock::time_point _wakeAt = Deadline::SteadyClock::time_point::max();
     bool _stop = false;
     std::thread _thread;
 };

@@ -64,7 +64,9 @@ typedef struct sac_host_services {
 
     /* A setting of this module by key (from the host's configuration,
      * "modules.<id>.<key>"). Copies at most out_len-1 bytes and a NUL.
-     * Returns SAC_OK when found, SAC_ERROR otherwise. */
+     * Returns SAC_OK when found, SAC_ERROR otherwise. The keys
+     * "host.job_threads" and "host.http_threads" answer the host's thread
+     * counts (hosts that predate them answer SAC_ERROR). */
     int (*get_setting)(void* ctx, const char* key, char* out, size_t out_len);
 
     /* Runs fn(arg) on the host's bounded job pool. The module owns arg and

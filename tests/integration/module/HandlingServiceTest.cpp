@@ -5,11 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
 
 #include <sac/aliexpress/IopClient.h>
 #include <sac/aliexpress/IssueApi.h>
 #include <sac/connectors/PocoHttpTransport.h>
+#include <sac/sql/DatabaseUrl.h>
 #include <sac/test/LoopbackTransport.h>
 #include <sac/test/RawServer.h>
 #include <sac/sim/SimServer.h>
@@ -17,6 +19,7 @@
 #include <sac/test/TempDir.h>
 #include <sac/test/TestDatabase.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -29,6 +32,7 @@
 #include "services/CredentialVault.h"
 #include "services/DisputeHandlingService.h"
 #include "services/GroupService.h"
+#include "services/RefusalRules.h"
 #include "services/StoreAdminService.h"
 #include "services/StoreCredentials.h"
 #include "storage/AttachmentRepository.h"
@@ -37,6 +41,7 @@
 #include "storage/NoteRepository.h"
 #include "storage/SqlHelpers.h"
 #include "storage/StoreRepository.h"
+#include "web/CaseDialogView.h"
 
 namespace sac::test {
 namespace {
@@ -53,6 +58,29 @@ std::int64_t realNow() { return connectors::systemClock()(); }
 
 std::vector<unsigned char> testKey() { return std::vector<unsigned char>(32, 0x42); }
 
+/// The transport to the simulator with a hook that runs in the calling
+/// thread just before each request leaves.
+class HookTransport : public connectors::HttpTransport {
+public:
+    explicit HookTransport(std::shared_ptr<connectors::HttpTransport> inner) : _inner(std::move(inner)) {}
+    connectors::Result<connectors::HttpResponse> send(const connectors::HttpRequest& request) override {
+        if (before) before(request);
+        return _inner->send(request);
+    }
+    std::function<void(const connectors::HttpRequest&)> before;
+
+private:
+    std::shared_ptr<connectors::HttpTransport> _inner;
+};
+
+/// The IOP method (or /rest path) a request carries.
+std::string methodOf(const connectors::HttpRequest& r) {
+    for (const auto& [name, value] : r.fields)
+        if (name == "method") return value;
+    const auto rest = r.url.find("/rest/");
+    return rest == std::string::npos ? r.url : r.url.substr(rest + 5);
+}
+
 class HandlingTest : public testing::TestWithParam<sql::Dialect> {
 protected:
     void SetUp() override {
@@ -66,7 +94,8 @@ protected:
         tdb_->migrate("schema", "sac");
         vault_ = std::make_unique<services::CredentialVault>(testKey());
         transport_ = test::loopbackTransport();  // the simulator is on 127.0.0.1
-        access_ = std::make_unique<services::AliExpressAccess>(tdb_->db(), *vault_, transport_, connectors::systemClock());
+        hook_ = std::make_shared<HookTransport>(transport_);
+        access_ = std::make_unique<services::AliExpressAccess>(tdb_->db(), *vault_, hook_, connectors::systemClock());
         handling_ = std::make_unique<services::DisputeHandlingService>(tdb_->db(), *access_, realNow, files_.path());
         storeA_ = authorizedStore(kAccountA, "Loja A");
         storeB_ = authorizedStore(kAccountB, "Loja B");
@@ -189,6 +218,7 @@ protected:
     std::unique_ptr<TestDatabase> tdb_;
     std::unique_ptr<services::CredentialVault> vault_;
     std::shared_ptr<connectors::PocoHttpTransport> transport_;
+    std::shared_ptr<HookTransport> hook_; ///< what the services send through
     std::unique_ptr<services::AliExpressAccess> access_;
     std::unique_ptr<services::DisputeHandlingService> handling_;
     std::int64_t storeA_ = 0;
@@ -276,7 +306,10 @@ TEST_P(HandlingTest, AMarketplaceRefusalKeepsTheStatusAndCarriesTheReason) {
 TEST_P(HandlingTest, AnInjectedServerFaultKeepsTheStatus) {
     const auto id = seedCase(refundWaitsForSeller);
     ASSERT_GT(id, 0);
-    sim_->aliexpress().faults().arm(0, 0, 1, 0, 0, 0);
+    // The dispute is read first; the fault hits the agree itself.
+    hook_->before = [this](const connectors::HttpRequest& r) {
+        if (methodOf(r) == aliexpress::IssueApi::kAgreeMethod) sim_->aliexpress().faults().arm(0, 0, 1, 0, 0, 0);
+    };
     auto o = handling_->agree(sellerA, id, {"agree-key-0000000003", std::nullopt});
     EXPECT_EQ(o.code, HandlingCode::MarketplaceFailed);
     EXPECT_EQ(statusOf(id), domain::CaseStatus::Pendente);
@@ -572,10 +605,14 @@ TEST_P(HandlingTest, AnAgreeAliExpressDoesNotAnswerInTimeLeavesTheCaseAndTheKeyF
     services::MarketplaceTimeouts quick;
     quick.call = 1000ms;
     quick.action = 1000ms;
-    services::AliExpressAccess access(tdb_->db(), *vault_, transport_, connectors::systemClock(), {}, quick);
+    services::AliExpressAccess access(tdb_->db(), *vault_, hook_, connectors::systemClock(), {}, quick);
     services::DisputeHandlingService handling(tdb_->db(), access, realNow, files_.path(), quick.action);
     // AliExpress runs the agree but answers only after 2.5 s.
-    sim_->aliexpress().faults().arm(0, 0, 0, /*slow calls*/ 1, /*slow ms*/ 2500, 0);
+    int slowed = 0;
+    hook_->before = [&](const connectors::HttpRequest& r) {
+        if (methodOf(r) == aliexpress::IssueApi::kAgreeMethod && slowed++ == 0)
+            sim_->aliexpress().faults().arm(0, 0, 0, /*slow calls*/ 1, /*slow ms*/ 2500, 0);
+    };
     const services::AgreeRequest r{"agree-key-deadline-01", std::nullopt};
     const auto start = std::chrono::steady_clock::now();
     auto o = handling.agree(sellerA, id, r);
@@ -585,14 +622,18 @@ TEST_P(HandlingTest, AnAgreeAliExpressDoesNotAnswerInTimeLeavesTheCaseAndTheKeyF
     EXPECT_EQ(statusOf(id), domain::CaseStatus::Pendente) << "nothing is marked done unless AliExpress confirmed";
     EXPECT_EQ(eventsOf(id).back().action, "dispute.agree_failed");
 
-    // The same form again (same key): sent again, never stuck "in progress" or
-    // replayed as a success; AliExpress itself decides about a second agree.
+    // The same form again (same key): never stuck "in progress" or replayed
+    // as a success. The dispute is read first: the late agree went through,
+    // so nothing is sent again and the case takes AliExpress' state.
     std::this_thread::sleep_for(2000ms);
     auto again = handling.agree(sellerA, id, r);
     EXPECT_NE(again.code, HandlingCode::InProgress);
     EXPECT_NE(again.code, HandlingCode::Replayed);
-    EXPECT_EQ(calls("aliexpress.issue.solution.agree"), 2);
-    EXPECT_EQ(statusOf(id), again.ok() ? domain::CaseStatus::Decisao : domain::CaseStatus::Pendente);
+    EXPECT_EQ(again.code, HandlingCode::Stale) << again.messageKey;
+    EXPECT_EQ(again.messageKey, "handling.error.stale_dispute");
+    EXPECT_EQ(calls("aliexpress.issue.solution.agree"), 1);
+    EXPECT_EQ(statusOf(id), domain::CaseStatus::Fechado);
+    EXPECT_EQ(eventsOf(id).back().action, "dispute.refreshed");
 }
 
 TEST_P(HandlingTest, ARefusalToAGatewayThatNeverAnswersEndsByTheActionTimeout) {
@@ -623,6 +664,449 @@ TEST_P(HandlingTest, ARefusalToAGatewayThatNeverAnswersEndsByTheActionTimeout) {
     // Retrying is allowed (and ends the same way here).
     EXPECT_EQ(handling.refuse(sellerA, id, refusal("refuse-key-deadline-1")).messageKey,
               "handling.error.marketplace_timeout");
+}
+
+// ---- No connection held across marketplace calls -------------------------
+
+/// The test database again, through a pool of one connection.
+std::unique_ptr<sql::Database> onePooled(const TestDatabase& tdb) {
+    auto u = sql::DatabaseUrl::parse(tdb.url());
+    u.poolSize = 1;
+    return sql::Database::open(u.toString());
+}
+
+/// While a request to AliExpress leaves, the one pooled connection must be
+/// free: the hook takes it with a short wait (it would wait in vain if the
+/// service still held it).
+struct PoolProbe {
+    sql::Database& db;
+    std::vector<std::string> sent;
+    std::vector<std::string> blocked;
+    void operator()(const connectors::HttpRequest& r) {
+        try {
+            auto c = db.acquire(std::chrono::milliseconds(300));
+            c->query("SELECT 1");
+            sent.push_back(methodOf(r));
+        } catch (const std::exception& e) {
+            blocked.push_back(methodOf(r) + ": " + e.what());
+        }
+    }
+};
+
+TEST_P(HandlingTest, AgreeAndRefuseHoldNoDatabaseConnectionWhileAliExpressIsCalled) {
+    const auto agreeId = seedCase(refundWaitsForSeller);
+    const auto refuseId = seedCase(waitsForSeller, kAccountA, 0, 1);
+    ASSERT_GT(agreeId, 0);
+    ASSERT_GT(refuseId, 0);
+    auto small = onePooled(*tdb_);
+    ASSERT_EQ(small->poolSize(), 1u);
+    services::AliExpressAccess access(*small, *vault_, hook_, connectors::systemClock());
+    services::DisputeHandlingService handling(*small, access, realNow, files_.path());
+    PoolProbe probe{*small, {}, {}};
+    hook_->before = [&](const connectors::HttpRequest& r) { probe(r); };
+
+    auto agreed = handling.agree(sellerA, agreeId, {"agree-key-one-pool-01", std::nullopt});
+    EXPECT_EQ(agreed.code, HandlingCode::Ok) << agreed.messageKey << " " << agreed.detail;
+    auto refused = handling.refuse(sellerA, refuseId, refusal("refuse-key-one-pool1"));
+    EXPECT_EQ(refused.code, HandlingCode::Ok) << refused.messageKey << " " << refused.detail;
+
+    EXPECT_TRUE(probe.blocked.empty()) << probe.blocked.front();
+    const std::vector<std::string> expected{aliexpress::IssueApi::kDetailMethod, aliexpress::IssueApi::kAgreeMethod,
+                                            aliexpress::IssueApi::kDetailMethod, aliexpress::IssueApi::kUploadMethod,
+                                            aliexpress::IssueApi::kSaveMethod};
+    EXPECT_EQ(probe.sent, expected);
+    EXPECT_EQ(statusOf(agreeId), domain::CaseStatus::Decisao);
+    EXPECT_EQ(statusOf(refuseId), domain::CaseStatus::Decisao);
+}
+
+TEST_P(HandlingTest, ATokenRefreshBeforeAnActionHoldsNoDatabaseConnection) {
+    // The store's access token is about to expire: opening it refreshes first.
+    services::StoreCredentials c;
+    c.appKey = "demo-app-key";
+    c.appSecret = "demo-app-secret";
+    c.accessToken = "demo-access-token";
+    c.refreshToken = "demo-refresh-token";
+    c.accessExpiresAt = realNow() + 60'000;
+    domain::Store s;
+    s.accountId = kAccountA;
+    s.name = "Loja Expirando";
+    s.sellerEmail = "vendas@loja.example";
+    s.gatewayUrl = sim_->baseUrl();
+    s.createdAt = s.updatedAt = realNow();
+    std::int64_t store = 0;
+    {
+        auto conn = tdb_->db().acquire();
+        store = services::createStoreSealed(*conn, s, c, *vault_);
+    }
+    const auto id = seedCase(refundWaitsForSeller, kAccountA, store);
+    ASSERT_GT(id, 0);
+    auto small = onePooled(*tdb_);
+    services::AliExpressAccess access(*small, *vault_, hook_, connectors::systemClock());
+    services::DisputeHandlingService handling(*small, access, realNow, files_.path());
+    PoolProbe probe{*small, {}, {}};
+    hook_->before = [&](const connectors::HttpRequest& r) { probe(r); };
+    auto o = handling.agree(sellerA, id, {"agree-key-refreshing1", std::nullopt});
+    EXPECT_EQ(o.code, HandlingCode::Ok) << o.messageKey << " " << o.detail;
+    EXPECT_TRUE(probe.blocked.empty()) << probe.blocked.front();
+    ASSERT_FALSE(probe.sent.empty());
+    EXPECT_EQ(probe.sent.front(), "/auth/token/refresh");
+}
+
+TEST_P(HandlingTest, TheConnectionTestAndTheOAuthExchangeHoldNoDatabaseConnection) {
+    auto small = onePooled(*tdb_);
+    services::AliExpressAccess access(*small, *vault_, hook_, connectors::systemClock());
+    services::StoreAdminService admin(*small, *vault_, access, realNow, sim_->baseUrl(), nullptr,
+                                      test::loopbackEndpoints());
+    const Actor adminA{1, kAccountA, "Ana Admin"};
+    services::StoreForm f;
+    f.name = "Loja Um Pool";
+    f.sellerEmail = "pool@loja.example";
+    f.appKey = "demo-app-key";
+    f.appSecret = "demo-app-secret";
+    auto created = admin.create(adminA, f);
+    ASSERT_TRUE(created.ok()) << created.error.key;
+    auto url = admin.beginAuthorization(adminA, *created.value, "http://127.0.0.1:1/sac/stores/oauth/callback");
+    ASSERT_TRUE(url.ok());
+    const std::string state = url.value->substr(url.value->find("state=") + 6, 64);
+    const std::string code = sim_->aliexpress().tokens().issueCode("demo-app-key", sim_->clock().nowMs());
+
+    PoolProbe probe{*small, {}, {}};
+    hook_->before = [&](const connectors::HttpRequest& r) { probe(r); };
+    auto done = admin.completeAuthorization(adminA, state, code);
+    ASSERT_TRUE(done.ok()) << done.error.key << " " << done.error.detail;
+    auto tested = admin.testConnection(adminA, *created.value);
+    EXPECT_TRUE(tested.ok()) << tested.error.key << " " << tested.error.detail;
+    auto existing = admin.testConnection(adminA, storeA_);
+    EXPECT_TRUE(existing.ok()) << existing.error.key << " " << existing.error.detail;
+    EXPECT_TRUE(probe.blocked.empty()) << probe.blocked.front();
+    const std::vector<std::string> expected{"/auth/token/create", aliexpress::IssueApi::kListMethod,
+                                            aliexpress::IssueApi::kListMethod};
+    EXPECT_EQ(probe.sent, expected);
+}
+
+TEST_P(HandlingTest, AnotherSellersChangeMeanwhileIsKeptByTheFinalWrite) {
+    const auto id = seedCase(refundWaitsForSeller);
+    ASSERT_GT(id, 0);
+    const Actor colleague{9, kAccountA, "Carla Colega"};
+    // While the agree is on its way, a colleague closes the case here.
+    hook_->before = [&](const connectors::HttpRequest& r) {
+        if (methodOf(r) != aliexpress::IssueApi::kAgreeMethod) return;
+        EXPECT_EQ(handling_->markWrongDelivery(colleague, id, "Resolvido por telefone.").code, HandlingCode::Ok);
+    };
+    auto o = handling_->agree(sellerA, id, {"agree-key-meanwhile01", std::nullopt});
+    ASSERT_EQ(o.code, HandlingCode::Ok) << o.messageKey;
+    EXPECT_EQ(o.status, domain::CaseStatus::Fechado);
+    EXPECT_EQ(statusOf(id), domain::CaseStatus::Fechado) << "the colleague's status is not overwritten";
+    const auto events = eventsOf(id);
+    ASSERT_FALSE(events.empty());
+    EXPECT_EQ(events.back().action, "dispute.agreed") << "AliExpress accepted: the audit says so";
+    EXPECT_NE(events.back().afterJson.find("status_kept"), std::string::npos) << events.back().afterJson;
+}
+
+// ---- Never on stale solution ids --------------------------------------------
+
+TEST_P(HandlingTest, AgreeingToASolutionTheBuyerReplacedSendsNothingAndRefreshesTheCase) {
+    const auto id = seedCase(refundWaitsForSeller);
+    ASSERT_GT(id, 0);
+    // What the seller saw: a proposal whose id AliExpress no longer has.
+    std::int64_t realId = 0;
+    {
+        auto conn = tdb_->db().acquire();
+        auto c = storage::CaseRepository(*conn).find(id, kAccountA);
+        ASSERT_TRUE(c);
+        Poco::JSON::Parser parser;
+        auto doc = parser.parse(c->payloadJson).extract<Poco::JSON::Object::Ptr>();
+        auto d = aliexpress::IssueApi::parseIssueDetail(doc, std::stoll(c->externalId));
+        ASSERT_TRUE(d.ok());
+        for (const auto& s : d.value().buyerSolutions)
+            if (s.status == "wait_seller_accept") {
+                realId = s.id;
+                break;
+            }
+        ASSERT_NE(realId, 0);
+        std::string payload = c->payloadJson;
+        const std::string from = std::to_string(realId), to = std::to_string(realId + 555);
+        for (auto pos = payload.find(from); pos != std::string::npos; pos = payload.find(from, pos + to.size()))
+            payload.replace(pos, from.size(), to);
+        conn->execute("UPDATE cases SET payload_json = ?, payload_hash = '' WHERE id = ?", {payload, id});
+    }
+    auto o = handling_->agree(sellerA, id, {"agree-key-stale-00001", std::nullopt});
+    EXPECT_EQ(o.code, HandlingCode::Stale);
+    EXPECT_EQ(o.messageKey, "handling.error.stale_solution_gone");
+    EXPECT_EQ(o.status, domain::CaseStatus::Pendente);
+    EXPECT_EQ(calls("aliexpress.issue.solution.agree"), 0) << "nothing is sent on a stale id";
+    EXPECT_EQ(statusOf(id), domain::CaseStatus::Pendente);
+    EXPECT_EQ(eventsOf(id).back().action, "dispute.refreshed");
+    {
+        auto conn = tdb_->db().acquire();
+        auto c = storage::CaseRepository(*conn).find(id, kAccountA);
+        EXPECT_NE(c->payloadJson.find(std::to_string(realId)), std::string::npos) << "the case shows AliExpress' proposal";
+    }
+    // A form naming an id AliExpress does not have is refused the same way.
+    auto forged = handling_->agree(sellerA, id, {"agree-key-stale-00002", realId + 999});
+    EXPECT_EQ(forged.code, HandlingCode::Stale);
+    EXPECT_EQ(calls("aliexpress.issue.solution.agree"), 0);
+    // The seller looks again and answers the current proposal.
+    auto retried = handling_->agree(sellerA, id, {"agree-key-stale-00001", std::nullopt});
+    EXPECT_EQ(retried.code, HandlingCode::Ok) << retried.messageKey;
+    EXPECT_EQ(calls("aliexpress.issue.solution.agree"), 1);
+}
+
+TEST_P(HandlingTest, RefusingAProposalTheBuyerChangedSendsNothing) {
+    const auto id = seedCase([](const aliexpress::IssueDetail& d) {
+        if (!waitsForSeller(d)) return false;
+        for (const auto& s : d.buyerSolutions)
+            if (s.status == "wait_seller_accept") return s.refundMoney && s.refundMoney->minor >= 500;
+        return false;
+    });
+    ASSERT_GT(id, 0);
+    // The buyer lowers every open proposal on AliExpress (POST /_sim/touch).
+    const auto touched = sim_->aliexpress().disputes(0).touch(1000, sim_->clock().nowMs());
+    std::string externalId;
+    {
+        auto conn = tdb_->db().acquire();
+        externalId = storage::CaseRepository(*conn).find(id, kAccountA)->externalId;
+    }
+    ASSERT_NE(std::find(touched.begin(), touched.end(), std::stoll(externalId)), touched.end());
+    auto o = handling_->refuse(sellerA, id, refusal("refuse-key-stale-0001"));
+    EXPECT_EQ(o.code, HandlingCode::Stale);
+    EXPECT_EQ(o.messageKey, "handling.error.stale_solution_changed");
+    EXPECT_EQ(calls("aliexpress.issue.image.upload"), 0);
+    EXPECT_EQ(calls("aliexpress.issue.solution.save"), 0);
+    EXPECT_EQ(eventsOf(id).back().action, "dispute.refreshed");
+    // Now the case shows the new proposal; the same form goes through.
+    auto again = handling_->refuse(sellerA, id, refusal("refuse-key-stale-0001"));
+    EXPECT_EQ(again.code, HandlingCode::Ok) << again.messageKey << " " << again.detail;
+    EXPECT_EQ(calls("aliexpress.issue.solution.save"), 1);
+}
+
+TEST_P(HandlingTest, RefusingAfterAnotherSellerAgreedSendsNothingAndShowsTheOutcome) {
+    const auto id = seedCase(refundWaitsForSeller);
+    ASSERT_GT(id, 0);
+    // Another seller of the store agreed on AliExpress itself.
+    {
+        auto conn = tdb_->db().acquire();
+        auto c = storage::CaseRepository(*conn).find(id, kAccountA);
+        aliexpress::IopConfig config;
+        config.gatewayUrl = sim_->baseUrl();
+        config.appKey = "demo-app-key";
+        config.appSecret = "demo-app-secret";
+        config.accessToken = "demo-access-token";
+        aliexpress::IopClient client(config, transport_);
+        auto detail = aliexpress::IssueApi(client).issueDetail(c->buyerLogin, std::stoll(c->externalId));
+        ASSERT_TRUE(detail.ok());
+        std::int64_t pending = 0;
+        for (const auto& s : detail.value().buyerSolutions)
+            if (s.status == "wait_seller_accept" && s.solutionType == "refund") pending = s.id;
+        auto agreed = aliexpress::IssueApi(client).agreeSolution(c->buyerLogin, std::stoll(c->externalId), pending);
+        ASSERT_TRUE(agreed.ok() && agreed.value());
+    }
+    auto o = handling_->refuse(sellerA, id, refusal("refuse-key-stale-0002"));
+    EXPECT_EQ(o.code, HandlingCode::Stale);
+    EXPECT_EQ(o.messageKey, "handling.error.stale_dispute");
+    EXPECT_EQ(o.status, domain::CaseStatus::Fechado);
+    EXPECT_EQ(statusOf(id), domain::CaseStatus::Fechado);
+    EXPECT_EQ(calls("aliexpress.issue.image.upload"), 0);
+    EXPECT_EQ(calls("aliexpress.issue.solution.save"), 0);
+}
+
+// ---- What a refusal may propose ----------------------------------------------
+
+TEST_P(HandlingTest, ARefusalProposesOnlyWhatTheDisputesReasonAllows) {
+    const auto gotTheGoods = [](const aliexpress::IssueDetail& d) {
+        return waitsForSeller(d) && services::goodsReceipt(d) == services::GoodsReceipt::Received;
+    };
+    const auto received = seedCase(gotTheGoods);
+    // The synced copy of another one says the buyer never got the goods (as
+    // the buyer's first word on AliExpress may have said).
+    const auto notReceived = seedCase(gotTheGoods, kAccountA, 0, 1);
+    ASSERT_GT(received, 0);
+    ASSERT_GT(notReceived, 0);
+    {
+        auto conn = tdb_->db().acquire();
+        auto c = storage::CaseRepository(*conn).find(notReceived, kAccountA);
+        std::string payload = c->payloadJson;
+        for (auto pos = payload.find("\"receive_goods\":true"); pos != std::string::npos;
+             pos = payload.find("\"receive_goods\":true"))
+            payload.replace(pos, 20, "\"receive_goods\":false");
+        conn->execute("UPDATE cases SET payload_json = ? WHERE id = ?", {payload, notReceived});
+        c->payloadJson = payload;
+        auto stored = web::parseStoredDetail(*c);
+        ASSERT_TRUE(stored);
+        ASSERT_EQ(services::goodsReceipt(*stored), services::GoodsReceipt::NotReceived);
+    }
+    const auto detailCalls = calls(aliexpress::IssueApi::kDetailMethod);
+
+    // A forged form: a return for goods the buyer never got, or a type AliExpress does not know.
+    auto forged = refusal("refuse-key-type-00001");
+    forged.solutionType = "return_and_refund";
+    auto o = handling_->refuse(sellerA, notReceived, forged);
+    EXPECT_EQ(o.code, HandlingCode::Invalid);
+    EXPECT_EQ(o.field, "solution_type");
+    EXPECT_EQ(o.messageKey, "handling.error.solution_type_not_received");
+    auto unknown = refusal("refuse-key-type-00002");
+    unknown.solutionType = "exchange";
+    EXPECT_EQ(handling_->refuse(sellerA, received, unknown).messageKey, "handling.error.solution_type");
+    unknown.solutionType = std::string(100000, 'r');
+    EXPECT_EQ(handling_->refuse(sellerA, received, unknown).field, "solution_type");
+    // A return needs the store's return address.
+    auto returned = refusal("refuse-key-type-00003");
+    returned.solutionType = "return_and_refund";
+    EXPECT_EQ(handling_->refuse(sellerA, received, returned).messageKey, "handling.error.no_return_address");
+    EXPECT_EQ(calls(aliexpress::IssueApi::kDetailMethod), detailCalls) << "refused before any marketplace call";
+    EXPECT_EQ(calls("aliexpress.issue.image.upload"), 0);
+    EXPECT_EQ(statusOf(notReceived), domain::CaseStatus::Pendente);
+
+    {
+        auto conn = tdb_->db().acquire();
+        storage::StoreRepository stores(*conn);
+        auto s = stores.find(storeA_, kAccountA).value();
+        s.settingsJson = R"({"return_address_id":"778899"})";
+        ASSERT_TRUE(stores.update(s));
+    }
+    auto ok = handling_->refuse(sellerA, received, returned);
+    ASSERT_EQ(ok.code, HandlingCode::Ok) << ok.messageKey << " " << ok.detail;
+    EXPECT_NE(eventsOf(received).back().afterJson.find("return_and_refund"), std::string::npos);
+    // A plain refund stays possible.
+    auto refund = refusal("refuse-key-type-00004");
+    refund.solutionType = "refund";
+    EXPECT_EQ(handling_->refuse(sellerA, notReceived, refund).code, HandlingCode::Ok);
+    // What AliExpress now holds: the seller's proposals of each kind.
+    aliexpress::IopConfig config;
+    config.gatewayUrl = sim_->baseUrl();
+    config.appKey = "demo-app-key";
+    config.appSecret = "demo-app-secret";
+    config.accessToken = "demo-access-token";
+    aliexpress::IopClient client(config, transport_);
+    auto conn = tdb_->db().acquire();
+    for (const auto& [caseId, type] : {std::pair{received, "return_and_refund"}, std::pair{notReceived, "refund"}}) {
+        auto c = storage::CaseRepository(*conn).find(caseId, kAccountA);
+        auto d = aliexpress::IssueApi(client).issueDetail(c->buyerLogin, std::stoll(c->externalId));
+        ASSERT_TRUE(d.ok());
+        ASSERT_FALSE(d.value().sellerSolutions.empty());
+        EXPECT_EQ(d.value().sellerSolutions.back().solutionType, type);
+    }
+}
+
+// ---- The admin is warned before a store's authorization ends -------------------
+
+TEST_P(HandlingTest, AdminsAreWarnedBeforeAStoresAuthorizationEnds) {
+    using Level = services::ReauthWarning::Level;
+    constexpr std::int64_t kDay = 86'400'000;
+    services::StoreAdminService admin(tdb_->db(), *vault_, *access_, realNow, sim_->baseUrl(), nullptr,
+                                      test::loopbackEndpoints());
+    const Actor adminA{1, kAccountA, "Ana Admin"};
+    services::StoreForm f;
+    f.name = "Loja Aviso";
+    f.sellerEmail = "aviso@loja.example";
+    f.appKey = "demo-app-key";
+    f.appSecret = "demo-app-secret";
+    auto created = admin.create(adminA, f);
+    ASSERT_TRUE(created.ok());
+    const auto load = [&](std::int64_t id) {
+        auto conn = tdb_->db().acquire();
+        return storage::StoreRepository(*conn).find(id, kAccountA).value();
+    };
+    EXPECT_FALSE(load(*created.value).refreshExpiresAt) << "not authorized yet";
+    EXPECT_FALSE(admin.authorizationEnd(load(*created.value)));
+
+    // The authorization stores when it ends, beside the sealed credentials.
+    auto url = admin.beginAuthorization(adminA, *created.value, "http://127.0.0.1:1/sac/stores/oauth/callback");
+    ASSERT_TRUE(url.ok());
+    const std::string state = url.value->substr(url.value->find("state=") + 6, 64);
+    const std::string code = sim_->aliexpress().tokens().issueCode("demo-app-key", sim_->clock().nowMs());
+    ASSERT_TRUE(admin.completeAuthorization(adminA, state, code).ok());
+    auto s = load(*created.value);
+    ASSERT_TRUE(s.refreshExpiresAt);
+    auto creds = services::StoreCredentials::open(*vault_, s);
+    ASSERT_TRUE(creds);
+    EXPECT_EQ(*s.refreshExpiresAt, creds.value().refreshExpiresAt);
+    EXPECT_GT(*s.refreshExpiresAt, *s.tokenExpiresAt) << "the authorization outlives the access token";
+    const std::int64_t end = *s.refreshExpiresAt;
+    EXPECT_EQ(admin.authorizationEnd(s), end);
+
+    const auto at = [&](std::int64_t now, int days = 14) {
+        return services::StoreAdminService::reauthWarning(s, admin.authorizationEnd(s), now, days);
+    };
+    EXPECT_EQ(at(end - 14 * kDay - 1).level, Level::None);
+    EXPECT_EQ(at(end - 14 * kDay).level, Level::Soon);
+    EXPECT_EQ(at(end - 14 * kDay).daysLeft, 14);
+    EXPECT_EQ(at(end - 3 * kDay + 3'600'000).daysLeft, 3);
+    EXPECT_EQ(at(end - 3'600'000).daysLeft, 1);
+    EXPECT_EQ(at(end - 3'600'000).endsAt, end);
+    EXPECT_EQ(at(end).level, Level::Expired);
+    EXPECT_EQ(at(end + 90 * kDay).level, Level::Expired);
+    EXPECT_EQ(at(end - 20 * kDay, 30).level, Level::Soon) << "the setting widens the window";
+    EXPECT_EQ(at(end - 20 * kDay, 0).level, Level::None) << "a bad setting is clamped, not a warning forever";
+    EXPECT_EQ(at(end - 20 * kDay, 100000).level, Level::Soon);
+    auto disabled = s;
+    disabled.status = domain::StoreStatus::Disabled;
+    EXPECT_EQ(services::StoreAdminService::reauthWarning(disabled, end, end + kDay).level, Level::None);
+    EXPECT_EQ(services::StoreAdminService::reauthWarning(s, std::nullopt, end + kDay).level, Level::None);
+
+    // A store authorized before the end was stored: the sealed credentials tell.
+    services::StoreCredentials old;
+    old.appKey = "demo-app-key";
+    old.appSecret = "demo-app-secret";
+    old.accessToken = "demo-access-token";
+    old.refreshToken = "demo-refresh-token";
+    old.refreshExpiresAt = realNow() + 5 * kDay - 60'000;
+    domain::Store legacy;
+    legacy.accountId = kAccountA;
+    legacy.name = "Loja Antiga";
+    legacy.sellerEmail = "antiga@loja.example";
+    legacy.gatewayUrl = sim_->baseUrl();
+    legacy.createdAt = legacy.updatedAt = realNow();
+    std::int64_t legacyId = 0;
+    {
+        auto conn = tdb_->db().acquire();
+        legacyId = services::createStoreSealed(*conn, legacy, old, *vault_);
+    }
+    EXPECT_FALSE(load(legacyId).refreshExpiresAt);
+    const auto warned = services::StoreAdminService::reauthWarning(load(legacyId), admin.authorizationEnd(load(legacyId)),
+                                                                   realNow());
+    EXPECT_EQ(warned.level, Level::Soon);
+    EXPECT_EQ(warned.daysLeft, 5);
+    // A token refresh stores the new end.
+    {
+        auto session = access_->open(load(legacyId));
+        ASSERT_TRUE(session.ok()) << session.error().describe();
+        ASSERT_TRUE(session.value()->refresh().ok());
+    }
+    ASSERT_TRUE(load(legacyId).refreshExpiresAt);
+    EXPECT_GT(*load(legacyId).refreshExpiresAt, realNow() + 30 * kDay);
+
+    // Another gateway drops the tokens, and what was known of their end.
+    services::StoreForm moved = f;
+    moved.appSecret = "outro-segredo";
+    moved.gatewayUrl = "http://localhost:" + sim_->baseUrl().substr(sim_->baseUrl().rfind(':') + 1);
+    ASSERT_TRUE(admin.update(adminA, *created.value, moved).ok());
+    EXPECT_FALSE(load(*created.value).refreshExpiresAt);
+    EXPECT_FALSE(admin.authorizationEnd(load(*created.value)));
+}
+
+TEST_P(HandlingTest, TheOAuthCodeIsNotSpentOnAStoreDisabledMeanwhile) {
+    services::StoreAdminService admin(tdb_->db(), *vault_, *access_, realNow, sim_->baseUrl(), nullptr,
+                                      test::loopbackEndpoints());
+    const Actor adminA{1, kAccountA, "Ana Admin"};
+    services::StoreForm f;
+    f.name = "Loja Desligada";
+    f.sellerEmail = "desligada@loja.example";
+    f.appKey = "demo-app-key";
+    f.appSecret = "demo-app-secret";
+    auto created = admin.create(adminA, f);
+    ASSERT_TRUE(created.ok());
+    auto url = admin.beginAuthorization(adminA, *created.value, "http://127.0.0.1:1/sac/stores/oauth/callback");
+    ASSERT_TRUE(url.ok());
+    const std::string state = url.value->substr(url.value->find("state=") + 6, 64);
+    // Another admin disables the store while the seller is on the consent page.
+    ASSERT_TRUE(admin.setEnabled(Actor{2, kAccountA, "Outro Admin"}, *created.value, false).ok());
+    const std::string code = sim_->aliexpress().tokens().issueCode("demo-app-key", sim_->clock().nowMs());
+    auto done = admin.completeAuthorization(adminA, state, code);
+    EXPECT_EQ(done.error.key, "stores.error.disabled");
+    EXPECT_EQ(calls("/auth/token/create"), 0);
+    auto conn = tdb_->db().acquire();
+    EXPECT_EQ(storage::StoreRepository(*conn).find(*created.value, kAccountA)->status, domain::StoreStatus::Disabled);
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, HandlingTest, testing::Values(sql::Dialect::SQLite, sql::Dialect::MySQL),

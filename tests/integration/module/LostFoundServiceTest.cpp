@@ -3,7 +3,15 @@
 // dialect; compared with the simulator's ground truth.
 #include "RepositoryFixture.h"
 
+#include <atomic>
+#include <chrono>
 #include <map>
+#include <mutex>
+#include <thread>
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 
 #include <sac/connectors/PocoHttpTransport.h>
 #include <sac/test/LoopbackTransport.h>
@@ -14,11 +22,14 @@
 #include "storage/CaseRepository.h"
 #include "storage/EventRepository.h"
 #include "storage/StoreRepository.h"
+#include "storage/SyncRunRepository.h"
+#include <sac/sql/DatabaseUrl.h>
 
 namespace sac::test {
 namespace {
 
 using domain::SyncState;
+using namespace std::chrono_literals;
 
 constexpr std::int64_t kSimNow = 1749988800000LL; // a UTC midnight
 constexpr std::int64_t kDay = 86'400'000;
@@ -27,18 +38,80 @@ class LostFoundServiceTest : public RepositoryTest {
 protected:
     void SetUp() override {
         RepositoryTest::SetUp();
+        vault = std::make_unique<services::CredentialVault>(std::vector<unsigned char>(32, 5));
+        transport = test::loopbackTransport();  // the simulator is on 127.0.0.1
+        startSim(2);
+    }
+
+    /// (Re)starts the simulator, whose reports are done at getReport call
+    /// pollsToDone, and points storeA at it.
+    void startSim(int pollsToDone) {
+        if (simServer) simServer->stop();
         sim::SimConfig config;
         config.port = 0;
         config.seed = 7;
         config.anchor_ms = kSimNow;
         config.fixed_now_ms = kSimNow;
         config.amazon.skus = 30;
-        config.amazon.polls_to_done = 2;
+        config.amazon.polls_to_done = pollsToDone;
         simServer = std::make_unique<sim::SimServer>(config);
         simServer->start();
-        vault = std::make_unique<services::CredentialVault>(std::vector<unsigned char>(32, 5));
-        transport = test::loopbackTransport();  // the simulator is on 127.0.0.1
         makeAmazonStore("demo-lwa-client", "demo-lwa-secret", "Atzr|demo-refresh");
+    }
+
+    /// getReport calls the simulator answered so far, over all reports.
+    std::int64_t simPolls() {
+        sim::SimRequest state;
+        state.verb = "GET";
+        state.path = "/_sim/amazon/state";
+        auto res = simServer->dispatch(state);
+        auto root = Poco::JSON::Parser().parse(res.body).extract<Poco::JSON::Object::Ptr>();
+        std::int64_t polls = 0;
+        auto reports = root->getArray("reports");
+        for (std::size_t i = 0; reports && i < reports->size(); ++i)
+            polls += reports->getObject(static_cast<unsigned>(i))->getValue<std::int64_t>("polls");
+        return polls;
+    }
+
+    /// The test database again, through a pool of poolSize connections.
+    std::unique_ptr<sql::Database> openWithPool(int poolSize) {
+        auto u = sql::DatabaseUrl::parse(tdb->url());
+        u.poolSize = poolSize;
+        return sql::Database::open(u.toString());
+    }
+
+    /// Options of the tests: no waits, no retry waits.
+    services::LostFoundOptions options(int windowDays = 3650) {
+        services::LostFoundOptions o;
+        o.windows.defaults.lost = {0, windowDays};
+        o.windows.defaults.damaged = {0, windowDays};
+        o.windows.defaults.refundNotReturned = {0, windowDays};
+        o.windows.defaults.returnDamaged = {0, windowDays};
+        o.historyDays = 200;
+        o.sleeper = [](std::chrono::milliseconds) {};
+        o.reports.retry.maxAttempts = 3;
+        o.reports.retry.sleeper = [](std::chrono::milliseconds) {};
+        o.finances.retry.maxAttempts = 3;
+        o.finances.retry.sleeper = [](std::chrono::milliseconds) {};
+        return o;
+    }
+
+    std::unique_ptr<services::LostFoundService> service(const services::LostFoundOptions& o, sql::Database& db,
+                                                        const std::string& owner = "test") {
+        return std::make_unique<services::LostFoundService>(
+            db, *vault, transport, [this] { return clock.load(); },
+            [this](int, const std::string& line) {
+                std::lock_guard lock(logMutex);
+                logLines.push_back(line);
+            },
+            owner, o);
+    }
+
+    /// The store's lease as (owner, until); ("", 0) when free.
+    std::pair<std::string, std::int64_t> lease() {
+        auto r = conn->queryOne("SELECT sync_lease_owner, sync_lease_until FROM stores WHERE id = ?", {storeA});
+        if (!r || r->isNull(0)) return {"", 0};
+        return {r->getString(0), r->isNull(1) ? 0 : r->getInt(1)};
     }
 
     void TearDown() override {
@@ -75,17 +148,9 @@ protected:
     }
 
     std::unique_ptr<services::LostFoundService> service(const services::LostFoundWindows& windows) {
-        services::LostFoundOptions o;
+        services::LostFoundOptions o = options();
         o.windows = windows;
-        o.historyDays = 200;
-        o.sleeper = [](std::chrono::milliseconds) {};
-        o.reports.retry.maxAttempts = 3;
-        o.reports.retry.sleeper = [](std::chrono::milliseconds) {};
-        o.finances.retry.maxAttempts = 3;
-        o.finances.retry.sleeper = [](std::chrono::milliseconds) {};
-        return std::make_unique<services::LostFoundService>(
-            tdb->db(), *vault, transport, [this] { return clock; },
-            [this](int, const std::string& line) { logLines.push_back(line); }, "test", o);
+        return service(o, tdb->db());
     }
 
     domain::SyncRun runOnce(services::LostFoundService& svc) {
@@ -124,11 +189,12 @@ protected:
         return out;
     }
 
-    std::int64_t clock = kSimNow;
+    std::atomic<std::int64_t> clock{kSimNow};
     std::unique_ptr<sim::SimServer> simServer;
     std::unique_ptr<services::CredentialVault> vault;
     std::shared_ptr<connectors::HttpTransport> transport;
-    std::vector<std::string> logLines;
+    std::mutex logMutex;
+    std::vector<std::string> logLines; ///< guarded by logMutex
 };
 
 TEST_P(LostFoundServiceTest, DetectsTheSimulatorsUnresolvedLossesAndDamageExactly) {
@@ -405,6 +471,150 @@ TEST_P(LostFoundServiceTest, RecordingACaseIdValidatesItAndBuildsTheSellerCentra
     EXPECT_EQ(de.caseUrl, "https://sellercentral.amazon.de/cu/case-dashboard/view-case?caseID=1234567890");
     EXPECT_NE(de.body, text.body);
     EXPECT_EQ(count("SELECT COUNT(*) FROM case_events WHERE action = 'lostfound.case_opened'"), 1);
+}
+
+// The run holds no pooled connection while it waits on Amazon: with a pool of
+// one, another thread always gets the connection quickly while reports are
+// polled, and the run still finishes.
+TEST_P(LostFoundServiceTest, APoolOfOneConnectionStaysFreeWhileReportsAreAwaited) {
+    startSim(3); // each report answers IN_QUEUE, IN_PROGRESS, then DONE: two real waits each
+    auto small = openWithPool(1);
+    auto o = options();
+    o.sleeper = {}; // real waits
+    o.reports.firstPollDelay = 400ms;
+    o.reports.maxPollDelay = 400ms;
+    auto svc = service(o, *small);
+    auto begun = svc->begin(kAccountA, storeA, 7);
+    ASSERT_TRUE(begun) << begun.error();
+
+    std::atomic<bool> done{false};
+    domain::SyncRun run;
+    std::thread worker([&] {
+        run = svc->run(kAccountA, begun.value());
+        done = true;
+    });
+    std::int64_t acquired = 0;
+    auto worst = std::chrono::steady_clock::duration::zero();
+    const auto started = std::chrono::steady_clock::now();
+    while (!done) {
+        const auto t0 = std::chrono::steady_clock::now();
+        {
+            auto c = small->acquire();
+            c->queryOne("SELECT COUNT(*) FROM stores");
+        }
+        worst = std::max(worst, std::chrono::steady_clock::now() - t0);
+        ++acquired;
+        std::this_thread::sleep_for(10ms);
+    }
+    worker.join();
+    const auto took = std::chrono::steady_clock::now() - started;
+
+    ASSERT_EQ(run.state, SyncState::Done) << run.errorMessage;
+    EXPECT_GT(run.progress.newCount, 0);
+    EXPECT_GE(simPolls(), 9) << "three reports, three polls each";
+    EXPECT_GE(took, 6 * 400ms) << "the run waited between polls";
+    EXPECT_GE(acquired, 50);
+    EXPECT_LT(worst, 350ms) << "the other thread waited "
+                            << std::chrono::duration_cast<std::chrono::milliseconds>(worst).count()
+                            << " ms for the only connection";
+}
+
+// Amazon may take half an hour for a report while the lease lasts ten
+// minutes: the run renews it at each poll, so no second run starts beside it.
+TEST_P(LostFoundServiceTest, TheLeaseMovesForwardAtEachPollAndKeepsASecondRunOut) {
+    startSim(4); // three waits per report, nine in all
+    auto o = options();
+    const std::int64_t leaseMs = o.leaseMs;
+    ASSERT_EQ(leaseMs, 10 * 60'000) << "the default lease";
+    std::vector<std::int64_t> untils;
+    std::vector<std::string> refusals;
+    std::unique_ptr<services::LostFoundService> other;
+    o.sleeper = [&](std::chrono::milliseconds) {
+        const auto [owner, until] = lease();
+        EXPECT_FALSE(owner.empty());
+        EXPECT_EQ(until, clock.load() + leaseMs) << "renewed at this poll with the current time";
+        untils.push_back(until);
+        clock += 5 * 60'000; // five minutes per poll: far past the first lease
+        if (untils.size() == 4) {
+            auto second = other->begin(kAccountA, storeA, 8);
+            refusals.push_back(second ? std::string() : second.error());
+        }
+    };
+    auto svc = service(o, tdb->db());
+    other = service(options(), tdb->db(), "other-host");
+    auto run = runOnce(*svc);
+    ASSERT_EQ(run.state, SyncState::Done) << run.errorMessage;
+    ASSERT_EQ(untils.size(), 9u);
+    for (std::size_t i = 1; i < untils.size(); ++i) EXPECT_GT(untils[i], untils[i - 1]);
+    EXPECT_GE(untils.back(), kSimNow + leaseMs + 40 * 60'000);
+    ASSERT_EQ(refusals.size(), 1u);
+    EXPECT_NE(refusals[0].find("em andamento"), std::string::npos)
+        << "20 minutes after the start the first lease had long lapsed: " << refusals[0];
+    EXPECT_EQ(lease().first, "") << "given back at the end";
+}
+
+// The host stopping during a report wait ends the run at once: interrupted,
+// with the message of syncs, and the lease is free for the next run.
+TEST_P(LostFoundServiceTest, StopAllEndsARunWaitingOnAReportWithinASecond) {
+    startSim(1000); // the report never gets ready in this test
+    auto o = options();
+    o.sleeper = {}; // real waits
+    o.reports.firstPollDelay = 5s;
+    o.reports.maxPollDelay = 5s;
+    o.reports.maxPolls = 1000;
+    auto svc = service(o, tdb->db());
+    auto begun = svc->begin(kAccountA, storeA, 7);
+    ASSERT_TRUE(begun) << begun.error();
+    domain::SyncRun run;
+    std::thread worker([&] { run = svc->run(kAccountA, begun.value()); });
+    const auto limit = std::chrono::steady_clock::now() + 10s;
+    while (simPolls() < 1 && std::chrono::steady_clock::now() < limit) std::this_thread::sleep_for(10ms);
+    std::this_thread::sleep_for(100ms); // inside the five-second wait
+    const auto t0 = std::chrono::steady_clock::now();
+    svc->stopAll();
+    worker.join();
+    const auto took = std::chrono::steady_clock::now() - t0;
+
+    EXPECT_LT(took, 1s) << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms";
+    EXPECT_EQ(simPolls(), 1) << "no poll after the stop";
+    EXPECT_EQ(run.state, SyncState::Interrupted);
+    EXPECT_EQ(run.errorMessage.rfind("Interrompida pelo desligamento do servidor; continua de onde parou", 0), 0u)
+        << run.errorMessage;
+    auto stored = storage::SyncRunRepository(*conn).find(begun.value(), kAccountA);
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(stored->state, SyncState::Interrupted);
+    EXPECT_EQ(lease().first, "") << "the lease is given back";
+    EXPECT_EQ(count("SELECT COUNT(*) FROM cases"), 0);
+    EXPECT_FALSE(svc->begin(kAccountA, storeA, 7)) << "a stopping service starts nothing new";
+    auto next = service(options(), tdb->db(), "next-host");
+    EXPECT_TRUE(next->begin(kAccountA, storeA, 7)) << "the store is free for the next process";
+}
+
+// Another process took the lease while the run waited (its own had lapsed,
+// e.g. a paused process): the run stops and writes nothing more, not even its
+// candidates, and leaves the other owner's lease alone.
+TEST_P(LostFoundServiceTest, ALeaseTakenByAnotherOwnerStopsTheRunWithoutWritingCandidates) {
+    auto o = options();
+    int waits = 0;
+    o.sleeper = [&](std::chrono::milliseconds) {
+        if (++waits == 1)
+            conn->execute("UPDATE stores SET sync_lease_owner = 'other-host/lost_found/1', sync_lease_until = ? "
+                          "WHERE id = ?",
+                          {kSimNow + 3'600'000, storeA});
+    };
+    auto svc = service(o, tdb->db());
+    auto run = runOnce(*svc);
+    EXPECT_EQ(waits, 1) << "no further poll once the lease is gone";
+    EXPECT_EQ(run.state, SyncState::Interrupted);
+    EXPECT_NE(run.errorMessage.find("outro processo"), std::string::npos) << run.errorMessage;
+    EXPECT_EQ(run.progress.pagesDone, 0) << "not even the progress of the first report";
+    EXPECT_EQ(count("SELECT COUNT(*) FROM cases"), 0);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM case_events"), 0);
+    EXPECT_EQ(lease(), (std::pair<std::string, std::int64_t>{"other-host/lost_found/1", kSimNow + 3'600'000}));
+    EXPECT_EQ(count("SELECT COUNT(*) FROM stores WHERE id = " + std::to_string(storeA) +
+                    " AND (last_sync_at IS NOT NULL OR last_sync_ok_at IS NOT NULL)"),
+              0)
+        << "the store's result belongs to the owner of the lease";
 }
 
 TEST(LostFoundWindowsTest, ParsesPerMarketplaceWindowsAndRefusesBadOnes) {

@@ -255,3 +255,55 @@ TEST_F(ModuleEntry, ServesWhitelistedStaticFilesAndAnswers404) {
     EXPECT_EQ(call("GET", "/sac").status, 301);
     EXPECT_EQ(call("DELETE", "/sac/").status, 405);
 }
+
+namespace {
+
+std::string startedLine(const FakeHost& host) {
+    for (const auto& line : host.logs)
+        if (line.find("sac: started on ") != std::string::npos) return line;
+    return {};
+}
+
+} // namespace
+
+TEST_F(ModuleEntry, SizesItsPoolFromTheHostsThreads) {
+    host.settings["host.job_threads"] = "2";
+    host.settings["host.http_threads"] = "64";
+    initAndStart();
+    // 2 × 2 job connections + 64 / 8 request threads = 12 (between 8 and SQLite's 16).
+    EXPECT_NE(startedLine(host).find("pool=12"), std::string::npos) << startedLine(host);
+}
+
+TEST_F(ModuleEntry, WithoutTheHostsThreadsThePoolUsesItsDefaults) {
+    initAndStart();
+    // 4 job threads, 128 HTTP threads: 8 + 16 = 24, capped at 16 on SQLite.
+    EXPECT_NE(startedLine(host).find("pool=16"), std::string::npos) << startedLine(host);
+}
+
+TEST_F(ModuleEntry, DbPoolSizeSettingWinsAndTheUrlWinsOverIt) {
+    host.settings["host.job_threads"] = "2";
+    host.settings["db_pool_size"] = "5";
+    initAndStart();
+    EXPECT_NE(startedLine(host).find("pool=5"), std::string::npos) << startedLine(host);
+}
+
+TEST_F(ModuleEntry, APoolInTheUrlWinsOverEverything) {
+    host.url += "?pool=3";
+    host.settings["db_pool_size"] = "5";
+    initAndStart();
+    EXPECT_NE(startedLine(host).find("pool=3"), std::string::npos) << startedLine(host);
+}
+
+TEST_F(ModuleEntry, AMalformedDbPoolSizeStopsTheStart) {
+    for (const char* bad : {"abc", "0", "65", "-1", "8 "}) {
+        host.settings["db_pool_size"] = bad;
+        Registered fresh;
+        sac_registrar r{SAC_MODULE_ABI_VERSION, sizeof(sac_registrar), &fresh, &addMenu, &addRoute, &addJob,
+                        &addMigrations};
+        char err[256] = "";
+        ASSERT_EQ(entry->init(&services, &r, err, sizeof err), SAC_OK) << err;
+        EXPECT_NE(entry->start(err, sizeof err), SAC_OK) << bad;
+        EXPECT_NE(std::string(err).find("db_pool_size"), std::string::npos) << err;
+        entry->shutdown();
+    }
+}

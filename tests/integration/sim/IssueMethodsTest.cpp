@@ -2,9 +2,11 @@
 
 #include <chrono>
 #include <cmath>
+#include <map>
 #include <optional>
 #include <regex>
 #include <set>
+#include <vector>
 
 #include "SimFixture.h"
 
@@ -391,4 +393,232 @@ TEST(DisputeStoreScale, HundredThousandDisputesAreCheap) {
   ASSERT_TRUE(again);
   EXPECT_EQ(again->buyer_login_id, page.items.front().buyer_login_id);
   EXPECT_LT(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - t0).count(), 20);
+}
+
+// ---- Churn during listing and the ground truth ----
+
+namespace {
+
+struct TruthEntry {
+  std::string status;
+  std::string fine;
+  std::string gmt_create;
+  std::int64_t gmt_modified_ms = 0;
+};
+
+std::map<std::int64_t, TruthEntry> truthOf(IopTestClient& client, int store = 0) {
+  const Reply r = client.get("/_sim/disputes?store=" + std::to_string(store));
+  EXPECT_EQ(r.status, 200) << r.body;
+  std::map<std::int64_t, TruthEntry> out;
+  const auto j = r.json();
+  if (!j) return out;
+  const auto rows = j->getArray("disputes");
+  for (std::size_t i = 0; i < rows->size(); ++i) {
+    const auto o = rows->getObject(static_cast<unsigned>(i));
+    out[o->getValue<std::int64_t>("issue_id")] =
+        TruthEntry{o->getValue<std::string>("issue_status"),
+                   o->getValue<std::string>("reverse_detail_status"),
+                   o->getValue<std::string>("gmt_create"),
+                   o->getValue<std::int64_t>("gmt_modified_ms")};
+  }
+  EXPECT_EQ(j->getValue<std::int64_t>("total"), static_cast<std::int64_t>(out.size()));
+  return out;
+}
+
+}  // namespace
+
+TEST_F(IssueMethods, GroundTruthListsEveryDisputeAndRefusesBadQueries) {
+  const auto truth = truthOf(*client);
+  EXPECT_EQ(truth.size(), 120u);
+  const auto counts = server->aliexpress().disputes(0).countByStatus();
+  std::size_t processing = 0;
+  for (const auto& [id, t] : truth) processing += t.status == "processing";
+  EXPECT_EQ(static_cast<std::int64_t>(processing), counts.at("processing"));
+  // Every row agrees with the detail.
+  const auto d = findDispute(waitingForSeller);
+  ASSERT_TRUE(d);
+  const auto o = detail(*d);
+  EXPECT_EQ(truth.at(d->issue_id).fine, o->getValue<std::string>("reverse_detail_status"));
+  EXPECT_EQ(truth.at(d->issue_id).gmt_create, o->getValue<std::string>("gmt_create"));
+  const Reply only = client->get("/_sim/disputes?store=0&status=finish");
+  ASSERT_EQ(only.status, 200);
+  EXPECT_EQ(only.body.find("\"issue_status\":\"processing\""), std::string::npos);
+  EXPECT_EQ(client->get("/_sim/disputes?store=1").status, 400);
+  EXPECT_EQ(client->get("/_sim/disputes?store=-1").status, 400);
+  EXPECT_EQ(client->get("/_sim/disputes?store=0x").status, 400);
+  EXPECT_EQ(client->get("/_sim/disputes?store=99999999999999999999999").status, 400);
+  EXPECT_EQ(client->get("/_sim/disputes?store=0&status=open").status, 400);
+}
+
+TEST_F(IssueMethods, ChurnMovesDisputesAndChangesTotalItem) {
+  SimConfig c = testConfig();
+  c.churn_per_list_call = 1;
+  startWith(c);
+  auto total = [&] {
+    const Reply r = client->sync(kList, {{"query_dto", query(1, 20, "processing")}}, kToken);
+    const auto resp = responseOf(r, kList);
+    EXPECT_TRUE(resp) << r.body;
+    return resp ? resp->getValue<std::int64_t>("total_item") : -1;
+  };
+  auto diff = [](const std::map<std::int64_t, TruthEntry>& a,
+                 const std::map<std::int64_t, TruthEntry>& b) {
+    std::vector<std::int64_t> changed;
+    for (const auto& [id, t] : b) {
+      const auto it = a.find(id);
+      if (it == a.end() || it->second.status != t.status || it->second.fine != t.fine)
+        changed.push_back(id);
+    }
+    return changed;
+  };
+  const auto t0 = truthOf(*client);
+  std::int64_t open0 = 0;
+  for (const auto& [id, t] : t0) open0 += t.status == "processing";
+
+  // 1st call: an open dispute finishes before the page is answered.
+  EXPECT_EQ(total(), open0 - 1);
+  const auto t1 = truthOf(*client);
+  auto changed = diff(t0, t1);
+  ASSERT_EQ(changed.size(), 1u);
+  const TruthEntry& done = t1.at(changed[0]);
+  EXPECT_EQ(done.status, "finish");
+  EXPECT_TRUE(done.fine == "refund_success" || done.fine == "return_success") << done.fine;
+  EXPECT_EQ(done.gmt_modified_ms, kTestNowMs);
+  const auto moved = server->aliexpress().disputes(0).find(changed[0]);
+  ASSERT_TRUE(moved);
+  const auto o = detail(*moved);
+  EXPECT_EQ(o->getValue<std::string>("issue_status"), "finish");
+  EXPECT_EQ(o->getValue<std::string>("reverse_detail_status"), done.fine);
+  EXPECT_EQ(o->getValue<std::string>("timeout_trigger_time"), "");
+
+  // 2nd call: a new dispute opens now.
+  EXPECT_EQ(total(), open0);
+  const auto t2 = truthOf(*client);
+  EXPECT_EQ(t2.size(), t1.size() + 1);
+  changed = diff(t1, t2);
+  ASSERT_EQ(changed.size(), 1u);
+  EXPECT_EQ(t2.at(changed[0]).status, "processing");
+  EXPECT_EQ(t2.at(changed[0]).gmt_create, PacificTime::format(kTestNowMs));
+  const auto fresh = server->aliexpress().disputes(0).find(changed[0]);
+  ASSERT_TRUE(fresh);
+  const auto fo = detail(*fresh);
+  EXPECT_EQ(fo->getValue<std::string>("reverse_detail_status"), "wait_for_seller_response");
+  EXPECT_EQ(fo->getValue<std::string>("gmt_create"), PacificTime::format(kTestNowMs));
+  EXPECT_TRUE(wrapped(fo, "seller_solution_list", "solution_api_dto")->size() == 0);
+
+  // 3rd call: the buyer cancels an open dispute.
+  EXPECT_EQ(total(), open0 - 1);
+  const auto t3 = truthOf(*client);
+  changed = diff(t2, t3);
+  ASSERT_EQ(changed.size(), 1u);
+  EXPECT_EQ(t3.at(changed[0]).status, "canceled_issue");
+  EXPECT_EQ(t3.at(changed[0]).fine, "buyer_cancel");
+
+  const auto churn = client->get("/_sim/stats").json()->getArray("stores")->getObject(0)->getObject("churn");
+  EXPECT_EQ(churn->getValue<int>("to_finish"), 1);
+  EXPECT_EQ(churn->getValue<int>("created"), 1);
+  EXPECT_EQ(churn->getValue<int>("to_canceled"), 1);
+  // Runtime off switch, and reset forgets the created dispute.
+  ASSERT_EQ(client->postJson("/_sim/config", R"({"churn_per_list_call":0})").status, 200);
+  EXPECT_EQ(total(), open0 - 1);
+  ASSERT_EQ(client->postJson("/_sim/reset", "{}").status, 200);
+  EXPECT_EQ(truthOf(*client).size(), 120u);
+  EXPECT_EQ(total(), open0 - 1) << "reset restores the start setting (churn on)";
+}
+
+TEST_F(IssueMethods, NaiveOffsetWalkMissesARowUnderChurn) {
+  for (const int churn : {0, 1}) {
+    SimConfig c = testConfig(400);
+    c.churn_per_list_call = churn;
+    startWith(c);
+    // Page by offset, end on a short page, no overlap: what a naive client does.
+    std::set<std::int64_t> seen;
+    std::set<std::int64_t> totals;
+    for (int page = 1; page < 200; ++page) {
+      const Reply r = client->sync(kList, {{"query_dto", query(page, 10, "processing")}}, kToken);
+      const auto resp = responseOf(r, kList);
+      ASSERT_TRUE(resp) << r.body;
+      totals.insert(resp->getValue<std::int64_t>("total_item"));
+      const auto items = wrapped(resp, "data_list", "issue_api_issue_dto");
+      for (std::size_t i = 0; i < items->size(); ++i)
+        seen.insert(items->getObject(static_cast<unsigned>(i))->getValue<std::int64_t>("issue_id"));
+      if (items->size() < 10) break;
+    }
+    // Disputes open before the walk and still open after it were open all along; under
+    // churn some slipped onto a page already read when an earlier row left the listing.
+    std::vector<std::int64_t> missed;
+    for (const auto& [id, t] : truthOf(*client))
+      if (t.status == "processing" && t.gmt_create != PacificTime::format(kTestNowMs) &&
+          !seen.count(id))
+        missed.push_back(id);
+    if (churn == 0) {
+      EXPECT_TRUE(missed.empty()) << missed.size();
+      EXPECT_EQ(totals.size(), 1u);
+    } else {
+      EXPECT_FALSE(missed.empty()) << "churn must make a naive offset walk lose rows";
+      EXPECT_GT(totals.size(), 1u);
+    }
+  }
+}
+
+TEST_F(IssueMethods, ReturnSolutionIsRefusedWhenTheItemNeverArrived) {
+  // The population is consistent: a non-receipt reason never comes with a return.
+  auto& store = server->aliexpress().disputes(0);
+  int non_receipt = 0;
+  for (const char* status : {"processing", "finish", "canceled_issue"}) {
+    for (int page = 1;; ++page) {
+      const auto p = store.list(status, page, 50, "", "");
+      for (const auto& d : p.items) {
+        if (!DisputeStore::nonReceiptReason(d.reason_id)) continue;
+        ++non_receipt;
+        for (const auto* list : {&d.buyer_solutions, &d.seller_solutions, &d.platform_solutions})
+          for (const auto& s : *list) EXPECT_EQ(s.solution_type, "refund") << d.issue_id;
+        EXPECT_NE(d.fine_status, "wait_for_buyer_return") << d.issue_id;
+        EXPECT_NE(d.fine_status, "return_success") << d.issue_id;
+      }
+      if (p.items.size() < 50) break;
+    }
+  }
+  EXPECT_GT(non_receipt, 5);
+
+  auto dto = [](const Dispute& d, const std::string& type) {
+    return R"({"add_seller_solution":true,"buyer_login_id":")" + d.buyer_login_id +
+           R"(","issue_id":)" + std::to_string(d.issue_id) + R"(,"buyer_solution_id":)" +
+           std::to_string(d.buyer_solutions.front().id) + R"(,"refund_amount":"1.00","refund_amount_currency":")" +
+           d.currency + R"(","solution_context":"Devolva o produto","add_solution_type":")" + type +
+           R"(","return_good_address_id":"12345"})";
+  };
+  const auto lost = findDispute([](const Dispute& x) {
+    return waitingForSeller(x) && DisputeStore::nonReceiptReason(x.reason_id);
+  });
+  ASSERT_TRUE(lost);
+  const auto shown = detail(*lost);
+  EXPECT_TRUE(DisputeStore::nonReceiptReason(static_cast<int>(shown->getValue<std::int64_t>("issue_reason_id"))));
+  const Reply refused = client->sync(kSave, {{"param_dto", dto(*lost, "return_and_refund")}}, kToken);
+  EXPECT_EQ(errorCode(refused), "15") << refused.body;
+  EXPECT_NE(refused.body.find("\"code\":15"), std::string::npos);
+  EXPECT_EQ(subCode(refused), "isv.solution-type-not-allowed");
+  EXPECT_NE(refused.body.find(lost->reason_english), std::string::npos) << refused.body;
+  // Nothing changed; a refund proposal on the same dispute is accepted.
+  EXPECT_EQ(detail(*lost)->getValue<std::string>("reverse_detail_status"), "wait_for_seller_response");
+  EXPECT_TRUE(responseOf(client->sync(kSave, {{"param_dto", dto(*lost, "refund")}}, kToken), kSave));
+  // Modifying the pending proposal into a return is refused as well.
+  const auto pending = wrapped(detail(*lost), "seller_solution_list", "solution_api_dto")->getObject(0);
+  const std::string modify = R"({"add_seller_solution":false,"buyer_login_id":")" + lost->buyer_login_id +
+                             R"(","issue_id":)" + std::to_string(lost->issue_id) +
+                             R"(,"modify_seller_solution_id":)" +
+                             std::to_string(pending->getValue<std::int64_t>("id")) +
+                             R"(,"refund_amount":"1.00","refund_amount_currency":")" + lost->currency +
+                             R"(","solution_context":"x","add_solution_type":"return_and_refund","return_good_address_id":"1"})";
+  EXPECT_EQ(subCode(client->sync(kSave, {{"param_dto", modify}}, kToken)), "isv.solution-type-not-allowed");
+
+  // Where the item arrived, a return is a valid proposal.
+  const auto arrived = findDispute([](const Dispute& x) {
+    return waitingForSeller(x) && !DisputeStore::nonReceiptReason(x.reason_id);
+  });
+  ASSERT_TRUE(arrived);
+  const Reply ok = client->sync(kSave, {{"param_dto", dto(*arrived, "return_and_refund")}}, kToken);
+  EXPECT_TRUE(responseOf(ok, kSave)) << ok.body;
+  EXPECT_EQ(wrapped(detail(*arrived), "seller_solution_list", "solution_api_dto")->getObject(0)
+                ->getValue<std::string>("solution_type"),
+            "return_and_refund");
 }

@@ -1,11 +1,13 @@
 #include "sac/sql/Database.h"
 #include "sac/sql/DatabaseUrl.h"
+#include "sac/test/PrivateMariaDb.h"
 #include "sac/test/TempDir.h"
 #include "sac/test/TestDatabase.h"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <limits>
 #include <thread>
 
@@ -334,6 +336,33 @@ TEST_P(SqliteOnly, MemoryDatabaseKeepsDataAcrossAcquires) {
     EXPECT_EQ(db->acquire()->queryOne("SELECT COUNT(*) FROM mem")->getInt(0), 1);
 }
 
+TEST_P(SqliteOnly, ALockHeldPastTheBusyTimeoutIsUnavailable) {
+    sac::test::TempDir dir;
+    auto db = Database::open("sqlite:" + dir.path() + "/busy.db?busy_timeout_ms=100");
+    auto writer = db->acquire();
+    writer->execute("CREATE TABLE b (id INTEGER)");
+    Transaction held(*writer);
+    writer->execute("INSERT INTO b (id) VALUES (1)");
+    auto other = db->acquire();
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_THROW(other->begin(), Unavailable);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+    EXPECT_EQ(other->queryOne("SELECT COUNT(*) FROM b")->getInt(0), 0) << "readers are not blocked (WAL)";
+}
+
+TEST_P(SqliteOnly, PoolSizeComesFromTheOptionsUnlessTheUrlSaysPool) {
+    sac::test::TempDir dir;
+    EXPECT_EQ(Database::open("sqlite:" + dir.path() + "/a.db")->poolSize(), 4u);
+    EXPECT_EQ(Database::open("sqlite:" + dir.path() + "/a.db", OpenOptions{12})->poolSize(), 12u);
+    EXPECT_EQ(Database::open("sqlite:" + dir.path() + "/a.db?pool=3", OpenOptions{12})->poolSize(), 3u);
+    auto db = Database::open("sqlite:" + dir.path() + "/a.db", OpenOptions{2});
+    auto a = db->acquire();
+    auto b = db->acquire();
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_THROW(db->acquire(std::chrono::milliseconds(200)), Unavailable);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+}
+
 TEST_P(SqliteOnly, UnopenablePathIsAnError) {
     EXPECT_THROW(Database::open("sqlite:/proc/sac-no-such-dir/x.db"), SqlError);
 }
@@ -347,22 +376,148 @@ TEST_P(MariaDbOnly, SessionIsUtcAndStrict) {
     EXPECT_THROW(c->execute("INSERT INTO strict_t (s) VALUES (?)", {std::string("too long")}), SqlError);
 }
 
-TEST_P(MariaDbOnly, DroppedConnectionFailsThenNextAcquireReconnects) {
-    TestDatabase t(Dialect::MySQL);
+namespace {
+
+/// A Database on t's database with a pool of one and the URL's extra query.
+std::unique_ptr<Database> onePool(const TestDatabase& t, const std::string& extra = {}) {
     auto u = DatabaseUrl::parse(t.url());
     u.poolSize = 1;
-    auto db = Database::open(u.toString());
-    std::int64_t firstId = 0;
+    std::string url = u.toString();
+    if (!extra.empty()) url += "&" + extra;
+    return Database::open(url);
+}
+
+std::int64_t connectionId(Connection& c) { return c.queryOne("SELECT CONNECTION_ID()")->getInt(0); }
+
+/// Ends session id from another connection, as a server restart or an admin would.
+void killSession(TestDatabase& t, std::int64_t id) { t.db().acquire()->execute("KILL " + std::to_string(id)); }
+
+} // namespace
+
+TEST_P(MariaDbOnly, ALostSessionIsReplacedAndAReadRunsAgainOnce) {
+    TestDatabase t(Dialect::MySQL);
+    auto db = onePool(t);
+    auto c = db->acquire();
+    const std::int64_t first = connectionId(*c);
+    killSession(t, first);
+    EXPECT_EQ(c->queryOne("SELECT 1")->getInt(0), 1) << "a read is run again on a new session";
+    EXPECT_NE(connectionId(*c), first);
+}
+
+TEST_P(MariaDbOnly, APreparedWriteRunsOnceOnANewSession) {
+    TestDatabase t(Dialect::MySQL);
+    t.db().acquire()->execute("CREATE TABLE once_t (id BIGINT PRIMARY KEY)");
+    auto db = onePool(t);
+    auto c = db->acquire();
+    killSession(t, connectionId(*c));
+    // Preparing is its own round trip: the loss is seen before the INSERT could run.
+    EXPECT_EQ(c->execute("INSERT INTO once_t (id) VALUES (?)", {std::int64_t{1}}), 1);
+    EXPECT_EQ(c->queryOne("SELECT COUNT(*) FROM once_t")->getInt(0), 1);
+}
+
+TEST_P(MariaDbOnly, ASessionLostInsideATransactionIsUnavailableAndNeverRunAgainInPart) {
+    TestDatabase t(Dialect::MySQL);
+    t.db().acquire()->execute("CREATE TABLE tx_lost (id BIGINT PRIMARY KEY)");
+    auto db = onePool(t);
+    auto c = db->acquire();
+    {
+        Transaction tx(*c);
+        c->execute("INSERT INTO tx_lost (id) VALUES (?)", {std::int64_t{1}});
+        killSession(t, connectionId(*c));
+        EXPECT_THROW(c->execute("INSERT INTO tx_lost (id) VALUES (?)", {std::int64_t{2}}), Unavailable);
+        // Every further statement of the lost transaction fails, reads too, without a new session.
+        try {
+            c->query("SELECT 1");
+            ADD_FAILURE() << "expected Unavailable";
+        } catch (const Unavailable& e) {
+            EXPECT_NE(std::string(e.what()).find("transaction"), std::string::npos) << e.what();
+        }
+        EXPECT_THROW(tx.commit(), Unavailable);
+    }
+    // After the rollback the handle works again, on a new session; nothing was written.
+    EXPECT_EQ(c->queryOne("SELECT COUNT(*) FROM tx_lost")->getInt(0), 0);
+    {
+        Transaction tx(*c);
+        c->execute("INSERT INTO tx_lost (id) VALUES (?)", {std::int64_t{3}});
+        tx.commit();
+    }
+    EXPECT_EQ(t.db().acquire()->queryOne("SELECT COUNT(*) FROM tx_lost")->getInt(0), 1);
+}
+
+TEST_P(MariaDbOnly, SessionStateIsNeverAnsweredByANewSession) {
+    TestDatabase t(Dialect::MySQL);
+    t.db().acquire()->execute("CREATE TABLE ids_t (id BIGINT AUTO_INCREMENT PRIMARY KEY, v BIGINT)");
+    auto db = onePool(t);
     {
         auto c = db->acquire();
-        firstId = c->queryOne("SELECT CONNECTION_ID()")->getInt(0);
-        t.db().acquire()->execute("KILL " + std::to_string(firstId));
-        EXPECT_THROW(c->query("SELECT 1"), SqlError);
+        c->execute("INSERT INTO ids_t (v) VALUES (?)", {std::int64_t{7}});
+        killSession(t, connectionId(*c));
+        EXPECT_THROW(c->lastInsertId(), Unavailable) << "a new session would answer 0";
     }
-    auto c = db->acquire();
-    std::int64_t secondId = c->queryOne("SELECT CONNECTION_ID()")->getInt(0);
-    EXPECT_NE(secondId, firstId);
+    {
+        // A named lock lives in its session: once it is lost, the handle refuses to go on.
+        auto c = db->acquire();
+        EXPECT_EQ(c->queryOne("SELECT GET_LOCK(?, 0)", {std::string("sac_test_lock")})->getInt(0), 1);
+        killSession(t, connectionId(*c));
+        EXPECT_THROW(c->query("SELECT 1"), Unavailable);
+        EXPECT_THROW(c->query("SELECT 1"), Unavailable) << "still refused: the lock is gone";
+    }
+    auto c = db->acquire(); // a new handle starts clean
     EXPECT_EQ(c->queryOne("SELECT 1")->getInt(0), 1);
+}
+
+TEST_P(MariaDbOnly, AConnectionIsPingedBeforeReuseAfterAnError) {
+    TestDatabase t(Dialect::MySQL);
+    auto db = onePool(t);
+    // COM_PING counts among the session's admin commands.
+    auto pings = [](Connection& c) {
+        return std::stoll(c.queryOne("SHOW SESSION STATUS LIKE 'Com_admin_commands'")->getString(1));
+    };
+    std::int64_t before = 0;
+    std::int64_t id = 0;
+    {
+        auto c = db->acquire();
+        before = pings(*c);
+        id = connectionId(*c);
+    }
+    {
+        auto c = db->acquire();
+        EXPECT_EQ(connectionId(*c), id);
+        EXPECT_EQ(pings(*c), before) << "a healthy connection is handed out again without a ping";
+        EXPECT_THROW(c->query("SELEC broken"), SqlError);
+    }
+    {
+        auto c = db->acquire();
+        EXPECT_EQ(connectionId(*c), id);
+        EXPECT_EQ(pings(*c), before + 1) << "pinged once after the error";
+    }
+    {
+        auto c = db->acquire();
+        EXPECT_EQ(pings(*c), before + 1) << "and only once";
+    }
+}
+
+TEST_P(MariaDbOnly, ReadTimeoutEndsAStatementAsUnavailable) {
+    TestDatabase t(Dialect::MySQL);
+    auto db = onePool(t, "read_timeout=1");
+    auto c = db->acquire();
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_THROW(c->query("SELECT SLEEP(6)"), Unavailable);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5)) << "not run a second time";
+    EXPECT_EQ(c->queryOne("SELECT 2")->getInt(0), 2) << "the next statement opens a new session";
+    // Migrations and their lock run without the statement timeout.
+    auto m = db->acquireForMaintenance();
+    EXPECT_EQ(m->queryOne("SELECT SLEEP(2)")->getInt(0), 0);
+}
+
+TEST_P(MariaDbOnly, AnUnreachableServerIsUnavailableQuickly) {
+    auto u = DatabaseUrl::parse(sac::test::mysqlServerUrl());
+    u.socket.clear();
+    u.host = "127.0.0.1";
+    u.port = sac::test::freeLoopbackPort(); // nobody listens there
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_THROW(Database::open(u.toString()), Unavailable);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
 TEST_P(MariaDbOnly, SocketParameterIsUsedAndTcpWorksWithoutIt) {

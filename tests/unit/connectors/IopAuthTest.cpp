@@ -3,7 +3,12 @@
 #include "sac/aliexpress/IopAuth.h"
 
 #include <Poco/JSON/Parser.h>
+#include <Poco/Net/ServerSocket.h>
 #include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+#include <vector>
 
 using namespace sac::aliexpress;
 using namespace sac::connectors;
@@ -85,4 +90,111 @@ TEST(IopAuth, CreateAndRefreshUseTheRestGateway) {
     auto expired = auth.refreshToken("old");
     ASSERT_FALSE(expired.ok());
     EXPECT_EQ(expired.error().kind, ErrorKind::TokenExpired);
+}
+
+namespace {
+
+/// A retry policy that would retry anything retryable, at once.
+RetryPolicy eagerRetries() {
+    RetryPolicy p;
+    p.maxAttempts = 3;
+    p.sleeper = [](std::chrono::milliseconds) {};
+    p.random = [] { return 0.5; };
+    return p;
+}
+
+/// Counts what goes through to a real transport.
+class CountingTransport : public HttpTransport {
+public:
+    explicit CountingTransport(std::shared_ptr<HttpTransport> inner) : _inner(std::move(inner)) {}
+    Result<HttpResponse> send(const HttpRequest& request) override {
+        ++sent;
+        auto r = _inner->send(request);
+        if (!r.ok()) errors.push_back(r.error());
+        return r;
+    }
+    int sent = 0;
+    std::vector<MarketplaceError> errors;
+
+private:
+    std::shared_ptr<HttpTransport> _inner;
+};
+
+IopConfig localConfig(const std::string& base) {
+    IopConfig c;
+    c.gatewayUrl = base;
+    c.appKey = "34567";
+    c.appSecret = "s3cr3t-Key";
+    return c;
+}
+
+} // namespace
+
+TEST(IopAuth, TheCodeIsNotSentAgainAfterAServerError) {
+    sac::test::LocalServer server;
+    server.push({500, R"({"code":"ISP.SERVICE_ERROR","type":"ISP","message":"busy"})"});
+    server.push({200, fixture("token_create.json")});
+    auto transport = std::make_shared<PocoHttpTransport>(sac::test::loopbackOptions());
+    IopClient client(localConfig(server.baseUrl()), transport, systemClock(), eagerRetries());
+    auto r = IopAuth(client).createToken("3_500100_single_use");
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, ErrorKind::Transient);
+    EXPECT_TRUE(r.error().retryable()) << "the error itself is transient; the code is what cannot be resent";
+    ASSERT_EQ(server.seen().size(), 1u) << "exactly one POST reached the gateway";
+    EXPECT_EQ(server.seen()[0].uri, "/rest/auth/token/create");
+    EXPECT_EQ(server.seen()[0].fields.at("code"), "3_500100_single_use");
+
+    // A refresh is not single-use: the same answers make it try again.
+    sac::test::LocalServer again;
+    again.push({500, R"({"code":"ISP.SERVICE_ERROR","type":"ISP","message":"busy"})"});
+    again.push({200, fixture("token_refresh.json")});
+    IopClient refreshing(localConfig(again.baseUrl()), transport, systemClock(), eagerRetries());
+    EXPECT_TRUE(IopAuth(refreshing).refreshToken("rt_50001abc").ok());
+    EXPECT_EQ(again.seen().size(), 2u);
+}
+
+TEST(IopAuth, TheCodeIsNotSentAgainAfterATimeout) {
+    using namespace std::chrono_literals;
+    sac::test::LocalServer server;
+    server.push({200, fixture("token_create.json"), "application/json;charset=UTF-8", 1500ms});
+    auto transport = std::make_shared<PocoHttpTransport>(sac::test::loopbackOptions());
+    IopConfig c = localConfig(server.baseUrl());
+    c.timeouts.read = 300ms;
+    c.callTimeout = 5000ms; // room for retries, were there any
+    IopClient client(c, transport, systemClock(), eagerRetries());
+    auto r = IopAuth(client).createToken("3_500100_slow");
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, ErrorKind::Timeout) << r.error().describe();
+    EXPECT_FALSE(r.error().notSent);
+    std::this_thread::sleep_for(1700ms); // anything late would have arrived by now
+    EXPECT_EQ(server.seen().size(), 1u);
+}
+
+TEST(IopAuth, TheCodeIsSentAgainOnlyWhenItNeverLeft) {
+    // Nothing listens on the port: every connection is refused before a byte is sent.
+    int port = 0;
+    {
+        Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
+        port = probe.address().port();
+    }
+    auto counting = std::make_shared<CountingTransport>(std::make_shared<PocoHttpTransport>(sac::test::loopbackOptions()));
+    IopClient client(localConfig("http://127.0.0.1:" + std::to_string(port)), counting, systemClock(), eagerRetries());
+    auto r = IopAuth(client).createToken("3_500100_refused");
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, ErrorKind::Network) << r.error().describe();
+    EXPECT_EQ(counting->sent, 3) << "a refused connection sent nothing: it is tried again";
+    for (const auto& e : counting->errors) EXPECT_TRUE(e.notSent) << e.describe();
+
+    // Scripted: a failure after sending is final; one before sending is not.
+    auto t = std::make_shared<FakeTransport>();
+    IopClient scripted(localConfig("http://gw.test"), t, [] { return std::int64_t{1717171717000}; }, eagerRetries());
+    t->fail(ErrorKind::Network);
+    EXPECT_FALSE(IopAuth(scripted).createToken("3_500100_cut").ok());
+    EXPECT_EQ(t->requests.size(), 1u);
+    MarketplaceError refused = MarketplaceError::make(ErrorKind::Network, "network", "no connection", "connect refused");
+    refused.notSent = true;
+    t->script.emplace_back(refused);
+    t->answer(200, fixture("token_create.json"));
+    EXPECT_TRUE(IopAuth(scripted).createToken("3_500100_second").ok());
+    EXPECT_EQ(t->requests.size(), 3u);
 }

@@ -222,3 +222,61 @@ TEST(IopClientConfig, GatewaySuffixesAreTolerated) {
     }
     EXPECT_EQ(IopConfig{}.gatewayUrl, "https://api-sg.aliexpress.com");
 }
+
+TEST_F(ClientFixture, AnApiCallLimitAnswerSlowsTheApplicationsGovernor) {
+    RateGovernorOptions pace;
+    pace.ratePerSecond = 40;
+    auto governor = std::make_shared<RateGovernor>(pace);
+    IopConfig c;
+    c.gatewayUrl = "http://gateway.test/";
+    c.appKey = "34567";
+    c.appSecret = "s3cr3t-Key";
+    c.accessToken = "tok_ABC";
+    c.governor = governor;
+    IopClient paced(c, transport, [this] { return now++; }, RetryPolicy::none());
+    transport->answer(200, fixture("error_api_call_limit.json"));
+    auto r = paced.call("aliexpress.issue.detail.get", {{"issue_id", "1"}});
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, ErrorKind::RateLimited);
+    const auto s = governor->stats();
+    EXPECT_EQ(s.limits, 1);
+    EXPECT_DOUBLE_EQ(s.rate, 20.0);
+    EXPECT_GT(s.bannedFor, 2500ms) << "the ban named in the answer (3 s) holds the next callers";
+    EXPECT_EQ(s.granted, 1);
+}
+
+TEST_F(ClientFixture, ASpentDailyBudgetAnswersWithoutSending) {
+    RateGovernorOptions pace;
+    pace.dailyBudget = 1;
+    auto governor = std::make_shared<RateGovernor>(pace);
+    IopConfig c;
+    c.gatewayUrl = "http://gateway.test/";
+    c.appKey = "34567";
+    c.appSecret = "s3cr3t-Key";
+    c.governor = governor;
+    IopClient paced(c, transport, [this] { return now++; }, RetryPolicy{});
+    transport->answer(200, R"({"result_object":{}})");
+    ASSERT_TRUE(paced.call("aliexpress.issue.detail.get", {{"issue_id", "1"}}).ok());
+    auto r = paced.call("aliexpress.issue.detail.get", {{"issue_id", "2"}});
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, ErrorKind::RateLimited);
+    EXPECT_EQ(r.error().code, "daily_budget");
+    ASSERT_TRUE(r.error().retryAfterMs);
+    EXPECT_GT(*r.error().retryAfterMs, 0);
+    EXPECT_EQ(transport->requests.size(), 1u) << "the spent budget sends nothing";
+}
+
+TEST_F(ClientFixture, TopStyleCallLimitsAreRateLimitedWithTheirBan) {
+    auto e = errorFor(200, R"({"error_response":{"type":"ISP","code":7,"msg":"App Call Limited",)"
+                           R"("sub_code":"accesscontrol.limited-by-app-access-count",)"
+                           R"("sub_msg":"This ban will last for 71 more seconds","request_id":"r1"}})");
+    EXPECT_EQ(e.kind, ErrorKind::RateLimited);
+    ASSERT_TRUE(e.retryAfterMs.has_value());
+    EXPECT_EQ(*e.retryAfterMs, 71000);
+    auto sim = errorFor(200, R"({"error_response":{"type":"ISP","code":"ApiCallLimit","msg":"App Call Limited",)"
+                             R"("sub_code":"accesscontrol.limited-by-app-api-access-count",)"
+                             R"("sub_msg":"The frequency of app access to the api exceeds the limit. This ban will last 2 seconds",)"
+                             R"("request_id":"r2"}})");
+    EXPECT_EQ(sim.kind, ErrorKind::RateLimited);
+    EXPECT_EQ(*sim.retryAfterMs, 2000);
+}

@@ -6,6 +6,8 @@
 
 #include "web/Router.h"
 
+#include <sac/sql/Database.h>
+
 using namespace sac::web;
 
 namespace {
@@ -147,4 +149,43 @@ TEST(Router, MethodNotAllowedGoesToItsHandlerWithAllow) {
     EXPECT_EQ(json.out.status, 405);
     EXPECT_EQ(json.out.headers["Allow"], "POST");
     EXPECT_EQ(json.out.headers["Content-Type"], "application/json; charset=utf-8");
+}
+
+TEST(Router, AnUnavailableDatabaseIs503WithRetryAfterNot500) {
+    Router r = makeRouter();
+    r.add("GET", "/sac/db", [](Request&, Response&) { throw sac::sql::Unavailable("no free database connection"); });
+    int errors = 0;
+    r.onError = [&errors](Request&, Response& res, const std::string&) {
+        ++errors;
+        res.content("oops", "text/plain", 500);
+    };
+    Call plain;
+    plain.run(r, "GET", "/sac/db");
+    EXPECT_EQ(plain.out.status, 503) << "without onUnavailable: a plain 503";
+    EXPECT_EQ(plain.out.headers["Retry-After"], std::to_string(Router::kRetryAfterSeconds));
+    EXPECT_EQ(errors, 0) << "not an internal error";
+
+    std::string seen;
+    r.onUnavailable = [&seen](Request&, Response& res, const std::string& what) {
+        seen = what;
+        res.setHeader("Retry-After", "5");
+        res.content("ocupado", "text/plain", 503);
+    };
+    Call handled;
+    handled.run(r, "GET", "/sac/db");
+    EXPECT_EQ(seen, "no free database connection");
+    EXPECT_EQ(handled.out.status, 503);
+    EXPECT_EQ(handled.out.body, "ocupado");
+
+    // Other database errors stay internal errors.
+    r.add("GET", "/sac/sql", [](Request&, Response&) { throw sac::sql::SqlError("syntax error"); });
+    Call other;
+    other.run(r, "GET", "/sac/sql");
+    EXPECT_EQ(other.out.status, 500);
+    EXPECT_EQ(errors, 1);
+
+    r.onUnavailable = [](Request&, Response&, const std::string&) { throw std::logic_error("503 page broken"); };
+    Call broken;
+    broken.run(r, "GET", "/sac/db");
+    EXPECT_EQ(broken.out.status, 503);
 }

@@ -122,3 +122,47 @@ TEST(DatabaseUrl, SqliteWithoutPathIsRefused) {
     e = errorOf("sqlite:x.db?pool=0");
     EXPECT_NE(e.find("pool"), std::string::npos) << e;
 }
+
+TEST(DatabaseUrl, MysqlTimeoutsAreParsedAndRoundTrip) {
+    auto u = DatabaseUrl::parse("mysql://sac:pw@h:3306/db?connect_timeout=2&read_timeout=45&write_timeout=0&pool=5");
+    EXPECT_EQ(u.connectTimeoutSeconds, 2);
+    EXPECT_EQ(u.readTimeoutSeconds, 45);
+    EXPECT_EQ(u.writeTimeoutSeconds, 0) << "0 means no timeout";
+    EXPECT_EQ(u.poolSize, 5);
+    auto again = DatabaseUrl::parse(u.toString());
+    EXPECT_EQ(again.connectTimeoutSeconds, 2);
+    EXPECT_EQ(again.readTimeoutSeconds, 45);
+    EXPECT_EQ(again.writeTimeoutSeconds, 0);
+    EXPECT_EQ(again.poolSize, 5);
+    auto plain = DatabaseUrl::parse("mysql://sac:pw@h/db");
+    EXPECT_FALSE(plain.connectTimeoutSeconds);
+    EXPECT_FALSE(plain.readTimeoutSeconds);
+    EXPECT_FALSE(plain.writeTimeoutSeconds);
+    EXPECT_EQ(plain.toString().find("timeout"), std::string::npos) << "defaults are not written out";
+}
+
+TEST(DatabaseUrl, SqliteBusyTimeoutIsParsedAndRoundTrips) {
+    auto u = DatabaseUrl::parse("sqlite:data/sac.db?busy_timeout_ms=250");
+    EXPECT_EQ(u.busyTimeoutMs, 250);
+    EXPECT_EQ(DatabaseUrl::parse(u.toString()).busyTimeoutMs, 250);
+}
+
+TEST(DatabaseUrl, TimeoutsOutOfRangeOrOfTheOtherDialectAreRefused) {
+    std::string e = errorOf("mysql://sac:hunter2@h/db?connect_timeout=0");
+    EXPECT_NE(e.find("connect_timeout"), std::string::npos) << e;
+    EXPECT_NE(e.find("1..300"), std::string::npos) << e;
+    EXPECT_EQ(e.find("hunter2"), std::string::npos) << e;
+    e = errorOf("mysql://sac:pw@h/db?read_timeout=-1");
+    EXPECT_NE(e.find("read_timeout"), std::string::npos) << e;
+    e = errorOf("mysql://sac:pw@h/db?write_timeout=999999999999");
+    EXPECT_NE(e.find("write_timeout"), std::string::npos) << e;
+    e = errorOf("mysql://sac:pw@h/db?read_timeout=abc");
+    EXPECT_NE(e.find("\"abc\""), std::string::npos) << e;
+    e = errorOf("mysql://sac:pw@h/db?busy_timeout_ms=5");
+    EXPECT_NE(e.find("\"busy_timeout_ms\""), std::string::npos) << e;
+    EXPECT_NE(e.find("read_timeout"), std::string::npos) << "names the accepted parameters: " << e;
+    e = errorOf("sqlite:x.db?read_timeout=5");
+    EXPECT_NE(e.find("\"read_timeout\""), std::string::npos) << e;
+    e = errorOf("sqlite:x.db?busy_timeout_ms=600001");
+    EXPECT_NE(e.find("busy_timeout_ms"), std::string::npos) << e;
+}

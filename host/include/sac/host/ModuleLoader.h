@@ -32,6 +32,10 @@ struct ModuleEnvironment {
     MainMenu& menu;
     /// modules.<id>.<key> settings; may be null (manifest defaults only).
     const Poco::Util::AbstractConfiguration* settings;
+    /// The host's thread counts, which modules read as the settings
+    /// host.job_threads and host.http_threads (to size their pools).
+    int jobThreads;
+    int httpThreads;
 };
 
 struct RefusedModule {

@@ -33,8 +33,11 @@ public:
     std::string loginPage(const std::string& next, const std::string& csrf, const std::string& error,
                           const std::string& loginValue, const MainMenu& menu) const;
     std::string homePage(const PageUser& user, const MainMenu& menu) const;
-    /// 403, 404, 413, 500 and other error pages (status picks the text).
-    std::string errorPage(int status, const PageUser* user, const MainMenu& menu) const;
+    /// 403, 404, 413, 500 and other error pages (status picks the text;
+    /// message, when not empty, replaces the text of the statuses without a
+    /// template of their own, e.g. 503).
+    std::string errorPage(int status, const PageUser* user, const MainMenu& menu,
+                          const std::string& message = {}) const;
 
 private:
     const std::string& source(const std::string& name) const;

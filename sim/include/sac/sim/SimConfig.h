@@ -68,6 +68,29 @@ struct SimConfig {
   bool omit_total_item = false;
   /// List rows carry an empty `gmt_modified` (missing times arrive as "").
   bool blank_gmt_modified = false;
+
+  // AliExpress behaviour that can also change while the simulator runs (POST /_sim/config);
+  // these are the start values, and what POST /_sim/reset restores.
+  /// Fixed latency added to every AliExpress call (/sync and /rest), milliseconds.
+  int latency_ms = 0;
+  /// Disputes of the calling store that every aliexpress.issue.issuelist.get call moves
+  /// between statuses (or creates) before it answers. 0 = a still population.
+  int churn_per_list_call = 0;
+  /// Business calls per second allowed per app key (token bucket); 0 = unlimited. A call
+  /// beyond it starts a ban of `ban_seconds` during which every call of that app key gets
+  /// ApiCallLimit.
+  double app_qps = 0.0;
+  /// Calls the bucket holds (may arrive at once); 0 = one second's worth (at least 1).
+  int app_burst = 0;
+  /// Length of a rate-limit ban, seconds.
+  int ban_seconds = 1;
+  /// Business calls per app key per day (Beijing time, as the platform counts); 0 =
+  /// unlimited. Beyond it every call gets ApiCallLimit until the next Beijing midnight.
+  std::int64_t app_daily_calls = 0;
+
+  /// HTTP worker threads: every kept-alive connection holds one, so this bounds the
+  /// connections served at the same time (more wait in the queue).
+  int http_threads = 256;
   /// The Amazon side (uses `seed`, `anchor_ms` and the clock like the AliExpress side).
   AmazonSimConfig amazon;
   /// Write one line per request to stderr.

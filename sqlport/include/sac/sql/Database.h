@@ -9,6 +9,7 @@
 // Money is stored as BIGINT minor units or DECIMAL text, never as a double.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -39,6 +40,17 @@ private:
     bool _unique;
 };
 
+/// The database cannot serve the call right now; trying again later may work.
+/// Thrown when no pooled connection became free within the wait, when the
+/// server cannot be reached or the connection to it was lost (MySQL), when a
+/// lock stayed busy past the busy timeout (SQLite), and for every statement
+/// of a transaction whose connection was lost. Web requests answer it with
+/// HTTP 503 and Retry-After; jobs stop their run as interrupted.
+class Unavailable : public SqlError {
+public:
+    explicit Unavailable(const std::string& message) : SqlError(message) {}
+};
+
 /// One result row. Columns are addressed by position in the SELECT list.
 class Row {
 public:
@@ -60,6 +72,9 @@ private:
 using Params = std::vector<Value>;
 
 /// One connection. Not thread-safe: use one per thread (see Database::acquire).
+/// Any call may throw Unavailable when the database is busy or was lost; a
+/// transaction whose connection was lost is never continued on another (see
+/// the MySQL adapter for which statements are run again).
 class Connection {
 public:
     virtual ~Connection() = default;
@@ -106,20 +121,77 @@ private:
     Dialect _d;
 };
 
-/// A database: parses the URL, opens connections, keeps a small pool.
+/// How long Database::acquire() waits for a free connection when the thread
+/// set no wait of its own (see ScopedAcquireWait): background jobs.
+inline constexpr std::chrono::milliseconds kBackgroundAcquireWait{30000};
+/// The wait for threads answering an HTTP request: a page fails fast with 503
+/// rather than keeping its user (and its thread) waiting.
+inline constexpr std::chrono::milliseconds kRequestAcquireWait{2000};
+
+/// Sets the wait of Database::acquire() (without an argument) on the calling
+/// thread for the lifetime of the object; nests, restoring the previous wait.
+/// The host and the module each set kRequestAcquireWait around every request.
+/// Note: the host and a module each have their own copy of this library, so
+/// each sets its own scope.
+class ScopedAcquireWait {
+public:
+    explicit ScopedAcquireWait(std::chrono::milliseconds wait);
+    ~ScopedAcquireWait();
+    ScopedAcquireWait(const ScopedAcquireWait&) = delete;
+    ScopedAcquireWait& operator=(const ScopedAcquireWait&) = delete;
+    /// The calling thread's wait: the innermost scope's, else kBackgroundAcquireWait.
+    static std::chrono::milliseconds current();
+
+private:
+    std::chrono::milliseconds _previous;
+    bool _hadPrevious;
+};
+
+/// Options of Database::open that the URL may override.
+struct OpenOptions {
+    /// Pool size used when the URL has no pool=N; 0: the adapter's default
+    /// (SQLite 4, MySQL 8). See poolSizeFor().
+    std::size_t poolSize = 0;
+};
+
+/// The pool size for a database used by jobConnections connections of
+/// background threads at once plus a share of httpThreads request threads
+/// (each holds at most one connection, briefly):
+///   jobConnections + clamp(httpThreads / 8, 4, 32), at least 8,
+///   at most 64 on MySQL/MariaDB and 16 on SQLite (its writers queue on one
+///   lock anyway; more connections only add readers and page caches).
+std::size_t poolSizeFor(Dialect dialect, int jobConnections, int httpThreads);
+
+/// A database: parses the URL, opens connections, keeps a pool.
 /// Thread-safe.
 class Database {
 public:
     /// sqlite:PATH (or sqlite::memory:), mysql://user:pass@host:port/db,
-    /// mysql://user:pass@localhost/db?socket=/path/to.sock
-    static std::unique_ptr<Database> open(const std::string& url);
+    /// mysql://user:pass@localhost/db?socket=/path/to.sock (see DatabaseUrl
+    /// for the query parameters). Throws SqlError (Unavailable when the
+    /// server cannot be reached).
+    static std::unique_ptr<Database> open(const std::string& url, const OpenOptions& options = {});
     virtual ~Database() = default;
     virtual Dialect dialect() const = 0;
-    /// A connection from the pool; returned to it when the handle dies.
-    virtual std::shared_ptr<Connection> acquire() = 0;
+    /// A connection from the pool; returned to it when the handle dies. Waits
+    /// at most ScopedAcquireWait::current() for a free one, then throws
+    /// Unavailable; also throws Unavailable when a new connection cannot reach
+    /// the server.
+    std::shared_ptr<Connection> acquire() { return acquire(ScopedAcquireWait::current()); }
+    /// The same, waiting at most wait (0: only an idle or new connection).
+    std::shared_ptr<Connection> acquire(std::chrono::milliseconds wait) { return acquireFor(wait); }
+    /// A connection for statements that may run long (schema migrations and
+    /// their lock): on MySQL it has no read timeout and lives outside the
+    /// pool (closed when the handle dies); on SQLite it is a pooled one.
+    virtual std::shared_ptr<Connection> acquireForMaintenance() { return acquire(); }
+    /// The most connections handed out at once.
+    virtual std::size_t poolSize() const = 0;
     /// The URL with any password replaced by "***", for logs.
     virtual std::string redactedUrl() const = 0;
     SqlBuilder builder() const { return SqlBuilder(dialect()); }
+
+protected:
+    virtual std::shared_ptr<Connection> acquireFor(std::chrono::milliseconds wait) = 0;
 };
 
 } // namespace sac::sql

@@ -3,6 +3,7 @@
 
 #include "sac/sql/Database.h"
 
+#include <optional>
 #include <string>
 
 namespace sac::sql {
@@ -13,8 +14,16 @@ namespace sac::sql {
 ///   sqlite::memory:                 a private in-memory database (pool of one connection)
 ///   mysql://user:pass@host[:port]/[database][?socket=/path.sock][&pool=N]
 ///
-/// user and password are percent-decoded. Both dialects accept the query
-/// parameter pool=N (1..64), the maximum number of pooled connections.
+/// user and password are percent-decoded. Query parameters:
+///   pool=N              both dialects: the most pooled connections (1..64);
+///                       wins over the caller's OpenOptions::poolSize
+///   busy_timeout_ms=N   SQLite: how long a statement waits for another
+///                       writer's lock (0..600000 ms, default 10000)
+///   connect_timeout=S   MySQL: seconds to open a connection (1..300, default 3)
+///   read_timeout=S      MySQL: seconds one statement may wait for the server's
+///                       answer (0 = none, up to 86400; default 30)
+///   write_timeout=S     MySQL: seconds to send a statement (0 = none, up to
+///                       86400; default 30)
 /// Value type; not tied to any connection.
 struct DatabaseUrl {
     Dialect dialect = Dialect::SQLite;
@@ -28,7 +37,11 @@ struct DatabaseUrl {
     int port = 3306;
     std::string database;   ///< may be empty (a server URL)
     std::string socket;     ///< unix socket path; when set, it is used instead of TCP
-    int poolSize = 0;       ///< 0: the adapter's default
+    int poolSize = 0;       ///< 0: the caller's OpenOptions, else the adapter's default
+    std::optional<int> busyTimeoutMs;         ///< SQLite; unset: 10000
+    std::optional<int> connectTimeoutSeconds; ///< MySQL; unset: 3
+    std::optional<int> readTimeoutSeconds;    ///< MySQL; unset: 30; 0: none
+    std::optional<int> writeTimeoutSeconds;   ///< MySQL; unset: 30; 0: none
 
     /// Throws SqlError naming what was expected and what arrived (password masked).
     static DatabaseUrl parse(const std::string& url);

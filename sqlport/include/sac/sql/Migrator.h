@@ -39,6 +39,9 @@ public:
 /// that succeeded are undone in reverse order (DROP TABLE, DROP INDEX,
 /// DROP COLUMN) and MigrationError is thrown.
 ///
+/// apply() runs on Database::acquireForMaintenance() (no statement timeout on
+/// MySQL).
+///
 /// Concurrency: migrators in several processes are serialised (MySQL
 /// GET_LOCK('sac_schema_migrations', 60), SQLite BEGIN IMMEDIATE). One Migrator
 /// object is not meant for concurrent calls. The Database must outlive it.

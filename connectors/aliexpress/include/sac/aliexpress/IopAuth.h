@@ -33,7 +33,10 @@ public:
     static std::string authorizeUrl(std::string_view appKey, std::string_view redirectUri, std::string_view state,
                                     std::string_view gatewayBase = "https://api-sg.aliexpress.com");
 
-    /// POST /rest/auth/token/create with `code`.
+    /// POST /rest/auth/token/create with `code`. The code is single-use: the request is
+    /// sent again only when it provably never left (name lookup or connection failed);
+    /// after an answer (even HTTP 5xx), a timeout or a broken connection the error is
+    /// returned and the admin starts the authorization again.
     connectors::Result<TokenSet> createToken(std::string_view code) const;
     /// POST /rest/auth/token/refresh with `refresh_token`.
     connectors::Result<TokenSet> refreshToken(std::string_view refreshToken) const;

@@ -2,6 +2,7 @@
 
 #include "sac/aliexpress/IopSigner.h"
 #include "sac/connectors/Clock.h"
+#include "sac/connectors/RateGovernor.h"
 #include "sac/connectors/HttpTransport.h"
 #include "sac/connectors/Result.h"
 #include "sac/connectors/RetryPolicy.h"
@@ -11,6 +12,7 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +36,9 @@ struct IopConfig {
     std::optional<connectors::Deadline> within;
     std::size_t maxAnswerBytes = 8u << 20;  ///< larger answers fail as Network errors
     bool simplify = false;    ///< send simplify=true (answers are parsed in both shapes anyway)
+    /// The pace of the application (app key), shared by every client of that key: each
+    /// attempt waits for a slot, an ApiCallLimit answer slows it down. Unset = no pacing.
+    std::shared_ptr<connectors::RateGovernor> governor;
 };
 
 /// Signs and sends IOP requests and turns the marketplace's answers into values or
@@ -54,10 +59,17 @@ struct IopConfig {
 /// attempt gets a fresh timestamp and signature. Calls marked not idempotent (actions that change a dispute)
 /// are only retried after RateLimited answers, which mean the call was not executed; a
 /// Timeout, Network or Transient error on them is returned at once, and the caller must
-/// re-read the dispute before trying again.
+/// re-read the dispute before trying again. Idempotent calls are marked
+/// HttpRequest::safeToResend (they may travel over kept-alive connections); the others
+/// always get a fresh connection.
+///
+/// Pacing: with a governor every attempt first waits for a call slot (within the call's
+/// deadline: Timeout "deadline" otherwise); a spent daily budget answers RateLimited
+/// "daily_budget" with retryAfterMs until the budget day ends, without sending; an
+/// ApiCallLimit (or HTTP 429) answer tells the governor to slow down.
 ///
 /// Threading: call()/restCall()/upload() may run concurrently if the transport allows it;
-/// setAccessToken() must not race with calls.
+/// setAccessToken() may run beside them (the calls already signed keep the old token).
 class IopClient {
 public:
     IopClient(IopConfig config, std::shared_ptr<connectors::HttpTransport> transport,
@@ -72,13 +84,26 @@ public:
 
     /// An auth call through POST {gateway}/rest{apiPath} (apiPath like "/auth/token/create"),
     /// signed with apiPath in front. Adds app_key, timestamp, sign_method and sign (no token).
-    connectors::Result<Poco::JSON::Object::Ptr> restCall(std::string_view apiPath, const IopParams& params) const;
+    /// singleUse: the request must reach the marketplace at most once (an OAuth code is
+    /// spent by the first request that arrives): it is tried again only after a failure
+    /// that provably happened before it was sent (MarketplaceError::notSent: the name
+    /// lookup or the connection failed), never after an answer, a timeout or a broken
+    /// connection.
+    connectors::Result<Poco::JSON::Object::Ptr> restCall(std::string_view apiPath, const IopParams& params,
+                                                         bool singleUse = false) const;
 
     /// Like call() but multipart/form-data with one file part, which is not signed.
     connectors::Result<Poco::JSON::Object::Ptr> upload(std::string_view method, const IopParams& params,
                                                        const connectors::FilePart& file, bool idempotent = true) const;
 
-    void setAccessToken(std::string token) { _config.accessToken = std::move(token); }
+    void setAccessToken(std::string token) {
+        std::lock_guard lock(_tokenMutex);
+        _config.accessToken = std::move(token);
+    }
+    std::string accessToken() const {
+        std::lock_guard lock(_tokenMutex);
+        return _config.accessToken;
+    }
     /// Sets (or clears) the outer deadline of the following calls; must not race with calls.
     void setWithin(std::optional<connectors::Deadline> within) { _config.within = within; }
     const IopConfig& config() const { return _config; }
@@ -101,6 +126,7 @@ private:
     std::shared_ptr<connectors::HttpTransport> _transport;
     connectors::Clock _clock;
     connectors::RetryPolicy _retry;
+    mutable std::mutex _tokenMutex; ///< guards _config.accessToken
 };
 
 } // namespace sac::aliexpress

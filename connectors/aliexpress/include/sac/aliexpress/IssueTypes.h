@@ -64,6 +64,9 @@ struct IssueProcess {
     std::string submitMemberType;  ///< buyer, seller, platform
     std::string content;
     std::optional<std::int64_t> createdAtMs;
+    /// receive_goods: on the buyer's "initiate" entry, whether the buyer says the goods
+    /// arrived; nullopt when absent or not a boolean (this hint never fails a detail).
+    std::optional<bool> receiveGoods;
     std::vector<IssueAttachment> attachments;
 };
 

@@ -53,7 +53,14 @@ struct HttpRequest {
     /// need not be on the allowed list (https and the address rules still apply). Such a
     /// request must carry no credentials.
     bool marketplaceNamed = false;
+    /// Sending this request twice does no harm (a read). Only such requests travel over a
+    /// reused kept-alive connection; one whose reused connection turns out closed by the
+    /// server (sending failed, or the connection ended before any byte of the answer) is
+    /// sent once more on a fresh connection. Other requests always get a fresh connection
+    /// and are never sent twice by the transport. get() sets it; the other helpers do not.
+    bool safeToResend = false;
 
+    /// GET (safeToResend).
     static HttpRequest get(std::string url);
     /// POST application/x-www-form-urlencoded.
     static HttpRequest postForm(std::string url, NameValues fields);

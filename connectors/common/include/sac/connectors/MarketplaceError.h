@@ -32,6 +32,10 @@ struct MarketplaceError {
     std::string message;  ///< text for the seller
     std::string detail;   ///< text for the log
     std::optional<std::int64_t> retryAfterMs;  ///< how long the marketplace asked us to wait, if it said
+    /// True when the request provably never left this process: the name lookup failed, or no
+    /// connection could be made (refused, unreachable, timed out before connecting). A
+    /// single-use request (an OAuth code) may be tried again only after such a failure.
+    bool notSent = false;
 
     /// True for RateLimited, Transient, Network and Timeout.
     bool retryable() const;

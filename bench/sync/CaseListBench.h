@@ -1,0 +1,27 @@
+// The cases list over a large table: fills one account's cases up to a
+// target with bulk INSERTs (kept between runs), then times every ordering
+// and filter the list pages offer, first and deep keyset pages, and the
+// queries of one whole page view.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace sac::bench {
+
+struct CaseListOptions {
+    /// sqlite:PATH or mysql://.../DATABASE; the data is kept for the next run.
+    std::string dbUrl;
+    std::int64_t cases = 1'000'000;   ///< rows of the account to reach
+    int samples = 200;                ///< timed pages per kind, at most
+    double budgetSeconds = 12;        ///< time per kind, at most (then fewer samples)
+    double limitMs = 20;              ///< p99 target
+    int payloadBytes = 1200;          ///< payload_json of each filled row
+    bool explainAll = false;          ///< print every query plan, not only those of misses
+};
+
+/// Prints one line per kind (p50/p99/max, PASS/FAIL) and the plan of each
+/// kind that missed the target.
+void caseListFigures(const CaseListOptions& options);
+
+} // namespace sac::bench
