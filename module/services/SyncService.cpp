@@ -211,13 +211,28 @@ public:
             sql::Transaction tx(*conn);
             renewLease(*conn);
             storage::CaseRepository cases(*conn);
-            storage::EventRepository events(*conn);
             const std::int64_t now = _clock();
-            for (const auto& f : batch) {
-                const domain::Case& c = *f.value;
-                auto up = cases.upsertFromMarketplace(c, now, f.probablyNew);
+            // Cases never seen go in several rows per statement (the lease renewal
+            // above checked the store is the account's); the others one by one.
+            std::vector<storage::UpsertResult> results(batch.size());
+            std::vector<const domain::Case*> fresh;
+            std::vector<std::size_t> freshAt;
+            for (std::size_t i = 0; i < batch.size(); ++i) {
+                if (batch[i].probablyNew) {
+                    fresh.push_back(&*batch[i].value);
+                    freshAt.push_back(i);
+                    continue;
+                }
+                auto up = cases.upsertFromMarketplace(*batch[i].value, now);
                 if (!up) throw std::runtime_error(up.error());
-                const auto& u = up.value();
+                results[i] = std::move(up.value());
+            }
+            auto inserted = cases.insertNew(storeId, _accountId, fresh, now);
+            for (std::size_t j = 0; j < inserted.size(); ++j) results[freshAt[j]] = std::move(inserted[j]);
+            std::vector<domain::CaseEvent> events;
+            events.reserve(batch.size());
+            for (std::size_t i = 0; i < batch.size(); ++i) {
+                const auto& u = results[i];
                 if (u.outcome == storage::UpsertOutcome::Inserted) ++next.newCount;
                 else if (u.outcome == storage::UpsertOutcome::Updated) ++next.updatedCount;
                 else ++next.unchangedCount;
@@ -228,10 +243,11 @@ public:
                 ev.actorName = "sync";
                 ev.action = u.outcome == storage::UpsertOutcome::Inserted ? "synced.created" : "synced.updated";
                 if (u.before) ev.beforeJson = eventJson(*u.before);
-                ev.afterJson = f.eventJson;
+                ev.afterJson = batch[i].eventJson;
                 ev.createdAt = now;
-                events.append(ev);
+                events.push_back(std::move(ev));
             }
+            storage::EventRepository(*conn).appendAll(events);
             storage::SyncRunRepository(*conn).saveProgress(_runId, _accountId, next, after.toJson());
             tx.commit();
         }

@@ -1,10 +1,13 @@
 #include "storage/CaseRepository.h"
 
+#include <unordered_map>
+
 #include <cstring>
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <unordered_map>
 
 #include "storage/SqlHelpers.h"
 
@@ -158,6 +161,93 @@ std::optional<CaseCursor> CaseCursor::decode(std::string_view text) {
     return c;
 }
 
+namespace {
+
+/// The values of a new case after account_id and store_id, in the order of
+/// kInsertFromStore's placeholders (33 values).
+sql::Params insertValues(const Case& in, const std::string& hash, std::int64_t createdAt, std::int64_t now) {
+    return sql::Params{
+        std::string(domain::toCode(in.marketplace)), std::string(domain::toCode(in.kind)), in.externalId,
+        in.orderId, in.subOrderId, in.buyerLogin, std::string(domain::toCode(in.status)),
+        in.marketplaceStatus, in.marketplaceFineStatus, in.cause, in.causeCode, bindOpt(in.deadlineAt),
+        bindMinor(in.amount), bindCurrency(in.amount), bindMinor(in.refundCap), bindCurrency(in.refundCap),
+        in.productId, in.productName, in.productImageUrl, bindBool(in.needsReview), in.amazonCaseId,
+        bindInt(in.units), bindMinor(in.estimate), bindCurrency(in.estimate), bindMinor(in.reimbursed),
+        bindCurrency(in.reimbursed), in.payloadJson, hash, bindInt(createdAt),
+        bindInt(in.marketplaceModifiedAt), bindInt(now), bindInt(now), bindInt(now)};
+}
+
+constexpr std::size_t kInsertChunk = 50; // rows per multi-row INSERT
+
+/// INSERT INTO cases (...) VALUES (...), ... for `rows` rows (same columns as kInsertFromStore).
+std::string multiRowInsert(std::size_t rows) {
+    std::string sql(kInsertFromStore, std::string_view(kInsertFromStore).find(" SELECT "));
+    sql += " VALUES ";
+    std::string one = "(?, ?";
+    for (int i = 0; i < 19; ++i) one += ", ?";
+    one += ", NULL, ?, 0";
+    for (int i = 0; i < 13; ++i) one += ", ?";
+    one += ")";
+    for (std::size_t r = 0; r < rows; ++r) {
+        if (r) sql += ", ";
+        sql += one;
+    }
+    return sql;
+}
+
+} // namespace
+
+std::vector<UpsertResult> CaseRepository::insertNew(std::int64_t storeId, std::int64_t accountId,
+                                                    const std::vector<const Case*>& cases, std::int64_t now) {
+    std::vector<UpsertResult> out(cases.size());
+    for (std::size_t start = 0; start < cases.size(); start += kInsertChunk) {
+        const std::size_t n = std::min(kInsertChunk, cases.size() - start);
+        sql::Params params;
+        params.reserve(n * 35);
+        bool valid = true;
+        for (std::size_t i = start; i < start + n; ++i) {
+            const Case& c = *cases[i];
+            if (c.storeId != storeId || c.accountId != accountId || c.externalId.empty() || c.externalId.size() > 64)
+                valid = false;
+            params.push_back(bindInt(accountId));
+            params.push_back(bindInt(storeId));
+            auto v = insertValues(c, c.payloadHash.empty() ? sha256Hex(c.payloadJson) : c.payloadHash,
+                                  c.marketplaceCreatedAt != 0 ? c.marketplaceCreatedAt : now, now);
+            for (auto& value : v) params.push_back(std::move(value));
+        }
+        bool inserted = false;
+        if (valid) {
+            try {
+                _c.execute(multiRowInsert(n), params);
+                inserted = true;
+            } catch (const sql::SqlError& e) {
+                if (!e.uniqueViolation()) throw; // one of them exists after all: row by row below
+            }
+        }
+        if (inserted) {
+            // By the (store_id, external_id) key alone, so the unique index answers.
+            std::string lookup = "SELECT id, external_id FROM cases WHERE store_id = ? AND external_id IN (";
+            sql::Params keys{bindInt(storeId)};
+            for (std::size_t i = start; i < start + n; ++i) {
+                lookup += i == start ? "?" : ", ?";
+                keys.push_back(cases[i]->externalId);
+            }
+            lookup += ")";
+            std::unordered_map<std::string, std::int64_t> ids;
+            for (const auto& r : _c.query(lookup, keys)) ids.emplace(r.getString(1), r.getInt(0));
+            for (std::size_t i = start; i < start + n; ++i)
+                out[i] = UpsertResult{UpsertOutcome::Inserted, ids.at(cases[i]->externalId), std::nullopt};
+            continue;
+        }
+        for (std::size_t i = start; i < start + n; ++i) {
+            auto r = upsertFromMarketplace(*cases[i], now);
+            if (!r) throw std::runtime_error(r.error());
+            out[i] = std::move(r.value());
+        }
+    }
+    return out;
+}
+
 domain::Result<UpsertResult> CaseRepository::upsertFromMarketplace(const Case& in, std::int64_t now, bool probablyNew) {
     using R = domain::Result<UpsertResult>;
     if (in.externalId.empty() || in.externalId.size() > 64)
@@ -169,16 +259,9 @@ domain::Result<UpsertResult> CaseRepository::upsertFromMarketplace(const Case& i
     std::optional<Case> existing;
     if (!probablyNew) existing = findByExternalId(in.storeId, in.externalId, in.accountId);
     if (!existing) {
-        const sql::Params p{
-            std::string(domain::toCode(in.marketplace)), std::string(domain::toCode(in.kind)), in.externalId,
-            in.orderId, in.subOrderId, in.buyerLogin, std::string(domain::toCode(in.status)),
-            in.marketplaceStatus, in.marketplaceFineStatus, in.cause, in.causeCode, bindOpt(in.deadlineAt),
-            bindMinor(in.amount), bindCurrency(in.amount), bindMinor(in.refundCap), bindCurrency(in.refundCap),
-            in.productId, in.productName, in.productImageUrl, bindBool(in.needsReview), in.amazonCaseId,
-            bindInt(in.units), bindMinor(in.estimate), bindCurrency(in.estimate), bindMinor(in.reimbursed),
-            bindCurrency(in.reimbursed), in.payloadJson, hash, bindInt(createdAt),
-            bindInt(in.marketplaceModifiedAt), bindInt(now), bindInt(now), bindInt(now), bindInt(in.storeId),
-            bindInt(in.accountId)};
+        sql::Params p = insertValues(in, hash, createdAt, now);
+        p.push_back(bindInt(in.storeId));
+        p.push_back(bindInt(in.accountId));
         try {
             if (_c.execute(kInsertFromStore, p) == 0)
                 return R::fail("store " + std::to_string(in.storeId) + " does not belong to account " +

@@ -98,6 +98,14 @@ public:
     domain::Result<UpsertResult> upsertFromMarketplace(const domain::Case& c, std::int64_t now,
                                                        bool probablyNew = false);
 
+    /// Inserts cases never seen before, all of storeId in accountId (the caller
+    /// has checked the store is the account's), several rows per statement.
+    /// Results are in the order of `cases`: Inserted with the new id, or, for a
+    /// group of rows where one existed after all, each row's upsertFromMarketplace
+    /// outcome. Throws on a database error or an invalid case.
+    std::vector<UpsertResult> insertNew(std::int64_t storeId, std::int64_t accountId,
+                                        const std::vector<const domain::Case*>& cases, std::int64_t now);
+
     std::optional<domain::Case> find(std::int64_t id, std::int64_t accountId);
     std::optional<domain::Case> findByExternalId(std::int64_t storeId, const std::string& externalId,
                                                  std::int64_t accountId);

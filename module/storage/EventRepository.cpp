@@ -2,6 +2,8 @@
 
 #include "storage/SqlHelpers.h"
 
+#include <algorithm>
+
 namespace sac::storage {
 namespace {
 using namespace detail;
@@ -20,6 +22,24 @@ std::optional<std::int64_t> EventRepository::append(const domain::CaseEvent& e) 
                              bindInt(e.createdAt), bindInt(e.caseId), bindInt(e.accountId)}) == 0)
         return std::nullopt;
     return _c.lastInsertId();
+}
+
+void EventRepository::appendAll(const std::vector<domain::CaseEvent>& events) {
+    constexpr std::size_t kChunk = 100;
+    for (std::size_t start = 0; start < events.size(); start += kChunk) {
+        const std::size_t n = std::min(kChunk, events.size() - start);
+        std::string sql = "INSERT INTO case_events (case_id, account_id, actor_user_id, actor_name, action, "
+                          "before_json, after_json, created_at) VALUES ";
+        sql::Params p;
+        p.reserve(n * 8);
+        for (std::size_t i = start; i < start + n; ++i) {
+            const auto& e = events[i];
+            sql += i == start ? "(?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?)";
+            p.insert(p.end(), {bindInt(e.caseId), bindInt(e.accountId), bindInt(e.actorUserId), e.actorName, e.action,
+                               e.beforeJson, e.afterJson, bindInt(e.createdAt)});
+        }
+        _c.execute(sql, p);
+    }
 }
 
 std::vector<domain::CaseEvent> EventRepository::listForCase(std::int64_t caseId, std::int64_t accountId) {

@@ -19,6 +19,9 @@ public:
 
     /// Appends e (e.id ignored); nullopt when case e.caseId is not in e.accountId.
     std::optional<std::int64_t> append(const domain::CaseEvent& e);
+    /// Appends events of cases the caller just wrote in this account (not
+    /// checked again), several rows per statement.
+    void appendAll(const std::vector<domain::CaseEvent>& events);
     /// Oldest first; empty when the case is not in the account.
     std::vector<domain::CaseEvent> listForCase(std::int64_t caseId, std::int64_t accountId);
 

@@ -115,8 +115,7 @@ private:
 
     /// The prepared statement of sql, from the cache or prepared now (and kept).
     sqlite3_stmt* prepared(std::string_view sql) {
-        std::string key(sql);
-        if (auto it = _statements.find(key); it != _statements.end())
+        if (auto it = _statements.find(sql); it != _statements.end())
             return it->second.get();
         sqlite3_stmt* raw = nullptr;
         const char* tail = nullptr;
@@ -129,7 +128,7 @@ private:
         checkNoSecondStatement(sql, tail);
         if (_statements.size() >= kCachedStatements)
             _statements.clear(); // simple bound: the module uses a few dozen statements
-        return _statements.emplace(std::move(key), std::move(stmt)).first->second.get();
+        return _statements.emplace(std::string(sql), std::move(stmt)).first->second.get();
     }
 
     void run(std::string_view sql, const Params& params, std::vector<Row>* rows) {
@@ -208,7 +207,12 @@ private:
     Poco::Data::Session _session;
     sqlite3* _db = nullptr;
     bool _inTx = false;
-    std::unordered_map<std::string, StmtPtr> _statements; ///< finalized before the session closes
+    struct TextHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    };
+    /// Finalized before the session closes; looked up by the statement's text without a copy.
+    std::unordered_map<std::string, StmtPtr, TextHash, std::equal_to<>> _statements;
 };
 
 void registerConnector() {

@@ -268,3 +268,36 @@ TEST_P(RepositoryTest, AnotherAccountCannotSeeOrChangeCases) {
     EXPECT_EQ(a.groupId, gA.id);
     EXPECT_FALSE(a.wrongDeliverySolved);
 }
+
+TEST_P(RepositoryTest, InsertNewWritesManyRowsInOrderAndFallsBackWhenOneExists) {
+    storage::CaseRepository cases(*conn);
+    // One case exists already (another writer got there first), in the middle of the batch.
+    auto existing = dispute(60);
+    ASSERT_TRUE(cases.upsertFromMarketplace(existing, kNow));
+    std::vector<domain::Case> batch;
+    for (int n = 1; n <= 120; ++n) batch.push_back(dispute(n));
+    batch[59].payloadJson = R"({"changed":true})"; // dispute(60), now with news
+    std::vector<const domain::Case*> pointers;
+    for (const auto& c : batch) pointers.push_back(&c);
+    auto results = cases.insertNew(storeA, kAccountA, pointers, kNow + 10);
+    ASSERT_EQ(results.size(), 120u);
+    int inserted = 0, updated = 0;
+    for (const auto& r : results) {
+        if (r.outcome == UpsertOutcome::Inserted) ++inserted;
+        if (r.outcome == UpsertOutcome::Updated) ++updated;
+    }
+    EXPECT_EQ(inserted, 119);
+    EXPECT_EQ(updated, 1);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        auto c = cases.find(results[i].caseId, kAccountA);
+        ASSERT_TRUE(c) << i;
+        EXPECT_EQ(c->externalId, batch[i].externalId) << "results follow the order of the cases";
+    }
+    EXPECT_LT(results[0].caseId, results[119].caseId);
+    EXPECT_EQ(conn->queryOne("SELECT COUNT(*) FROM cases")->getInt(0), 120);
+    // A case of another store is refused before anything is written.
+    auto foreign = dispute(500);
+    foreign.storeId = storeB;
+    EXPECT_ANY_THROW(cases.insertNew(storeA, kAccountA, {&foreign}, kNow));
+    EXPECT_EQ(conn->queryOne("SELECT COUNT(*) FROM cases")->getInt(0), 120);
+}
