@@ -299,7 +299,7 @@ async function main() {
                   `while account A syncs ${o.stores} stores at ${o['latency-ms']} ms: ${pass ? 'PASS' : 'FAIL'}`);
       verdict = pass ? 0 : 1;
     }
-    if (verdict !== 0) {
+    if (verdict === 1) {
       const notable = stack.host.log().split('\n')
         .filter(l => /pool|busy|timed? ?out|503|500|error|warn/i.test(l)).slice(-20);
       if (notable.length) console.log('host log (last notable lines):\n  ' + notable.join('\n  '));

@@ -24,6 +24,9 @@ std::int64_t wallNow();
 double seconds(Clock::time_point a, Clock::time_point b);
 double millis(Clock::time_point a, Clock::time_point b);
 
+/// CPU time the process has used so far (user + system, every thread), seconds.
+double processCpuSeconds();
+
 /// The process's peak resident set (getrusage ru_maxrss), bytes.
 std::int64_t peakRssBytes();
 

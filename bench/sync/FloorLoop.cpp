@@ -37,6 +37,7 @@ FloorResult runFloor(sql::Database& db, const std::string& gatewayUrl,
     conn->execute(db.dialect() == sql::Dialect::SQLite ? kCreateSqlite : kCreateMysql);
 
     FloorResult out;
+    const double cpu0 = processCpuSeconds();
     const auto t0 = Clock::now();
     sql::Transaction tx(*conn);
     std::vector<aliexpress::IssueSummary> rows;
@@ -60,6 +61,7 @@ FloorResult runFloor(sql::Database& db, const std::string& gatewayUrl,
     }
     tx.commit();
     out.seconds = seconds(t0, Clock::now());
+    out.cpuSeconds = processCpuSeconds() - cpu0;
     out.disputes = static_cast<std::int64_t>(rows.size());
     const auto inserted = conn->queryOne("SELECT COUNT(*) FROM bench_floor");
     if (!inserted || inserted->getInt(0) != out.disputes)

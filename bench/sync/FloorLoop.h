@@ -14,6 +14,7 @@ namespace sac::bench {
 struct FloorResult {
     std::int64_t disputes = 0; ///< rows listed = rows inserted
     double seconds = 0;
+    double cpuSeconds = 0;     ///< the process's CPU time meanwhile (the simulator's included)
     double perSecond() const { return seconds > 0 ? static_cast<double>(disputes) / seconds : 0; }
 };
 

@@ -7,10 +7,12 @@
 
 namespace sac::bench {
 
-/// Floor, engine's first sync of `disputes` disputes into a fresh database,
-/// floor again, and an unchanged re-sync; all against one in-process
-/// simulator. dbUrl: sqlite:PATH or a MySQL server URL (scratch databases).
-void throughputFigures(const std::string& dbUrl, std::uint32_t disputes);
+/// `rounds` times the floor then the engine's first sync of `disputes`
+/// disputes into a fresh database (the best of each counts), then an
+/// unchanged re-sync; all against one in-process simulator. dbUrl:
+/// sqlite:PATH or a MySQL server URL (scratch databases). withFloor false:
+/// the engine alone (e.g. under a profiler).
+void throughputFigures(const std::string& dbUrl, std::uint32_t disputes, int rounds = 2, bool withFloor = true);
 
 /// A first sync of `disputes` disputes with default SyncOptions while the
 /// simulator adds latencyMs to every call: elapsed time against limitSeconds,

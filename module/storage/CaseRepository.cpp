@@ -352,8 +352,13 @@ CasePage CaseRepository::list(const CaseFilter& f) {
     }
     if (f.after) {
         sql += f.newestFirst
-                   ? " AND (c.marketplace_created_at < ? OR (c.marketplace_created_at = ? AND c.id < ?))"
-                   : " AND (c.marketplace_created_at > ? OR (c.marketplace_created_at = ? AND c.id > ?))";
+                   ? " AND c.marketplace_created_at <= ? AND (c.marketplace_created_at < ? OR "
+                     "(c.marketplace_created_at = ? AND c.id < ?))"
+                   : " AND c.marketplace_created_at >= ? AND (c.marketplace_created_at > ? OR "
+                     "(c.marketplace_created_at = ? AND c.id > ?))";
+        // The plain bound first: both databases then seek the index to the page instead
+        // of scanning the account from its start.
+        p.push_back(bindInt(f.after->createdAt));
         p.push_back(bindInt(f.after->createdAt));
         p.push_back(bindInt(f.after->createdAt));
         p.push_back(bindInt(f.after->id));
