@@ -115,8 +115,14 @@ RateGovernor::Grant RateGovernor::acquire(const Deadline& deadline) {
 void RateGovernor::limited(std::chrono::milliseconds ban) {
     std::lock_guard lock(_mutex);
     const TimePoint now = _now();
+    // The calls in flight when a ban starts all come back limited: one ban, one slowdown.
+    const bool sameBan = _bannedUntil > now;
     _bannedUntil = std::max(_bannedUntil, now + std::max(ban, std::chrono::milliseconds(0)));
     ++_limits;
+    if (sameBan) {
+        _tat = std::max(_tat, _bannedUntil);
+        return;
+    }
     if (_rate <= 0) {
         // Unmetered until now: the rate that met the limit is what to grow back to. A
         // limit met at a slow pace was not this application's doing (AliExpress also bans
