@@ -218,7 +218,6 @@ connectors::Result<Listing> DisputeListing::run() {
         _warn(std::string("listing ") + status + " moved while the other statuses were read; listing it again");
         if (auto error = listStatus(status, 1)) return *error;
     }
-    out.pages = _pagesDone;
     out.rows.reserve(all.size());
     for (auto& [id, s] : all) out.rows.push_back(std::move(s));
     std::sort(out.rows.begin(), out.rows.end(), [](const IssueSummary& a, const IssueSummary& b) {

@@ -43,7 +43,6 @@ struct ListingOptions {
 struct Listing {
     std::vector<aliexpress::IssueSummary> rows; ///< one per issue id, oldest first (gmt_create, id)
     std::unordered_set<std::int64_t> unsettled; ///< ids seen under more than one status
-    int pages = 0;                              ///< pages read
     int relists = 0;                            ///< extra passes made because the set moved
 };
 

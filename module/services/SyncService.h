@@ -55,7 +55,6 @@ struct SyncOptions {
     std::int64_t rereadGapMs = 5LL * 60 * 1000;
     /// Every open dispute whose detail is older than this is read again.
     std::int64_t rereadAfterMs = 24LL * 3600 * 1000;
-    int progressEveryItems = 25;       ///< kept for callers; batches save progress now
     /// Test hook: stop the run abruptly (no finish, lease kept) after this
     /// many imported items, like a process that was killed. -1 = never.
     std::int64_t abortAfterItems = -1;
