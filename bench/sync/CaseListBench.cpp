@@ -4,6 +4,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <functional>
+#include <map>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -112,7 +113,11 @@ struct Setup {
 
 /// Row i of `total`: a realistic spread of stores, statuses, causes, groups,
 /// deadlines and order ids; the same i always gives the same row.
-void appendRow(sql::Params& p, std::int64_t i, std::int64_t total, const Setup& s, const std::string& payload) {
+/// counts: rows added per (store id, status), for case_counts.
+using RowCounts = std::map<std::pair<std::int64_t, std::string>, std::int64_t>;
+
+void appendRow(sql::Params& p, std::int64_t i, std::int64_t total, const Setup& s, const std::string& payload,
+               RowCounts& counts) {
     const auto u = static_cast<std::uint64_t>(i);
     const std::uint64_t r1 = mix(u * 4 + 1), r2 = mix(u * 4 + 2), r3 = mix(u * 4 + 3), r4 = mix(u * 4 + 4);
     const int storePick = static_cast<int>(r1 % 100);
@@ -159,6 +164,7 @@ void appendRow(sql::Params& p, std::int64_t i, std::int64_t total, const Setup& 
         }
     }
     const bool grouped = (r2 >> 40) % 100 < 3;
+    ++counts[{s.storeIds[static_cast<std::size_t>(store)], status}];
 
     p.emplace_back(kAccount);
     p.emplace_back(s.storeIds[static_cast<std::size_t>(store)]);
@@ -247,14 +253,16 @@ void fill(sql::Database& db, std::int64_t from, std::int64_t to, std::int64_t to
     while (i < to) {
         sql::Transaction tx(*conn);
         const std::int64_t txEnd = std::min(to, i + kRowsPerTransaction);
+        RowCounts counts;
         while (i < txEnd) {
             const std::int64_t n = std::min(kRowsPerStatement, txEnd - i);
             sql::Params p;
             p.reserve(static_cast<std::size_t>(n) * 25);
-            for (std::int64_t k = 0; k < n; ++k) appendRow(p, i + k, total, s, payload);
+            for (std::int64_t k = 0; k < n; ++k) appendRow(p, i + k, total, s, payload, counts);
             conn->execute(n == kRowsPerStatement ? fullSql : insertSql(n), p);
             i += n;
         }
+        for (const auto& [key, n] : counts) storage::adjustCaseCounts(*conn, kAccount, key.first, {{key.second, n}});
         tx.commit();
     }
     if (sqlite && !cacheBefore.empty()) conn->execute("PRAGMA cache_size=" + cacheBefore);
@@ -369,8 +377,23 @@ std::string randomOrderNumber(sql::Connection& conn, Env& env, bool sub) {
     return "8";
 }
 
+/// A random position in the nearest-deadline-first order.
+storage::CaseCursor randomDeadlineCursor(sql::Connection& conn, Env& env) {
+    std::uniform_int_distribution<std::int64_t> id(env.minId, env.maxId);
+    auto row = conn.queryOne("SELECT status, deadline_at, id FROM cases WHERE id >= ? ORDER BY id LIMIT 1",
+                             {id(env.rng)});
+    storage::CaseCursor c;
+    c.deadlineOrder = true;
+    c.id = row ? row->getInt(2) : env.maxId;
+    if (row && !row->isNull(1)) {
+        const auto status = domain::parseCaseStatus(row->getString(0));
+        if (status && domain::isOpen(*status)) c.deadlineAt = row->getInt(1);
+    }
+    return c;
+}
+
 /// How a kind varies its filter from sample to sample.
-enum class Order { Ascending, Descending, Both };
+enum class Order { Ascending, Descending, Both, Deadline };
 
 struct Kind {
     std::string label;
@@ -415,9 +438,10 @@ void timeKind(Env& env, const Kind& kind, const CaseListOptions& o) {
         f.accountId = kAccount;
         if (kind.order == Order::Ascending) f.newestFirst = false;
         else if (kind.order == Order::Descending) f.newestFirst = true;
+        else if (kind.order == Order::Deadline) f.order = storage::CaseOrder::Deadline;
         else f.newestFirst = (s / 2) % 2 == 1;
         const bool isDeep = s % 2 == 1;
-        if (isDeep) f.after = randomCursor(*conn, env);
+        if (isDeep) f.after = kind.order == Order::Deadline ? randomDeadlineCursor(*conn, env) : randomCursor(*conn, env);
         limitStatements(*conn, o);
         const auto t0 = Clock::now();
         storage::CasePage page;
@@ -448,6 +472,43 @@ void timeKind(Env& env, const Kind& kind, const CaseListOptions& o) {
     report("list " + kind.label + ":", all, o.limitMs, extra, error);
     if (all.percentile(99) >= o.limitMs || !error.empty() || o.explainAll)
         printPlan(*conn, [&](sql::Connection& c) { storage::CaseRepository(c).list(worstFilter); });
+}
+
+/// Times countMatching(filter, 10,000) with the filters of a kind.
+void timeCount(Env& env, const Kind& kind, const CaseListOptions& o) {
+    constexpr std::int64_t kCap = 10'000;
+    auto conn = env.db.acquire();
+    storage::CaseRepository repo(*conn);
+    Timings all;
+    std::int64_t counted = 0;
+    double worst = -1;
+    CaseFilter worstFilter;
+    std::string error;
+    const auto started = Clock::now();
+    for (int s = 0; s < o.samples && error.empty(); ++s) {
+        if (outOfTime(s, started, o)) break;
+        CaseFilter f = kind.make(*conn, env, s / 4);
+        f.accountId = kAccount;
+        limitStatements(*conn, o);
+        const auto t0 = Clock::now();
+        try {
+            counted += repo.countMatching(f, kCap);
+        } catch (const sql::SqlError& e) {
+            error = e.what();
+        }
+        const double ms = millis(t0, Clock::now());
+        all.add(ms);
+        if (ms > worst) {
+            worst = ms;
+            worstFilter = f;
+        }
+    }
+    char extra[96];
+    std::snprintf(extra, sizeof extra, " counts; %.0f on average",
+                  static_cast<double>(counted) / static_cast<double>(std::max<std::size_t>(all.count(), 1)));
+    report("count " + kind.label + ", cap 10,000:", all, o.limitMs, extra, error);
+    if (all.percentile(99) >= o.limitMs || !error.empty() || o.explainAll)
+        printPlan(*conn, [&](sql::Connection& c) { storage::CaseRepository(c).countMatching(worstFilter, kCap); });
 }
 
 /// Times one query of the page view on its own.
@@ -568,6 +629,19 @@ std::vector<Kind> kinds(Env& env) {
         {"order search, 8-digit prefix", Order::Both, orderPrefix(8)},
         {"order search, 4-digit prefix", Order::Both, orderPrefix(4)},
         {"order search, 2-digit prefix", Order::Both, orderPrefix(2)},
+        {"nearest deadline first", Order::Deadline, [](sql::Connection&, Env&, int) { return CaseFilter{}; }},
+        {"open only, nearest deadline first", Order::Deadline,
+         [](sql::Connection&, Env&, int) {
+             CaseFilter f;
+             f.openOnly = true;
+             return f;
+         }},
+        {"by store, nearest deadline first", Order::Deadline,
+         [](sql::Connection&, Env& e, int v) {
+             CaseFilter f;
+             f.storeId = e.setup.storeIds[static_cast<std::size_t>(v) % e.setup.storeIds.size()];
+             return f;
+         }},
         {"Lost & Found page (Amazon, 200 rows)", Order::Descending,
          [](sql::Connection&, Env&, int v) {
              CaseFilter f;
@@ -615,8 +689,15 @@ void caseListFigures(const CaseListOptions& o) {
     std::printf("cases of the account: %" PRId64 " (%zu stores, %zu groups, %zu causes); target p99 < %.0f ms\n", have,
                 env.setup.storeIds.size(), env.setup.groupIds.size(), env.causes.size(), o.limitMs);
 
-    for (const auto& kind : kinds(env))
+    const auto all = kinds(env);
+    for (const auto& kind : all)
         if (o.only.empty() || kind.label.find(o.only) != std::string::npos) timeKind(env, kind, o);
+    // The bounded count of each kind's filter ("51-100 of 1,234"); the orderings
+    // alone count the same as "oldest first".
+    for (const auto& kind : all)
+        if (kind.order != Order::Descending && kind.order != Order::Deadline &&
+            (o.only.empty() || ("count " + kind.label).find(o.only) != std::string::npos))
+            timeCount(env, kind, o);
     if (!o.only.empty() && std::string("page view").find(o.only) == std::string::npos) return;
 
     // What one view of the list page runs (module/web/Routes.cpp showTab).

@@ -586,7 +586,7 @@ void dispatch(Exchange& x) {
         }
     }
     // Who the caller is stays unknown: answer before reading a body sized for them.
-    const bool needsNoUser = x.path == "/healthz" || startsWith(x.path, "/static/host/");
+    const bool needsNoUser = x.path == "/healthz" || x.path == "/favicon.ico" || startsWith(x.path, "/static/host/");
     if (databaseDown && !needsNoUser) {
         x.resp.setKeepAlive(false);
         sendDatabaseUnavailable(x, *databaseDown);
@@ -599,6 +599,12 @@ void dispatch(Exchange& x) {
     if (x.path == "/healthz") return x.method == "GET" || x.method == "HEAD" ? handleHealth(x) : sendError(x, 405);
     if (startsWith(x.path, "/static/host/")) {
         if (x.method != "GET" && x.method != "HEAD") return sendError(x, 405);
+        return handleStatic(x);
+    }
+    if (x.path == "/favicon.ico") {
+        // Asked for by browsers (and tools) that do not read the layout's <link rel="icon">.
+        if (x.method != "GET" && x.method != "HEAD") return sendError(x, 405);
+        x.path = "/static/host/favicon.svg";
         return handleStatic(x);
     }
 

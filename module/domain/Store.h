@@ -40,6 +40,13 @@ struct Store {
     std::int64_t updatedAt = 0;
     std::optional<std::int64_t> lastSyncAt;
     std::optional<std::int64_t> lastSyncOkAt;
+    /// When the credentials last proved to work (connection test,
+    /// authorization, sync or search); 0 = not since they were entered or
+    /// changed; nullopt = a store from before this was kept (see verified()).
+    std::optional<std::int64_t> verifiedAt;
+    /// Whether the credentials are known to work: verified since entered, or
+    /// (older stores) ever synced.
+    bool verified() const { return verifiedAt ? *verifiedAt > 0 : lastSyncOkAt.has_value(); }
 };
 
 } // namespace sac::domain

@@ -160,10 +160,28 @@ connectors::Result<aliexpress::TokenSet> AliExpressAccess::authorize(const domai
     auto client = makeClient(store, creds.value(), within);
     auto tokens = aliexpress::IopAuth(*client, _clock).createToken(code);
     if (!tokens.ok()) return tokens;
-    applyTokens(creds.value(), tokens.value());
-    saveCredentials(store, creds.value());
+    // The store may have changed while the code was exchanged (disabled, moved
+    // to another gateway, another app key): the tokens then belong to nothing
+    // the store still is, and are not saved.
     auto conn = _db.acquire();
-    storage::StoreRepository(*conn).setStatus(store.id, store.accountId, domain::StoreStatus::Active, "", _clock());
+    sql::Transaction tx(*conn);
+    storage::StoreRepository repo(*conn);
+    auto current = repo.find(store.id, store.accountId);
+    std::optional<StoreCredentials> saved;
+    if (current) {
+        if (auto opened = StoreCredentials::open(_vault, *current)) saved = opened.value();
+    }
+    if (!current || current->status == domain::StoreStatus::Disabled || current->gatewayUrl != store.gatewayUrl ||
+        !saved || saved->appKey != creds.value().appKey || saved->appSecret != creds.value().appSecret)
+        return MarketplaceError::make(ErrorKind::Rejected, "store_changed",
+                                      "The store changed while it was being authorized.",
+                                      "store " + std::to_string(store.id) + " changed during the code exchange");
+    applyTokens(*saved, tokens.value());
+    sealInto(*current, *saved);
+    repo.update(*current);
+    repo.setStatus(store.id, store.accountId, domain::StoreStatus::Active, "", _clock());
+    repo.markVerified(store.id, store.accountId, _clock()); // the code exchange proved the app key and secret
+    tx.commit();
     return tokens;
 }
 
@@ -173,16 +191,20 @@ void AliExpressAccess::markNeedsReauth(const domain::Store& store, const std::st
                                               _clock());
 }
 
+void AliExpressAccess::sealInto(domain::Store& store, const StoreCredentials& c) const {
+    store.credentialsEnc = c.seal(_vault, store);
+    store.credentialsHint = c.hint();
+    store.tokenExpiresAt = c.accessExpiresAt ? std::optional<std::int64_t>(c.accessExpiresAt) : std::nullopt;
+    store.refreshExpiresAt = c.refreshExpiresAt ? std::optional<std::int64_t>(c.refreshExpiresAt) : std::nullopt;
+    store.updatedAt = _clock();
+}
+
 bool AliExpressAccess::saveCredentials(const domain::Store& store, const StoreCredentials& c) {
     auto conn = _db.acquire();
     storage::StoreRepository repo(*conn);
     auto current = repo.find(store.id, store.accountId);
     if (!current) return false;
-    current->credentialsEnc = c.seal(_vault, *current);
-    current->credentialsHint = c.hint();
-    current->tokenExpiresAt = c.accessExpiresAt ? std::optional<std::int64_t>(c.accessExpiresAt) : std::nullopt;
-    current->refreshExpiresAt = c.refreshExpiresAt ? std::optional<std::int64_t>(c.refreshExpiresAt) : std::nullopt;
-    current->updatedAt = _clock();
+    sealInto(*current, c);
     return repo.update(*current);
 }
 

@@ -110,6 +110,8 @@ private:
     std::unique_ptr<aliexpress::IopClient> makeClient(const domain::Store& store, const StoreCredentials& c,
                                                       std::optional<connectors::Deadline> within);
     bool saveCredentials(const domain::Store& store, const StoreCredentials& c);
+    /// Seals c into the store row (credentials, hint, token expiries, updated_at).
+    void sealInto(domain::Store& store, const StoreCredentials& c) const;
     /// The credentials as stored now (another session may have refreshed them).
     std::optional<StoreCredentials> storedCredentials(const domain::Store& store);
     /// The lock that makes refreshes of one store one at a time.

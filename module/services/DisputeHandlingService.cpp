@@ -5,6 +5,7 @@
 #include <Poco/JSON/Stringifier.h>
 
 #include <charconv>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -19,6 +20,7 @@
 #include "services/DisputeMapper.h"
 #include "services/FormChecks.h"
 #include "services/RefusalRules.h"
+#include "services/StoreSettings.h"
 #include "storage/AtomicFile.h"
 #include "storage/AttachmentRepository.h"
 #include "storage/CaseRepository.h"
@@ -158,9 +160,12 @@ std::string statusJson(CaseStatus s) {
 /// Claims the one-time key of an action on a case. Empty when the caller
 /// owns the key now and may call the marketplace; otherwise the answer to
 /// give (an earlier success replayed, still running, or a key of another action).
+/// A key pending for longer than abandonedAfter belongs to an action whose
+/// host died; it may be claimed again (the action re-reads the dispute first).
 std::optional<HandlingOutcome> claimKey(storage::CaseActionRepository& log, const Actor& actor, const domain::Case& c,
-                                       const std::string& key, const char* action, std::int64_t now) {
-    switch (log.claim(actor.accountId, c.id, key, action, actor.userId, now)) {
+                                       const std::string& key, const char* action, std::int64_t now,
+                                       std::chrono::milliseconds abandonedAfter) {
+    switch (log.claim(actor.accountId, c.id, key, action, actor.userId, now, now - abandonedAfter.count())) {
     case storage::ClaimResult::Claimed: return std::nullopt;
     case storage::ClaimResult::Done: {
         auto o = outcome(HandlingCode::Replayed, "handling.done.replayed");
@@ -171,18 +176,6 @@ std::optional<HandlingOutcome> claimKey(storage::CaseActionRepository& log, cons
     case storage::ClaimResult::Mismatch: break;
     }
     return outcome(HandlingCode::Invalid, "handling.error.bad_key", "idempotency_key");
-}
-
-/// Reads the store's return address id from its settings, when it has one.
-std::optional<std::int64_t> returnAddressOf(const domain::Store& store) {
-    try {
-        Poco::JSON::Parser parser;
-        auto settings = parser.parse(store.settingsJson).extract<Poco::JSON::Object::Ptr>();
-        if (!settings) return std::nullopt;
-        return parseId(settings->optValue<std::string>("return_address_id", ""));
-    } catch (const std::exception&) {
-        return std::nullopt;
-    }
 }
 
 /// The detail answer without its per-call request_id, as the sync stores it:
@@ -281,6 +274,33 @@ std::string caseStateJson(const domain::Case& c) {
     return json(o);
 }
 
+/// Gives a claimed key back (failed) when the action ends by an exception (a
+/// database that went away, an unexpected answer), so the seller can try
+/// again at once; a key whose outcome was recorded is left as it is.
+class ClaimGuard {
+public:
+    ClaimGuard(sql::Database& db, std::int64_t accountId, std::string key, std::int64_t now)
+        : _db(db), _accountId(accountId), _key(std::move(key)), _now(now) {}
+    ~ClaimGuard() {
+        if (std::uncaught_exceptions() <= _exceptions) return;
+        try {
+            auto conn = _db.acquire();
+            storage::CaseActionRepository(*conn).abandon(_accountId, _key, "interrupted by an error", _now);
+        } catch (...) {
+            // The database is away: the claim is abandoned by age instead.
+        }
+    }
+    ClaimGuard(const ClaimGuard&) = delete;
+    ClaimGuard& operator=(const ClaimGuard&) = delete;
+
+private:
+    sql::Database& _db;
+    std::int64_t _accountId;
+    std::string _key;
+    std::int64_t _now;
+    int _exceptions = std::uncaught_exceptions();
+};
+
 /// Records the outcome of a claimed key on a connection of its own.
 void finishKey(sql::Database& db, const Actor& actor, const std::string& key, bool ok, const std::string& text,
                std::int64_t now) {
@@ -363,6 +383,7 @@ HandlingOutcome DisputeHandlingService::agree(const Actor& actor, std::int64_t c
     const std::string& key = req.idempotencyKey;
 
     // 1. What the seller saw, and the claim of the key: one short scope.
+    std::optional<ClaimGuard> claimed;
     std::optional<domain::Case> c;
     std::optional<domain::Store> store;
     std::optional<IssueDetail> detail;
@@ -374,7 +395,8 @@ HandlingOutcome DisputeHandlingService::agree(const Actor& actor, std::int64_t c
         c = storage::CaseRepository(*conn).find(caseId, actor.accountId);
         if (!c) return outcome(HandlingCode::NotFound, "handling.error.not_found");
         storage::CaseActionRepository log(*conn);
-        if (auto answered = claimKey(log, actor, *c, key, kActionAgree, _clock())) return *answered;
+        if (auto answered = claimKey(log, actor, *c, key, kActionAgree, _clock(), abandonedAfter())) return *answered;
+        claimed.emplace(_db, actor.accountId, key, _clock());
         const auto fail = [&](HandlingOutcome o, const std::string& logText) {
             log.finish(actor.accountId, key, false, logText, _clock());
             return o;
@@ -390,7 +412,7 @@ HandlingOutcome DisputeHandlingService::agree(const Actor& actor, std::int64_t c
         solutionId = solution ? solution->id : *req.solutionId;
         store = storage::StoreRepository(*conn).find(c->storeId, actor.accountId);
         if (!store) return fail(outcome(HandlingCode::NotActionable, "handling.error.store"), "no store");
-        returnAddress = returnAddressOf(*store);
+        returnAddress = StoreSettings::parse(store->settingsJson).returnAddress();
         if (seen && seen->solutionType == "return_and_refund" && !returnAddress)
             return fail(outcome(HandlingCode::Invalid, "handling.error.no_return_address", "solution_id"),
                         "no return address");
@@ -484,6 +506,7 @@ HandlingOutcome DisputeHandlingService::refuse(const Actor& actor, std::int64_t 
     if (type.size() > 64) return outcome(HandlingCode::Invalid, "handling.error.solution_type", "solution_type");
 
     // 1. What the seller saw, and the claim of the key: one short scope.
+    std::optional<ClaimGuard> claimed;
     std::optional<domain::Case> c;
     std::optional<domain::Store> store;
     std::optional<IssueDetail> detail;
@@ -495,7 +518,8 @@ HandlingOutcome DisputeHandlingService::refuse(const Actor& actor, std::int64_t 
         c = storage::CaseRepository(*conn).find(caseId, actor.accountId);
         if (!c) return outcome(HandlingCode::NotFound, "handling.error.not_found");
         storage::CaseActionRepository log(*conn);
-        if (auto answered = claimKey(log, actor, *c, key, kActionRefuse, _clock())) return *answered;
+        if (auto answered = claimKey(log, actor, *c, key, kActionRefuse, _clock(), abandonedAfter())) return *answered;
+        claimed.emplace(_db, actor.accountId, key, _clock());
         const auto early = [&](HandlingOutcome o, const std::string& logText) {
             log.finish(actor.accountId, key, false, logText, _clock());
             return o;
@@ -513,14 +537,20 @@ HandlingOutcome DisputeHandlingService::refuse(const Actor& actor, std::int64_t 
                                : c->refundCap        ? c->refundCap->currency()
                                : c->amount           ? c->amount->currency()
                                                      : std::string("USD");
-        const std::string amountText = trimmed(req.refundAmount);
-        auto parsed = connectors::Money::parse(amountText.empty() ? "0" : amountText, currency);
-        if (!parsed.ok() || parsed.value().minor < 0)
-            return early(outcome(HandlingCode::Invalid, "handling.error.amount", "refund_amount"), "bad amount");
-        amount = parsed.value();
+        const std::string typedAmount = trimmed(req.refundAmount);
+        const auto decimal = typedAmount.empty() ? std::optional<std::string>("0") : decimalFromTyped(typedAmount);
+        if (decimal)
+            if (auto parsed = connectors::Money::parse(*decimal, currency); parsed.ok() && parsed.value().minor >= 0)
+                amount = parsed.value();
+        if (!amount) return early(outcome(HandlingCode::Invalid, "handling.error.amount", "refund_amount"), "bad amount");
+        // Above what the marketplace allows for this dispute: said here, nothing is sent.
+        if (detail->refundMoneyMax && detail->refundMoneyMax->currency == amount->currency &&
+            amount->minor > detail->refundMoneyMax->minor)
+            return early(outcome(HandlingCode::Invalid, "handling.error.amount_over_cap", "refund_amount"),
+                         "amount over the refund cap");
         store = storage::StoreRepository(*conn).find(c->storeId, actor.accountId);
         if (!store) return early(outcome(HandlingCode::NotActionable, "handling.error.store"), "no store");
-        returnAddress = returnAddressOf(*store);
+        returnAddress = StoreSettings::parse(store->settingsJson).returnAddress();
         if (type == "return_and_refund" && !returnAddress)
             return early(outcome(HandlingCode::Invalid, "handling.error.no_return_address", "solution_type"),
                          "no return address");
@@ -654,7 +684,8 @@ HandlingOutcome DisputeHandlingService::markWrongDelivery(const Actor& actor, st
     storage::CaseRepository cases(*conn);
     auto c = cases.find(caseId, actor.accountId);
     if (!c) return outcome(HandlingCode::NotFound, "handling.error.not_found");
-    if (!domain::isOpen(c->status) || c->wrongDeliverySolved)
+    // "Definir entrega errada" is for AliExpress disputes only.
+    if (c->kind != domain::CaseKind::Dispute || !domain::isOpen(c->status) || c->wrongDeliverySolved)
         return outcome(HandlingCode::NotActionable, "handling.error.not_actionable");
     const auto now = _clock();
     sql::Transaction tx(*conn);

@@ -117,6 +117,10 @@ public:
     HandlingOutcome addNote(const Actor& actor, std::int64_t caseId, const std::string& body);
 
 private:
+    /// How long a claimed key may stay pending before it counts as abandoned:
+    /// every marketplace call of an action ends within the action timeout.
+    std::chrono::milliseconds abandonedAfter() const { return 2 * _actionTimeout + std::chrono::minutes(1); }
+
     sql::Database& _db;
     AliExpressAccess& _access;
     std::function<std::int64_t()> _clock;

@@ -27,20 +27,79 @@ MarketplaceError stopped() {
     return MarketplaceError::make(ErrorKind::Transient, "stopped", "The listing was stopped.", "stop requested");
 }
 
-std::int64_t modifiedOf(const IssueSummary& s) { return s.modifiedAtMs.value_or(0); }
-std::int64_t createdOf(const IssueSummary& s) { return s.createdAtMs.value_or(0); }
+std::int64_t modifiedOf(const ListedDispute& s) { return s.modifiedAtMs; }
+std::int64_t createdOf(const ListedDispute& s) { return s.createdAtMs; }
 
 /// Keeps the row with the latest gmt_modified (the later-seen one on a tie).
-void keepLatest(std::unordered_map<std::int64_t, IssueSummary>& rows, const IssueSummary& s) {
-    auto [it, fresh] = rows.try_emplace(s.issueId, s);
-    if (!fresh && modifiedOf(s) >= modifiedOf(it->second)) it->second = s;
+void keepLatest(std::unordered_map<std::int64_t, ListedDispute>& rows, ListedDispute&& s) {
+    auto it = rows.find(s.issueId);
+    if (it == rows.end()) rows.emplace(s.issueId, std::move(s));
+    else if (modifiedOf(s) >= modifiedOf(it->second)) it->second = std::move(s);
 }
 
 } // namespace
 
+TextPool::TextPool() { intern(""); }
+
+TextPool::TextPool(const TextPool& other) : _texts(other._texts) { reindex(); }
+
+TextPool& TextPool::operator=(const TextPool& other) {
+    if (this != &other) {
+        _texts = other._texts;
+        reindex();
+    }
+    return *this;
+}
+
+void TextPool::reindex() {
+    _ids.clear();
+    for (std::size_t i = 0; i < _texts.size(); ++i) _ids.emplace(_texts[i], static_cast<std::uint32_t>(i));
+}
+
+std::uint32_t TextPool::intern(std::string_view text) {
+    if (auto it = _ids.find(text); it != _ids.end()) return it->second;
+    const auto id = static_cast<std::uint32_t>(_texts.size());
+    _ids.emplace(_texts.emplace_back(text), id);
+    return id;
+}
+
+ListedDispute ListedDispute::from(const IssueSummary& row, TextPool& texts) {
+    ListedDispute d;
+    d.issueId = row.issueId;
+    d.orderId = row.orderId;
+    d.hasParentOrderId = row.parentOrderId.has_value();
+    d.parentOrderId = row.parentOrderId.value_or(0);
+    d.hasCreatedAt = row.createdAtMs.has_value();
+    d.createdAtMs = row.createdAtMs.value_or(0);
+    d.hasModifiedAt = row.modifiedAtMs.has_value();
+    d.modifiedAtMs = row.modifiedAtMs.value_or(0);
+    d.buyerLoginId = row.buyerLoginId;
+    d.status = texts.intern(row.issueStatus);
+    d.reasonEnglish = texts.intern(row.reasonEnglish);
+    d.reasonChinese = texts.intern(row.reasonChinese);
+    return d;
+}
+
+IssueSummary ListedDispute::summary(const TextPool& texts) const {
+    IssueSummary s;
+    s.issueId = issueId;
+    s.issueStatus = texts.text(status);
+    s.orderId = orderId;
+    if (hasParentOrderId) s.parentOrderId = parentOrderId;
+    s.buyerLoginId = buyerLoginId;
+    if (hasCreatedAt) s.createdAtMs = createdAtMs;
+    if (hasModifiedAt) s.modifiedAtMs = modifiedAtMs;
+    s.reasonEnglish = texts.text(reasonEnglish);
+    s.reasonChinese = texts.text(reasonChinese);
+    return s;
+}
+
 struct DisputeListing::Pass {
+    explicit Pass(TextPool& texts) : texts(texts) {}
+
     std::mutex mutex; ///< guards everything below while pages are read at once
-    std::unordered_map<std::int64_t, IssueSummary> rows;
+    TextPool& texts;  ///< the listing's (one pass is read at a time)
+    std::unordered_map<std::int64_t, ListedDispute> rows;
     std::int64_t announced = 0; ///< total_item of page 1, 0 when absent
     std::int64_t lastTotal = 0; ///< total_item of the last page read
     bool moved = false;
@@ -48,7 +107,7 @@ struct DisputeListing::Pass {
 
     void record(int number, const IssuePage& p) {
         std::lock_guard lock(mutex);
-        for (const auto& s : p.items) keepLatest(rows, s);
+        for (const auto& s : p.items) keepLatest(rows, ListedDispute::from(s, texts));
         if (p.totalItem != announced) moved = true;
         lastTotal = p.totalItem;
         shapes[number] = {p.items.empty() ? 0 : p.items.front().issueId, p.items.size()};
@@ -180,17 +239,17 @@ std::optional<MarketplaceError> DisputeListing::listPass(const char* status, Pas
 
 connectors::Result<Listing> DisputeListing::run() {
     Listing out;
-    std::unordered_map<std::int64_t, IssueSummary> all;
+    std::unordered_map<std::int64_t, ListedDispute> all;
     std::map<std::string, std::int64_t> lastTotal; // total_item each status ended with
     auto listStatus = [&](const char* status, int passes) -> std::optional<MarketplaceError> {
         for (int passNo = 1; passNo <= passes; ++passNo) {
             if (_stopping) return stopped();
-            Pass pass;
+            Pass pass(_texts);
             if (auto error = listPass(status, pass)) return error;
             for (auto& [id, s] : pass.rows) {
                 auto it = all.find(id);
-                if (it != all.end() && it->second.issueStatus != s.issueStatus) out.unsettled.insert(id);
-                keepLatest(all, s);
+                if (it != all.end() && it->second.status != s.status) out.unsettled.insert(id); // interned: same id, same text
+                keepLatest(all, std::move(s));
             }
             lastTotal[status] = pass.lastTotal;
             if (!pass.moved) break;
@@ -219,10 +278,12 @@ connectors::Result<Listing> DisputeListing::run() {
         if (auto error = listStatus(status, 1)) return *error;
     }
     out.rows.reserve(all.size());
-    for (auto& [id, s] : all) out.rows.push_back(std::move(s));
-    std::sort(out.rows.begin(), out.rows.end(), [](const IssueSummary& a, const IssueSummary& b) {
+    for (auto it = all.begin(); it != all.end(); it = all.erase(it)) out.rows.push_back(std::move(it->second));
+    std::sort(out.rows.begin(), out.rows.end(), [](const ListedDispute& a, const ListedDispute& b) {
         return createdOf(a) != createdOf(b) ? createdOf(a) < createdOf(b) : a.issueId < b.issueId;
     });
+    out.texts = std::move(_texts);
+    _texts = TextPool();
     return out;
 }
 

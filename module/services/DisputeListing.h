@@ -21,9 +21,12 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -40,8 +43,53 @@ struct ListingOptions {
     int maxPasses = 3;   ///< listings of one status while it keeps moving
 };
 
+/// Texts that many listed rows share (statuses, reasons), each kept once and
+/// named by a number; 0 is "". Interning is for one thread at a time; reading
+/// the texts of ids already handed out is safe from any thread meanwhile.
+class TextPool {
+public:
+    TextPool();
+    TextPool(const TextPool& other);
+    TextPool(TextPool&&) = default;
+    TextPool& operator=(const TextPool& other);
+    TextPool& operator=(TextPool&&) = default;
+
+    std::uint32_t intern(std::string_view text);
+    const std::string& text(std::uint32_t id) const { return _texts.at(id); }
+    std::size_t size() const { return _texts.size(); }
+
+private:
+    void reindex();
+
+    std::deque<std::string> _texts; ///< id → text; a deque keeps each text in place
+    std::unordered_map<std::string_view, std::uint32_t> _ids; ///< views of _texts
+};
+
+/// One listed dispute as a run keeps it until its detail is read: every field
+/// of the list row, compact, since a store may have hundreds of thousands.
+/// Texts that rows share are ids in the listing's TextPool.
+struct ListedDispute {
+    std::int64_t issueId = 0;
+    std::int64_t orderId = 0;
+    std::int64_t parentOrderId = 0; ///< when hasParentOrderId
+    std::int64_t createdAtMs = 0;   ///< 0 when the row had none (hasCreatedAt tells)
+    std::int64_t modifiedAtMs = 0;  ///< 0 when the row had none (hasModifiedAt tells)
+    std::string buyerLoginId;
+    std::uint32_t status = 0; ///< issue_status
+    std::uint32_t reasonEnglish = 0;
+    std::uint32_t reasonChinese = 0;
+    bool hasParentOrderId = false;
+    bool hasCreatedAt = false;
+    bool hasModifiedAt = false;
+
+    static ListedDispute from(const aliexpress::IssueSummary& row, TextPool& texts);
+    /// The list row again, field for field.
+    aliexpress::IssueSummary summary(const TextPool& texts) const;
+};
+
 struct Listing {
-    std::vector<aliexpress::IssueSummary> rows; ///< one per issue id, oldest first (gmt_create, id)
+    TextPool texts;                  ///< the texts of rows
+    std::vector<ListedDispute> rows; ///< one per issue id, oldest first (gmt_create, id)
     std::unordered_set<std::int64_t> unsettled; ///< ids seen under more than one status
     int relists = 0;                            ///< extra passes made because the set moved
 };
@@ -65,6 +113,7 @@ private:
     connectors::Result<aliexpress::IssuePage> page(const char* status, int number);
     std::optional<connectors::MarketplaceError> listPass(const char* status, Pass& pass);
 
+    TextPool _texts; ///< of the rows read so far; handed to the Listing
     AliExpressSession& _session;
     ListingOptions _options;
     const std::atomic<bool>& _stopping;

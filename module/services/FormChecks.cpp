@@ -60,6 +60,83 @@ std::optional<std::size_t> utf8Length(std::string_view t) {
     return n;
 }
 
+namespace {
+
+bool allDigits(std::string_view s) {
+    if (s.empty()) return false;
+    for (char ch : s)
+        if (ch < '0' || ch > '9') return false;
+    return true;
+}
+
+/// "1.234.567" with sep '.' → "1234567"; nullopt unless the groups after the
+/// first are exactly three digits and the first is one to three.
+std::optional<std::string> ungrouped(std::string_view whole, char sep) {
+    std::string out;
+    std::size_t start = 0;
+    bool first = true;
+    while (true) {
+        const auto at = whole.find(sep, start);
+        const std::string_view part = whole.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start);
+        if (!allDigits(part) || (first ? part.size() > 3 : part.size() != 3)) return std::nullopt;
+        out += part;
+        first = false;
+        if (at == std::string_view::npos) return out;
+        start = at + 1;
+    }
+}
+
+} // namespace
+
+std::optional<std::string> decimalFromTyped(std::string_view typed) {
+    std::string t = trimmed(typed);
+    for (const char* sign : {"R$", "US$", "$", "\xE2\x82\xAC"}) {
+        const std::string_view s(sign);
+        if (t.rfind(s, 0) == 0) {
+            t = trimmed(std::string_view(t).substr(s.size()));
+            break;
+        }
+    }
+    // Spaces (also no-break spaces) group thousands in some pt-BR texts.
+    std::string compact;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        if (t[i] == ' ') {
+            compact += '.';
+            continue;
+        }
+        if (t.compare(i, 2, "\xC2\xA0") == 0) {
+            compact += '.';
+            ++i;
+            continue;
+        }
+        compact += t[i];
+    }
+    if (compact.empty() || compact.size() > 32) return std::nullopt;
+    const auto comma = compact.rfind(',');
+    const auto dot = compact.rfind('.');
+    char decimal = 0;
+    if (comma != std::string::npos && dot != std::string::npos) decimal = comma > dot ? ',' : '.';
+    else if (comma != std::string::npos) decimal = compact.find(',') == comma ? ',' : 0;
+    else if (dot != std::string::npos) decimal = compact.find('.') == dot ? '.' : 0;
+    std::string_view whole = compact, fraction;
+    if (decimal) {
+        const auto at = compact.rfind(decimal);
+        whole = std::string_view(compact).substr(0, at);
+        fraction = std::string_view(compact).substr(at + 1);
+        if (!allDigits(fraction)) return std::nullopt;
+        // "1.000" / "1,000" alone: thousands or three decimals? Ask.
+        const char other = decimal == ',' ? '.' : ',';
+        if (fraction.size() == 3 && whole.find(other) == std::string_view::npos && allDigits(whole)) return std::nullopt;
+    }
+    const char grouping = decimal == ',' ? '.' : decimal == '.' ? ',' : (comma != std::string::npos ? ',' : '.');
+    std::optional<std::string> digits =
+        whole.find(grouping) == std::string_view::npos ? (allDigits(whole) ? std::optional<std::string>(whole)
+                                                                            : std::nullopt)
+                                                        : ungrouped(whole, grouping);
+    if (!digits) return std::nullopt;
+    return fraction.empty() ? *digits : *digits + "." + std::string(fraction);
+}
+
 std::string trimmed(std::string_view t) {
     std::size_t b = 0, e = t.size();
     while (b < e && std::isspace(static_cast<unsigned char>(t[b]))) ++b;

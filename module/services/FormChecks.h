@@ -29,6 +29,15 @@ bool plausibleEmail(std::string_view address);
 /// Number of UTF-8 code points; nullopt when the text is not valid UTF-8.
 std::optional<std::size_t> utf8Length(std::string_view text);
 
+/// An amount as a person types it, as decimal text with a '.' ("12.50"):
+/// "12,50", "1.000,00", "1 000,50" (pt-BR), "12.50", "1,000.00" (en), "1000",
+/// with an optional currency sign before ("R$ 12,50", "US$", "$", "€").
+/// When both ',' and '.' appear the last one separates the decimals and the
+/// other groups thousands (groups of exactly three digits). nullopt for
+/// anything else, and for an ambiguous "1.000" or "1,000" (thousands or three
+/// decimals?): the seller is asked to write it unambiguously.
+std::optional<std::string> decimalFromTyped(std::string_view typed);
+
 /// Leading and trailing ASCII white space removed.
 std::string trimmed(std::string_view text);
 

@@ -83,7 +83,9 @@ std::string sellerMessage(const connectors::MarketplaceError& e) {
     case ErrorKind::Malformed: return "A Amazon enviou um relatório ou resposta inválida; tente de novo mais tarde.";
     case ErrorKind::Rejected:
         if (e.code == "FATAL") return "A Amazon não conseguiu gerar o relatório (FATAL); tente de novo mais tarde.";
-        return "A Amazon recusou o pedido: " + e.message;
+        // The marketplace's own words stay in the server's log.
+        return "A Amazon recusou a consulta; tente de novo mais tarde. Se persistir, um administrador pode ver o "
+               "motivo no registro do servidor.";
     }
     return e.message;
 }

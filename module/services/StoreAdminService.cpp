@@ -19,6 +19,7 @@
 #include "services/AmazonMarketplaces.h"
 #include "services/FormChecks.h"
 #include "services/StoreCredentials.h"
+#include "services/StoreSettings.h"
 #include "storage/OAuthStateRepository.h"
 #include "storage/SqlHelpers.h"
 #include "storage/StoreRepository.h"
@@ -113,19 +114,13 @@ std::string randomState() {
     return out;
 }
 
-std::string withReturnAddress(const std::string& settingsJson, const std::string& returnAddressId) {
-    Poco::JSON::Object::Ptr o;
-    try {
-        Poco::JSON::Parser parser;
-        o = parser.parse(settingsJson.empty() ? "{}" : settingsJson).extract<Poco::JSON::Object::Ptr>();
-    } catch (const std::exception&) {
-        o = new Poco::JSON::Object;
-    }
-    if (returnAddressId.empty()) o->remove("return_address_id");
-    else o->set("return_address_id", returnAddressId);
-    std::ostringstream out;
-    Poco::JSON::Stringifier::stringify(o, out);
-    return out.str();
+/// The store settings a form sets (validated before).
+StoreSettings settingsOf(const StoreForm& f) {
+    StoreSettings out;
+    out.returnAddressId = trimmed(f.returnAddressId);
+    const std::string inFlight = trimmed(f.syncMaxInFlight);
+    if (!inFlight.empty()) out.syncMaxInFlight = std::stoi(inFlight);
+    return out;
 }
 
 } // namespace
@@ -194,63 +189,64 @@ ReauthWarning StoreAdminService::reauthWarning(const domain::Store& s, std::opti
 }
 
 std::string StoreAdminService::returnAddressOf(const domain::Store& s) {
-    try {
-        Poco::JSON::Parser parser;
-        auto o = parser.parse(s.settingsJson.empty() ? "{}" : s.settingsJson).extract<Poco::JSON::Object::Ptr>();
-        return o->optValue<std::string>("return_address_id", "");
-    } catch (const std::exception&) {
-        return {};
-    }
+    return StoreSettings::parse(s.settingsJson).returnAddressId;
 }
 
 AdminResult<bool> StoreAdminService::validate(const StoreForm& f, bool creating) const {
     using R = AdminResult<bool>;
     if (f.marketplace == "amazon") return validateAmazon(f, creating);
     if (f.marketplace != "aliexpress") return R::failure("marketplace", "stores.error.marketplace");
+    // Every field is checked: the admin sees all problems at once.
+    std::vector<AdminError> bad;
+    const auto refuse = [&](const char* field, const char* key) { bad.push_back(AdminError{field, key, {}}); };
     const auto nameLen = utf8Length(trimmed(f.name));
-    if (!nameLen || *nameLen == 0 || *nameLen > 120) return R::failure("name", "stores.error.name");
-    if (!plausibleEmail(trimmed(f.sellerEmail))) return R::failure("seller_email", "stores.error.email");
+    if (!nameLen || *nameLen == 0 || *nameLen > 120) refuse("name", "stores.error.name");
+    if (!plausibleEmail(trimmed(f.sellerEmail))) refuse("seller_email", "stores.error.email");
     const std::string gw = trimmed(f.gatewayUrl);
-    if (!gw.empty() && !plausibleHttpUrl(gw)) return R::failure("gateway_url", "stores.error.gateway");
-    if (!gw.empty())
-        if (auto e = checkEndpoint(gw, "gateway_url", "stores.error.gateway"); !e.ok()) return e;
+    if (!gw.empty() && !plausibleHttpUrl(gw)) refuse("gateway_url", "stores.error.gateway");
+    else if (!gw.empty())
+        if (auto e = checkEndpoint(gw, "gateway_url", "stores.error.gateway"); !e.ok()) bad.push_back(e.error);
     const std::string key = trimmed(f.appKey);
-    if ((creating && key.empty()) || key.size() > 128 || !printable(key))
-        return R::failure("app_key", "stores.error.app_key");
+    if ((creating && key.empty()) || key.size() > 128 || !printable(key)) refuse("app_key", "stores.error.app_key");
     if ((creating && f.appSecret.empty()) || f.appSecret.size() > 256 || !printable(f.appSecret))
-        return R::failure("app_secret", "stores.error.app_secret");
-    if (!digits(trimmed(f.returnAddressId), 20)) return R::failure("return_address_id", "stores.error.return_address");
-    return R::success(true);
+        refuse("app_secret", "stores.error.app_secret");
+    if (!digits(trimmed(f.returnAddressId), 20)) refuse("return_address_id", "stores.error.return_address");
+    if (const std::string n = trimmed(f.syncMaxInFlight); !n.empty()) {
+        if (!digits(n, 2) || std::stoi(n) < StoreSettings::kMinInFlight || std::stoi(n) > StoreSettings::kMaxInFlight)
+            refuse("sync_max_in_flight", "stores.error.sync_max_in_flight");
+    }
+    return bad.empty() ? R::success(true) : R::failures(std::move(bad));
 }
 
 AdminResult<bool> StoreAdminService::validateAmazon(const StoreForm& f, bool creating) const {
     using R = AdminResult<bool>;
+    std::vector<AdminError> bad;
+    const auto refuse = [&](const char* field, const char* key) { bad.push_back(AdminError{field, key, {}}); };
     const auto nameLen = utf8Length(trimmed(f.name));
-    if (!nameLen || *nameLen == 0 || *nameLen > 120) return R::failure("name", "stores.error.name");
-    if (!plausibleEmail(trimmed(f.sellerEmail))) return R::failure("seller_email", "stores.error.email");
+    if (!nameLen || *nameLen == 0 || *nameLen > 120) refuse("name", "stores.error.name");
+    if (!plausibleEmail(trimmed(f.sellerEmail))) refuse("seller_email", "stores.error.email");
     const auto mp = amazonMarketplace(trimmed(f.marketplaceId));
-    if (!mp) return R::failure("marketplace_id", "stores.error.marketplace_id");
+    if (!mp) refuse("marketplace_id", "stores.error.marketplace_id");
     const std::string region = trimmed(f.region);
-    if (!region.empty() && (!isAmazonRegion(region) || region != mp->region))
-        return R::failure("region", "stores.error.region");
+    if (mp && !region.empty() && (!isAmazonRegion(region) || region != mp->region)) refuse("region", "stores.error.region");
     const std::string endpoint = trimmed(f.gatewayUrl);
-    if (!endpoint.empty() && !plausibleHttpUrl(endpoint)) return R::failure("sp_api_endpoint", "stores.error.endpoint");
-    if (!endpoint.empty())
-        if (auto e = checkEndpoint(endpoint, "sp_api_endpoint", "stores.error.endpoint"); !e.ok()) return e;
+    if (!endpoint.empty() && !plausibleHttpUrl(endpoint)) refuse("sp_api_endpoint", "stores.error.endpoint");
+    else if (!endpoint.empty())
+        if (auto e = checkEndpoint(endpoint, "sp_api_endpoint", "stores.error.endpoint"); !e.ok()) bad.push_back(e.error);
     const std::string clientId = trimmed(f.appKey);
     if ((creating && clientId.empty()) || clientId.size() > 128 || !printable(clientId))
-        return R::failure("lwa_client_id", "stores.error.lwa_client_id");
+        refuse("lwa_client_id", "stores.error.lwa_client_id");
     if ((creating && f.appSecret.empty()) || f.appSecret.size() > 256 || !printable(f.appSecret))
-        return R::failure("lwa_client_secret", "stores.error.lwa_client_secret");
+        refuse("lwa_client_secret", "stores.error.lwa_client_secret");
     const std::string refresh = trimmed(f.refreshToken);
     if ((creating && refresh.empty()) || refresh.size() > kMaxRefreshToken || !printable(refresh))
-        return R::failure("refresh_token", "stores.error.refresh_token");
-    return R::success(true);
+        refuse("refresh_token", "stores.error.refresh_token");
+    return bad.empty() ? R::success(true) : R::failures(std::move(bad));
 }
 
 AdminResult<std::int64_t> StoreAdminService::create(const Actor& actor, const StoreForm& f) {
     using R = AdminResult<std::int64_t>;
-    if (auto v = validate(f, true); !v.ok()) return R{std::nullopt, v.error};
+    if (auto v = validate(f, true); !v.ok()) return R{std::nullopt, v.error, v.fieldErrors};
     if (f.marketplace == "amazon") {
         StoreCredentials creds;
         creds.appKey = trimmed(f.appKey);
@@ -282,7 +278,7 @@ AdminResult<std::int64_t> StoreAdminService::create(const Actor& actor, const St
     s.credentialsHint = creds.hint();
     s.status = domain::StoreStatus::NeedsReauth;
     s.statusMessage = kNotAuthorized;
-    s.settingsJson = withReturnAddress("{}", trimmed(f.returnAddressId));
+    s.settingsJson = settingsOf(f).mergedInto("{}");
     s.createdAt = s.updatedAt = _clock();
     auto conn = _db.acquire();
     return R::success(createStoreSealed(*conn, s, creds, _vault));
@@ -290,7 +286,7 @@ AdminResult<std::int64_t> StoreAdminService::create(const Actor& actor, const St
 
 AdminResult<StoreUpdate> StoreAdminService::update(const Actor& actor, std::int64_t storeId, const StoreForm& f) {
     using R = AdminResult<StoreUpdate>;
-    if (auto v = validate(f, false); !v.ok()) return R{std::nullopt, v.error};
+    if (auto v = validate(f, false); !v.ok()) return R{std::nullopt, v.error, v.fieldErrors};
     auto conn = _db.acquire();
     storage::StoreRepository stores(*conn);
     auto s = stores.find(storeId, actor.accountId);
@@ -315,6 +311,7 @@ AdminResult<StoreUpdate> StoreAdminService::update(const Actor& actor, std::int6
         creds.appKey = appKey;
         reauth = true;
     }
+    const bool newCredentials = reauth || (!f.appSecret.empty() && f.appSecret != creds.appSecret);
     if (!f.appSecret.empty()) creds.appSecret = f.appSecret;
     const bool secretsCleared = moved && f.appSecret.empty();
     if (creds.appKey.empty() || (creds.appSecret.empty() && !secretsCleared))
@@ -328,10 +325,11 @@ AdminResult<StoreUpdate> StoreAdminService::update(const Actor& actor, std::int6
         s->tokenExpiresAt.reset();
         s->refreshExpiresAt.reset();
     }
-    s->settingsJson = withReturnAddress(s->settingsJson, trimmed(f.returnAddressId));
+    s->settingsJson = settingsOf(f).mergedInto(s->settingsJson);
     s->updatedAt = _clock();
     sql::Transaction tx(*conn);
     if (!stores.update(*s)) return R::failure("", "stores.error.not_found");
+    if (newCredentials) stores.clearVerified(storeId, actor.accountId);
     if (reauth && s->status != domain::StoreStatus::Disabled)
         stores.setStatus(storeId, actor.accountId, domain::StoreStatus::NeedsReauth,
                          secretsCleared ? kSecretsCleared : kNotAuthorized, s->updatedAt);
@@ -389,6 +387,7 @@ AdminResult<StoreUpdate> StoreAdminService::updateAmazon(const Actor& actor, dom
     storage::StoreRepository stores(*conn);
     sql::Transaction tx(*conn);
     if (!stores.update(s)) return R::failure("", "stores.error.not_found");
+    if (changed) stores.clearVerified(s.id, actor.accountId);
     if (secretsCleared) {
         if (s.status != domain::StoreStatus::Disabled)
             stores.setStatus(s.id, actor.accountId, domain::StoreStatus::NeedsReauth, kAmazonSecretsCleared, s.updatedAt);
@@ -458,6 +457,7 @@ AdminResult<std::int64_t> StoreAdminService::completeAuthorization(const Actor& 
         const auto& e = tokens.error();
         if (e.kind == connectors::ErrorKind::Timeout) return R::failure("", "stores.error.authorize_timeout");
         if (e.code == "no_credentials") return R::failure("", "stores.error.app_secret_missing");
+        if (e.code == "store_changed") return R::failure("", "stores.error.changed_meanwhile");
         return R::failure("", "stores.error.authorize", shownDetail(e));
     }
     return R::success(storeId);
@@ -482,6 +482,10 @@ AdminResult<std::int64_t> StoreAdminService::testConnection(const Actor& actor, 
     auto page = session.value()->call<aliexpress::IssuePage>(
         [](const aliexpress::IssueApi& api) { return api.listIssues("processing", 1, 1); });
     if (!page.ok()) return failed(page.error());
+    {
+        auto conn = _db.acquire();
+        storage::StoreRepository(*conn).markVerified(s->id, actor.accountId, _clock());
+    }
     return R::success(page.value().totalItem);
 }
 
@@ -545,6 +549,10 @@ AdminResult<std::int64_t> StoreAdminService::testAmazon(const Actor& actor, cons
     // Best effort: a report already running just finishes.
     static_cast<void>(reports.cancelReport(created.value()));
     markStore(domain::StoreStatus::Active, "");
+    {
+        auto conn = _db.acquire();
+        storage::StoreRepository(*conn).markVerified(s.id, actor.accountId, _clock());
+    }
     return R::success(0);
 }
 

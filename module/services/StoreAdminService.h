@@ -35,6 +35,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <sac/connectors/EndpointPolicy.h>
 #include <sac/connectors/HttpTransport.h>
@@ -59,6 +60,7 @@ struct StoreForm {
     std::string appKey;        ///< Amazon: LWA client id
     std::string appSecret;     ///< Amazon: LWA client secret
     std::string returnAddressId; ///< AliExpress: digits or "", used to accept return solutions
+    std::string syncMaxInFlight; ///< AliExpress: 1..32 calls at once for its sync, "" = the operator's default
     std::string marketplaceId; ///< Amazon: e.g. ATVPDKIKX0DER
     std::string region;        ///< Amazon: "na", "eu", "fe", or "" = the marketplace's
     std::string refreshToken;  ///< Amazon: LWA refresh token of the seller
@@ -91,11 +93,19 @@ enum class StoreUpdate {
 template <typename T>
 struct AdminResult {
     std::optional<T> value;
-    AdminError error;
+    AdminError error;                     ///< the (first) reason it was refused
+    std::vector<AdminError> fieldErrors;  ///< a refused form: every field's problem, the first being error
     bool ok() const { return value.has_value(); }
-    static AdminResult success(T v) { return AdminResult{std::move(v), {}}; }
+    static AdminResult success(T v) { return AdminResult{std::move(v), {}, {}}; }
     static AdminResult failure(std::string field, std::string key, std::string detail = {}) {
-        return AdminResult{std::nullopt, AdminError{std::move(field), std::move(key), std::move(detail)}};
+        AdminError e{std::move(field), std::move(key), std::move(detail)};
+        return AdminResult{std::nullopt, e, {e}};
+    }
+    /// A refusal carrying every problem of a form (at least one).
+    static AdminResult failures(std::vector<AdminError> all) {
+        AdminResult r{std::nullopt, all.front(), {}};
+        r.fieldErrors = std::move(all);
+        return r;
     }
 };
 

@@ -12,13 +12,14 @@
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/JSON/Stringifier.h>
 
 #include <sac/aliexpress/IssueApi.h>
+#include <sac/aliexpress/JsonText.h>
 #include <sac/module_api.h>
 
 #include "services/DisputeListing.h"
 #include "services/DisputeMapper.h"
+#include "services/StoreSettings.h"
 #include "storage/CaseRepository.h"
 #include "storage/EventRepository.h"
 #include "storage/SqlHelpers.h"
@@ -70,35 +71,26 @@ struct Checkpoint {
     }
 };
 
-std::int64_t createdOf(const IssueSummary& s) { return s.createdAtMs.value_or(0); }
+std::int64_t createdOf(const ListedDispute& s) { return s.createdAtMs; }
 
 /// The detail answer without its per-call request_id, so the stored payload
 /// (and its hash) changes only when the dispute does.
-std::string stablePayload(const Poco::JSON::Object::Ptr& doc) {
-    Poco::JSON::Object copy(*doc);
-    copy.remove("request_id");
-    for (const auto& key : copy.getNames()) {
-        if (auto inner = copy.getObject(key); inner && key.size() > 9 &&
-                                              key.compare(key.size() - 9, 9, "_response") == 0) {
-            Poco::JSON::Object::Ptr cleaned = new Poco::JSON::Object(*inner);
-            cleaned->remove("request_id");
-            copy.set(key, cleaned);
-        }
-    }
-    std::ostringstream out;
-    Poco::JSON::Stringifier::stringify(copy, out);
-    return out.str();
-}
+std::string stablePayload(const Poco::JSON::Object::Ptr& doc) { return aliexpress::IopClient::stableText(*doc); }
 
+/// The audit event's view of a case: {"deadline_at":…,"fine_status":…,
+/// "marketplace_status":…,"status":…}, keys sorted and texts escaped as a
+/// Poco JSON object writes them (the events always had this text).
 std::string eventJson(const domain::Case& c) {
-    Poco::JSON::Object o;
-    o.set("status", std::string(domain::toCode(c.status)));
-    o.set("marketplace_status", c.marketplaceStatus);
-    o.set("fine_status", c.marketplaceFineStatus);
-    if (c.deadlineAt) o.set("deadline_at", *c.deadlineAt);
-    std::ostringstream out;
-    Poco::JSON::Stringifier::stringify(o, out);
-    return out.str();
+    std::string out = "{";
+    if (c.deadlineAt) out += "\"deadline_at\":" + std::to_string(*c.deadlineAt) + ",";
+    out += "\"fine_status\":";
+    aliexpress::json::appendText(out, c.marketplaceFineStatus);
+    out += ",\"marketplace_status\":";
+    aliexpress::json::appendText(out, c.marketplaceStatus);
+    out += ",\"status\":";
+    aliexpress::json::appendText(out, std::string(domain::toCode(c.status)));
+    out += '}';
+    return out;
 }
 
 
@@ -117,7 +109,13 @@ std::string sellerMessage(const connectors::MarketplaceError& e) {
     case ErrorKind::Network: return "A AliExpress não respondeu a tempo; a sincronização continua de onde parou na próxima vez.";
     case ErrorKind::Transient: return "A AliExpress está instável agora; a sincronização continua de onde parou na próxima vez.";
     case ErrorKind::Malformed: return "A AliExpress enviou uma resposta inválida; a sincronização continua na próxima vez.";
-    case ErrorKind::Rejected: return "A AliExpress recusou o pedido: " + e.message;
+    case ErrorKind::Rejected:
+        if (e.code == "store_disabled") return "A loja está desativada; um administrador pode reativá-la.";
+        if (e.code == "no_credentials")
+            return "A loja não tem app key e app secret utilizáveis: um administrador precisa cadastrá-los.";
+        // The marketplace's own words stay in the server's log.
+        return "A AliExpress recusou a consulta; a sincronização continua na próxima vez. Se persistir, um "
+               "administrador pode ver o motivo no registro do servidor.";
     }
     return e.message;
 }
@@ -143,11 +141,34 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-/// One row of the plan: a listed (or known open) dispute and whether its detail is read.
-struct WorkItem {
-    IssueSummary summary;
-    bool fetch = false;
-    bool known = false; ///< the case table has it
+/// The listed (or known open) disputes, oldest first, with whether each one's
+/// detail is read and whether the case table has it. The rows are the
+/// listing's own (moved, not copied: a store may have hundreds of thousands).
+struct Plan {
+    std::vector<ListedDispute> rows;
+    std::vector<bool> fetch;
+    std::vector<bool> known;
+
+    void add(ListedDispute row, bool read, bool isKnown) {
+        rows.push_back(std::move(row));
+        fetch.push_back(read);
+        known.push_back(isKnown);
+    }
+    std::size_t size() const { return rows.size(); }
+    Checkpoint checkpointAt(std::size_t i) const { return Checkpoint{createdOf(rows[i]), rows[i].issueId, true}; }
+    /// Back in order (gmt_create, issue id) after rows were added out of it.
+    void sort() {
+        std::vector<std::size_t> order(rows.size());
+        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            return createdOf(rows[a]) != createdOf(rows[b]) ? createdOf(rows[a]) < createdOf(rows[b])
+                                                            : rows[a].issueId < rows[b].issueId;
+        });
+        Plan sorted;
+        sorted.rows.reserve(rows.size());
+        for (std::size_t i : order) sorted.add(std::move(rows[i]), fetch[i], known[i]);
+        *this = std::move(sorted);
+    }
 };
 
 /// What a detail call gave: the case to write, or the error.
@@ -160,13 +181,13 @@ struct Fetched {
 };
 
 /// Rows skipped by the plan: why a row is (not) read again.
-bool mustRead(const IssueSummary& s, const storage::KnownVersion* k, bool coveredByCheckpoint, bool unsettled,
-              const SyncOptions& o, std::int64_t now) {
+bool mustRead(const ListedDispute& s, const std::string& issueStatus, const storage::KnownVersion* k,
+              bool coveredByCheckpoint, bool unsettled, const SyncOptions& o, std::int64_t now) {
     if (!k || unsettled) return true;
     // An empty gmt_modified tells nothing: read again (written only if it changed).
-    if (!s.modifiedAtMs || k->marketplaceModifiedAt != *s.modifiedAtMs || k->marketplaceStatus != s.issueStatus)
+    if (!s.hasModifiedAt || k->marketplaceModifiedAt != s.modifiedAtMs || k->marketplaceStatus != issueStatus)
         return true;
-    if (coveredByCheckpoint || s.issueStatus != "processing") return false;
+    if (coveredByCheckpoint || issueStatus != "processing") return false;
     const std::int64_t age = now - k->syncedAt;
     if (k->deadlineAt && *k->deadlineAt - now <= o.rereadDeadlineWithinMs && age >= o.rereadGapMs) return true;
     return age >= o.rereadAfterMs;
@@ -357,13 +378,13 @@ public:
     std::size_t size() const { return _positions.size(); }
     std::size_t position(std::size_t k) const { return _positions[k]; }
 
-    /// The k-th result (k counts up from 0), waiting at most `wait`.
+    /// The k-th result (k counts up from 0, one after the other), waiting at most `wait`.
     std::optional<Fetched> take(std::size_t k, std::chrono::milliseconds wait) {
         std::unique_lock lock(_mutex);
-        if (!_changed.wait_for(lock, wait, [&] { return _ready.count(k) > 0; })) return std::nullopt;
+        if (!_arrived.wait_for(lock, wait, [&] { return _ready.count(k) > 0; })) return std::nullopt;
         auto node = _ready.extract(k);
         _taken = k + 1;
-        _changed.notify_all();
+        _space.notify_all();
         return std::move(node.mapped());
     }
 
@@ -372,7 +393,7 @@ public:
         {
             std::lock_guard lock(_mutex);
             _halted = true;
-            _changed.notify_all();
+            _space.notify_all();
         }
         for (auto& t : _threads)
             if (t.joinable()) t.join();
@@ -384,14 +405,16 @@ private:
             std::size_t k;
             {
                 std::unique_lock lock(_mutex);
-                _changed.wait(lock, [&] { return _halted || _next >= _positions.size() || _next < _taken + _window; });
+                _space.wait(lock, [&] { return _halted || _next >= _positions.size() || _next < _taken + _window; });
                 if (_halted || _next >= _positions.size()) return;
                 k = _next++;
             }
             Fetched f = _fetch(_positions[k]);
             std::lock_guard lock(_mutex);
             _ready.emplace(k, std::move(f));
-            _changed.notify_all();
+            // The committer waits for the results in order: only the one it
+            // waits for is worth waking it (fewer switches on a busy machine).
+            if (k == _taken) _arrived.notify_one();
         }
     }
 
@@ -399,7 +422,8 @@ private:
     std::function<Fetched(std::size_t)> _fetch;
     std::size_t _window;
     std::mutex _mutex;
-    std::condition_variable _changed;
+    std::condition_variable _arrived; ///< the committer waits for its next result
+    std::condition_variable _space;   ///< workers wait for room in the window
     std::map<std::size_t, Fetched> _ready;
     std::size_t _next = 0;
     std::size_t _taken = 0;
@@ -430,6 +454,8 @@ domain::SyncRun SyncService::run(std::int64_t accountId, std::int64_t runId) {
             store = storage::StoreRepository(*conn).find(ctx->storeId, accountId);
         }
         if (!store) throw std::runtime_error("store " + std::to_string(ctx->storeId) + " not found");
+        // The store's own limit of calls at once, when an admin set one.
+        const int inFlight = StoreSettings::parse(store->settingsJson).syncMaxInFlight.value_or(_options.maxInFlight);
 
         std::string failure; // for the seller; empty = success
         auto opened = _access.open(*store);
@@ -440,7 +466,7 @@ domain::SyncRun SyncService::run(std::int64_t accountId, std::int64_t runId) {
         Listing listing;
         if (failure.empty()) {
             DisputeListing lister(
-                *opened.value(), ListingOptions{_options.pageSize, _options.maxInFlight, _options.listMaxPasses},
+                *opened.value(), ListingOptions{_options.pageSize, inFlight, _options.listMaxPasses},
                 _stopping,
                 [&](int done, int total) {
                     ctx->progress.pagesDone = done;
@@ -450,10 +476,13 @@ domain::SyncRun SyncService::run(std::int64_t accountId, std::int64_t runId) {
                 [&](const std::string& line) { ctx->warn(line); });
             auto listed = lister.run();
             if (listed.ok()) listing = std::move(listed.value());
-            else failure = sellerMessage(listed.error());
+            else {
+                failure = sellerMessage(listed.error());
+                ctx->warn("of store " + std::to_string(ctx->storeId) + " stopped listing: " + listed.error().describe());
+            }
         }
 
-        std::vector<WorkItem> plan;
+        Plan plan;
         std::int64_t missingOpen = 0;
         if (failure.empty()) {
             std::unordered_map<std::string, storage::KnownVersion> known;
@@ -462,19 +491,20 @@ domain::SyncRun SyncService::run(std::int64_t accountId, std::int64_t runId) {
                 known = storage::CaseRepository(*conn).knownVersions(ctx->storeId, accountId);
             }
             const std::int64_t now = _clock();
-            plan.reserve(listing.rows.size());
-            for (auto& s : listing.rows) {
+            plan.rows = std::move(listing.rows);
+            plan.fetch.reserve(plan.rows.size());
+            plan.known.reserve(plan.rows.size());
+            for (const auto& s : plan.rows) {
                 const std::string id = std::to_string(s.issueId);
                 auto k = known.find(id);
-                const bool read = mustRead(s, k == known.end() ? nullptr : &k->second,
+                const bool read = mustRead(s, listing.texts.text(s.status), k == known.end() ? nullptr : &k->second,
                                            ctx->checkpoint.covers(createdOf(s), s.issueId),
                                            listing.unsettled.count(s.issueId) > 0, _options, now);
                 const bool isKnown = k != known.end();
                 if (isKnown) known.erase(k);
-                plan.push_back(WorkItem{std::move(s), read, isKnown});
+                plan.fetch.push_back(read);
+                plan.known.push_back(isKnown);
             }
-            listing.rows.clear();
-            listing.rows.shrink_to_fit();
             // Open disputes no listing showed: they changed while the lists moved.
             for (auto& [id, k] : known) {
                 if (k.marketplaceStatus != "processing" || k.buyerLogin.empty()) continue;
@@ -488,15 +518,12 @@ domain::SyncRun SyncService::run(std::int64_t accountId, std::int64_t runId) {
                 s.buyerLoginId = k.buyerLogin;
                 s.createdAtMs = k.marketplaceCreatedAt;
                 if (k.marketplaceModifiedAt) s.modifiedAtMs = k.marketplaceModifiedAt;
-                plan.push_back(WorkItem{std::move(s), true, true});
+                plan.add(ListedDispute::from(s, listing.texts), true, true);
                 ++missingOpen;
             }
             if (missingOpen > 0) {
                 ctx->warn(std::to_string(missingOpen) + " open disputes were in no listing; their detail is read");
-                std::sort(plan.begin(), plan.end(), [](const WorkItem& a, const WorkItem& b) {
-                    return createdOf(a.summary) != createdOf(b.summary) ? createdOf(a.summary) < createdOf(b.summary)
-                                                                        : a.summary.issueId < b.summary.issueId;
-                });
+                plan.sort();
             }
             ctx->progress.itemsTotal = static_cast<std::int64_t>(plan.size());
         }
@@ -504,13 +531,12 @@ domain::SyncRun SyncService::run(std::int64_t accountId, std::int64_t runId) {
         if (failure.empty()) {
             std::vector<std::size_t> positions;
             for (std::size_t i = 0; i < plan.size(); ++i)
-                if (plan[i].fetch) positions.push_back(i);
+                if (plan.fetch[i]) positions.push_back(i);
             AliExpressSession& session = *opened.value();
             DetailPipeline pipeline(
                 std::move(positions),
-                [&](std::size_t i) { return fetchDetail(session, *store, plan[i].summary, *ctx); },
-                _options.maxInFlight,
-                static_cast<std::size_t>(std::max(_options.maxInFlight * 8, _options.batchRows * 2)));
+                [&](std::size_t i) { return fetchDetail(session, *store, plan.rows[i].summary(listing.texts), *ctx); },
+                inFlight, static_cast<std::size_t>(std::max(inFlight * 8, _options.batchRows * 2)));
             std::vector<Fetched> batch;
             batch.reserve(static_cast<std::size_t>(std::max(_options.batchRows, 1)));
             Checkpoint pending = ctx->checkpoint;
@@ -529,7 +555,7 @@ domain::SyncRun SyncService::run(std::int64_t accountId, std::int64_t runId) {
                 const std::size_t at = pipeline.position(k);
                 for (; walked < at; ++walked) { // unchanged rows: nothing asked, nothing written
                     ++skipped;
-                    pending = Checkpoint{createdOf(plan[walked].summary), plan[walked].summary.issueId, true};
+                    pending = plan.checkpointAt(walked);
                 }
                 std::optional<Fetched> got;
                 while (!got) {
@@ -548,15 +574,16 @@ domain::SyncRun SyncService::run(std::int64_t accountId, std::int64_t runId) {
                 if (got->error) {
                     if (got->fatal) {
                         failure = sellerMessage(*got->error);
+                        ctx->warn("of store " + std::to_string(ctx->storeId) + " stopped: " + got->error->describe());
                         break;
                     }
                     ++ctx->progress.failedCount;
                 } else {
-                    got->probablyNew = !plan[at].known;
+                    got->probablyNew = !plan.known[at];
                     batch.push_back(std::move(*got));
                 }
                 ++walked;
-                pending = Checkpoint{createdOf(plan[at].summary), plan[at].summary.issueId, true};
+                pending = plan.checkpointAt(at);
                 const bool abortNow =
                     _options.abortAfterItems >= 0 &&
                     ctx->progress.newCount + ctx->progress.updatedCount + static_cast<std::int64_t>(batch.size()) >=
@@ -578,7 +605,7 @@ domain::SyncRun SyncService::run(std::int64_t accountId, std::int64_t runId) {
             if (failure.empty())
                 for (; walked < plan.size(); ++walked) {
                     ++skipped;
-                    pending = Checkpoint{createdOf(plan[walked].summary), plan[walked].summary.issueId, true};
+                    pending = plan.checkpointAt(walked);
                 }
             flush(); // what came before a failure, in order
         }

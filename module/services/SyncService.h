@@ -80,6 +80,9 @@ public:
     /// the returned run holds the final state and counts.
     domain::SyncRun run(std::int64_t accountId, std::int64_t runId);
 
+    /// The operator's settings the runs start from (a store's own settings may narrow them).
+    const SyncOptions& options() const { return _options; }
+
     /// Closes a begun run that will not be run (the job pool refused it) and
     /// frees the store's lease; message is for the seller.
     bool abandon(std::int64_t accountId, std::int64_t runId, const std::string& message) {

@@ -3,6 +3,7 @@
 #include <unordered_map>
 
 #include <cstring>
+#include <stdexcept>
 
 #include <algorithm>
 #include <cctype>
@@ -36,15 +37,6 @@ constexpr const char* kSelectByExternal =
     "SELECT " SAC_CASE_COLUMNS_HEAD "c.payload_json, " SAC_CASE_COLUMNS_TAIL
     " FROM cases c WHERE c.store_id = ? AND c.external_id = ? AND c.account_id = ?";
 
-// Lists leave the payload out: it can be large and the table does not show it.
-constexpr const char* kListFrom = " FROM cases c WHERE";
-constexpr const char* kListFromOrderSearch =
-    " FROM cases c JOIN (SELECT o.id FROM cases o WHERE o.account_id = ? AND o.order_id LIKE ? ESCAPE '!'"
-    " UNION SELECT s.id FROM cases s WHERE s.account_id = ? AND s.sub_order_id LIKE ? ESCAPE '!') m ON m.id = c.id"
-    " WHERE";
-constexpr const char* kSelectListHead =
-    "SELECT " SAC_CASE_COLUMNS_HEAD "'' AS payload_json, " SAC_CASE_COLUMNS_TAIL
-    " FROM cases c WHERE c.account_id = ?";
 
 // The store must belong to the account: the row is only produced when it does.
 constexpr const char* kInsertFromStore =
@@ -66,21 +58,23 @@ constexpr const char* kUpdateFromMarketplace =
     "amazon_case_id = CASE WHEN ? = '' THEN amazon_case_id ELSE ? END, units = ?, "
     "estimate_minor = ?, estimate_currency = ?, reimbursed_minor = ?, reimbursed_currency = ?, "
     "payload_json = ?, payload_hash = ?, marketplace_created_at = ?, marketplace_modified_at = ?, "
-    "updated_at = ?, synced_at = ? WHERE id = ? AND account_id = ?";
-
-constexpr const char* kOpenOnlyClause =
-    " AND c.status NOT IN ('cancelado', 'fechado', 'reembolsado', 'negado')";
+    "updated_at = ?, synced_at = ? WHERE id = ? AND account_id = ? AND status = ?";
 
 constexpr const char* kTouchSynced = "UPDATE cases SET synced_at = ? WHERE id = ? AND account_id = ?";
 
-constexpr const char* kCountByStatus = "SELECT status, COUNT(*) FROM cases WHERE account_id = ?";
+// Counts come from case_counts (one row per account, store and status).
+constexpr const char* kCountByStatus = "SELECT status, n FROM case_counts WHERE account_id = ?";
 constexpr const char* kCountByStatusStoreClause = " AND store_id = ?";
-constexpr const char* kGroupByStatus = " GROUP BY status";
 constexpr const char* kCountByGroup =
-    "SELECT group_id, COUNT(*) FROM cases WHERE account_id = ? GROUP BY group_id";
-constexpr const char* kListCauses =
-    "SELECT DISTINCT cause FROM cases WHERE account_id = ? AND cause <> '' ORDER BY cause LIMIT 200";
-constexpr const char* kCountAll = "SELECT COUNT(*) FROM cases WHERE account_id = ?";
+    "SELECT group_id, COUNT(*) FROM cases WHERE account_id = ? AND group_id IS NOT NULL GROUP BY group_id";
+// Distinct causes by walking the (account_id, cause, ...) index from one cause
+// to the next (a loose index scan), one seek each, not by reading every case.
+// One statement per cause with the previous one bound: MariaDB does not seek
+// by a correlated value (a recursive query would scan from the first cause).
+constexpr const char* kNextCause =
+    "SELECT cause FROM cases WHERE account_id = ? AND cause > ? ORDER BY cause LIMIT 1";
+constexpr const char* kCountAll = "SELECT n FROM case_counts WHERE account_id = ?";
+constexpr const char* kStatusOf = "SELECT status, store_id FROM cases WHERE id = ? AND account_id = ?";
 constexpr const char* kSetStatus = "UPDATE cases SET status = ?, updated_at = ? WHERE id = ? AND account_id = ?";
 constexpr const char* kSetStatusFrom =
     "UPDATE cases SET status = ?, updated_at = ? WHERE id = ? AND account_id = ? AND status = ?";
@@ -149,15 +143,29 @@ bool parseInt64(std::string_view s, std::int64_t& out) {
 
 } // namespace
 
-std::string CaseCursor::encode() const { return std::to_string(createdAt) + "_" + std::to_string(id); }
+std::string CaseCursor::encode() const {
+    if (!deadlineOrder) return std::to_string(createdAt) + "_" + std::to_string(id);
+    return "d" + (deadlineAt ? std::to_string(*deadlineAt) : std::string()) + "_" + std::to_string(id);
+}
 
 std::optional<CaseCursor> CaseCursor::decode(std::string_view text) {
     if (text.size() > 48) return std::nullopt;
+    CaseCursor c;
+    if (!text.empty() && text.front() == 'd') {
+        c.deadlineOrder = true;
+        text.remove_prefix(1);
+    }
     const auto sep = text.find('_');
     if (sep == std::string_view::npos) return std::nullopt;
-    CaseCursor c;
-    if (!parseInt64(text.substr(0, sep), c.createdAt) || !parseInt64(text.substr(sep + 1), c.id) || c.id <= 0)
-        return std::nullopt;
+    if (!parseInt64(text.substr(sep + 1), c.id) || c.id <= 0) return std::nullopt;
+    if (c.deadlineOrder) {
+        if (sep == 0) return c; // past the open cases with a deadline
+        std::int64_t deadline = 0;
+        if (!parseInt64(text.substr(0, sep), deadline)) return std::nullopt;
+        c.deadlineAt = deadline;
+        return c;
+    }
+    if (!parseInt64(text.substr(0, sep), c.createdAt)) return std::nullopt;
     return c;
 }
 
@@ -193,6 +201,32 @@ std::string multiRowInsert(std::size_t rows) {
         sql += one;
     }
     return sql;
+}
+
+} // namespace
+
+void adjustCaseCounts(sql::Connection& c, std::int64_t accountId, std::int64_t storeId,
+                      const std::map<std::string, std::int64_t>& deltas) {
+    std::string sql = "INSERT INTO case_counts (account_id, store_id, status, n) VALUES ";
+    sql::Params p;
+    for (const auto& [status, delta] : deltas) {
+        if (delta == 0) continue;
+        sql += p.empty() ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)";
+        p.insert(p.end(), {bindInt(accountId), bindInt(storeId), status, bindInt(delta)});
+    }
+    if (p.empty()) return;
+    sql += c.dialect() == sql::Dialect::SQLite
+               ? " ON CONFLICT (account_id, store_id, status) DO UPDATE SET n = n + excluded.n"
+               : " ON DUPLICATE KEY UPDATE n = n + VALUES(n)";
+    c.execute(sql, p);
+}
+
+namespace {
+
+/// One case's move from one status to another in case_counts.
+void moveCount(sql::Connection& c, std::int64_t accountId, std::int64_t storeId, const std::string& from,
+               const std::string& to) {
+    if (from != to) adjustCaseCounts(c, accountId, storeId, {{from, -1}, {to, 1}});
 }
 
 } // namespace
@@ -235,6 +269,9 @@ std::vector<UpsertResult> CaseRepository::insertNew(std::int64_t storeId, std::i
             lookup += ")";
             std::unordered_map<std::string, std::int64_t> ids;
             for (const auto& r : _c.query(lookup, keys)) ids.emplace(r.getString(1), r.getInt(0));
+            std::map<std::string, std::int64_t> added;
+            for (std::size_t i = start; i < start + n; ++i) ++added[std::string(domain::toCode(cases[i]->status))];
+            adjustCaseCounts(_c, accountId, storeId, added);
             for (std::size_t i = start; i < start + n; ++i)
                 out[i] = UpsertResult{UpsertOutcome::Inserted, ids.at(cases[i]->externalId), std::nullopt};
             continue;
@@ -266,7 +303,9 @@ domain::Result<UpsertResult> CaseRepository::upsertFromMarketplace(const Case& i
             if (_c.execute(kInsertFromStore, p) == 0)
                 return R::fail("store " + std::to_string(in.storeId) + " does not belong to account " +
                                std::to_string(in.accountId));
-            return R::ok(UpsertResult{UpsertOutcome::Inserted, _c.lastInsertId(), std::nullopt});
+            const std::int64_t id = _c.lastInsertId();
+            adjustCaseCounts(_c, in.accountId, in.storeId, {{std::string(domain::toCode(in.status)), 1}});
+            return R::ok(UpsertResult{UpsertOutcome::Inserted, id, std::nullopt});
         } catch (const sql::SqlError& e) {
             if (!e.uniqueViolation()) throw;
             // Another writer inserted the same case meanwhile: refresh it instead.
@@ -275,21 +314,32 @@ domain::Result<UpsertResult> CaseRepository::upsertFromMarketplace(const Case& i
         }
     }
 
-    if (existing->payloadHash == hash) {
-        _c.execute(kTouchSynced, {bindInt(now), bindInt(existing->id), bindInt(in.accountId)});
-        return R::ok(UpsertResult{UpsertOutcome::Unchanged, existing->id, std::nullopt});
+    // The update names the status it read, so that case_counts moves the case
+    // from the status it really had; another writer in between means reading again.
+    for (int attempt = 0;; ++attempt) {
+        if (existing->payloadHash == hash) {
+            _c.execute(kTouchSynced, {bindInt(now), bindInt(existing->id), bindInt(in.accountId)});
+            return R::ok(UpsertResult{UpsertOutcome::Unchanged, existing->id, std::nullopt});
+        }
+        const std::string before(domain::toCode(existing->status));
+        const std::string after(domain::toCode(in.status));
+        const sql::Params p{
+            std::string(domain::toCode(in.kind)), in.orderId, in.subOrderId, in.buyerLogin, after,
+            in.marketplaceStatus, in.marketplaceFineStatus, in.cause, in.causeCode, bindOpt(in.deadlineAt),
+            bindMinor(in.amount), bindCurrency(in.amount), bindMinor(in.refundCap), bindCurrency(in.refundCap),
+            in.productId, in.productName, in.productImageUrl, bindBool(in.needsReview), in.amazonCaseId,
+            in.amazonCaseId, bindInt(in.units), bindMinor(in.estimate), bindCurrency(in.estimate),
+            bindMinor(in.reimbursed), bindCurrency(in.reimbursed), in.payloadJson, hash, bindInt(createdAt),
+            bindInt(in.marketplaceModifiedAt), bindInt(now), bindInt(now), bindInt(existing->id),
+            bindInt(in.accountId), before};
+        if (_c.execute(kUpdateFromMarketplace, p) > 0) {
+            moveCount(_c, in.accountId, existing->storeId, before, after);
+            return R::ok(UpsertResult{UpsertOutcome::Updated, existing->id, std::move(existing)});
+        }
+        if (attempt == 3) throw std::runtime_error("case " + std::to_string(existing->id) + " keeps changing its status");
+        existing = findByExternalId(in.storeId, in.externalId, in.accountId);
+        if (!existing) throw std::runtime_error("case " + in.externalId + " disappeared during its update");
     }
-    const sql::Params p{
-        std::string(domain::toCode(in.kind)), in.orderId, in.subOrderId, in.buyerLogin,
-        std::string(domain::toCode(in.status)), in.marketplaceStatus, in.marketplaceFineStatus, in.cause,
-        in.causeCode, bindOpt(in.deadlineAt), bindMinor(in.amount), bindCurrency(in.amount),
-        bindMinor(in.refundCap), bindCurrency(in.refundCap), in.productId, in.productName, in.productImageUrl,
-        bindBool(in.needsReview), in.amazonCaseId, in.amazonCaseId, bindInt(in.units), bindMinor(in.estimate),
-        bindCurrency(in.estimate), bindMinor(in.reimbursed), bindCurrency(in.reimbursed), in.payloadJson, hash,
-        bindInt(createdAt), bindInt(in.marketplaceModifiedAt), bindInt(now), bindInt(now),
-        bindInt(existing->id), bindInt(in.accountId)};
-    _c.execute(kUpdateFromMarketplace, p);
-    return R::ok(UpsertResult{UpsertOutcome::Updated, existing->id, std::move(existing)});
 }
 
 std::optional<Case> CaseRepository::find(std::int64_t id, std::int64_t accountId) {
@@ -305,16 +355,86 @@ std::optional<Case> CaseRepository::findByExternalId(std::int64_t storeId, const
     return rowToCase(*row);
 }
 
-CasePage CaseRepository::list(const CaseFilter& f) {
-    std::string sql = kSelectListHead;
-    sql::Params p{bindInt(f.accountId)};
-    if (f.storeId) {
-        sql += " AND c.store_id = ?";
-        p.push_back(bindInt(*f.storeId));
+namespace {
+
+/// Codes of the statuses that are not final (domain::isOpen), in a fixed order.
+const std::vector<std::string>& openStatusCodes() {
+    static const std::vector<std::string> codes = [] {
+        std::vector<std::string> v;
+        for (auto st : domain::allStatuses())
+            if (domain::isOpen(st)) v.emplace_back(domain::toCode(st));
+        return v;
+    }();
+    return codes;
+}
+
+std::string openStatusList() {
+    std::string out = "(";
+    for (const auto& code : openStatusCodes()) out += (out.size() > 1 ? ", '" : "'") + code + "'";
+    return out + ")";
+}
+
+/// The smallest string above every string that starts with `prefix` (bytes),
+/// or "" when there is none.
+std::string prefixEnd(std::string prefix) {
+    while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xFF) prefix.pop_back();
+    if (!prefix.empty()) prefix.back() = static_cast<char>(static_cast<unsigned char>(prefix.back()) + 1);
+    return prefix;
+}
+
+bool asciiLetter(char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'); }
+
+/// "<alias>.<column> LIKE 'search%'" with the same meaning in both dialects,
+/// plus, on SQLite (whose LIKE ignores ASCII case and so cannot use a BINARY
+/// index), byte ranges that hold every match, which the index can seek: the
+/// text before its first ASCII letter, followed by that letter in either case.
+std::string prefixMatch(sql::Dialect d, const std::string& column, const std::string& search, sql::Params& p) {
+    const std::string like = column + " LIKE ? ESCAPE '!'";
+    const std::string pattern = likeEscape(search) + "%";
+    if (d != sql::Dialect::SQLite) {
+        p.push_back(pattern);
+        return like;
     }
-    if (f.status) {
-        sql += " AND c.status = ?";
-        p.push_back(std::string(domain::toCode(*f.status)));
+    std::vector<std::string> starts;
+    const auto letter = std::find_if(search.begin(), search.end(), asciiLetter);
+    if (letter == search.end()) {
+        starts.push_back(search);
+    } else {
+        const std::string stem(search.begin(), letter);
+        starts.push_back(stem + static_cast<char>(std::tolower(static_cast<unsigned char>(*letter))));
+        starts.push_back(stem + static_cast<char>(std::toupper(static_cast<unsigned char>(*letter))));
+    }
+    std::string ranges;
+    for (const auto& start : starts) {
+        const std::string end = prefixEnd(start);
+        std::string one = column + " >= ?";
+        p.push_back(start);
+        if (!end.empty()) {
+            one += " AND " + column + " < ?";
+            p.push_back(end);
+        }
+        ranges += ranges.empty() ? "(" + one + ")" : " OR (" + one + ")";
+    }
+    p.push_back(pattern);
+    return (starts.size() > 1 ? "(" + ranges + ")" : ranges) + " AND " + like;
+}
+
+/// An order search matching at least this many cases in one of its two
+/// columns walks the list's own order and tests each row (the matches are
+/// dense, a page fills quickly); fewer are found by index and sorted.
+constexpr std::int64_t kDenseOrderMatches = 4000;
+
+enum class OrderSearchPlan { None, ByIndex, Scan };
+
+/// The predicates of a list or a count: everything but the order search, the
+/// open-only and status choice of each branch, the order and the cursor.
+void addPlainFilters(sql::Dialect d, const CaseFilter& f, std::string& sql, sql::Params& p, bool byPrimaryKey) {
+    // SQLite would read the deadline range by index and sort it; a list reads
+    // its own order and tests the deadline ("+" keeps the index out).
+    const char* deadline = d == sql::Dialect::SQLite ? " AND +c.deadline_at" : " AND c.deadline_at";
+    if (f.storeId) {
+        sql += byPrimaryKey && d == sql::Dialect::SQLite ? " AND +c.store_id = ?" : " AND c.store_id = ?";
+        p.push_back(bindInt(*f.storeId));
     }
     if (f.cause) {
         sql += " AND c.cause = ?";
@@ -326,21 +446,13 @@ CasePage CaseRepository::list(const CaseFilter& f) {
     } else if (f.ungroupedOnly) {
         sql += " AND c.group_id IS NULL";
     }
-    if (f.openOnly) sql += kOpenOnlyClause;
     if (f.deadlineFrom) {
-        sql += " AND c.deadline_at >= ?";
+        sql += std::string(deadline) + " >= ?";
         p.push_back(bindInt(*f.deadlineFrom));
     }
     if (f.deadlineTo) {
-        sql += " AND c.deadline_at < ?";
+        sql += std::string(deadline) + " < ?";
         p.push_back(bindInt(*f.deadlineTo));
-    }
-    if (!f.orderSearch.empty()) {
-        // Two indexed prefix searches joined as a derived table (materialised
-        // once) instead of one OR that scans every case of the account.
-        const std::string pattern = likeEscape(f.orderSearch) + "%";
-        sql.replace(sql.find(kListFrom), std::strlen(kListFrom), kListFromOrderSearch);
-        p.insert(p.begin(), {bindInt(f.accountId), pattern, bindInt(f.accountId), pattern});
     }
     if (f.marketplace) {
         sql += " AND c.marketplace = ?";
@@ -350,33 +462,306 @@ CasePage CaseRepository::list(const CaseFilter& f) {
         sql += " AND c.kind = ?";
         p.push_back(std::string(domain::toCode(*f.kind)));
     }
-    if (f.after) {
-        sql += f.newestFirst
-                   ? " AND c.marketplace_created_at <= ? AND (c.marketplace_created_at < ? OR "
-                     "(c.marketplace_created_at = ? AND c.id < ?))"
-                   : " AND c.marketplace_created_at >= ? AND (c.marketplace_created_at > ? OR "
-                     "(c.marketplace_created_at = ? AND c.id > ?))";
-        // The plain bound first: both databases then seek the index to the page instead
-        // of scanning the account from its start.
-        p.push_back(bindInt(f.after->createdAt));
-        p.push_back(bindInt(f.after->createdAt));
-        p.push_back(bindInt(f.after->createdAt));
-        p.push_back(bindInt(f.after->id));
-    }
-    sql += f.newestFirst ? " ORDER BY c.marketplace_created_at DESC, c.id DESC"
-                         : " ORDER BY c.marketplace_created_at ASC, c.id ASC";
-    const int limit = std::clamp(f.limit, 1, 200);
-    sql += " LIMIT ?";
-    p.push_back(bindInt(limit + 1)); // one more tells whether a next page exists
+}
 
+/// One SELECT of a list: its source (with the order search) and predicates.
+struct Branch {
+    std::string status;       ///< "" = no status of its own
+    std::string kind;         ///< "" = no kind of its own
+    std::string extra;        ///< more predicates (" AND ...") with extraParams
+    sql::Params extraParams;
+    bool byPrimaryKey = false; ///< SQLite: read in id order (the account's indexes are kept out)
+};
+
+class ListQuery {
+public:
+    ListQuery(sql::Dialect d, const CaseFilter& f, OrderSearchPlan plan) : _d(d), _f(f), _plan(plan) {}
+
+    /// SELECT <columns or 1> FROM ... WHERE ... for one branch, without order and limit.
+    std::string select(const Branch& b, const char* columns, sql::Params& p) const {
+        std::string sql = std::string("SELECT ") + columns + " FROM cases c";
+        if (_plan == OrderSearchPlan::ByIndex) {
+            // Two indexed prefix searches joined as a derived table (materialised
+            // once) instead of one OR that scans every case of the account.
+            sql += " JOIN (SELECT o.id FROM cases o WHERE o.account_id = ? AND ";
+            p.push_back(bindInt(_f.accountId));
+            sql += prefixMatch(_d, "o.order_id", _f.orderSearch, p);
+            sql += " UNION SELECT s.id FROM cases s WHERE s.account_id = ? AND ";
+            p.push_back(bindInt(_f.accountId));
+            sql += prefixMatch(_d, "s.sub_order_id", _f.orderSearch, p);
+            sql += ") m ON m.id = c.id";
+        }
+        sql += b.byPrimaryKey && _d == sql::Dialect::SQLite ? " WHERE +c.account_id = ?" : " WHERE c.account_id = ?";
+        p.push_back(bindInt(_f.accountId));
+        if (!b.status.empty()) {
+            sql += " AND c.status = ?";
+            p.push_back(b.status);
+        }
+        if (!b.kind.empty()) {
+            sql += " AND c.kind = ?";
+            p.push_back(b.kind);
+        }
+        addPlainFilters(_d, _f, sql, p, b.byPrimaryKey);
+        if (_plan == OrderSearchPlan::Scan) {
+            const std::string pattern = likeEscape(_f.orderSearch) + "%";
+            sql += " AND (c.order_id LIKE ? ESCAPE '!' OR c.sub_order_id LIKE ? ESCAPE '!')";
+            p.push_back(pattern);
+            p.push_back(pattern);
+        }
+        sql += b.extra;
+        p.insert(p.end(), b.extraParams.begin(), b.extraParams.end());
+        return sql;
+    }
+
+    /// The branches merged: each ordered and cut to `limit` rows on its own
+    /// (an index range each), then ordered and cut together.
+    std::string merged(const std::vector<Branch>& branches, const std::string& orderBy,
+                       const std::string& outerOrderBy, std::int64_t limit, sql::Params& p) const {
+        if (branches.size() == 1) {
+            std::string sql = select(branches[0], kListColumns, p) + " ORDER BY " + orderBy + " LIMIT ?";
+            p.push_back(bindInt(limit));
+            return sql;
+        }
+        std::string sql = "SELECT * FROM (";
+        for (std::size_t i = 0; i < branches.size(); ++i) {
+            if (i) sql += " UNION ALL ";
+            sql += "SELECT * FROM (" + select(branches[i], kListColumns, p) + " ORDER BY " + orderBy +
+                   " LIMIT ?) b" + std::to_string(i);
+            p.push_back(bindInt(limit));
+        }
+        sql += ") u ORDER BY " + outerOrderBy + " LIMIT ?";
+        p.push_back(bindInt(limit));
+        return sql;
+    }
+
+    static constexpr const char* kListColumns =
+        SAC_CASE_COLUMNS_HEAD "'' AS payload_json, " SAC_CASE_COLUMNS_TAIL;
+
+private:
+    sql::Dialect _d;
+    const CaseFilter& _f;
+    OrderSearchPlan _plan;
+};
+
+/// The codes of the kinds of a marketplace (a case's kind always belongs to
+/// its marketplace: domain::marketplaceOf).
+std::vector<std::string> kindsOf(domain::Marketplace m) {
+    std::vector<std::string> out;
+    for (auto k : {domain::CaseKind::Dispute, domain::CaseKind::LostInventory, domain::CaseKind::DamagedInventory,
+                   domain::CaseKind::RefundNotReturned, domain::CaseKind::ReturnDamaged,
+                   domain::CaseKind::InboundShortage})
+        if (domain::marketplaceOf(k) == m) out.emplace_back(domain::toCode(k));
+    return out;
+}
+
+/// The branches of a filter, each an index range read in the list's order:
+/// one per open status for openOnly, and one per kind of the marketplace for
+/// a marketplace without a kind (the marketplace test stays). Empty when the
+/// filter can match nothing (openOnly with a final status).
+std::vector<Branch> filterBranches(const CaseFilter& f) {
+    std::vector<std::string> statuses;
+    if (f.status) {
+        if (f.openOnly && !domain::isOpen(*f.status)) return {};
+        statuses.emplace_back(domain::toCode(*f.status));
+    } else if (f.openOnly) {
+        statuses = openStatusCodes();
+    } else {
+        statuses.emplace_back();
+    }
+    std::vector<std::string> kinds{""};
+    if (f.marketplace && !f.kind) kinds = kindsOf(*f.marketplace);
+    std::vector<Branch> out;
+    for (const auto& st : statuses)
+        for (const auto& k : kinds) out.push_back(Branch{st, k, {}, {}, false});
+    return out;
+}
+
+} // namespace
+
+namespace {
+
+/// How an order search is run: the matches of its prefix counted by index
+/// (each column, up to kDenseOrderMatches) tell whether they are few or dense.
+OrderSearchPlan orderSearchPlan(sql::Connection& c, const CaseFilter& f) {
+    if (f.orderSearch.empty()) return OrderSearchPlan::None;
+    sql::Params p;
+    std::string sql = "SELECT (SELECT COUNT(*) FROM (SELECT 1 AS x FROM cases o WHERE o.account_id = ? AND ";
+    p.push_back(bindInt(f.accountId));
+    sql += prefixMatch(c.dialect(), "o.order_id", f.orderSearch, p);
+    sql += " LIMIT ?) a), (SELECT COUNT(*) FROM (SELECT 1 AS x FROM cases s WHERE s.account_id = ? AND ";
+    p.push_back(bindInt(kDenseOrderMatches));
+    p.push_back(bindInt(f.accountId));
+    sql += prefixMatch(c.dialect(), "s.sub_order_id", f.orderSearch, p);
+    sql += " LIMIT ?) b)";
+    p.push_back(bindInt(kDenseOrderMatches));
+    auto r = c.queryOne(sql, p);
+    if (r && (r->getInt(0) >= kDenseOrderMatches || r->getInt(1) >= kDenseOrderMatches)) return OrderSearchPlan::Scan;
+    return OrderSearchPlan::ByIndex;
+}
+
+} // namespace
+
+CasePage CaseRepository::list(const CaseFilter& f) {
+    const CaseOrder order = f.effectiveOrder();
+    const std::int64_t limit = std::clamp(f.limit, 1, 200);
     CasePage page;
-    for (const auto& row : _c.query(sql, p)) page.items.push_back(rowToCase(row));
-    if (static_cast<int>(page.items.size()) > limit) {
+    if (f.after && f.after->deadlineOrder && order != CaseOrder::Deadline) return page;
+    const OrderSearchPlan plan = orderSearchPlan(_c, f);
+    const ListQuery q(_c.dialect(), f, plan);
+    const std::vector<Branch> base = filterBranches(f);
+    if (base.empty()) return page;
+
+    if (order != CaseOrder::Deadline) {
+        const bool desc = order == CaseOrder::Newest;
+        std::vector<Branch> branches = base;
+        if (f.after) {
+            // The plain bound first: both databases then seek the index to the page
+            // instead of scanning the account from its start.
+            for (auto& b : branches) {
+                b.extra = desc ? " AND c.marketplace_created_at <= ? AND (c.marketplace_created_at < ? OR "
+                                 "(c.marketplace_created_at = ? AND c.id < ?))"
+                               : " AND c.marketplace_created_at >= ? AND (c.marketplace_created_at > ? OR "
+                                 "(c.marketplace_created_at = ? AND c.id > ?))";
+                b.extraParams = {bindInt(f.after->createdAt), bindInt(f.after->createdAt),
+                                 bindInt(f.after->createdAt), bindInt(f.after->id)};
+            }
+        }
+        sql::Params p;
+        const std::string sql =
+            q.merged(branches,
+                     desc ? "c.marketplace_created_at DESC, c.id DESC" : "c.marketplace_created_at ASC, c.id ASC",
+                     desc ? "u.marketplace_created_at DESC, u.id DESC" : "u.marketplace_created_at ASC, u.id ASC",
+                     limit + 1, p); // one more tells whether a next page exists
+        for (const auto& row : _c.query(sql, p)) page.items.push_back(rowToCase(row));
+        if (static_cast<std::int64_t>(page.items.size()) > limit) {
+            page.items.resize(static_cast<std::size_t>(limit));
+            const auto& last = page.items.back();
+            page.next = CaseCursor{last.marketplaceCreatedAt, last.id};
+        }
+        return page;
+    }
+
+    // Deadline: first the open cases with a deadline, by (deadline_at, id)...
+    const bool inSecondPart = f.after && !f.after->deadlineAt;
+    std::size_t firstPart = 0;
+    if (!inSecondPart) {
+        std::vector<Branch> branches;
+        for (const auto& b : base) {
+            if (b.status.empty()) {
+                for (const auto& code : openStatusCodes()) branches.push_back(Branch{code, b.kind, {}, {}, false});
+            } else if (domain::isOpen(*domain::parseCaseStatus(b.status))) {
+                branches.push_back(b);
+            }
+        }
+        for (auto& b : branches) {
+            b.extra = " AND c.deadline_at IS NOT NULL";
+            if (f.after) {
+                b.extra += " AND c.deadline_at >= ? AND (c.deadline_at > ? OR (c.deadline_at = ? AND c.id > ?))";
+                b.extraParams = {bindInt(*f.after->deadlineAt), bindInt(*f.after->deadlineAt),
+                                 bindInt(*f.after->deadlineAt), bindInt(f.after->id)};
+            }
+        }
+        if (!branches.empty()) {
+            sql::Params p;
+            const std::string sql = q.merged(branches, "c.deadline_at ASC, c.id ASC", "u.deadline_at ASC, u.id ASC",
+                                             limit + 1, p);
+            for (const auto& row : _c.query(sql, p)) page.items.push_back(rowToCase(row));
+        }
+        firstPart = page.items.size();
+    }
+    // ... then every other case by id.
+    if (static_cast<std::int64_t>(page.items.size()) <= limit) {
+        std::vector<Branch> branches;
+        for (const auto& b : base) {
+            Branch x = b;
+            if (b.status.empty()) x.extra = " AND (c.status NOT IN " + openStatusList() + " OR c.deadline_at IS NULL)";
+            else if (domain::isOpen(*domain::parseCaseStatus(b.status))) x.extra = " AND c.deadline_at IS NULL";
+            // SQLite: by primary key, unless a sparse filter has an index of its own.
+            x.byPrimaryKey = b.status.empty() && x.kind.empty() && !f.groupId && !f.cause && f.orderSearch.empty();
+            if (inSecondPart) {
+                x.extra += " AND c.id > ?";
+                x.extraParams.push_back(bindInt(f.after->id));
+            }
+            branches.push_back(std::move(x));
+        }
+        sql::Params p;
+        const std::string sql = q.merged(branches, "c.id ASC", "u.id ASC",
+                                         limit + 1 - static_cast<std::int64_t>(page.items.size()), p);
+        for (const auto& row : _c.query(sql, p)) page.items.push_back(rowToCase(row));
+    }
+    if (static_cast<std::int64_t>(page.items.size()) > limit) {
         page.items.resize(static_cast<std::size_t>(limit));
         const auto& last = page.items.back();
-        page.next = CaseCursor{last.marketplaceCreatedAt, last.id};
+        page.next = CaseCursor::deadline(page.items.size() <= firstPart ? last.deadlineAt : std::nullopt, last.id);
     }
     return page;
+}
+
+
+std::int64_t CaseRepository::countMatching(const CaseFilter& f, std::int64_t cap) {
+    cap = std::clamp<std::int64_t>(cap, 1, 1'000'000);
+    if (f.status && f.openOnly && !domain::isOpen(*f.status)) return 0;
+    const bool countersOnly = !f.cause && !f.groupId && !f.ungroupedOnly && !f.deadlineFrom && !f.deadlineTo &&
+                              f.orderSearch.empty() && !f.marketplace && !f.kind;
+    if (countersOnly) {
+        std::string sql = "SELECT n FROM case_counts WHERE account_id = ?";
+        sql::Params p{bindInt(f.accountId)};
+        if (f.storeId) {
+            sql += " AND store_id = ?";
+            p.push_back(bindInt(*f.storeId));
+        }
+        if (f.status) {
+            sql += " AND status = ?";
+            p.push_back(std::string(domain::toCode(*f.status)));
+        } else if (f.openOnly) {
+            sql += " AND status IN " + openStatusList();
+        }
+        std::int64_t n = 0;
+        for (const auto& r : _c.query(sql, p)) n += r.getInt(0);
+        return std::min(n, cap);
+    }
+    const ListQuery q(_c.dialect(), f, orderSearchPlan(_c, f));
+    const bool onlyOrderSearch = !f.storeId && !f.status && !f.openOnly && !f.cause && !f.groupId &&
+                                 !f.ungroupedOnly && !f.deadlineFrom && !f.deadlineTo && !f.marketplace && !f.kind;
+    if (onlyOrderSearch) {
+        // Each column's matches by index, up to cap; both below it: their union.
+        std::int64_t most = 0;
+        for (const char* column : {"c.order_id", "c.sub_order_id"}) {
+            sql::Params p{bindInt(f.accountId)};
+            std::string sql = "SELECT COUNT(*) FROM (SELECT 1 AS x FROM cases c WHERE c.account_id = ? AND ";
+            sql += prefixMatch(_c.dialect(), column, f.orderSearch, p) + " LIMIT ?) t";
+            p.push_back(bindInt(cap));
+            auto r = _c.queryOne(sql, p);
+            most = std::max(most, r ? r->getInt(0) : 0);
+        }
+        if (most >= cap) return cap;
+        sql::Params p{bindInt(f.accountId)};
+        std::string sql = "SELECT COUNT(*) FROM (SELECT o.id FROM cases o WHERE o.account_id = ? AND ";
+        sql += prefixMatch(_c.dialect(), "o.order_id", f.orderSearch, p);
+        sql += " UNION SELECT s.id FROM cases s WHERE s.account_id = ? AND ";
+        p.push_back(bindInt(f.accountId));
+        sql += prefixMatch(_c.dialect(), "s.sub_order_id", f.orderSearch, p) + ") t";
+        auto r = _c.queryOne(sql, p);
+        return std::min(r ? r->getInt(0) : 0, cap);
+    }
+    // One query: counting reads every matching row anyway, whatever its order.
+    Branch b{f.status ? std::string(domain::toCode(*f.status)) : std::string(), {}, {}, {}, false};
+    if (!f.status && f.openOnly) b.extra = " AND c.status IN " + openStatusList();
+    if (f.marketplace && !f.kind) {
+        // The marketplace's kinds: the kind index counts them.
+        b.extra += " AND c.kind IN (";
+        const auto kinds = kindsOf(*f.marketplace);
+        for (std::size_t i = 0; i < kinds.size(); ++i) {
+            b.extra += i ? ", ?" : "?";
+            b.extraParams.push_back(kinds[i]);
+        }
+        b.extra += ")";
+    }
+    sql::Params p;
+    const std::string sql = "SELECT COUNT(*) FROM (" + q.select(b, "1 AS x", p) + " LIMIT ?) t";
+    p.push_back(bindInt(cap));
+    auto r = _c.queryOne(sql, p);
+    return r ? r->getInt(0) : 0;
 }
 
 std::map<std::string, std::int64_t> CaseRepository::countByStatus(std::int64_t accountId,
@@ -387,28 +772,43 @@ std::map<std::string, std::int64_t> CaseRepository::countByStatus(std::int64_t a
         sql += kCountByStatusStoreClause;
         p.push_back(bindInt(*storeId));
     }
-    sql += kGroupByStatus;
     std::map<std::string, std::int64_t> out;
-    for (const auto& r : _c.query(sql, p)) out[textOr(r, 0)] = r.getInt(1);
+    for (const auto& r : _c.query(sql, p)) {
+        const auto n = r.getInt(1);
+        if (n != 0) out[textOr(r, 0)] += n;
+    }
     return out;
 }
 
 std::map<std::int64_t, std::int64_t> CaseRepository::countByGroup(std::int64_t accountId) {
+    // The grouped cases by index; the others are the rest of the account.
     std::map<std::int64_t, std::int64_t> out;
-    for (const auto& r : _c.query(kCountByGroup, {bindInt(accountId)}))
-        out[r.getOptInt(0).value_or(0)] = r.getInt(1);
+    std::int64_t grouped = 0;
+    for (const auto& r : _c.query(kCountByGroup, {bindInt(accountId)})) {
+        out[r.getInt(0)] = r.getInt(1);
+        grouped += r.getInt(1);
+    }
+    const std::int64_t rest = countAll(accountId) - grouped;
+    if (rest > 0) out[0] = rest;
     return out;
 }
 
 std::vector<std::string> CaseRepository::listCauses(std::int64_t accountId) {
     std::vector<std::string> out;
-    for (const auto& r : _c.query(kListCauses, {bindInt(accountId)})) out.push_back(textOr(r, 0));
+    std::string last; // every cause listed is > '' (empty causes are left out)
+    while (out.size() < 200) {
+        auto r = _c.queryOne(kNextCause, {bindInt(accountId), last});
+        if (!r) break;
+        last = textOr(*r, 0);
+        out.push_back(last);
+    }
     return out;
 }
 
 std::int64_t CaseRepository::countAll(std::int64_t accountId) {
-    auto r = _c.queryOne(kCountAll, {bindInt(accountId)});
-    return r ? r->getInt(0) : 0;
+    std::int64_t n = 0;
+    for (const auto& r : _c.query(kCountAll, {bindInt(accountId)})) n += r.getInt(0);
+    return n;
 }
 
 std::unordered_map<std::string, KnownVersion> CaseRepository::knownVersions(std::int64_t storeId,
@@ -425,13 +825,28 @@ std::unordered_map<std::string, KnownVersion> CaseRepository::knownVersions(std:
 
 bool CaseRepository::setStatus(std::int64_t caseId, std::int64_t accountId, domain::CaseStatus status,
                                std::int64_t now) {
-    return _c.execute(kSetStatus, {std::string(domain::toCode(status)), bindInt(now), bindInt(caseId), bindInt(accountId)}) > 0;
+    for (int attempt = 0; attempt < 4; ++attempt) {
+        auto row = _c.queryOne(kStatusOf, {bindInt(caseId), bindInt(accountId)});
+        if (!row) return false;
+        const auto from = domain::parseCaseStatus(textOr(*row, 0));
+        if (!from) // not a status code: set it without a count to move it from
+            return _c.execute(kSetStatus, {std::string(domain::toCode(status)), bindInt(now), bindInt(caseId),
+                                           bindInt(accountId)}) > 0;
+        if (setStatusFrom(caseId, accountId, *from, status, now)) return true;
+    }
+    throw std::runtime_error("case " + std::to_string(caseId) + " keeps changing its status");
 }
 
 bool CaseRepository::setStatusFrom(std::int64_t caseId, std::int64_t accountId, domain::CaseStatus expected,
                                    domain::CaseStatus status, std::int64_t now) {
-    return _c.execute(kSetStatusFrom, {std::string(domain::toCode(status)), bindInt(now), bindInt(caseId),
-                                       bindInt(accountId), std::string(domain::toCode(expected))}) > 0;
+    const std::string from(domain::toCode(expected));
+    const std::string to(domain::toCode(status));
+    if (_c.execute(kSetStatusFrom, {to, bindInt(now), bindInt(caseId), bindInt(accountId), from}) == 0) return false;
+    if (from != to) {
+        auto row = _c.queryOne(kStatusOf, {bindInt(caseId), bindInt(accountId)});
+        if (row) moveCount(_c, accountId, row->getInt(1), from, to);
+    }
+    return true;
 }
 
 std::vector<std::int64_t> CaseRepository::idsInGroup(std::int64_t accountId, std::int64_t groupId) {

@@ -23,14 +23,40 @@
 
 namespace sac::storage {
 
+/// The orderings of a case list.
+enum class CaseOrder {
+    Oldest,   ///< (marketplace_created_at, id) ascending
+    Newest,   ///< (marketplace_created_at, id) descending
+    /// Nearest deadline first: open cases (domain::isOpen) with a deadline by
+    /// (deadline_at, id) ascending, then every other case (closed, or without
+    /// a deadline) by id ascending.
+    Deadline,
+};
+
 /// Keyset pagination position: the last row of a page.
 struct CaseCursor {
-    std::int64_t createdAt = 0; ///< marketplace_created_at of that row
+    CaseCursor() = default;
+    /// A position in the created order (Oldest/Newest).
+    CaseCursor(std::int64_t createdAtValue, std::int64_t idValue) : createdAt(createdAtValue), id(idValue) {}
+    /// A position in the Deadline order.
+    static CaseCursor deadline(std::optional<std::int64_t> deadlineAt, std::int64_t id) {
+        CaseCursor c(0, id);
+        c.deadlineAt = deadlineAt;
+        c.deadlineOrder = true;
+        return c;
+    }
+
+    std::int64_t createdAt = 0; ///< marketplace_created_at of that row (Oldest/Newest)
     std::int64_t id = 0;
-    /// "<createdAt>_<id>", safe in a URL.
+    /// Deadline ordering only: the row was an open case with this deadline
+    /// (first part of the list); nullopt with deadlineOrder = the other cases.
+    std::optional<std::int64_t> deadlineAt;
+    bool deadlineOrder = false; ///< a cursor of CaseOrder::Deadline
+    /// Oldest/Newest: "<createdAt>_<id>"; Deadline: "d<deadlineAt>_<id>", or
+    /// "d_<id>" past the open cases with a deadline. Safe in a URL.
     std::string encode() const;
-    /// nullopt unless the text is exactly two decimal integers joined by '_'
-    /// with id > 0.
+    /// nullopt unless the text is one of the forms above with decimal
+    /// integers and id > 0.
     static std::optional<CaseCursor> decode(std::string_view text);
     bool operator==(const CaseCursor&) const = default;
 };
@@ -49,14 +75,23 @@ struct CaseFilter {
     std::string orderSearch; ///< prefix of order_id or sub_order_id; "" = no filter
     std::optional<domain::Marketplace> marketplace;
     std::optional<domain::CaseKind> kind;
-    bool newestFirst = false; ///< false: oldest first (chronological)
-    std::optional<CaseCursor> after; ///< continue after this row
+    bool newestFirst = false; ///< true is the same as order = Newest (when order is Oldest)
+    CaseOrder order = CaseOrder::Oldest;
+    /// Continue after this row. A cursor of another ordering than the list's
+    /// gives an empty page, except a created-order cursor under Deadline,
+    /// which continues the second part after its id.
+    std::optional<CaseCursor> after;
     int limit = 50;           ///< clamped to [1, 200]
+
+    /// order, with newestFirst applied.
+    CaseOrder effectiveOrder() const {
+        return order == CaseOrder::Oldest && newestFirst ? CaseOrder::Newest : order;
+    }
 };
 
 struct CasePage {
-    /// The page, ordered by (marketplace_created_at, id); payloadJson is
-    /// left empty in lists (use find() for the detail).
+    /// The page in the filter's order; payloadJson is left empty in lists
+    /// (use find() for the detail).
     std::vector<domain::Case> items;
     std::optional<CaseCursor> next; ///< set when more rows follow
 };
@@ -79,6 +114,12 @@ struct UpsertResult {
     /// The row before an update (Updated only), for the audit event.
     std::optional<domain::Case> before;
 };
+
+/// Adds each delta to the count of (accountId, storeId, status) in
+/// case_counts, in one statement (rows in status order). Every write that
+/// inserts cases or changes their status calls it in its transaction.
+void adjustCaseCounts(sql::Connection& c, std::int64_t accountId, std::int64_t storeId,
+                      const std::map<std::string, std::int64_t>& deltas);
 
 class CaseRepository {
 public:
@@ -112,8 +153,15 @@ public:
 
     /// Keyset pagination: never OFFSET; ties on created_at are broken by id.
     CasePage list(const CaseFilter& filter);
+    /// How many cases match the filter (its order, cursor and limit are
+    /// ignored), counting no further than cap: min(count, cap). cap is
+    /// clamped to [1, 1,000,000].
+    std::int64_t countMatching(const CaseFilter& filter, std::int64_t cap);
 
     /// Case counts per status code ("pendente" → 3), optionally one store.
+    /// Read from case_counts, which every write of this repository (and of
+    /// LostFoundRepository) keeps in step with the cases it inserts or whose
+    /// status it changes; a status must only be changed through them.
     std::map<std::string, std::int64_t> countByStatus(std::int64_t accountId,
                                                       std::optional<std::int64_t> storeId = std::nullopt);
     /// Case counts per group id (0 = no group).

@@ -1,5 +1,8 @@
 #include "storage/LostFoundRepository.h"
 
+#include <stdexcept>
+
+#include "storage/CaseRepository.h"
 #include "storage/SqlHelpers.h"
 
 namespace sac::storage {
@@ -14,7 +17,9 @@ constexpr const char* kUnreimbursedByCaseNumber =
     "AND marketplace = 'amazon' AND status <> 'reembolsado' ORDER BY id";
 constexpr const char* kMarkReimbursed =
     "UPDATE cases SET status = 'reembolsado', reimbursed_minor = ?, reimbursed_currency = ?, "
-    "marketplace_status = 'reimbursed', updated_at = ? WHERE id = ? AND account_id = ? AND marketplace = 'amazon'";
+    "marketplace_status = 'reimbursed', updated_at = ? WHERE id = ? AND account_id = ? AND marketplace = 'amazon' "
+    "AND status = ?";
+constexpr const char* kStatusOf = "SELECT status, store_id FROM cases WHERE id = ? AND account_id = ?";
 constexpr const char* kMarkOpened =
     "UPDATE cases SET status = 'aberto', updated_at = ? WHERE id = ? AND account_id = ? AND marketplace = 'amazon' "
     "AND status = 'elegivel'";
@@ -52,12 +57,30 @@ std::vector<AmazonCaseRef> LostFoundRepository::findUnreimbursedByAmazonCaseId(s
 
 bool LostFoundRepository::markReimbursed(std::int64_t caseId, std::int64_t accountId, std::int64_t minor,
                                          const std::string& currency, std::int64_t now) {
-    return _c.execute(kMarkReimbursed, {bindInt(minor), currency, bindInt(now), bindInt(caseId), bindInt(accountId)}) >
-           0;
+    // The update names the status it read, so that case_counts moves the case
+    // from the status it really had.
+    for (int attempt = 0; attempt < 4; ++attempt) {
+        auto row = _c.queryOne(kStatusOf, {bindInt(caseId), bindInt(accountId)});
+        if (!row) return false;
+        const std::string from = textOr(*row, 0);
+        if (_c.execute(kMarkReimbursed,
+                       {bindInt(minor), currency, bindInt(now), bindInt(caseId), bindInt(accountId), from}) > 0) {
+            if (from != "reembolsado")
+                adjustCaseCounts(_c, accountId, row->getInt(1), {{from, -1}, {"reembolsado", 1}});
+            return true;
+        }
+        if (!_c.queryOne("SELECT 1 FROM cases WHERE id = ? AND account_id = ? AND marketplace = 'amazon'",
+                         {bindInt(caseId), bindInt(accountId)}))
+            return false;
+    }
+    throw std::runtime_error("case " + std::to_string(caseId) + " keeps changing its status");
 }
 
 bool LostFoundRepository::markOpened(std::int64_t caseId, std::int64_t accountId, std::int64_t now) {
-    return _c.execute(kMarkOpened, {bindInt(now), bindInt(caseId), bindInt(accountId)}) > 0;
+    if (_c.execute(kMarkOpened, {bindInt(now), bindInt(caseId), bindInt(accountId)}) == 0) return false;
+    if (auto row = _c.queryOne(kStatusOf, {bindInt(caseId), bindInt(accountId)}))
+        adjustCaseCounts(_c, accountId, row->getInt(1), {{"elegivel", -1}, {"aberto", 1}});
+    return true;
 }
 
 std::vector<std::int64_t> LostFoundRepository::overdueUnflagged(std::int64_t accountId, std::int64_t storeId,

@@ -9,12 +9,12 @@ using namespace detail;
 constexpr const char* kColumns =
     "id, account_id, marketplace, name, seller_email, gateway_url, region, marketplace_id, credentials_enc, "
     "credentials_hint, status, status_message, token_expires_at, settings_json, created_at, updated_at, "
-    "last_sync_at, last_sync_ok_at, refresh_expires_at";
+    "last_sync_at, last_sync_ok_at, refresh_expires_at, verified_at";
 
 constexpr const char* kInsert =
     "INSERT INTO stores (account_id, marketplace, name, seller_email, gateway_url, region, marketplace_id, "
     "credentials_enc, credentials_hint, status, status_message, token_expires_at, settings_json, created_at, "
-    "updated_at, refresh_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "updated_at, refresh_expires_at, verified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* kUpdate =
     "UPDATE stores SET name = ?, seller_email = ?, gateway_url = ?, region = ?, marketplace_id = ?, "
     "credentials_enc = ?, credentials_hint = ?, token_expires_at = ?, settings_json = ?, updated_at = ?, "
@@ -31,7 +31,9 @@ constexpr const char* kReleaseLease =
     "UPDATE stores SET sync_lease_owner = NULL, sync_lease_until = NULL WHERE id = ? AND account_id = ? AND "
     "sync_lease_owner = ?";
 constexpr const char* kRecordSyncOk =
-    "UPDATE stores SET last_sync_at = ?, last_sync_ok_at = ? WHERE id = ? AND account_id = ?";
+    "UPDATE stores SET last_sync_at = ?, last_sync_ok_at = ?, verified_at = ? WHERE id = ? AND account_id = ?";
+constexpr const char* kMarkVerified = "UPDATE stores SET verified_at = ? WHERE id = ? AND account_id = ?";
+constexpr const char* kClearVerified = "UPDATE stores SET verified_at = 0 WHERE id = ? AND account_id = ?";
 constexpr const char* kRecordSyncFailed = "UPDATE stores SET last_sync_at = ? WHERE id = ? AND account_id = ?";
 
 domain::Store rowToStore(const sql::Row& r) {
@@ -55,6 +57,7 @@ domain::Store rowToStore(const sql::Row& r) {
     s.lastSyncAt = r.getOptInt(16);
     s.lastSyncOkAt = r.getOptInt(17);
     s.refreshExpiresAt = r.getOptInt(18);
+    s.verifiedAt = r.getOptInt(19);
     return s;
 }
 
@@ -65,7 +68,7 @@ std::int64_t StoreRepository::create(const domain::Store& s) {
                          s.gatewayUrl, s.region, s.marketplaceId, s.credentialsEnc, s.credentialsHint,
                          std::string(domain::toCode(s.status)), s.statusMessage, bindOpt(s.tokenExpiresAt),
                          s.settingsJson.empty() ? std::string("{}") : s.settingsJson, bindInt(s.createdAt),
-                         bindInt(s.updatedAt), bindOpt(s.refreshExpiresAt)});
+                         bindInt(s.updatedAt), bindOpt(s.refreshExpiresAt), bindInt(s.verifiedAt.value_or(0))});
     return _c.lastInsertId();
 }
 
@@ -111,8 +114,17 @@ bool StoreRepository::releaseSyncLease(std::int64_t id, std::int64_t accountId, 
 }
 
 bool StoreRepository::recordSyncResult(std::int64_t id, std::int64_t accountId, bool ok, std::int64_t now) {
-    if (ok) return _c.execute(kRecordSyncOk, {bindInt(now), bindInt(now), bindInt(id), bindInt(accountId)}) > 0;
+    if (ok)
+        return _c.execute(kRecordSyncOk, {bindInt(now), bindInt(now), bindInt(now), bindInt(id), bindInt(accountId)}) > 0;
     return _c.execute(kRecordSyncFailed, {bindInt(now), bindInt(id), bindInt(accountId)}) > 0;
+}
+
+bool StoreRepository::markVerified(std::int64_t id, std::int64_t accountId, std::int64_t now) {
+    return _c.execute(kMarkVerified, {bindInt(now), bindInt(id), bindInt(accountId)}) > 0;
+}
+
+bool StoreRepository::clearVerified(std::int64_t id, std::int64_t accountId) {
+    return _c.execute(kClearVerified, {bindInt(id), bindInt(accountId)}) > 0;
 }
 
 } // namespace sac::storage

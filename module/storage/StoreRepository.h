@@ -36,8 +36,12 @@ public:
                           std::int64_t until);
     /// Gives the lease back when owner holds it.
     bool releaseSyncLease(std::int64_t id, std::int64_t accountId, const std::string& owner);
-    /// last_sync_at = now, and last_sync_ok_at = now when ok.
+    /// last_sync_at = now, and last_sync_ok_at = verified_at = now when ok.
     bool recordSyncResult(std::int64_t id, std::int64_t accountId, bool ok, std::int64_t now);
+    /// The store's credentials worked now (verified_at = now).
+    bool markVerified(std::int64_t id, std::int64_t accountId, std::int64_t now);
+    /// New credentials: not verified until they work (verified_at = 0).
+    bool clearVerified(std::int64_t id, std::int64_t accountId);
 
 private:
     sql::Connection& _c;

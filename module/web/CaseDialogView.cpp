@@ -14,6 +14,7 @@
 #include "services/DisputeHandlingService.h"
 #include "services/RefusalRules.h"
 #include "web/Format.h"
+#include "web/Labels.h"
 
 namespace sac::web {
 namespace {
@@ -35,37 +36,6 @@ std::string when(const std::optional<std::int64_t>& ms, const CaseDialogModel& m
 std::string fileUrl(const std::string& path, const std::string& base) {
     if (path.rfind("/", 0) == 0 && path.rfind("//", 0) != 0) return safeHttpUrl(base + path);
     return safeHttpUrl(path);
-}
-
-std::string valueText(const Poco::Dynamic::Var& v) {
-    if (v.isEmpty()) return "—";
-    try {
-        return v.convert<std::string>();
-    } catch (const std::exception&) {
-        return "?";
-    }
-}
-
-/// "status: pendente → decisao; solution_id: 123" from the event's JSON.
-std::string changeText(const domain::CaseEvent& e) {
-    Poco::JSON::Object::Ptr before, after;
-    try {
-        Poco::JSON::Parser p;
-        if (!e.beforeJson.empty()) before = p.parse(e.beforeJson).extract<Poco::JSON::Object::Ptr>();
-        p.reset();
-        if (!e.afterJson.empty()) after = p.parse(e.afterJson).extract<Poco::JSON::Object::Ptr>();
-    } catch (const std::exception&) {
-        return {};
-    }
-    std::string out;
-    if (!after) return out;
-    for (const auto& key : after->getNames()) {
-        if (!out.empty()) out += "; ";
-        out += key + ": ";
-        if (before && before->has(key)) out += valueText(before->get(key)) + " → ";
-        out += valueText(after->get(key));
-    }
-    return out;
 }
 
 std::string sizeText(std::int64_t bytes) {
@@ -116,15 +86,13 @@ mu::data caseDialogData(const CaseDialogModel& m, const Catalog& cat) {
     setIf(d, "product_id", c.productId);
     setIf(d, "product_image_url", safeHttpUrl(c.productImageUrl));
     setIf(d, "buyer_login", c.buyerLogin);
-    d.set("cause", c.cause);
+    setLabel(d, "cause", causeLabel(cat, loc, c.cause));
     const std::string code(domain::toCode(c.status));
     d.set("status_code", code);
     d.set("status_label", cat.text(loc, "status." + code));
-    setIf(d, "fine_status", c.marketplaceFineStatus);
-    if (!c.marketplaceFineStatus.empty())
-        d.set("fine_status_label", cat.text(loc, "fine." + c.marketplaceFineStatus) == "fine." + c.marketplaceFineStatus
-                                       ? c.marketplaceFineStatus
-                                       : cat.text(loc, "fine." + c.marketplaceFineStatus));
+    // The marketplace's own detail while the case is open there and here.
+    if (domain::isOpen(c.status) && !c.wrongDeliverySolved && !c.marketplaceFineStatus.empty())
+        setLabel(d, "fine_status", codeLabel(cat, loc, "fine", c.marketplaceFineStatus));
     if (m.store) d.set("store_name", m.store->name);
     if (c.deadlineAt) {
         d.set("deadline_text", formatDateTime(*c.deadlineAt, m.offsetMinutes, loc));
@@ -143,7 +111,9 @@ mu::data caseDialogData(const CaseDialogModel& m, const Catalog& cat) {
     if (m.detail) {
         if (m.detail->productPrice) d.set("amount_text", moneyText(m.detail->productPrice, loc));
         if (m.detail->refundMoneyMax) d.set("refund_cap_text", moneyText(m.detail->refundMoneyMax, loc));
-        if (m.detail->refundMoneyMaxLocal)
+        // The local-currency cap only when it says something the cap does not.
+        if (m.detail->refundMoneyMaxLocal && (!m.detail->refundMoneyMax || !(*m.detail->refundMoneyMaxLocal ==
+                                                                            *m.detail->refundMoneyMax)))
             d.set("refund_cap_local_text", moneyText(m.detail->refundMoneyMaxLocal, loc));
     }
     if (c.wrongDeliverySolved) d.set("wrong_delivery_solved", true);
@@ -166,12 +136,11 @@ mu::data caseDialogData(const CaseDialogModel& m, const Catalog& cat) {
             mu::data o;
             o.set("id", std::to_string(s.id));
             o.set("owner", cat.text(loc, ownerKey));
-            o.set("type", cat.text(loc, "solution_type." + s.solutionType) == "solution_type." + s.solutionType
-                              ? s.solutionType
-                              : cat.text(loc, "solution_type." + s.solutionType));
-            o.set("status", s.status);
+            o.set("type", codeLabel(cat, loc, "solution_type", s.solutionType).text);
+            setLabel(o, "status", codeLabel(cat, loc, "solution_status", s.status));
             setIf(o, "content", s.content);
             setIf(o, "refund_text", moneyText(s.refundMoney, loc));
+            if (s.refundMoney) setIf(o, "refund_currency_code", s.refundMoney->currency);
             setIf(o, "created_text", when(s.createdAtMs, m));
             o.set("checked", std::to_string(s.id) == pickedId);
             o.set("pending", s.status == "wait_seller_accept");
@@ -186,7 +155,7 @@ mu::data caseDialogData(const CaseDialogModel& m, const Catalog& cat) {
         mu::data sellerList{mu::data::type::list};
         for (const auto& s : m.detail->sellerSolutions) {
             mu::data o;
-            o.set("status", s.status);
+            setLabel(o, "status", codeLabel(cat, loc, "solution_status", s.status));
             setIf(o, "content", s.content);
             setIf(o, "refund_text", moneyText(s.refundMoney, loc));
             sellerList.push_back(o);
@@ -203,10 +172,8 @@ mu::data caseDialogData(const CaseDialogModel& m, const Catalog& cat) {
         for (const auto& p : m.detail->processes) {
             mu::data o;
             o.set("when", when(p.createdAtMs, m));
-            o.set("who", cat.text(loc, "who." + p.submitMemberType) == "who." + p.submitMemberType
-                             ? p.submitMemberType
-                             : cat.text(loc, "who." + p.submitMemberType));
-            o.set("what", p.actionType);
+            o.set("who", codeLabel(cat, loc, "who", p.submitMemberType).text);
+            setLabel(o, "what", codeLabel(cat, loc, "action", p.actionType));
             setIf(o, "content", p.content);
             mu::data files{mu::data::type::list};
             int n = 0;
@@ -233,9 +200,10 @@ mu::data caseDialogData(const CaseDialogModel& m, const Catalog& cat) {
         std::string flat = e.action;
         for (auto& ch : flat)
             if (ch == '.') ch = '_';
-        const std::string label = cat.text(loc, "events." + flat);
-        o.set("what", label == "events." + flat ? e.action : label);
-        setIf(o, "change", changeText(e));
+        setLabel(o, "what", codeLabel(cat, loc, "events", flat));
+        auto change = changeItems(e, cat, loc, m.offsetMinutes);
+        o.set("has_change", !change.is_empty_list());
+        o.set("change", change);
         events.push_back(o);
     }
     d.set("events", events);
@@ -272,7 +240,8 @@ mu::data caseDialogData(const CaseDialogModel& m, const Catalog& cat) {
                             (c.status == domain::CaseStatus::Pendente || c.status == domain::CaseStatus::Recebido);
     d.set("can_handle", m.canHandle);
     d.set("can_decide", m.canHandle && actionable && hasBuyerProposal);
-    d.set("can_wrong_delivery", m.canHandle && domain::isOpen(c.status) && !c.wrongDeliverySolved);
+    d.set("can_wrong_delivery", m.canHandle && c.kind == domain::CaseKind::Dispute && domain::isOpen(c.status) &&
+                                    !c.wrongDeliverySolved);
     d.set("csrf_token", m.csrfToken);
     d.set("refusal_cause", std::string(services::DisputeHandlingService::kRefusalCause));
     d.set("reason_min", std::to_string(services::DisputeHandlingService::kReasonMin));
@@ -297,8 +266,7 @@ mu::data caseDialogData(const CaseDialogModel& m, const Catalog& cat) {
     for (const auto& type : services::allowedRefusalTypes(receipt)) {
         mu::data o;
         o.set("code", type);
-        const std::string label = cat.text(loc, "solution_type." + type);
-        o.set("label", label == "solution_type." + type ? type : label);
+        o.set("label", codeLabel(cat, loc, "solution_type", type).text);
         o.set("selected", type == typed);
         refusalTypes.push_back(o);
     }
@@ -308,7 +276,10 @@ mu::data caseDialogData(const CaseDialogModel& m, const Catalog& cat) {
                              : c.refundCap                        ? c.refundCap->currency()
                                                                   : std::string());
     d.set("note_text", k && (k->form == "note" || k->form == "wrong_delivery") ? k->note : std::string());
-    if (k) {
+    if (k && k->confirmStep) {
+        d.set(k->form + "_confirm", true);
+        if (k->form == "refuse") d.set("show_refuse", true);
+    } else if (k) {
         d.set(k->form + "_error", k->messageText);
         setIf(d, k->form + "_detail", k->detail);
         if (k->form == "refuse") d.set("show_refuse", true);

@@ -37,6 +37,7 @@ struct KeptForm {
     std::string solutionType; ///< the refusal's counter-proposal type
     std::string note;
     std::string idempotencyKey; ///< reused so a retry stays one action
+    bool confirmStep = false;   ///< arrived without confirm=1: show the confirmation, nothing was sent
 };
 
 struct CaseDialogModel {

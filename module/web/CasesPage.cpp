@@ -12,6 +12,7 @@
 
 #include "domain/CaseStatus.h"
 #include "web/Format.h"
+#include "web/Labels.h"
 
 namespace sac::web {
 namespace {
@@ -93,7 +94,8 @@ void setIf(mu::data& d, const std::string& key, const std::string& value) {
 
 } // namespace
 
-std::string CaseQuery::queryString(const std::string& sortValue, const std::string& cursorValue) const {
+std::string CaseQuery::queryString(const std::string& sortValue, const std::string& cursorValue,
+                                   const std::vector<std::string>& trailValue, std::int64_t pageValue) const {
     std::string qs;
     appendParam(qs, "store", store);
     appendParam(qs, "status", status);
@@ -103,10 +105,16 @@ std::string CaseQuery::queryString(const std::string& sortValue, const std::stri
     appendParam(qs, "order", order);
     appendParam(qs, "sort", sortValue);
     appendParam(qs, "cursor", cursorValue);
+    if (!cursorValue.empty()) {
+        std::string joined;
+        for (const auto& t : trailValue) joined += (joined.empty() ? "" : ",") + t;
+        appendParam(qs, "trail", joined);
+        if (pageValue > 1) appendParam(qs, "page", std::to_string(pageValue));
+    }
     return qs;
 }
 
-Result<CaseQuery> parseCaseQuery(const Request& req, std::int64_t accountId, std::int64_t now) {
+Result<CaseQuery> parseCaseQuery(const Request& req, std::int64_t accountId, std::int64_t now, CaseListView view) {
     using R = Result<CaseQuery>;
     CaseQuery q;
     q.filter.accountId = accountId;
@@ -154,14 +162,35 @@ Result<CaseQuery> parseCaseQuery(const Request& req, std::int64_t accountId, std
     if (q.order.size() > 64) return R::fail("expected order of at most 64 characters");
     q.filter.orderSearch = q.order;
     q.sort = get("sort");
-    if (q.sort == "desc") q.filter.newestFirst = true;
-    else if (!q.sort.empty() && q.sort != "asc")
-        return R::fail("expected sort as asc or desc, got " + quoted(q.sort));
+    if (q.sort.empty()) q.sort = view == CaseListView::Tab ? "deadline" : "asc";
+    if (q.sort == "desc") q.filter.order = storage::CaseOrder::Newest;
+    else if (q.sort == "deadline") q.filter.order = storage::CaseOrder::Deadline;
+    else if (q.sort == "asc") q.filter.order = storage::CaseOrder::Oldest;
+    else return R::fail("expected sort as deadline, asc or desc, got " + quoted(q.sort));
+    q.filter.newestFirst = q.filter.order == storage::CaseOrder::Newest;
     q.cursor = get("cursor");
     if (!q.cursor.empty()) {
         auto c = storage::CaseCursor::decode(q.cursor);
         if (!c) return R::fail("expected cursor as <created_at>_<id>, got " + quoted(q.cursor));
         q.filter.after = c;
+        const std::string trail = get("trail");
+        for (std::size_t start = 0; !trail.empty() && start <= trail.size();) {
+            const auto comma = trail.find(',', start);
+            const std::string one = trail.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+            if (!storage::CaseCursor::decode(one)) return R::fail("expected trail as cursors joined by ',', got " + quoted(trail));
+            q.trail.push_back(one);
+            if (q.trail.size() > CaseQuery::kMaxTrail) q.trail.erase(q.trail.begin());
+            if (comma == std::string::npos) break;
+            start = comma + 1;
+        }
+        const std::string page = get("page");
+        if (!page.empty()) {
+            auto n = positiveId(page);
+            if (!n || *n > 1'000'000) return R::fail("expected page as a positive integer, got " + quoted(page));
+            q.page = *n;
+        } else {
+            q.page = static_cast<std::int64_t>(q.trail.size()) + 2;
+        }
     }
     const std::string limit = get("limit");
     if (!limit.empty()) {
@@ -180,6 +209,11 @@ Result<CaseQuery> parseCaseQuery(const Request& req, std::int64_t accountId, std
         auto k = domain::parseCaseKind(kind);
         if (!k) return R::fail("expected kind as one of the case kinds, got " + quoted(kind));
         q.filter.kind = k;
+    }
+    if (view == CaseListView::Tab) {
+        // The tab is the disputes' list; Lost & Found cases have their own page.
+        q.filter.marketplace.reset();
+        q.filter.kind = domain::CaseKind::Dispute;
     }
     return R::ok(std::move(q));
 }
@@ -232,9 +266,13 @@ mu::data tabData(const TabModel& m, const Catalog& cat) {
     d.set("total_text", fill(cat.text(loc, "counts.total"), "count", std::to_string(m.totalCases)));
 
     mu::data causes{mu::data::type::list};
+    int unknownCauses = 0;
     for (const auto& c : *m.causes) {
         mu::data o;
         o.set("value", c);
+        // Reasons the catalog does not know read alike: numbered so they stay apart.
+        const Label label = causeLabel(cat, loc, c);
+        o.set("label", label.technical.empty() ? label.text : label.text + " " + std::to_string(++unknownCauses));
         o.set("selected", q.cause == c);
         causes.push_back(o);
     }
@@ -262,14 +300,26 @@ mu::data tabData(const TabModel& m, const Catalog& cat) {
     d.set("deadlines", deadlines);
     d.set("order_search", q.order);
 
-    const bool newest = q.filter.newestFirst;
-    d.set("sort_value", newest ? "desc" : "asc");
-    d.set("sort_text", cat.text(loc, newest ? "sort.newest_first" : "sort.oldest_first"));
-    d.set("sort_toggle_text", cat.text(loc, newest ? "sort.show_oldest_first" : "sort.show_newest_first"));
-    d.set("sort_toggle_url", "/sac/?" + q.queryString(newest ? "asc" : "desc", ""));
+    // The orderings, the current one named and the others one click away.
+    d.set("sort_value", q.sort);
+    d.set("sort_text", cat.text(loc, "sort.current_" + q.sort));
+    mu::data sorts{mu::data::type::list};
+    for (const char* other : {"deadline", "asc", "desc"}) {
+        if (q.sort == other) continue;
+        mu::data o;
+        o.set("text", cat.text(loc, std::string("sort.show_") + other));
+        o.set("url", "/sac/?" + q.queryString(other, ""));
+        o.set("code", other);
+        sorts.push_back(o);
+    }
+    d.set("sorts", sorts);
+    // A bulk action comes back to this very list.
+    d.set("return_query", q.queryString(q.sort, q.cursor, q.trail, q.page));
 
     std::map<std::int64_t, std::string> names;
     for (const auto& s : *m.stores) names[s.id] = s.name;
+    std::map<std::int64_t, std::string> groupNames;
+    for (const auto& g : *m.groups) groupNames[g.id] = g.name;
     mu::data rows{mu::data::type::list};
     for (const auto& c : m.page->items) {
         mu::data o;
@@ -281,11 +331,12 @@ mu::data tabData(const TabModel& m, const Catalog& cat) {
         o.set("product_id", c.productId);
         const std::string img = safeHttpUrl(c.productImageUrl);
         if (!img.empty()) o.set("product_image_url", img);
-        o.set("cause", c.cause);
+        setLabel(o, "cause", causeLabel(cat, loc, c.cause));
         const std::string code(domain::toCode(c.status));
         o.set("status_code", code);
         o.set("status_label", cat.text(loc, "status." + code));
-        setIf(o, "fine_status", c.marketplaceFineStatus);
+        if (domain::isOpen(c.status) && !c.wrongDeliverySolved && !c.marketplaceFineStatus.empty())
+            setLabel(o, "fine_status", codeLabel(cat, loc, "fine", c.marketplaceFineStatus));
         const auto dv = deadlineView(c, m.now, m.offsetMinutes, cat, loc);
         o.set("deadline_text", dv.text);
         setIf(o, "deadline_left", dv.left);
@@ -294,12 +345,41 @@ mu::data tabData(const TabModel& m, const Catalog& cat) {
         o.set("store_name", names.count(c.storeId) ? names[c.storeId] : std::string());
         o.set("marketplace", cat.text(loc, "marketplace." + std::string(domain::toCode(c.marketplace))));
         o.set("needs_review", c.needsReview);
+        if (c.groupId && groupNames.count(*c.groupId)) o.set("group_name", groupNames[*c.groupId]);
         rows.push_back(o);
     }
     d.set("cases", rows);
     d.set("has_cases", !m.page->items.empty());
-    if (m.page->next) d.set("next_url", "/sac/?" + q.queryString(q.sort, m.page->next->encode()));
-    if (!q.cursor.empty()) d.set("first_url", "/sac/?" + q.queryString(q.sort, ""));
+    if (m.page->next) {
+        auto trail = q.trail;
+        if (!q.cursor.empty()) trail.push_back(q.cursor);
+        if (trail.size() > CaseQuery::kMaxTrail) trail.erase(trail.begin());
+        d.set("next_url", "/sac/?" + q.queryString(q.sort, m.page->next->encode(), trail, q.page + 1));
+    }
+    if (!q.cursor.empty()) {
+        d.set("first_url", "/sac/?" + q.queryString(q.sort, ""));
+        // The page before: the last cursor of the trail, or the first page.
+        if (!q.trail.empty()) {
+            auto trail = q.trail;
+            const std::string previous = trail.back();
+            trail.pop_back();
+            d.set("prev_url", "/sac/?" + q.queryString(q.sort, previous, trail, std::max<std::int64_t>(q.page - 1, 2)));
+        } else {
+            d.set("prev_url", "/sac/?" + q.queryString(q.sort, ""));
+        }
+    }
+    // "51–100 de 1.234" under the current filters.
+    if (!m.page->items.empty()) {
+        const std::int64_t from = (q.page - 1) * q.filter.limit + 1;
+        const std::int64_t to = from + static_cast<std::int64_t>(m.page->items.size()) - 1;
+        const bool more = m.matching >= m.matchingCap;
+        std::string text = cat.text(loc, more ? "pager.range_more" : "pager.range");
+        text = fill(fill(text, "from", formatCount(from, loc)), "to", formatCount(to, loc));
+        d.set("range_text", fill(text, "total", formatCount(more ? m.matchingCap : std::max(m.matching, to), loc)));
+    }
+    if (m.noticeCount >= 0) d.set("notice_text", fill(d.get("notice_text") ? d.get("notice_text")->string_value()
+                                                                             : std::string(),
+                                                      "count", formatCount(m.noticeCount, loc)));
 
     const bool filtered = !q.store.empty() || !q.status.empty() || !q.cause.empty() || !q.group.empty() ||
                           !q.deadline.empty() || !q.order.empty();

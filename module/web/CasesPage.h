@@ -30,19 +30,31 @@ struct CaseQuery {
     std::string group;    ///< "", a group id or "none"
     std::string deadline; ///< "", "overdue", "24h", "3d", "7d"
     std::string order;    ///< order id prefix
-    std::string sort;     ///< "asc" (default) or "desc"
+    std::string sort;     ///< "deadline" (the tab's default), "asc" (the API's default) or "desc"
     std::string cursor;   ///< "" or an encoded CaseCursor
+    /// The cursors of the pages before this one (not the first), oldest
+    /// first, for "Página anterior"; at most kMaxTrail.
+    std::vector<std::string> trail;
+    std::int64_t page = 1; ///< this page's number, for "51–100 de 1.234"
 
-    /// The query string (without '?') for these filters, with sort and
-    /// cursor replaced as given ("" leaves them out).
-    std::string queryString(const std::string& sortValue, const std::string& cursorValue) const;
+    static constexpr std::size_t kMaxTrail = 100;
+
+    /// The query string (without '?') for these filters, with sort, cursor,
+    /// trail and page as given ("" / empty / 1 leave them out).
+    std::string queryString(const std::string& sortValue, const std::string& cursorValue,
+                            const std::vector<std::string>& trailValue = {}, std::int64_t pageValue = 1) const;
 };
 
-/// Reads store, status, cause, group, deadline, order, sort, cursor, limit,
-/// marketplace and kind. The first invalid value fails (message names the
-/// parameter, what was expected and what arrived); the account always comes
-/// from the user, never from the request.
-domain::Result<CaseQuery> parseCaseQuery(const Request& req, std::int64_t accountId, std::int64_t now);
+/// Where a list is shown: the tab lists AliExpress disputes, nearest deadline
+/// first by default; the JSON API lists every case, oldest first by default.
+enum class CaseListView { Tab, Api };
+
+/// Reads store, status, cause, group, deadline, order, sort, cursor, trail,
+/// page, limit, marketplace and kind. The first invalid value fails (message
+/// names the parameter, what was expected and what arrived); the account
+/// always comes from the user, never from the request.
+domain::Result<CaseQuery> parseCaseQuery(const Request& req, std::int64_t accountId, std::int64_t now,
+                                         CaseListView view = CaseListView::Api);
 
 /// Everything the tab shows.
 struct TabModel {
@@ -53,6 +65,10 @@ struct TabModel {
     const std::vector<std::string>* causes = nullptr;
     std::map<std::string, std::int64_t> countsByStatus;
     std::int64_t totalCases = 0;
+    /// Cases matching the filters, at most matchingCap (= "more than").
+    std::int64_t matching = 0;
+    std::int64_t matchingCap = 10000;
+    std::int64_t noticeCount = -1; ///< the count a notice names, or -1
     bool canHandle = false;
     bool isAdmin = false;
     std::string csrfToken;

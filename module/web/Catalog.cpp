@@ -104,13 +104,17 @@ std::string Catalog::resolve(std::string_view requested) const {
 }
 
 std::string Catalog::text(std::string_view locale, std::string_view key) const {
+    return find(locale, key).value_or(std::string(key));
+}
+
+std::optional<std::string> Catalog::find(std::string_view locale, std::string_view key) const {
     for (std::string_view l : {locale, std::string_view(kDefaultLocale)}) {
         auto it = _flat.find(l);
         if (it == _flat.end()) continue;
         auto k = it->second.find(std::string(key));
         if (k != it->second.end()) return k->second;
     }
-    return std::string(key);
+    return std::nullopt;
 }
 
 std::vector<std::string> Catalog::keys(std::string_view locale) const {

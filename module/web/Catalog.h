@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,8 @@ public:
     /// The text of a dotted key ("status.pendente") in locale, falling back to
     /// pt-BR, then to the key itself.
     std::string text(std::string_view locale, std::string_view key) const;
+    /// The text of a key in locale or pt-BR; nullopt when neither has it.
+    std::optional<std::string> find(std::string_view locale, std::string_view key) const;
     /// All dotted keys of a locale (sorted).
     std::vector<std::string> keys(std::string_view locale) const;
     std::vector<std::string> locales() const;

@@ -49,6 +49,30 @@ std::string formatDuration(std::int64_t ms, const Catalog& catalog, std::string_
     return std::to_string(mins) + m;
 }
 
+std::string formatElapsed(std::int64_t ms, const Catalog& catalog, std::string_view locale) {
+    if (ms < 0) ms = 0;
+    if (ms >= 60000) return formatDuration(ms, catalog, locale);
+    const std::int64_t tenths = (ms + 50) / 100;
+    std::string out = std::to_string(tenths / 10);
+    out += locale.substr(0, 2) == "pt" ? ',' : '.';
+    out += static_cast<char>('0' + tenths % 10);
+    out += " s";
+    return out;
+}
+
+std::string formatCount(std::int64_t n, std::string_view locale) {
+    const char sep = locale.substr(0, 2) == "pt" ? '.' : ',';
+    std::string digits = std::to_string(n);
+    const bool negative = digits[0] == '-';
+    if (negative) digits.erase(0, 1);
+    std::string out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += sep;
+        out += digits[i];
+    }
+    return negative ? "-" + out : out;
+}
+
 std::string fill(std::string text, std::string_view name, const std::string& value) {
     std::string token(1, '{');
     token += name;

@@ -18,6 +18,12 @@ std::string formatDateTime(std::int64_t utcMs, int offsetMinutes, std::string_vi
 /// A positive duration in the catalog's units, two largest parts at most:
 /// "2d 4h", "3h 5min", "12min", "0min".
 std::string formatDuration(std::int64_t ms, const Catalog& catalog, std::string_view locale);
+/// How long a piece of work took: under a minute in seconds with one decimal
+/// in the locale's way ("37,5 s" in pt, "37.5 s" otherwise), longer as
+/// formatDuration ("3min", "1h 5min").
+std::string formatElapsed(std::int64_t ms, const Catalog& catalog, std::string_view locale);
+/// A whole number with the locale's thousands separator: "1.234" in pt, "1,234" otherwise.
+std::string formatCount(std::int64_t n, std::string_view locale);
 /// Replaces every "{name}" in text by value.
 std::string fill(std::string text, std::string_view name, const std::string& value);
 /// The URL when it is http(s) without quotes/spaces/control characters,

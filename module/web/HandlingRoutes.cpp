@@ -1,4 +1,7 @@
 #include "web/HandlingRoutes.h"
+#include <cstring>
+#include <cctype>
+#include <algorithm>
 
 #include <charconv>
 #include <fstream>
@@ -74,6 +77,10 @@ void renderCase(Module& m, const Request& req, Response& res, std::int64_t caseI
         auto conn = m.database()->acquire();
         c = storage::CaseRepository(*conn).find(caseId, user.accountId);
         if (!c) return fail(m, req, res, 404, "error.not_found_title", "handling.error.not_found");
+        // A Lost & Found case has its own page and actions, never the dispute's.
+        if (domain::isLostAndFound(c->kind) && !fragment && status == 200)
+            return res.redirect("/sac/lost-found/case?id=" + std::to_string(caseId));
+        if (domain::isLostAndFound(c->kind)) return fail(m, req, res, 404, "error.not_found_title", "handling.error.not_found");
         store = storage::StoreRepository(*conn).find(c->storeId, user.accountId);
         model.events = storage::EventRepository(*conn).listForCase(caseId, user.accountId);
         model.notes = storage::NoteRepository(*conn).listForCase(caseId, user.accountId);
@@ -194,6 +201,31 @@ void caseGet(Module& m, Request& req, Response& res) {
     renderCase(m, req, res, *caseId, std::nullopt, 200, req.query("fragment").value_or("") == "1", doneText);
 }
 
+/// Agreeing and refusing reach the marketplace and cannot be undone: the
+/// form must carry confirm=1, set by the confirmation step.
+bool confirmed(const FormData& f) { return f.field("confirm").value_or("") == "1"; }
+
+/// The confirmation step for a form that arrived without confirm=1: nothing
+/// is sent. fetch() gets 409 {"confirm_required":true}; a plain form gets the
+/// case page again with everything kept and the step shown (same one-time key).
+void askToConfirm(Module& m, const Request& req, Response& res, std::int64_t caseId, KeptForm kept) {
+    if (wantsJson(req)) {
+        bool known = false;
+        {
+            auto conn = m.database()->acquire();
+            known = storage::CaseRepository(*conn).find(caseId, req.user().accountId).has_value();
+        }
+        if (!known) return fail(m, req, res, 404, "error.not_found_title", "handling.error.not_found");
+        Poco::JSON::Object j;
+        j.set("ok", false);
+        j.set("confirm_required", true);
+        j.set("message", text(m, req, "confirm.required"));
+        return res.json(stringify(j), 409);
+    }
+    kept.confirmStep = true;
+    renderCase(m, req, res, caseId, std::move(kept), 200, false);
+}
+
 void casePost(Module& m, Request& req, Response& res) {
     if (!allowed(m, req, services::kPermHandle)) return forbidden(m, req, res);
     if (!ready(m, req, res)) return;
@@ -226,6 +258,7 @@ void casePost(Module& m, Request& req, Response& res) {
             r.solutionId = solutionIdOf(kept.solutionId);
             if (!r.solutionId) return answer(m, req, res, *caseId, badSolutionId(), std::move(kept));
         }
+        if (!confirmed(f)) return askToConfirm(m, req, res, *caseId, std::move(kept));
         return answer(m, req, res, *caseId, svc.agree(actor, *caseId, r), std::move(kept));
     }
     if (action == "refuse") {
@@ -251,12 +284,13 @@ void casePost(Module& m, Request& req, Response& res) {
             r.imageFileName = file->fileName;
         }
         r.imageTooLarge = f.fileTooLarge("image");
+        if (!confirmed(f)) return askToConfirm(m, req, res, *caseId, std::move(kept));
         return answer(m, req, res, *caseId, svc.refuse(actor, *caseId, r), std::move(kept));
     }
     kept.note = f.field("note").value_or("");
     if (action == "wrong-delivery") {
         kept.form = "wrong_delivery";
-        if (f.field("confirm").value_or("") != "1") {
+        if (!confirmed(f)) {
             HandlingOutcome o;
             o.code = HandlingCode::Invalid;
             o.field = "confirm";
@@ -338,9 +372,17 @@ void groupAssign(Module& m, Request& req, Response& res) {
         if (!groupId) return groupAnswer(m, req, res, false, "groups.error.not_found", "");
     }
     auto r = groupService(m).assign(actorOf(req), ids, groupId);
+    // Back to the list the seller was on (its filters and page), with a notice.
+    std::string back = req.form("return_query").value_or("");
+    const bool plain = back.size() <= 4000 && std::all_of(back.begin(), back.end(), [](unsigned char c) {
+        return std::isalnum(c) || std::strchr("%&=_.,~+-", c) != nullptr;
+    });
+    if (!plain) back.clear();
+    const std::int64_t count = r.isOk() ? r.value() : -1;
     groupAnswer(m, req, res, r.isOk(), r.isOk() ? "" : r.error(),
-                groupId ? "/sac/?group=" + std::to_string(*groupId) : std::string("/sac/?group=none"),
-                r.isOk() ? r.value() : -1);
+                "/sac/?" + back + (back.empty() ? "" : "&") + "notice=" + (groupId ? "grouped" : "ungrouped") +
+                    "&count=" + std::to_string(std::max<std::int64_t>(count, 0)),
+                count);
 }
 
 void groupAction(Module& m, Request& req, Response& res) {
@@ -356,6 +398,21 @@ void groupAction(Module& m, Request& req, Response& res) {
     if (action == "rename") {
         auto r = svc.rename(actorOf(req), *id, req.form("name").value_or(""));
         return groupAnswer(m, req, res, r.isOk(), r.isOk() ? "" : r.error(), "/sac/groups?done=renamed");
+    }
+    if (req.form("confirm").value_or("") != "1") {
+        // Deleting cannot be undone: ask first, naming the group and its cases.
+        std::optional<services::GroupWithCount> found;
+        for (auto& g : svc.listWithCounts(actorOf(req)))
+            if (g.group.id == *id) found = std::move(g);
+        if (!found) return groupAnswer(m, req, res, false, "groups.error.not_found", "");
+        ConfirmPage page;
+        page.titleKey = "confirm.group_delete_title";
+        page.warningKey = "confirm.group_delete_warning";
+        page.yesKey = "confirm.group_delete_yes";
+        page.action = "/sac/groups/" + std::to_string(*id) + "/delete";
+        page.cancelUrl = "/sac/groups";
+        page.facts = {{"groups.name", found->group.name}, {"groups.cases", std::to_string(found->cases)}};
+        return askConfirmation(m, req, res, page);
     }
     auto r = svc.remove(actorOf(req), *id);
     groupAnswer(m, req, res, r.isOk(), r.isOk() ? "" : r.error(), "/sac/groups?done=deleted");

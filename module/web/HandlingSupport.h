@@ -11,6 +11,8 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "Module.h"
 #include "services/Actor.h"
@@ -68,6 +70,47 @@ inline void fail(const Module& m, const Request& req, Response& res, int status,
     d.set("title", cat.text(loc, titleKey));
     d.set("message", cat.text(loc, messageKey));
     res.html(m.templates().render("error", d, loc), cat.text(loc, titleKey), status);
+}
+
+/// What a confirmation page shows before an action that cannot be undone.
+struct ConfirmPage {
+    std::string titleKey;   ///< the question, e.g. "confirm.group_delete_title"
+    std::string warningKey; ///< what will happen
+    std::string yesKey;     ///< the confirming button's label
+    std::string action;     ///< where the confirmed form posts (with confirm=1)
+    std::string cancelUrl;  ///< where "Cancelar" (and Escape) go
+    std::vector<std::pair<std::string, std::string>> facts; ///< (label key, untrusted value)
+};
+
+/// Answers a state-changing request that arrived without confirm=1: a page
+/// (200) that asks, with a form carrying confirm=1, or 409 with
+/// {"ok":false,"confirm_required":true} for fetch calls. Works without JavaScript.
+inline void askConfirmation(const Module& m, const Request& req, Response& res, const ConfirmPage& page) {
+    const std::string loc = localeOf(m, req);
+    const auto& cat = m.templates().catalog();
+    if (wantsJson(req)) {
+        Poco::JSON::Object o;
+        o.set("ok", false);
+        o.set("confirm_required", true);
+        o.set("message", cat.text(loc, "confirm.required"));
+        return res.json(stringify(o), 409);
+    }
+    kainjow::mustache::data d;
+    d.set("title", cat.text(loc, page.titleKey));
+    d.set("warning", cat.text(loc, page.warningKey));
+    d.set("yes", cat.text(loc, page.yesKey));
+    d.set("action", page.action);
+    d.set("cancel_url", page.cancelUrl);
+    d.set("csrf_token", req.csrfToken());
+    kainjow::mustache::data facts{kainjow::mustache::data::type::list};
+    for (const auto& [labelKey, value] : page.facts) {
+        kainjow::mustache::data f;
+        f.set("label", cat.text(loc, labelKey));
+        f.set("value", value);
+        facts.push_back(f);
+    }
+    d.set("facts", facts);
+    res.html(m.templates().render("confirm_page", d, loc), cat.text(loc, page.titleKey), 200);
 }
 
 inline void forbidden(const Module& m, const Request& req, Response& res) {

@@ -128,15 +128,61 @@ void showList(Module& m, Request& req, Response& res) {
     d.set("stores", storeList);
     d.set("has_stores", anyAmazon);
 
+    // The cases, nearest claim deadline first, by status, kind and store.
     storage::CaseFilter f;
     f.accountId = user.accountId;
     f.marketplace = domain::Marketplace::Amazon;
-    f.newestFirst = true;
-    f.limit = 200;
-    if (auto st = req.query("status"); st && !st->empty()) {
-        if (auto parsed = domain::parseCaseStatus(*st)) f.status = *parsed;
-    }
+    f.order = storage::CaseOrder::Deadline;
+    f.limit = 100;
+    const std::string statusParam = req.query("status").value_or("");
+    const std::string kindParam = req.query("kind").value_or("");
+    const std::string storeParam = req.query("store").value_or("");
+    if (auto parsed = domain::parseCaseStatus(statusParam)) f.status = *parsed;
+    if (auto parsed = domain::parseCaseKind(kindParam); parsed && domain::isLostAndFound(*parsed)) f.kind = *parsed;
+    if (auto id = parseId(storeParam); id && byId.count(*id)) f.storeId = *id;
+    if (auto cursor = storage::CaseCursor::decode(req.query("cursor").value_or(""))) f.after = cursor;
     const auto page = storage::CaseRepository(*conn).list(f);
+    d.set("zone_text", fill(cat.text(loc, "deadline.zone"), "zone", zoneLabel(m.displayOffsetMinutes())));
+    mu::data statusOptions{mu::data::type::list};
+    for (auto st : {domain::CaseStatus::Pendente, domain::CaseStatus::Decisao, domain::CaseStatus::Reembolsado,
+                    domain::CaseStatus::Negado, domain::CaseStatus::Fechado}) {
+        const std::string code(domain::toCode(st));
+        mu::data o;
+        o.set("code", code);
+        o.set("label", cat.text(loc, "status." + code));
+        o.set("selected", f.status && *f.status == st);
+        statusOptions.push_back(o);
+    }
+    d.set("status_options", statusOptions);
+    mu::data kindOptions{mu::data::type::list};
+    for (auto k : {domain::CaseKind::LostInventory, domain::CaseKind::DamagedInventory, domain::CaseKind::RefundNotReturned,
+                   domain::CaseKind::ReturnDamaged, domain::CaseKind::InboundShortage}) {
+        const std::string code(domain::toCode(k));
+        mu::data o;
+        o.set("code", code);
+        o.set("label", cat.text(loc, "lf.kind_" + code));
+        o.set("selected", f.kind && *f.kind == k);
+        kindOptions.push_back(o);
+    }
+    d.set("kind_options", kindOptions);
+    mu::data storeOptions{mu::data::type::list};
+    for (const auto& s : stores) {
+        if (s.marketplace != domain::Marketplace::Amazon) continue;
+        mu::data o;
+        o.set("id", std::to_string(s.id));
+        o.set("name", s.name);
+        o.set("selected", f.storeId && *f.storeId == s.id);
+        storeOptions.push_back(o);
+    }
+    d.set("store_options", storeOptions);
+    if (page.next) {
+        std::string qs;
+        for (const auto& [name, value] : {std::pair<const char*, std::string>{"status", f.status ? statusParam : ""},
+                                          {"kind", f.kind ? kindParam : ""}, {"store", f.storeId ? storeParam : ""}})
+            if (!value.empty()) qs += std::string(name) + "=" + value + "&";
+        d.set("next_url", "/sac/lost-found?" + qs + "cursor=" + page.next->encode());
+    }
+    if (f.after) d.set("first_url", "/sac/lost-found");
     const std::int64_t now = m.now();
     mu::data caseList{mu::data::type::list};
     for (const auto& c : page.items) {

@@ -1,5 +1,7 @@
 #include "web/Routes.h"
 
+#include <charconv>
+
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Stringifier.h>
 
@@ -59,14 +61,31 @@ void showTab(Module& m, Request& req, Response& res) {
     CaseQuery query;
     query.filter.accountId = user.accountId;
     std::string errorKey;
-    auto parsed = parseCaseQuery(req, user.accountId, now);
-    if (parsed) query = std::move(parsed.value());
-    else errorKey = "error.bad_filter";
+    auto parsed = parseCaseQuery(req, user.accountId, now, CaseListView::Tab);
+    if (parsed) {
+        query = std::move(parsed.value());
+    } else {
+        errorKey = "error.bad_filter";
+        query.sort = "deadline";
+        query.filter.order = storage::CaseOrder::Deadline;
+        query.filter.kind = domain::CaseKind::Dispute;
+    }
 
     std::string noticeKey;
+    std::int64_t noticeCount = -1;
     const std::string notice = req.query("notice").value_or("");
     if (notice == "no_store" || notice == "sync_unavailable" || notice == "forbidden" ||
         notice == "sync_started" || notice == "sync_busy") noticeKey = "notice." + notice;
+    if (notice == "grouped" || notice == "ungrouped") {
+        // After "Aplicar agrupamento": how many cases, with the filters kept.
+        const std::string count = req.query("count").value_or("");
+        std::int64_t n = 0;
+        auto [p, ec] = std::from_chars(count.data(), count.data() + count.size(), n);
+        if (!count.empty() && ec == std::errc() && p == count.data() + count.size() && n >= 0 && n <= 100000) {
+            noticeKey = "notice." + notice;
+            noticeCount = n;
+        }
+    }
 
     auto conn = m.database()->acquire();
     if (m.vault() && m.setting("demo_store", "false") == "true" &&
@@ -87,8 +106,20 @@ void showTab(Module& m, Request& req, Response& res) {
     model.stores = &stores;
     model.groups = &groups;
     model.causes = &causes;
-    model.countsByStatus = casesRepo.countByStatus(user.accountId);
-    model.totalCases = casesRepo.countAll(user.accountId);
+    // The disputes' counts: those of the AliExpress stores.
+    for (const auto& s : stores) {
+        if (s.marketplace != domain::Marketplace::AliExpress) continue;
+        for (const auto& [status, n] : casesRepo.countByStatus(user.accountId, s.id)) {
+            model.countsByStatus[status] += n;
+            model.totalCases += n;
+        }
+    }
+    {
+        storage::CaseFilter all = query.filter;
+        all.after.reset();
+        model.matching = casesRepo.countMatching(all, model.matchingCap);
+    }
+    model.noticeCount = noticeCount;
     model.canHandle = allowed(m, req, services::kPermHandle);
     model.isAdmin = allowed(m, req, services::kPermAdmin);
     model.csrfToken = req.csrfToken();
@@ -105,7 +136,7 @@ void showTab(Module& m, Request& req, Response& res) {
 void listCasesJson(Module& m, Request& req, Response& res) {
     if (!m.database()) return res.json(errorJson("the module has not started"), 503);
     const auto& user = req.user();
-    auto parsed = parseCaseQuery(req, user.accountId, m.now());
+    auto parsed = parseCaseQuery(req, user.accountId, m.now(), CaseListView::Api);
     if (!parsed) return res.json(errorJson(parsed.error()), 400);
     auto conn = m.database()->acquire();
     const auto stores = storage::StoreRepository(*conn).listByAccount(user.accountId);

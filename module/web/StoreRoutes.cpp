@@ -3,6 +3,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <optional>
@@ -11,6 +12,8 @@
 
 #include "services/AmazonMarketplaces.h"
 #include "services/StoreAdminService.h"
+#include "services/StoreSettings.h"
+#include "services/SyncService.h"
 #include "storage/StoreRepository.h"
 #include "web/Format.h"
 #include "web/HandlingSupport.h"
@@ -53,8 +56,15 @@ std::string callbackUrl(const Module& m, const Request& req) {
     return base + kCallbackPath;
 }
 
-std::string statusLabel(const Module& m, const Request& req, domain::StoreStatus s) {
-    return text(m, req, "stores.status_" + std::string(domain::toCode(s)));
+/// The store's state as the admin pages show it: an active store whose
+/// credentials have not worked yet is "pendente de verificação".
+std::string statusCode(const domain::Store& s) {
+    if (s.status == domain::StoreStatus::Active && !s.verified()) return "unverified";
+    return std::string(domain::toCode(s.status));
+}
+
+std::string statusLabel(const Module& m, const Request& req, const domain::Store& s) {
+    return text(m, req, "stores.status_" + statusCode(s));
 }
 
 /// Days ahead an admin is warned that a store's authorization ends (setting
@@ -97,8 +107,8 @@ void listPage(Module& m, Request& req, Response& res) {
         o.set("id", std::to_string(s.id));
         o.set("name", s.name);
         o.set("marketplace", cat.text(loc, "marketplace." + std::string(domain::toCode(s.marketplace))));
-        o.set("status_code", std::string(domain::toCode(s.status)));
-        o.set("status_label", statusLabel(m, req, s.status));
+        o.set("status_code", statusCode(s));
+        o.set("status_label", statusLabel(m, req, s));
         if (!s.statusMessage.empty()) o.set("status_message", s.statusMessage);
         o.set("seller_email", s.sellerEmail);
         o.set("hint", s.credentialsHint);
@@ -135,15 +145,22 @@ services::StoreForm formOf(const Request& req) {
     f.appKey = req.form("app_key").value_or("");
     f.appSecret = req.form("app_secret").value_or("");
     f.returnAddressId = req.form("return_address_id").value_or("");
+    f.syncMaxInFlight = req.form("sync_max_in_flight").value_or("");
     return f;
 }
 
 /// The Amazon part of the form: marketplace and region choices.
 void setAmazonFields(mu::data& d, const std::string& loc, const Catalog& cat, const std::string& marketplaceId,
                      const std::string& region) {
-    const std::string chosen = marketplaceId.empty() ? std::string("ATVPDKIKX0DER") : marketplaceId;
+    // The user's own country first (Brazil for pt-BR, the United States otherwise), the rest as listed.
+    const std::string home = loc.rfind("pt", 0) == 0 ? "BR" : "US";
+    auto marketplaces = services::amazonMarketplaces();
+    std::stable_partition(marketplaces.begin(), marketplaces.end(), [&](const auto& mp) { return mp.country == home; });
+    const std::string chosen = !marketplaceId.empty()                              ? marketplaceId
+                               : !marketplaces.empty() && marketplaces.front().country == home ? marketplaces.front().marketplaceId
+                                                                                       : std::string("ATVPDKIKX0DER");
     mu::data list{mu::data::type::list};
-    for (const auto& mp : services::amazonMarketplaces()) {
+    for (const auto& mp : marketplaces) {
         mu::data o;
         o.set("id", mp.marketplaceId);
         o.set("country", mp.country);
@@ -194,7 +211,7 @@ std::string storePagePolicy(const std::string& consentOrigin) {
 }
 
 void renderForm(Module& m, const Request& req, Response& res, const domain::Store* store,
-                const services::StoreForm* typed, const services::AdminError* error, int status,
+                const services::StoreForm* typed, const std::vector<services::AdminError>* errors, int status,
                 const std::string& noticeText = {}, const std::string& noticeDetail = {}, bool noticeOk = true) {
     const std::string loc = localeOf(m, req);
     const auto& cat = m.templates().catalog();
@@ -219,8 +236,8 @@ void renderForm(Module& m, const Request& req, Response& res, const domain::Stor
     if (store) {
         d.set("id", std::to_string(store->id));
         d.set("hint", store->credentialsHint);
-        d.set("status_code", std::string(domain::toCode(store->status)));
-        d.set("status_label", statusLabel(m, req, store->status));
+        d.set("status_code", statusCode(*store));
+        d.set("status_label", statusLabel(m, req, *store));
         if (!store->statusMessage.empty()) d.set("status_message", store->statusMessage);
         d.set("disabled", store->status == domain::StoreStatus::Disabled);
         if (store->tokenExpiresAt)
@@ -236,15 +253,32 @@ void renderForm(Module& m, const Request& req, Response& res, const domain::Stor
     d.set("name", typed ? typed->name : store ? store->name : std::string());
     d.set("seller_email", typed ? typed->sellerEmail : store ? store->sellerEmail : std::string());
     d.set("gateway_url", typed ? typed->gatewayUrl : store ? store->gatewayUrl : std::string());
-    d.set("return_address_id", typed ? typed->returnAddressId
-                               : store ? services::StoreAdminService::returnAddressOf(*store)
-                                       : std::string());
+    const auto saved = store ? services::StoreSettings::parse(store->settingsJson) : services::StoreSettings{};
+    d.set("return_address_id", typed ? typed->returnAddressId : saved.returnAddressId);
+    d.set("sync_max_in_flight", typed                  ? typed->syncMaxInFlight
+                                : saved.syncMaxInFlight ? std::to_string(*saved.syncMaxInFlight)
+                                                        : std::string());
+    d.set("default_in_flight", std::to_string(m.sync() ? m.sync()->options().maxInFlight : 8));
     // A new app key typed into a refused form is shown again; secrets never are.
     d.set("app_key", typed && store == nullptr ? typed->appKey : std::string());
-    if (error) {
-        d.set("error_text", cat.text(loc, error->key));
-        if (!error->detail.empty()) d.set("error_detail", connectors::shownText(error->detail));
-        if (!error->field.empty()) d.set("error_field_" + error->field, true);
+    if (errors && !errors->empty()) {
+        // Every field's problem beside the field, the first one focused; a
+        // summary on top (the one message, or how many fields to check).
+        const auto& first = errors->front();
+        d.set("error_text", errors->size() == 1 ? cat.text(loc, first.key)
+                                                : fill(cat.text(loc, "stores.error.several"), "count",
+                                                       std::to_string(errors->size())));
+        if (!first.detail.empty()) d.set("error_detail", connectors::shownText(first.detail));
+        bool focused = false;
+        for (const auto& e : *errors) {
+            if (e.field.empty()) continue;
+            d.set("error_field_" + e.field, true);
+            d.set("error_text_" + e.field, cat.text(loc, e.key));
+            if (!focused) d.set("autofocus_" + e.field, true);
+            focused = true;
+        }
+        // Secrets are never sent back to the browser: say they must be typed again.
+        if (typed && (!typed->appSecret.empty() || !typed->refreshToken.empty())) d.set("secrets_retype", true);
     }
     if (!noticeText.empty()) {
         d.set(noticeOk ? "notice_text" : "notice_error", noticeText);
@@ -267,7 +301,7 @@ void createStore(Module& m, Request& req, Response& res) {
     if (!admitted(m, req, res)) return;
     const auto form = formOf(req);
     auto r = storeService(m).create(actorOf(req), form);
-    if (!r.ok()) return renderForm(m, req, res, nullptr, &form, &r.error, 400);
+    if (!r.ok()) return renderForm(m, req, res, nullptr, &form, &r.fieldErrors, 400);
     m.log(SAC_LOG_INFO, "sac: store " + std::to_string(*r.value) + " created by user " +
                             std::to_string(req.user().userId));
     res.redirect("/sac/stores/" + std::to_string(*r.value) + "?done=created");
@@ -336,7 +370,7 @@ void storePost(Module& m, Request& req, Response& res) {
         if (!r.ok()) {
             auto s = load();
             if (!s) return fail(m, req, res, 404, "error.not_found_title", "stores.error.not_found");
-            return renderForm(m, req, res, &*s, &form, &r.error, 400);
+            return renderForm(m, req, res, &*s, &form, &r.fieldErrors, 400);
         }
         if (*r.value == services::StoreUpdate::SecretsCleared) {
             m.log(SAC_LOG_INFO, "sac: store " + std::to_string(*id) + " moved to another address by user " +
@@ -344,6 +378,22 @@ void storePost(Module& m, Request& req, Response& res) {
             return res.redirect(self + "?done=secrets_cleared");
         }
         return res.redirect(self + "?done=updated");
+    }
+    if (action == "disable" && req.form("confirm").value_or("") != "1") {
+        // Disabling stops the store's sync and actions: ask first, naming the store.
+        auto s = load();
+        if (!s) return fail(m, req, res, 404, "error.not_found_title", "stores.error.not_found");
+        ConfirmPage page;
+        page.titleKey = "confirm.store_disable_title";
+        page.warningKey = "confirm.store_disable_warning";
+        page.yesKey = "confirm.store_disable_yes";
+        page.action = self + "/disable";
+        page.cancelUrl = self;
+        page.facts = {{"stores.name", s->name},
+                      {"stores.marketplace", text(m, req, s->marketplace == domain::Marketplace::Amazon
+                                                               ? "marketplace.amazon"
+                                                               : "marketplace.aliexpress")}};
+        return askConfirmation(m, req, res, page);
     }
     if (action == "disable" || action == "enable") {
         auto r = svc.setEnabled(actor, *id, action == "enable");
@@ -355,7 +405,7 @@ void storePost(Module& m, Request& req, Response& res) {
         if (!r.ok()) {
             auto s = load();
             if (!s) return fail(m, req, res, 404, "error.not_found_title", "stores.error.not_found");
-            return renderForm(m, req, res, &*s, nullptr, &r.error, 400);
+            return renderForm(m, req, res, &*s, nullptr, &r.fieldErrors, 400);
         }
         // The consent page lives on the marketplace (or the simulator).
         res.setStatus(303);

@@ -14,6 +14,8 @@
 #include "services/Permissions.h"
 #include "storage/StoreRepository.h"
 #include "storage/SyncRunRepository.h"
+#include "web/Format.h"
+#include "web/HandlingSupport.h"
 
 namespace sac::web {
 namespace {
@@ -27,7 +29,10 @@ StartedRuns startSyncs(Module& m, const Request& req, std::optional<std::int64_t
         [sync](std::int64_t a, std::int64_t r, const std::string& why) { sync->abandon(a, r, why); });
 }
 
-Poco::JSON::Object runJson(const domain::SyncRun& r, const domain::Store& s) {
+/// One run as the panel shows it; times and durations come formatted in the
+/// display zone and the user's language, like the pages.
+Poco::JSON::Object runJson(const domain::SyncRun& r, const domain::Store& s, const Module& m, const std::string& loc) {
+    const Catalog& cat = m.templates().catalog();
     Poco::JSON::Object o;
     o.set("run_id", r.id);
     o.set("store_id", s.id);
@@ -46,8 +51,13 @@ Poco::JSON::Object runJson(const domain::SyncRun& r, const domain::Store& s) {
     if (r.finishedAt) {
         o.set("finished_at", *r.finishedAt);
         o.set("duration_ms", *r.finishedAt - r.startedAt);
+        o.set("duration_text", formatElapsed(*r.finishedAt - r.startedAt, cat, loc));
     }
-    if (s.lastSyncOkAt) o.set("last_success_at", *s.lastSyncOkAt);
+    if (s.lastSyncOkAt) {
+        o.set("last_success_at", *s.lastSyncOkAt);
+        o.set("last_success_text", formatDateTime(*s.lastSyncOkAt, m.displayOffsetMinutes(), loc) + " (" +
+                                       zoneLabel(m.displayOffsetMinutes()) + ")");
+    }
     return o;
 }
 
@@ -68,10 +78,13 @@ void apiStatus(Module& m, Request& req, Response& res) {
     Poco::JSON::Array runs;
     bool running = false;
     storage::SyncRunRepository runRepo(*conn);
+    const std::string loc = support::localeOf(m, req);
     for (const auto& s : storage::StoreRepository(*conn).listByAccount(user.accountId)) {
+        // The disputes' sync only: the Lost & Found search has its own panel.
+        if (s.marketplace != domain::Marketplace::AliExpress) continue;
         if (auto r = runRepo.latestForStore(s.id, user.accountId)) {
             running = running || r->state == domain::SyncState::Running;
-            runs.add(runJson(*r, s));
+            runs.add(runJson(*r, s, m, loc));
         }
     }
     Poco::JSON::Object o;

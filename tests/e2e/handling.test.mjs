@@ -158,7 +158,13 @@ test('"Lide com" shows the dispute and "Concordar" moves the row to Decisão', a
     assert.ok(text.includes(label), `dialog lacks ${label}`);
   }
   await stack.screenshot(seller, 'case-dialog');
-  await dialog.locator('form[data-sac-form=agree] [data-sac-submit]').dblclick();
+  // A double click only asks: what will happen is shown, nothing is sent until confirmed.
+  const agree = dialog.locator('form[data-sac-form=agree]');
+  await agree.locator('[data-sac-submit]').dblclick();
+  await agree.locator('[data-sac-confirm]').waitFor();
+  assert.ok(await dialog.isVisible());
+  assert.match(await agree.locator('[data-sac-confirm]').textContent(), /Solução[\s\S]*Valor[\s\S]*Moeda/);
+  await agree.locator('[data-sac-confirm-yes]').click();
   await dialog.waitFor({ state: 'hidden' });
   const badge = seller.locator(`tr[data-case-id="${id}"] .sac-badge`);
   assert.equal((await badge.textContent()).trim(), 'Decisão');
@@ -182,6 +188,7 @@ test('"Recusar o pedido" with an image moves the row to Decisão', async () => {
   await form.locator('input[name=image]').setInputFiles(path.join(stack.dir, 'prova.png'));
   await stack.screenshot(seller, 'refuse-form');
   await form.locator('[data-sac-submit]').click();
+  await form.locator('[data-sac-confirm-yes]').click();
   await dialog.waitFor({ state: 'hidden' });
   assert.equal((await seller.locator(`tr[data-case-id="${id}"] .sac-badge`).textContent()).trim(), 'Decisão');
   await seller.goto(`${stack.base}/sac/cases/${id}`);
@@ -195,23 +202,26 @@ test('a refusal the marketplace refuses keeps the dialog and everything typed', 
   const dialog = seller.locator('dialog#sac-case-dialog');
   await dialog.locator('details.sac-refuse summary').click();
   const form = dialog.locator('form[data-sac-form=refuse]');
-  const reason = 'Motivo longo o bastante para a AliExpress analisar.';
+  // 700 characters pass here; their 2,100 bytes are more than the marketplace takes.
+  const reason = 'Motivo longo o bastante para a AliExpress analisar. ' + '€'.repeat(700);
   await form.locator('textarea[name=reason]').fill(reason);
-  await form.locator('input[name=refund_amount]').fill('999999.00');
+  await form.locator('input[name=refund_amount]').fill('0,50');
   await form.locator('input[name=image]').setInputFiles(path.join(stack.dir, 'prova.png'));
   await form.locator('[data-sac-submit]').click();
+  await form.locator('[data-sac-confirm-yes]').click();
   const error = form.locator('[data-sac-error]');
   await error.filter({ hasText: 'recusou' }).waitFor();
-  assert.match(await error.textContent(), /refund_amount/);
+  assert.match(await error.textContent(), /at most 2000 bytes/, 'the marketplace\'s words, as a technical detail');
   assert.ok(await dialog.isVisible());
   assert.equal(await form.locator('textarea[name=reason]').inputValue(), reason);
-  assert.equal(await form.locator('input[name=refund_amount]').inputValue(), '999999.00');
+  assert.equal(await form.locator('input[name=refund_amount]').inputValue(), '0,50');
   assert.ok(await form.locator('[data-sac-submit]').isEnabled());
   await stack.screenshot(seller, 'refusal-refused');
   // A file that only claims to be an image is refused before the marketplace.
   await form.locator('input[name=refund_amount]').fill('');
   await form.locator('input[name=image]').setInputFiles(path.join(stack.dir, 'falsa.png'));
   await form.locator('[data-sac-submit]').click();
+  await form.locator('[data-sac-confirm-yes]').click();
   await error.filter({ hasText: 'não é uma imagem' }).waitFor();
   assert.equal((await seller.locator(`tr[data-case-id="${id}"] .sac-badge`).textContent()).trim(), 'pendente');
 });
@@ -224,6 +234,7 @@ test('a proposal the buyer changed after the sync is not answered: the dialog sh
   const touched = await stack.simControl('/_sim/touch', { count: 1000 });
   assert.ok(touched.touched.length > 0);
   await dialog.locator('form[data-sac-form=agree] [data-sac-submit]').click();
+  await dialog.locator('form[data-sac-form=agree] [data-sac-confirm-yes]').click();
   const notice = dialog.locator('[data-sac-refreshed]');
   await notice.waitFor();
   assert.match(await notice.textContent(), /mudou a proposta|não existe mais|não aguarda mais/);
@@ -232,6 +243,7 @@ test('a proposal the buyer changed after the sync is not answered: the dialog sh
   assert.equal((await seller.locator(`tr[data-case-id="${id}"] .sac-badge`).textContent()).trim(), 'pendente');
   // The seller answers what is there now.
   await dialog.locator('form[data-sac-form=agree] [data-sac-submit]').click();
+  await dialog.locator('form[data-sac-form=agree] [data-sac-confirm-yes]').click();
   await dialog.waitFor({ state: 'hidden' });
   assert.equal((await seller.locator(`tr[data-case-id="${id}"] .sac-badge`).textContent()).trim(), 'Decisão');
   await seller.goto(`${stack.base}/sac/cases/${id}`);
@@ -246,7 +258,7 @@ test('a dispute whose buyer never got the goods offers no return in the refusal'
     const html = await seller.evaluate(async (i) => (await fetch(`/sac/cases/${i}?fragment=1`)).text(), id);
     const select = /<select name="solution_type"[\s\S]*?<\/select>/.exec(html);
     if (!select) continue;
-    const notReceived = /Motivo<\/dt><dd>(Item not received|Shipping takes too long)</.test(html);
+    const notReceived = /Motivo<\/dt><dd>(Produto não recebido|Entrega demorando demais)</.test(html);
     assert.equal(/return_and_refund/.test(select[0]), !notReceived, `case ${id}`);
     seen[notReceived ? 'notReceived' : 'received'] += 1;
   }
@@ -261,12 +273,17 @@ test('"Agrupamento": create, assign selected disputes, filter, count, rename, de
   await seller.fill('#sac-group-create input[name=name]', 'envio errado');
   await Promise.all([seller.waitForNavigation(), seller.click('#sac-group-create button')]);
 
-  await seller.goto(`${stack.base}/sac/`);
+  await seller.goto(`${stack.base}/sac/?status=pendente`);
   const ids = await seller.$$eval('tr[data-case-id]', rows => rows.slice(0, 3).map(r => r.getAttribute('data-case-id')));
   for (const id of ids) await seller.check(`tr[data-case-id="${id}"] input[name=case_id]`);
   await seller.selectOption('#sac-bulk select[name=group_id]', { label: 'defeito' });
+  const groupId = await seller.$eval('#sac-bulk select[name=group_id]', s => s.value);
   await Promise.all([seller.waitForNavigation(), seller.click('#sac-bulk button[type=submit]')]);
-  assert.match(seller.url(), /group=\d+/);
+  // Back on the same list (its filter kept), told what happened, each row naming its group.
+  assert.match(seller.url(), /status=pendente/);
+  assert.match(await seller.textContent('.sac-notice[role=status]:not(#sac-live)'), /3 casos colocados no agrupamento/);
+  for (const id of ids) assert.match(await seller.textContent(`tr[data-case-id="${id}"]`), /Agrupamento: defeito/);
+  await seller.goto(`${stack.base}/sac/?group=${groupId}`);
   const shown = await seller.$$eval('tr[data-case-id]', rows => rows.map(r => r.getAttribute('data-case-id')).sort());
   assert.deepEqual(shown, [...ids].sort());
   await stack.screenshot(seller, 'groups-filter');
@@ -280,6 +297,9 @@ test('"Agrupamento": create, assign selected disputes, filter, count, rename, de
   await stack.screenshot(seller, 'groups');
   const other = seller.locator('tr[data-group-id]', { hasText: 'envio errado' });
   await Promise.all([seller.waitForNavigation(), other.locator('form[action$="/delete"] button').click()]);
+  // Deleting asks first, naming the group.
+  assert.match(await seller.textContent('.sac-confirm'), /envio errado/);
+  await Promise.all([seller.waitForNavigation(), seller.click('#sac-confirm-yes')]);
   assert.doesNotMatch(await seller.textContent('.sac-group-table'), /envio errado/);
 });
 

@@ -87,10 +87,11 @@ test('an admin adds an Amazon store on the store page and tests the connection',
   await admin.fill('input[name=lwa_client_secret]', 'demo-lwa-secret');
   await Promise.all([admin.waitForNavigation(), admin.click('#sac-store-save')]);
   assert.match(await admin.textContent('body'), /Loja atualizada/);
-  assert.match(await admin.textContent('#sac-store-status'), /ativa/);
+  assert.match(await admin.textContent('#sac-store-status'), /pendente de verificação/, 'new credentials, not checked yet');
   await Promise.all([admin.waitForNavigation(), admin.click('#sac-store-test')]);
   body = await admin.textContent('body');
   assert.match(body, new RegExp(`Conexão funcionando: a Amazon aceitou as credenciais e o marketplace ${MARKETPLACE} \\(amazon\\.de\\)`));
+  assert.match(await admin.textContent('#sac-store-status'), /ativa/, 'verified by the test');
   await stack.screenshot(admin, 'store-amazon');
 
   await admin.goto(`${stack.base}/sac/stores`);
@@ -162,6 +163,30 @@ test('a seller runs "Buscar casos Lost & Found" and sees the progress, then the 
   assert.equal(Number((await row.locator('.sac-lf-open').textContent()).trim()), cases.length);
   assert.match(await row.locator('.sac-lf-pending').textContent(), /€/);
   await stack.screenshot(seller, 'lostfound-list');
+});
+
+test('Lost & Found cases live on their own page: never in the disputes list, never with dispute actions', async () => {
+  await seller.goto(`${stack.base}/sac/lost-found`);
+  const lfIds = await seller.$$eval('tr.sac-lf-case', rows => rows.map(r => r.getAttribute('data-case-id')));
+  assert.ok(lfIds.length > 0);
+  assert.match(await seller.textContent('#sac-lf-order'), /UTC/, 'the zone of the deadlines is named');
+  // Filtered by kind, nearest deadline first.
+  await seller.selectOption('.sac-lf-filters select[name=kind]', 'lost_inventory');
+  await Promise.all([seller.waitForNavigation(), seller.click('.sac-lf-filters button[type=submit]')]);
+  assert.match(seller.url(), /kind=lost_inventory/);
+  for (const k of await seller.locator('tr.sac-lf-case td:first-child').allTextContents())
+    assert.match(k, /Perdido no centro de distribuição/);
+  for (let url = `${stack.base}/sac/`; url;) {
+    await seller.goto(url);
+    const shown = await seller.$$eval('tr[data-case-id]', rows => rows.map(r => r.getAttribute('data-case-id')));
+    for (const id of shown) assert.ok(!lfIds.includes(id), `Lost & Found case ${id} is not in the disputes list`);
+    const next = seller.locator('#sac-next-page');
+    url = await next.count() ? new URL(await next.getAttribute('href'), stack.base).href : null;
+  }
+  // The dispute page of a Lost & Found case leads to its own page.
+  await seller.goto(`${stack.base}/sac/cases/${lfIds[0]}`);
+  assert.equal(new URL(seller.url()).pathname, '/sac/lost-found/case');
+  assert.doesNotMatch(await seller.textContent('body'), /Definir entrega errada|Lide com a disputa/);
 });
 
 test('a case shows its text in German, copies it and takes a Seller Central case id', async () => {

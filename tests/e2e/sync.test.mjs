@@ -45,15 +45,24 @@ test('a seller syncs the demo store and watches the progress', async () => {
   await page.context().close();
 });
 
-test('the list is chronological, filters by status and finds an order', async () => {
+test('the list puts the nearest deadline first, is chronological one click away, filters by status and finds an order', async () => {
   const page = await syncedPage();
-  const created = await page.locator('tr.sac-case').evaluateAll(rows => rows.map(r => r.getAttribute('data-case-id')));
-  assert.ok(created.length > 1);
+  // By default: open disputes by nearest deadline, then the others.
+  const rows = await page.locator('tr.sac-case').evaluateAll(rs => rs.map(r => ({
+    deadline: r.classList.contains('sac-deadline-none') ? null : r.getAttribute('data-case-id'),
+    open: !/sac-deadline-none/.test(r.className),
+  })));
+  assert.ok(rows.length > 1);
+  const firstClosed = rows.findIndex(r => !r.open);
+  if (firstClosed >= 0) assert.ok(rows.slice(firstClosed).every(r => !r.open), 'open disputes with a deadline come first');
   const apiOldest = await page.evaluate(async () => (await (await fetch('/sac/api/cases?limit=200')).json()));
   const times = apiOldest.items.map(i => i.marketplace_created_at ?? i.created_at);
   for (let i = 1; i < times.length; i++) assert.ok(times[i - 1] <= times[i], 'oldest first');
+  await Promise.all([page.waitForNavigation(), page.click('#sac-sort-asc')]);
+  assert.match(await page.textContent('#sac-sort-current'), /cronológica/);
+  assert.match(await page.textContent('#sac-range'), /^1–\d+ de \d/);
 
-  await Promise.all([page.waitForNavigation(), page.click('#sac-sort-toggle')]);
+  await Promise.all([page.waitForNavigation(), page.click('#sac-sort-desc')]);
   const newest = await page.evaluate(async () => (await (await fetch('/sac/api/cases?limit=200&sort=desc')).json()));
   const desc = newest.items.map(i => i.marketplace_created_at ?? i.created_at);
   for (let i = 1; i < desc.length; i++) assert.ok(desc[i - 1] >= desc[i], 'newest first');

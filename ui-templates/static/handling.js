@@ -16,6 +16,13 @@
       dialog.className = 'sac-dialog';
       document.body.appendChild(dialog);
     }
+    dialog.addEventListener('cancel', function (ev) {
+      var box = openConfirmOf(document.activeElement);
+      if (box) {
+        ev.preventDefault();
+        closeConfirm(box.closest('form'), true);
+      }
+    });
     dialog.addEventListener('click', function (ev) {
       var close = ev.target.closest('[data-sac-close]');
       if (close) { ev.preventDefault(); dialog.close(); }
@@ -59,15 +66,104 @@
     if (live) live.textContent = text;
   }
 
+  // ---- Confirmation of what cannot be undone --------------------------------
+  // A form holding a [data-sac-confirm] block is never sent by its own submit
+  // button (nor by Enter): that only shows the block, filled with what will
+  // happen, and moves the focus into it. Only the block's own button sends,
+  // with confirm=1 (the server refuses the action without it). Escape or
+  // "Cancelar" hides the block and gives the focus back to the button.
+  function fillConfirm(form, box) {
+    var set = function (sel, value) {
+      var el = box.querySelector(sel);
+      if (el) el.textContent = value || '—';
+    };
+    var radio = form.querySelector('input[type=radio][name=solution_id]:checked');
+    if (radio) {
+      set('[data-sac-confirm-solution]', radio.getAttribute('data-sac-solution'));
+      set('[data-sac-confirm-amount]', radio.getAttribute('data-sac-amount'));
+      set('[data-sac-confirm-currency]', radio.getAttribute('data-sac-currency'));
+      return;
+    }
+    var textOf = function (name) {
+      var select = form.querySelector('select[name=' + name + ']');
+      var option = select && select.options[select.selectedIndex];
+      return option ? option.textContent.trim() : '';
+    };
+    set('[data-sac-confirm-solution]', textOf('solution_id'));
+    set('[data-sac-confirm-type]', textOf('solution_type'));
+    var amount = form.querySelector('input[name=refund_amount]');
+    set('[data-sac-confirm-amount]', amount ? amount.value.trim() : '');
+  }
+
+  function openConfirm(form) {
+    var box = form.querySelector('[data-sac-confirm]');
+    if (!box) return;
+    fillConfirm(form, box);
+    box.hidden = false;
+    box.focus();
+  }
+
+  function closeConfirm(form, giveFocusBack) {
+    var box = form.querySelector('[data-sac-confirm]');
+    if (!box || box.hidden) return false;
+    box.hidden = true;
+    var button = form.querySelector('[data-sac-submit]');
+    if (giveFocusBack && button) button.focus();
+    return true;
+  }
+
+  function openConfirmOf(el) {
+    var box = el && el.closest ? el.closest('[data-sac-confirm]') : null;
+    if (box && !box.hidden) return box;
+    var scope = document.querySelector('dialog[open]') || document;
+    var boxes = scope.querySelectorAll('[data-sac-confirm]');
+    for (var i = 0; i < boxes.length; i++) if (!boxes[i].hidden) return boxes[i];
+    return null;
+  }
+
+  document.addEventListener('keydown', function (ev) {
+    if (ev.key !== 'Escape') return;
+    var box = openConfirmOf(document.activeElement);
+    if (box) {
+      // Escape leaves the confirmation, not the dialog.
+      ev.preventDefault();
+      ev.stopPropagation();
+      closeConfirm(box.closest('form'), true);
+      return;
+    }
+    var page = document.querySelector('[data-sac-confirm-page]');
+    if (page && page.getAttribute('data-cancel-url')) window.location.assign(page.getAttribute('data-cancel-url'));
+  }, true);
+
+  document.addEventListener('click', function (ev) {
+    var no = ev.target.closest('[data-sac-confirm-no]');
+    if (!no || !no.closest('form')) return;
+    ev.preventDefault();
+    closeConfirm(no.closest('form'), true);
+  });
+
+  // A changed choice changes what the open confirmation says.
+  ['input', 'change'].forEach(function (type) {
+    document.addEventListener(type, function (ev) {
+      var form = ev.target.form || (ev.target.closest && ev.target.closest('form'));
+      var box = form && form.querySelector('[data-sac-confirm]');
+      if (box && !box.hidden) fillConfirm(form, box);
+    });
+  });
+
   function showError(form, message, detail) {
     var box = form.querySelector('[data-sac-error]');
     if (!box) return;
     box.textContent = message || '';
     if (detail) {
-      var span = document.createElement('span');
-      span.className = 'sac-mkt-reason';
-      span.textContent = ' ' + (box.dataset.reasonLabel || 'Resposta da AliExpress:') + ' ' + detail;
-      box.appendChild(span);
+      // The marketplace's own words, as a technical detail beside the message.
+      var small = document.createElement('small');
+      small.className = 'sac-tech';
+      small.textContent = ' ' + (box.dataset.techLabel || 'detalhe técnico') + ': ';
+      var code = document.createElement('code');
+      code.textContent = detail;
+      small.appendChild(code);
+      box.appendChild(small);
     }
   }
 
@@ -83,6 +179,8 @@
     if (!form.matches || !form.matches('form[data-sac-form]')) return;
     ev.preventDefault();
     if (form.dataset.pending === '1') return; // a double click sends once
+    var confirmed = !!(ev.submitter && ev.submitter.hasAttribute('data-sac-confirm-yes'));
+    if (form.querySelector('[data-sac-confirm]') && !confirmed) { openConfirm(form); return; }
     var button = form.querySelector('[data-sac-submit]');
     var article = form.closest('[data-case-id]');
     var caseId = article ? article.getAttribute('data-case-id') : '';
@@ -91,12 +189,18 @@
     form.dataset.pending = '1';
     if (button) { button.disabled = true; button.dataset.label = button.textContent; }
     showError(form, '');
+    var body = new FormData(form);
+    if (confirmed) body.set('confirm', '1');
+    var yes = form.querySelector('[data-sac-confirm-yes]');
+    if (yes) yes.disabled = true;
     fetch(form.action, {
-      method: 'POST', credentials: 'same-origin', body: new FormData(form),
+      method: 'POST', credentials: 'same-origin', body: body,
       headers: { 'Accept': 'application/json', 'X-CSRF-Token': csrf ? csrf.value : '' }
     }).then(function (r) {
       return r.json().catch(function () { return { ok: false, message: 'HTTP ' + r.status }; });
     }).then(function (res) {
+      if (!res.ok && res.confirm_required) { openConfirm(form); return; }
+      if (!res.ok) closeConfirm(form, true);
       if (!res.ok) {
         if (res.refreshed && form.closest('dialog')) {
           // The dispute changed on AliExpress: show its current state, then why nothing was sent.
@@ -132,6 +236,7 @@
     }).then(function () {
       form.dataset.pending = '';
       if (button) button.disabled = false;
+      if (yes) yes.disabled = false;
     });
   });
 })();

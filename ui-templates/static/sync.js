@@ -38,7 +38,7 @@
       if (r.state !== 'running') {
         parts.push(fill(t('summary'), {
           'new': r['new'], updated: r.updated, unchanged: r.unchanged, failed: r.failed,
-          seconds: r.duration_ms !== undefined ? (r.duration_ms / 1000).toFixed(1) : '?'
+          duration: r.duration_text || '?'
         }));
       }
       detail.textContent = parts.join(' · ');
@@ -52,7 +52,8 @@
       }
       if (r.last_success_at) {
         var ok = document.createElement('small');
-        ok.textContent = fill(t('last-ok'), { when: new Date(r.last_success_at).toLocaleString() });
+        // Formatted by the server in the display zone, like every time on the page.
+        ok.textContent = fill(t('last-ok'), { when: r.last_success_text || '' });
         li.appendChild(ok);
       }
       list.appendChild(li);

@@ -1,6 +1,7 @@
 #include "sac/aliexpress/IopClient.h"
 
 #include "JsonRead.h"
+#include "sac/aliexpress/JsonText.h"
 
 #include "sac/connectors/ShownText.h"
 
@@ -107,6 +108,31 @@ MarketplaceError mapMarketplaceError(std::string_view what, const std::string& c
 }
 
 } // namespace
+
+std::string IopClient::stableText(const Poco::JSON::Object& doc) {
+    static const std::string kRequestId = "request_id";
+    static constexpr std::string_view kResponse = "_response";
+    std::string out;
+    out.reserve(4096);
+    out += '{';
+    bool first = true;
+    for (const auto& [key, value] : doc) {
+        if (key == kRequestId) continue;
+        if (!first) out += ',';
+        first = false;
+        json::appendText(out, key);
+        out += ':';
+        const Poco::JSON::Object::Ptr* inner = value.type() == typeid(Poco::JSON::Object::Ptr)
+                                                   ? &value.extract<Poco::JSON::Object::Ptr>()
+                                                   : nullptr;
+        if (inner && *inner && key.size() > kResponse.size() && endsWith(key, kResponse))
+            json::appendObject(out, **inner, kRequestId);
+        else
+            json::appendValue(out, value);
+    }
+    out += '}';
+    return out;
+}
 
 IopClient::IopClient(IopConfig config, std::shared_ptr<connectors::HttpTransport> transport, connectors::Clock clock,
                      connectors::RetryPolicy retry)

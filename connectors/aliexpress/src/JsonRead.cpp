@@ -42,8 +42,8 @@ std::optional<std::int64_t> parseIntText(std::string_view s) {
 }
 
 Poco::Dynamic::Var fieldOf(const ObjectPtr& o, const std::string& key) {
-    if (!o || !o->has(key)) return {};
-    return o->get(key);
+    if (!o) return {};
+    return o->get(key); // empty when absent: one lookup
 }
 
 std::optional<std::int64_t> integerOf(const Poco::Dynamic::Var& v) {

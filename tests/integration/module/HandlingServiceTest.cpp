@@ -34,6 +34,7 @@
 #include "services/GroupService.h"
 #include "services/RefusalRules.h"
 #include "services/StoreAdminService.h"
+#include "services/StoreSettings.h"
 #include "services/StoreCredentials.h"
 #include "storage/AttachmentRepository.h"
 #include "storage/CaseRepository.h"
@@ -289,13 +290,17 @@ TEST_P(HandlingTest, AMarketplaceRefusalKeepsTheStatusAndCarriesTheReason) {
     const auto id = seedCase(waitsForSeller);
     ASSERT_GT(id, 0);
     auto r = refusal("refuse-key-000000002");
-    r.refundAmount = connectors::Money{capCents_ + 100, capCurrency_}.toDecimalString();
+    const std::string reason = r.reason;
+    // 700 characters pass here; their 2,800 bytes are more than AliExpress takes.
+    r.reason.clear();
+    for (int i = 0; i < 700; ++i) r.reason += "\xF0\x9F\x98\x80";
     auto o = handling_->refuse(sellerA, id, r);
     EXPECT_EQ(o.code, HandlingCode::MarketplaceRefused);
-    EXPECT_NE(o.detail.find("refund_amount"), std::string::npos) << o.detail;
+    EXPECT_NE(o.detail.find("at most 2000 bytes"), std::string::npos) << o.detail;
     EXPECT_EQ(statusOf(id), domain::CaseStatus::Pendente);
     EXPECT_EQ(eventsOf(id).back().action, "dispute.refuse_failed");
-    // The seller corrects the amount and resends with the same form (same key).
+    // The seller corrects the reason and resends with the same form (same key).
+    r.reason = reason;
     r.refundAmount = "0";
     auto retry = handling_->refuse(sellerA, id, r);
     EXPECT_EQ(retry.code, HandlingCode::Ok) << retry.messageKey << " " << retry.detail;
@@ -342,9 +347,19 @@ TEST_P(HandlingTest, FormProblemsAreRefusedBeforeAnyMarketplaceCall) {
     auto longReason = refusal("refuse-key-000000008");
     longReason.reason = std::string(1001, 'a');
     EXPECT_EQ(handling_->refuse(sellerA, id, longReason).field, "reason");
-    auto amount = refusal("refuse-key-000000009");
-    amount.refundAmount = "1,50";
-    EXPECT_EQ(handling_->refuse(sellerA, id, amount).field, "refund_amount");
+    for (const char* wrong : {"1.500", "12,345", "abc", "-5", "1.2.3,4", ",50", "1..0"}) {
+        auto amount = refusal("refuse-key-000000009");
+        amount.refundAmount = wrong;
+        auto refused = handling_->refuse(sellerA, id, amount);
+        EXPECT_EQ(refused.field, "refund_amount") << wrong;
+        EXPECT_EQ(refused.messageKey, "handling.error.amount") << wrong;
+    }
+    // Above the dispute's maximum refund: said before anything is sent.
+    auto overCap = refusal("refuse-key-000000011");
+    overCap.refundAmount = connectors::Money{capCents_ + 1, capCurrency_}.toDecimalString();
+    auto refused = handling_->refuse(sellerA, id, overCap);
+    EXPECT_EQ(refused.field, "refund_amount");
+    EXPECT_EQ(refused.messageKey, "handling.error.amount_over_cap");
     auto key = refusal("short");
     EXPECT_EQ(handling_->refuse(sellerA, id, key).field, "idempotency_key");
 
@@ -480,6 +495,18 @@ TEST_P(HandlingTest, AdminStoreSecretsStaySealedAndOnlyTheHintShows) {
     ASSERT_TRUE(opened);
     EXPECT_EQ(opened.value().appSecret, "segredo-super-secreto-123");
     EXPECT_EQ(services::StoreAdminService::returnAddressOf(*s), "123456");
+    EXPECT_FALSE(services::StoreSettings::parse(s->settingsJson).syncMaxInFlight) << "empty = the operator's";
+    edit.syncMaxInFlight = " 3 ";
+    ASSERT_TRUE(admin.update(adminA, *created.value, edit).ok());
+    s = storage::StoreRepository(*conn).find(*created.value, kAccountA);
+    EXPECT_EQ(services::StoreSettings::parse(s->settingsJson).syncMaxInFlight, 3);
+    EXPECT_EQ(services::StoreAdminService::returnAddressOf(*s), "123456") << "the other setting is kept";
+    for (const char* wrong : {"0", "33", "-1", "2.5", "muitas", "999"}) {
+        services::StoreForm badLimit = edit;
+        badLimit.syncMaxInFlight = wrong;
+        EXPECT_EQ(admin.update(adminA, *created.value, badLimit).error.field, "sync_max_in_flight") << wrong;
+    }
+    edit.syncMaxInFlight.clear();
 
     // Form checks.
     services::StoreForm bad = f;
@@ -491,6 +518,17 @@ TEST_P(HandlingTest, AdminStoreSecretsStaySealedAndOnlyTheHintShows) {
     bad = f;
     bad.appSecret.clear();
     EXPECT_EQ(admin.create(adminA, bad).error.field, "app_secret");
+    // Every problem at once, in the form's order.
+    bad = f;
+    bad.name.clear();
+    bad.sellerEmail = "sem-arroba";
+    bad.appSecret.clear();
+    bad.syncMaxInFlight = "99";
+    auto all = admin.create(adminA, bad);
+    std::vector<std::string> fields;
+    for (const auto& e : all.fieldErrors) fields.push_back(e.field);
+    EXPECT_EQ(fields, (std::vector<std::string>{"name", "seller_email", "app_secret", "sync_max_in_flight"}));
+    EXPECT_EQ(all.error.field, "name");
     // Another account's admin cannot touch it.
     EXPECT_FALSE(admin.update(Actor{2, kAccountB, "Bia"}, *created.value, edit).ok());
     EXPECT_FALSE(admin.setEnabled(Actor{2, kAccountB, "Bia"}, *created.value, false).ok());
@@ -634,6 +672,48 @@ TEST_P(HandlingTest, AnAgreeAliExpressDoesNotAnswerInTimeLeavesTheCaseAndTheKeyF
     EXPECT_EQ(calls("aliexpress.issue.solution.agree"), 1);
     EXPECT_EQ(statusOf(id), domain::CaseStatus::Fechado);
     EXPECT_EQ(eventsOf(id).back().action, "dispute.refreshed");
+}
+
+TEST_P(HandlingTest, AnActionEndedByAnErrorOrAHostThatDiedLeavesItsKeyFreeToRetry) {
+    const auto id = seedCase(refundWaitsForSeller);
+    ASSERT_GT(id, 0);
+    services::DisputeHandlingService handling(tdb_->db(), *access_, realNow, files_.path());
+    // An unexpected error in the middle of the action (after the key was claimed).
+    hook_->before = [&](const connectors::HttpRequest& r) {
+        if (methodOf(r) == aliexpress::IssueApi::kAgreeMethod) throw std::runtime_error("connection reset");
+    };
+    const services::AgreeRequest r{"agree-key-exception-01", std::nullopt};
+    EXPECT_THROW(handling.agree(sellerA, id, r), std::runtime_error);
+    auto stateOf = [&](const std::string& key) {
+        auto conn = tdb_->db().acquire();
+        auto row = conn->queryOne("SELECT state FROM case_actions WHERE idem_key = ?", {key});
+        return row ? row->getString(0) : std::string("none");
+    };
+    EXPECT_EQ(stateOf(r.idempotencyKey), "failed") << "not left pending";
+    hook_->before = nullptr;
+    auto again = handling.agree(sellerA, id, r);
+    EXPECT_EQ(again.code, HandlingCode::Ok) << again.messageKey;
+    EXPECT_EQ(stateOf(r.idempotencyKey), "done");
+
+    // A key left pending by a host that died mid-action: "em andamento" while
+    // it may still be running, claimed again once it is clearly abandoned.
+    const auto other = seedCase(refundWaitsForSeller, kAccountA, 0, 1);
+    ASSERT_GT(other, 0);
+    ASSERT_NE(other, id);
+    const std::string key = "agree-key-abandoned-01";
+    auto leavePending = [&](std::int64_t updatedAt) {
+        auto conn = tdb_->db().acquire();
+        conn->execute("DELETE FROM case_actions WHERE idem_key = ?", {key});
+        conn->execute("INSERT INTO case_actions (account_id, case_id, idem_key, action, state, message, user_id, "
+                      "created_at, updated_at) VALUES (?, ?, ?, 'agree', 'pending', '', 1, ?, ?)",
+                      {kAccountA, other, key, updatedAt, updatedAt});
+    };
+    leavePending(realNow() - 5'000);
+    EXPECT_EQ(handling.agree(sellerA, other, services::AgreeRequest{key, std::nullopt}).code, HandlingCode::InProgress);
+    leavePending(realNow() - 60LL * 60 * 1000);
+    auto claimed = handling.agree(sellerA, other, services::AgreeRequest{key, std::nullopt});
+    EXPECT_EQ(claimed.code, HandlingCode::Ok) << claimed.messageKey;
+    EXPECT_EQ(stateOf(key), "done");
 }
 
 TEST_P(HandlingTest, ARefusalToAGatewayThatNeverAnswersEndsByTheActionTimeout) {
@@ -1107,6 +1187,59 @@ TEST_P(HandlingTest, TheOAuthCodeIsNotSpentOnAStoreDisabledMeanwhile) {
     EXPECT_EQ(calls("/auth/token/create"), 0);
     auto conn = tdb_->db().acquire();
     EXPECT_EQ(storage::StoreRepository(*conn).find(*created.value, kAccountA)->status, domain::StoreStatus::Disabled);
+}
+
+TEST_P(HandlingTest, TokensOfACodeExchangedWhileTheStoreChangedAreNotSaved) {
+    services::StoreAdminService admin(tdb_->db(), *vault_, *access_, realNow, sim_->baseUrl(), nullptr,
+                                      test::loopbackEndpoints());
+    const Actor adminA{1, kAccountA, "Ana Admin"};
+    services::StoreForm f;
+    f.name = "Loja Mudada";
+    f.sellerEmail = "mudada@loja.example";
+    f.appKey = "demo-app-key";
+    f.appSecret = "demo-app-secret";
+    auto created = admin.create(adminA, f);
+    ASSERT_TRUE(created.ok());
+    auto read = [&] {
+        auto conn = tdb_->db().acquire();
+        return *storage::StoreRepository(*conn).find(*created.value, kAccountA);
+    };
+    // The exchange started from this row; meanwhile another admin disables the store.
+    const domain::Store seen = read();
+    ASSERT_TRUE(admin.setEnabled(Actor{2, kAccountA, "Outro Admin"}, *created.value, false).ok());
+    auto tokens = access_->authorize(seen, sim_->aliexpress().tokens().issueCode("demo-app-key", sim_->clock().nowMs()));
+    ASSERT_FALSE(tokens.ok());
+    EXPECT_EQ(tokens.error().code, "store_changed");
+    EXPECT_EQ(read().status, domain::StoreStatus::Disabled) << "not made active again";
+    EXPECT_FALSE(read().tokenExpiresAt) << "no token saved";
+
+    // Enabled again, but with another app secret typed meanwhile.
+    ASSERT_TRUE(admin.setEnabled(adminA, *created.value, true).ok());
+    const domain::Store before = read();
+    services::StoreForm edit = f;
+    edit.appKey.clear();
+    edit.appSecret = "outro-segredo";
+    ASSERT_TRUE(admin.update(adminA, *created.value, edit).ok());
+    tokens = access_->authorize(before, sim_->aliexpress().tokens().issueCode("demo-app-key", sim_->clock().nowMs()));
+    ASSERT_FALSE(tokens.ok());
+    EXPECT_EQ(tokens.error().code, "store_changed");
+    auto kept = services::StoreCredentials::open(*vault_, read());
+    ASSERT_TRUE(kept);
+    EXPECT_EQ(kept.value().appSecret, "outro-segredo") << "the new secret is not overwritten by the old one";
+    EXPECT_TRUE(kept.value().accessToken.empty());
+
+    // Unchanged (the right secret again): the tokens are saved and the store is active.
+    edit.appSecret = "demo-app-secret";
+    ASSERT_TRUE(admin.update(adminA, *created.value, edit).ok());
+    tokens = access_->authorize(read(), sim_->aliexpress().tokens().issueCode("demo-app-key", sim_->clock().nowMs()));
+    ASSERT_TRUE(tokens.ok()) << tokens.error().describe();
+    EXPECT_EQ(read().status, domain::StoreStatus::Active);
+    EXPECT_FALSE(services::StoreCredentials::open(*vault_, read()).value().accessToken.empty());
+    EXPECT_TRUE(read().verified()) << "the code exchange proved the credentials";
+    // Another secret typed in: not verified until it works.
+    edit.appSecret = "mais-um-segredo";
+    ASSERT_TRUE(admin.update(adminA, *created.value, edit).ok());
+    EXPECT_FALSE(read().verified());
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, HandlingTest, testing::Values(sql::Dialect::SQLite, sql::Dialect::MySQL),

@@ -421,6 +421,23 @@ TEST_P(SyncServiceTest, DetailsRunConcurrentlyWithinTheLimitAndAreCommittedOldes
     EXPECT_EQ(count("SELECT COUNT(*) FROM case_events WHERE action = 'synced.created'"), simTotal());
 }
 
+TEST_P(SyncServiceTest, AStoresOwnLimitOfCallsInFlightNarrowsTheOperatorsDefault) {
+    auto tuning = simServer->aliexpress().tuning();
+    tuning.latency_ms = 20;
+    simServer->aliexpress().setTuning(tuning);
+    conn->execute("UPDATE stores SET settings_json = ? WHERE id = ?",
+                  {std::string(R"({"return_address_id":"77","sync_max_in_flight":2})"), storeA});
+    services::SyncOptions options;
+    options.maxInFlight = 8;
+    auto svc = service("test-a", options);
+    auto run = syncOnce(*svc);
+    ASSERT_EQ(run.state, SyncState::Done) << run.errorMessage;
+    EXPECT_EQ(run.progress.newCount, simTotal());
+    const auto gauge = simServer->aliexpress().inFlight();
+    EXPECT_LE(gauge.max, 2) << "the store's setting, not the operator's 8";
+    EXPECT_EQ(gauge.max, 2) << "both calls allowed are used";
+}
+
 TEST_P(SyncServiceTest, DisputesMovingBetweenStatusesWhileListedAreNotMissed) {
     restartSimWith([](sim::SimConfig& c) {
         c.disputes = 400;

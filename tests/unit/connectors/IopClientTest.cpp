@@ -1,13 +1,20 @@
 #include "TestSupport.h"
 
 #include "sac/aliexpress/IopClient.h"
+#include "sac/aliexpress/JsonText.h"
+
+#include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
 
 #include <gtest/gtest.h>
+
+#include <sstream>
 
 using namespace sac::aliexpress;
 using namespace sac::connectors;
 using sac::test::FakeTransport;
 using sac::test::fixture;
+using sac::test::fixtureJson;
 using namespace std::chrono_literals;
 
 namespace {
@@ -279,4 +286,105 @@ TEST_F(ClientFixture, TopStyleCallLimitsAreRateLimitedWithTheirBan) {
                              R"("request_id":"r2"}})");
     EXPECT_EQ(sim.kind, ErrorKind::RateLimited);
     EXPECT_EQ(*sim.retryAfterMs, 2000);
+}
+
+namespace {
+
+/// What stableText replaces: a copy of the answer without request_id, written by Poco.
+std::string pocoStableText(const Poco::JSON::Object::Ptr& doc) {
+    Poco::JSON::Object copy(*doc);
+    copy.remove("request_id");
+    for (const auto& key : copy.getNames()) {
+        if (auto inner = copy.getObject(key); inner && key.size() > 9 &&
+                                              key.compare(key.size() - 9, 9, "_response") == 0) {
+            Poco::JSON::Object::Ptr cleaned = new Poco::JSON::Object(*inner);
+            cleaned->remove("request_id");
+            copy.set(key, cleaned);
+        }
+    }
+    std::ostringstream out;
+    Poco::JSON::Stringifier::stringify(copy, out);
+    return out.str();
+}
+
+Poco::JSON::Object::Ptr parsed(const std::string& text) {
+    Poco::JSON::Parser parser;
+    return parser.parse(text).extract<Poco::JSON::Object::Ptr>();
+}
+
+} // namespace
+
+TEST(IopStableText, LeavesOutTheRequestIdsOfTheEnvelopeOnly) {
+    auto doc = parsed(R"({"request_id":"r1","aliexpress_issue_detail_get_response":{"request_id":"r2","result":)"
+                      R"({"request_id":"kept","id":5}},"other":{"request_id":"kept too"},"_response":{"request_id":"x"}})");
+    EXPECT_EQ(IopClient::stableText(*doc),
+              R"({"_response":{"request_id":"x"},"aliexpress_issue_detail_get_response":{"result":{"id":5,"request_id":"kept"}},)"
+              R"("other":{"request_id":"kept too"}})");
+    // The answer itself is not changed.
+    EXPECT_TRUE(doc->has("request_id"));
+    EXPECT_TRUE(doc->getObject("aliexpress_issue_detail_get_response")->has("request_id"));
+}
+
+TEST(IopStableText, IsByteForByteWhatPocoWritesForTheFixtures) {
+    for (const char* name : {"issue_detail_wrapped.json", "issue_detail_simplified.json", "issuelist_wrapped.json",
+                             "issuelist_simplified.json", "issuelist_empty.json", "agree_true.json",
+                             "error_api_call_limit.json", "token_create.json", "upload_ok.json"}) {
+        auto doc = fixtureJson(name);
+        EXPECT_EQ(IopClient::stableText(*doc), pocoStableText(doc)) << name;
+    }
+}
+
+TEST(IopStableText, IsByteForByteWhatPocoWritesForEveryKindOfValueAndEscape) {
+    const std::string text =
+        "{\"b_response\":{\"request_id\":7,\"t\":true,\"f\":false,\"n\":null,\"i\":-9223372036854775807,"
+        "\"u\":18446744073709551615,\"d\":1.5,\"e\":-2.5e-7,\"big\":1e300,\"zero\":0,\"neg\":-0.0,"
+        "\"s\":\"quote \\\" backslash \\\\ slash / tab \\t nl \\n cr \\r bell \\u0007 del \\u007f\","
+        "\"u8\":\"São Paulo — 退款 🙂\",\"esc\":\"\\u00e9\\ud83d\\ude42\",\"empty\":\"\",\"url\":\"https://x/y?a=1&b=2\","
+        "\"arr\":[1,\"two\",[],{},[null,false,{\"request_id\":\"inner\"}]],\"obj\":{},"
+        "\"k\\\"ey/\\\\\":\"v\"},\"request_id\":\"top\",\"a\":[{\"z\":1,\"a\":2}],\"c_response\":[1,2],"
+        "\"d_response\":\"text\",\"\":\"empty key\"}";
+    auto doc = parsed(text);
+    const std::string stable = IopClient::stableText(*doc);
+    EXPECT_EQ(stable, pocoStableText(doc));
+    EXPECT_EQ(stable.find("\"top\""), std::string::npos);
+    EXPECT_NE(stable.find("\"inner\""), std::string::npos);
+}
+
+TEST(IopStableText, HandlesDeepAndLargeAnswers) {
+    std::string deep;
+    for (int i = 0; i < 50; ++i) deep += "{\"a\":[";
+    deep += "1";
+    for (int i = 0; i < 50; ++i) deep += "]}";
+    std::string large = "{\"x_response\":{\"items\":[";
+    for (int i = 0; i < 5000; ++i) large += (i ? "," : "") + std::string("{\"id\":") + std::to_string(i) + ",\"s\":\"v/" +
+                                            std::to_string(i) + "\"}";
+    large += "],\"request_id\":\"r\"}}";
+    for (const auto& text : {deep, large}) {
+        auto doc = parsed(text);
+        EXPECT_EQ(IopClient::stableText(*doc), pocoStableText(doc));
+    }
+}
+
+TEST(JsonText, EveryByteIsWrittenAsPocoWritesIt) {
+    for (int b = 0; b < 256; ++b) {
+        const std::string text = std::string("a") + static_cast<char>(b) + "z";
+        std::ostringstream poco;
+        Poco::JSON::Stringifier::stringify(Poco::Dynamic::Var(text), poco);
+        std::string ours;
+        json::appendText(ours, text);
+        EXPECT_EQ(ours, poco.str()) << "byte " << b;
+    }
+    std::string empty;
+    json::appendText(empty, "");
+    EXPECT_EQ(empty, "\"\"");
+}
+
+TEST(JsonText, AnObjectCanLeaveOutOneMember) {
+    auto doc = parsed(R"({"b":1,"request_id":"r","a":{"request_id":"inner"}})");
+    std::string out;
+    json::appendObject(out, *doc, "request_id");
+    EXPECT_EQ(out, R"({"a":{"request_id":"inner"},"b":1})");
+    out.clear();
+    json::appendObject(out, *doc);
+    EXPECT_EQ(out, R"({"a":{"request_id":"inner"},"b":1,"request_id":"r"})");
 }

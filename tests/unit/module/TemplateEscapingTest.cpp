@@ -119,9 +119,30 @@ TEST_F(TabRendering, NextPageLinkCarriesFiltersAndCursor) {
     query.order = "81&x=<y>";
     query.status = "decisao";
     const std::string html = render();
-    EXPECT_NE(html.find("href=\"/sac/?status=decisao&amp;order=81%26x%3D%3Cy%3E&amp;cursor=1690000000000_7\""),
+    EXPECT_NE(html.find("href=\"/sac/?status=decisao&amp;order=81%26x%3D%3Cy%3E&amp;cursor=1690000000000_7&amp;page=2\""),
               std::string::npos)
         << html;
+}
+
+TEST_F(TabRendering, ADeepPageLinksBackThroughItsTrailAndCountsItsRows) {
+    stores.push_back(domain::Store{});
+    stores.back().id = 3;
+    for (int i = 0; i < 3; ++i) page.items.push_back(hostileCase());
+    page.next = storage::CaseCursor{1'690'000'000'300, 9};
+    query.sort = "asc";
+    query.cursor = "1690000000200_8";
+    query.trail = {"1690000000100_4"};
+    query.page = 3;
+    query.filter.limit = 50;
+    const std::string html = render();
+    // Back to page 2, whose start is the trail's last cursor; on to page 4 with this page's start in the trail.
+    EXPECT_NE(html.find("href=\"/sac/?sort=asc&amp;cursor=1690000000100_4&amp;page=2\" class=\"sac-button\" rel=\"prev\""),
+              std::string::npos)
+        << html;
+    EXPECT_NE(html.find("cursor=1690000000300_9&amp;trail=1690000000100_4%2C1690000000200_8&amp;page=4"),
+              std::string::npos)
+        << html;
+    EXPECT_NE(html.find("101–103 de"), std::string::npos) << html;
 }
 
 TEST(TemplateEngine, RefusesBrokenTemplatesAndUnknownNames) {

@@ -115,6 +115,12 @@ public:
     static connectors::Result<Poco::JSON::Object::Ptr> interpret(std::string_view what,
                                                                  const connectors::HttpResponse& response);
 
+    /// The compact JSON text of an answer as call() returns it (keys sorted) without its
+    /// per-call request_id, at the top and inside each object member named `*_response`,
+    /// so that the text changes only when the answer's content does. Byte for byte what
+    /// Poco's Stringifier writes for such a copy of the answer, without copying it.
+    static std::string stableText(const Poco::JSON::Object& doc);
+
 private:
     connectors::Result<Poco::JSON::Object::Ptr> send(std::string_view what, connectors::HttpRequest request,
                                                      const connectors::Deadline& deadline) const;

@@ -1,0 +1,65 @@
+#include "services/StoreSettings.h"
+
+#include <charconv>
+#include <sstream>
+
+#include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
+
+namespace sac::services {
+namespace {
+
+constexpr const char* kKeyReturnAddress = "return_address_id";
+constexpr const char* kKeyMaxInFlight = "sync_max_in_flight";
+
+Poco::JSON::Object::Ptr objectOf(const std::string& json) {
+    try {
+        Poco::JSON::Parser parser;
+        auto parsed = parser.parse(json.empty() ? "{}" : json);
+        if (auto o = parsed.extract<Poco::JSON::Object::Ptr>()) return o;
+    } catch (const std::exception&) {
+    }
+    return new Poco::JSON::Object;
+}
+
+} // namespace
+
+StoreSettings StoreSettings::parse(const std::string& settingsJson) {
+    StoreSettings s;
+    const auto o = objectOf(settingsJson);
+    try {
+        s.returnAddressId = o->optValue<std::string>(kKeyReturnAddress, "");
+    } catch (const std::exception&) {
+        s.returnAddressId.clear();
+    }
+    try {
+        if (o->has(kKeyMaxInFlight) && !o->isNull(kKeyMaxInFlight)) {
+            const int v = o->getValue<int>(kKeyMaxInFlight);
+            if (v >= kMinInFlight && v <= kMaxInFlight) s.syncMaxInFlight = v;
+        }
+    } catch (const std::exception&) {
+        s.syncMaxInFlight.reset();
+    }
+    return s;
+}
+
+std::string StoreSettings::mergedInto(const std::string& settingsJson) const {
+    auto o = objectOf(settingsJson);
+    if (returnAddressId.empty()) o->remove(kKeyReturnAddress);
+    else o->set(kKeyReturnAddress, returnAddressId);
+    if (syncMaxInFlight) o->set(kKeyMaxInFlight, *syncMaxInFlight);
+    else o->remove(kKeyMaxInFlight);
+    std::ostringstream out;
+    Poco::JSON::Stringifier::stringify(o, out);
+    return out.str();
+}
+
+std::optional<std::int64_t> StoreSettings::returnAddress() const {
+    std::int64_t v = 0;
+    const char* end = returnAddressId.data() + returnAddressId.size();
+    auto [p, ec] = std::from_chars(returnAddressId.data(), end, v);
+    if (returnAddressId.empty() || ec != std::errc() || p != end || v <= 0) return std::nullopt;
+    return v;
+}
+
+} // namespace sac::services
