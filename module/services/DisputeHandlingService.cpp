@@ -489,21 +489,29 @@ HandlingOutcome DisputeHandlingService::refuse(const Actor& actor, std::int64_t 
         return outcome(HandlingCode::Invalid, "handling.error.bad_key", "idempotency_key");
     const std::string& key = req.idempotencyKey;
 
-    // Everything the seller typed is checked before any marketplace call.
+    // Everything the seller typed is checked before any marketplace call, all
+    // of it: the seller sees every problem at once.
+    std::vector<std::pair<std::string, std::string>> problems;
     const std::string email = trimmed(req.sellerEmail);
-    if (!plausibleEmail(email)) return outcome(HandlingCode::Invalid, "handling.error.email", "seller_email");
+    if (!plausibleEmail(email)) problems.emplace_back("seller_email", "handling.error.email");
     const std::string reason = trimmed(req.reason);
     const auto reasonLength = utf8Length(reason);
     if (!reasonLength || *reasonLength < kReasonMin || *reasonLength > kReasonMax)
-        return outcome(HandlingCode::Invalid, "handling.error.reason_length", "reason");
-    if (req.imageTooLarge || req.imageBytes.size() > kMaxImageBytes)
-        return outcome(HandlingCode::Invalid, "handling.error.image_size", "image");
-    if (req.imageBytes.empty()) return outcome(HandlingCode::Invalid, "handling.error.image_required", "image");
-    const auto image = sniffImage(req.imageBytes);
-    if (!image || image->extension == "webp")
-        return outcome(HandlingCode::Invalid, "handling.error.image_type", "image");
+        problems.emplace_back("reason", "handling.error.reason_length");
     const std::string type = trimmed(req.solutionType).empty() ? std::string("refund") : trimmed(req.solutionType);
-    if (type.size() > 64) return outcome(HandlingCode::Invalid, "handling.error.solution_type", "solution_type");
+    if (type.size() > 64) problems.emplace_back("solution_type", "handling.error.solution_type");
+    if (const std::string typed = trimmed(req.refundAmount); !typed.empty() && !decimalFromTyped(typed))
+        problems.emplace_back("refund_amount", "handling.error.amount");
+    const auto image = sniffImage(req.imageBytes);
+    if (req.imageTooLarge || req.imageBytes.size() > kMaxImageBytes)
+        problems.emplace_back("image", "handling.error.image_size");
+    else if (req.imageBytes.empty()) problems.emplace_back("image", "handling.error.image_required");
+    else if (!image || image->extension == "webp") problems.emplace_back("image", "handling.error.image_type");
+    if (!problems.empty()) {
+        auto o = outcome(HandlingCode::Invalid, problems.front().second, problems.front().first);
+        o.fieldErrors = std::move(problems);
+        return o;
+    }
 
     // 1. What the seller saw, and the claim of the key: one short scope.
     std::optional<ClaimGuard> claimed;

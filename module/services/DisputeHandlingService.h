@@ -36,6 +36,8 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <sac/sql/Database.h>
 
@@ -63,6 +65,9 @@ struct HandlingOutcome {
     std::string messageKey; ///< catalog key of the seller's message
     std::string detail;     ///< the marketplace's reason (untrusted text), or ""
     std::optional<domain::CaseStatus> status; ///< the case's status afterwards, when known
+    /// A form refused for what was typed: every field's problem (field,
+    /// catalog key), the first being field / messageKey.
+    std::vector<std::pair<std::string, std::string>> fieldErrors;
     bool ok() const { return code == HandlingCode::Ok || code == HandlingCode::Replayed; }
 };
 

@@ -1,6 +1,7 @@
 #include "services/LostFoundService.h"
 
 #include <algorithm>
+#include <functional>
 #include <random>
 #include <sstream>
 
@@ -221,6 +222,21 @@ domain::Case LostFoundService::candidateToCase(const domain::Store& store, const
     Poco::JSON::Array ev;
     for (const auto& e : cand.evidence) ev.add(e);
     o.set("evidence", ev);
+    Poco::JSON::Array facts;
+    for (const auto& f : cand.facts) {
+        Poco::JSON::Object fo;
+        fo.set("source", f.source);
+        Poco::JSON::Array values;
+        for (const auto& [k, v] : f.values) {
+            Poco::JSON::Array pair;
+            pair.add(k);
+            pair.add(v);
+            values.add(pair);
+        }
+        fo.set("values", values);
+        facts.add(fo);
+    }
+    o.set("facts", facts);
     c.payloadJson = stringify(o);
     c.marketplaceCreatedAt = cand.eventAtMs;
     c.marketplaceModifiedAt = cand.eventAtMs;
@@ -256,6 +272,18 @@ std::optional<ClaimCandidate> LostFoundService::candidateFromPayload(const std::
             c.estimatedValue = connectors::Money{o->getValue<Poco::Int64>("estimate_minor"), currency};
         if (auto ev = o->getArray("evidence"))
             for (std::size_t i = 0; i < ev->size(); ++i) c.evidence.push_back(ev->getElement<std::string>(i));
+        if (auto facts = o->getArray("facts"))
+            for (std::size_t i = 0; i < facts->size(); ++i) {
+                auto fo = facts->getObject(static_cast<unsigned>(i));
+                if (!fo) continue;
+                amazon::EvidenceFact f;
+                f.source = fo->optValue<std::string>("source", "");
+                if (auto values = fo->getArray("values"))
+                    for (std::size_t j = 0; j < values->size(); ++j)
+                        if (auto pair = values->getArray(static_cast<unsigned>(j)); pair && pair->size() == 2)
+                            f.values.emplace_back(pair->getElement<std::string>(0), pair->getElement<std::string>(1));
+                c.facts.push_back(std::move(f));
+            }
         if (auto lines = o->getArray("evidence_lines"))
             for (std::size_t i = 0; i < lines->size(); ++i)
                 c.evidenceLines.push_back(static_cast<std::size_t>(lines->getElement<Poco::Int64>(i)));
@@ -444,8 +472,10 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
             };
             // Waits between report polls and before retries: the lease is
             // renewed at each, and stopAll() ends them at once.
+            std::function<void()> onWait; // set below: the progress line says the run waits on Amazon
             const amazon::Sleeper sleeper = [&](std::chrono::milliseconds d) {
                 if (!halted().empty() || !renew()) return;
+                if (onWait) onWait();
                 pause(d);
             };
             amazon::ReportsClient reports(*_transport, accessToken, ro, sleeper);
@@ -458,7 +488,27 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
             amazon::ClaimInputs inputs;
             inputs.nowMs = now;
 
+            // What the run is doing, for the seller's progress line (kept in
+            // the run's checkpoint, which a search does not resume from):
+            // {"stage":"requesting"|"waiting"|"reading"|"comparing"|"writing","report":...,"rows":n}.
+            std::string stageJson = "{}";
+            auto setStage = [&](const char* stage, std::string_view report, std::int64_t rows) {
+                Poco::JSON::Object o;
+                o.set("stage", std::string(stage));
+                if (!report.empty()) o.set("report", std::string(report));
+                if (rows >= 0) o.set("rows", rows);
+                std::string next = stringify(o);
+                if (next == stageJson) return;
+                stageJson = std::move(next);
+                leasedTransaction([&](sql::Connection& c) {
+                    storage::SyncRunRepository(c).saveProgress(runId, accountId, progress, stageJson);
+                });
+            };
+            std::string_view currentReport;
+            onWait = [&] { setStage("waiting", currentReport, -1); };
             auto fetch = [&](std::string_view type) -> std::optional<std::string> {
+                currentReport = type;
+                setStage("requesting", type, -1);
                 amazon::ReportRequest req;
                 req.reportType = std::string(type);
                 req.marketplaceIds = {marketplaceId};
@@ -480,7 +530,7 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
                 domain::SyncProgress p = progress;
                 ++p.pagesDone;
                 if (leasedTransaction([&](sql::Connection& c) {
-                        storage::SyncRunRepository(c).saveProgress(runId, accountId, p, "{}");
+                        storage::SyncRunRepository(c).saveProgress(runId, accountId, p, stageJson);
                     }))
                     progress = p;
             };
@@ -492,6 +542,7 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
             if (auto bytes = fetch(amazon::LedgerDetailReport::kReportType)) {
                 if (!bytes->empty()) {
                     auto p = amazon::LedgerDetailReport::parse(*bytes);
+                    if (p) setStage("reading", amazon::LedgerDetailReport::kReportType, static_cast<std::int64_t>(p.value().rows.size()));
                     if (!p) parseFailed(amazon::LedgerDetailReport::kReportType, p.error());
                     else {
                         progress.failedCount += static_cast<std::int64_t>(p.value().issues.size());
@@ -504,6 +555,7 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
                 if (auto bytes = fetch(amazon::ReimbursementsReport::kReportType)) {
                     if (!bytes->empty()) {
                         auto p = amazon::ReimbursementsReport::parse(*bytes);
+                    if (p) setStage("reading", amazon::ReimbursementsReport::kReportType, static_cast<std::int64_t>(p.value().rows.size()));
                         if (!p) parseFailed(amazon::ReimbursementsReport::kReportType, p.error());
                         else {
                             progress.failedCount += static_cast<std::int64_t>(p.value().issues.size());
@@ -517,6 +569,7 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
                 if (auto bytes = fetch(amazon::CustomerReturnsReport::kReportType)) {
                     if (!bytes->empty()) {
                         auto p = amazon::CustomerReturnsReport::parse(*bytes);
+                    if (p) setStage("reading", amazon::CustomerReturnsReport::kReportType, static_cast<std::int64_t>(p.value().rows.size()));
                         if (!p) parseFailed(amazon::CustomerReturnsReport::kReportType, p.error());
                         else {
                             progress.failedCount += static_cast<std::int64_t>(p.value().issues.size());
@@ -530,6 +583,8 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
             if (going()) {
                 // Customer refunds of the same days (refunded but not returned).
                 const std::int64_t after = now - static_cast<std::int64_t>(_options.historyDays) * kDayMs;
+                currentReport = "financial_events";
+                setStage("requesting", currentReport, -1);
                 auto list = finances.refunds(after, now - kPostedBeforeMarginMs);
                 if (!halted().empty()) {
                     // The run stops; the error, if any, is its own.
@@ -570,8 +625,11 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
 
             if (going()) {
                 // Detection, in memory: each candidate becomes a case once.
+                setStage("comparing", "", static_cast<std::int64_t>(inputs.ledger.size() + inputs.reimbursements.size() +
+                                                                    inputs.returns.size() + inputs.refunds.size()));
                 amazon::ClaimDetector detector(_options.windows.forMarketplace(marketplaceId));
                 auto candidates = detector.detect(inputs);
+                setStage("writing", "", static_cast<std::int64_t>(candidates.size()));
                 std::map<std::string, std::string> titleBySku, titleByFnsku;
                 for (const auto& row : inputs.ledger) {
                     if (row.title.empty()) continue;
@@ -614,7 +672,7 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
                             }
                             ++p.itemsDone;
                         }
-                        storage::SyncRunRepository(c).saveProgress(runId, accountId, p, "{}");
+                        storage::SyncRunRepository(c).saveProgress(runId, accountId, p, stageJson);
                     });
                     if (written) progress = p;
                 }

@@ -73,6 +73,9 @@ constexpr const char* kCountByGroup =
 // by a correlated value (a recursive query would scan from the first cause).
 constexpr const char* kNextCause =
     "SELECT cause FROM cases WHERE account_id = ? AND cause > ? ORDER BY cause LIMIT 1";
+// MariaDB runs the statement above, prepared, as a scan of the account's
+// causes from the first one; MIN() is one index lookup ("tables optimized away").
+constexpr const char* kNextCauseMysql = "SELECT MIN(cause) FROM cases WHERE account_id = ? AND cause > ?";
 constexpr const char* kCountAll = "SELECT n FROM case_counts WHERE account_id = ?";
 constexpr const char* kStatusOf = "SELECT status, store_id FROM cases WHERE id = ? AND account_id = ?";
 constexpr const char* kSetStatus = "UPDATE cases SET status = ?, updated_at = ? WHERE id = ? AND account_id = ?";
@@ -517,19 +520,30 @@ public:
     /// (an index range each), then ordered and cut together.
     std::string merged(const std::vector<Branch>& branches, const std::string& orderBy,
                        const std::string& outerOrderBy, std::int64_t limit, sql::Params& p) const {
-        if (branches.size() == 1) {
-            std::string sql = select(branches[0], kListColumns, p) + " ORDER BY " + orderBy + " LIMIT ?";
-            p.push_back(bindInt(limit));
-            return sql;
-        }
+        if (branches.size() == 1) return ordered(branches[0], orderBy, limit, p);
         std::string sql = "SELECT * FROM (";
         for (std::size_t i = 0; i < branches.size(); ++i) {
             if (i) sql += " UNION ALL ";
-            sql += "SELECT * FROM (" + select(branches[i], kListColumns, p) + " ORDER BY " + orderBy +
-                   " LIMIT ?) b" + std::to_string(i);
-            p.push_back(bindInt(limit));
+            sql += "SELECT * FROM (" + ordered(branches[i], orderBy, limit, p) + ") b" + std::to_string(i);
         }
         sql += ") u ORDER BY " + outerOrderBy + " LIMIT ?";
+        p.push_back(bindInt(limit));
+        return sql;
+    }
+
+    /// One branch's first `limit` rows in the list's order. MariaDB, asked for
+    /// every column, reads the account's rows in index order by `ref` and
+    /// filters them (a deep page then reads every row before it); asked for
+    /// the ids alone, it walks the index range. So it finds the page's ids
+    /// first, then their rows (a deferred join); SQLite needs no such help.
+    std::string ordered(const Branch& b, const std::string& orderBy, std::int64_t limit, sql::Params& p) const {
+        if (_d != sql::Dialect::MySQL) {
+            std::string sql = select(b, kListColumns, p) + " ORDER BY " + orderBy + " LIMIT ?";
+            p.push_back(bindInt(limit));
+            return sql;
+        }
+        std::string sql = std::string("SELECT ") + kListColumns + " FROM cases c JOIN (" + select(b, "c.id", p) +
+                          " ORDER BY " + orderBy + " LIMIT ?) k ON k.id = c.id ORDER BY " + orderBy;
         p.push_back(bindInt(limit));
         return sql;
     }
@@ -797,8 +811,9 @@ std::vector<std::string> CaseRepository::listCauses(std::int64_t accountId) {
     std::vector<std::string> out;
     std::string last; // every cause listed is > '' (empty causes are left out)
     while (out.size() < 200) {
-        auto r = _c.queryOne(kNextCause, {bindInt(accountId), last});
-        if (!r) break;
+        const bool mysql = _c.dialect() == sql::Dialect::MySQL;
+        auto r = _c.queryOne(mysql ? kNextCauseMysql : kNextCause, {bindInt(accountId), last});
+        if (!r || r->isNull(0)) break;
         last = textOr(*r, 0);
         out.push_back(last);
     }

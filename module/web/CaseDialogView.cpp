@@ -284,6 +284,14 @@ mu::data caseDialogData(const CaseDialogModel& m, const Catalog& cat) {
         setIf(d, k->form + "_detail", k->detail);
         if (k->form == "refuse") d.set("show_refuse", true);
         if (!k->field.empty()) d.set("error_field_" + k->field, true);
+        // Every refused field marked, with its own message; the first one focused.
+        bool first = true;
+        for (const auto& [field, text] : k->fieldErrors) {
+            d.set("error_field_" + field, true);
+            d.set("error_text_" + field, text);
+            if (first) d.set("autofocus_" + field, true);
+            first = false;
+        }
     }
     setIf(d, "done_text", m.doneText);
     return d;

@@ -30,6 +30,8 @@ struct KeptForm {
     std::string messageText; ///< already translated
     std::string detail;      ///< the marketplace's reason, or ""
     std::string field;       ///< the refused field, or ""
+    /// Every refused field with its message (already translated), first = field.
+    std::vector<std::pair<std::string, std::string>> fieldErrors;
     std::string sellerEmail;
     std::string reason;
     std::string refundAmount;

@@ -1,4 +1,6 @@
 #include "web/HandlingRoutes.h"
+
+#include <Poco/JSON/Array.h>
 #include <cstring>
 #include <cctype>
 #include <algorithm>
@@ -134,6 +136,14 @@ void answer(Module& m, const Request& req, Response& res, std::int64_t caseId, c
         j.set("message", message);
         j.set("detail", connectors::shownText(o.detail));
         j.set("field", o.field);
+        Poco::JSON::Array fields;
+        for (const auto& [field, key] : o.fieldErrors) {
+            Poco::JSON::Object f;
+            f.set("field", field);
+            f.set("message", cat.text(loc, key));
+            fields.add(f);
+        }
+        j.set("fields", fields);
         // The case took the marketplace's current state: the dialog is shown again.
         j.set("refreshed", o.code == HandlingCode::Stale);
         if (o.status) {
@@ -150,6 +160,7 @@ void answer(Module& m, const Request& req, Response& res, std::int64_t caseId, c
     kept.messageText = message;
     kept.detail = connectors::shownText(o.detail);
     kept.field = o.field;
+    for (const auto& [field, key] : o.fieldErrors) kept.fieldErrors.emplace_back(field, cat.text(loc, key));
     renderCase(m, req, res, caseId, std::move(kept), httpStatusOf(o.code), false);
 }
 

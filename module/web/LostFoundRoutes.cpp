@@ -21,6 +21,7 @@
 #include "storage/StoreRepository.h"
 #include "storage/SyncRunRepository.h"
 #include "web/Format.h"
+#include "web/Labels.h"
 #include "web/HandlingSupport.h"
 
 namespace sac::web {
@@ -63,6 +64,39 @@ StartedRuns startSearch(Module& m, const Request& req, std::optional<std::int64_
         [svc](std::int64_t a, std::int64_t s, std::int64_t u) { return svc->begin(a, s, u); },
         [svc](std::int64_t a, std::int64_t r) { svc->run(a, r); },
         [svc](std::int64_t a, std::int64_t r, const std::string& why) { svc->abandon(a, r, why); });
+}
+
+/// What a search run is doing, as the seller reads it: while it runs, its
+/// stage ("pedindo o relatório … à Amazon", "aguardando a Amazon (pode levar
+/// minutos)", "lendo 3.412 linhas …") and how long it has been running; once
+/// over, its outcome.
+std::string runLabel(const domain::SyncRun& r, const Catalog& cat, const std::string& loc, std::int64_t now) {
+    const std::string state(domain::toCode(r.state));
+    if (r.state != domain::SyncState::Running) {
+        std::string label = cat.text(loc, "lf.run_" + state);
+        for (const auto& [name, value] :
+             {std::pair<const char*, std::int64_t>{"done", r.progress.pagesDone}, {"total", r.progress.pagesTotal},
+              {"new", r.progress.newCount}, {"known", r.progress.unchangedCount},
+              {"reimbursed", r.progress.updatedCount}})
+            label = fill(label, name, formatCount(value, loc));
+        return label;
+    }
+    std::string stage = "starting", report;
+    std::int64_t rows = -1;
+    try {
+        Poco::JSON::Parser parser;
+        auto o = parser.parse(r.checkpointJson.empty() ? "{}" : r.checkpointJson).extract<Poco::JSON::Object::Ptr>();
+        stage = o->optValue<std::string>("stage", "starting");
+        report = o->optValue<std::string>("report", "");
+        rows = o->optValue<std::int64_t>("rows", -1);
+    } catch (const std::exception&) {
+        stage = "starting";
+    }
+    std::string text = codeLabel(cat, loc, "lf.stage", stage).text;
+    text = fill(text, "report", report.empty() ? std::string() : codeLabel(cat, loc, "lf.report", report).text);
+    text = fill(text, "rows", formatCount(std::max<std::int64_t>(rows, 0), loc));
+    return fill(fill(cat.text(loc, "lf.run_running_since"), "stage", text), "elapsed",
+                formatElapsed(now - r.startedAt, cat, loc));
 }
 
 // ------------------------------------------------------------------ pages
@@ -115,13 +149,7 @@ void showList(Module& m, Request& req, Response& res) {
             o.set("run_state", state);
             if (!r->errorMessage.empty()) o.set("run_error", r->errorMessage);
             o.set("run_new", std::to_string(r->progress.newCount));
-            std::string label = cat.text(loc, "lf.run_" + state);
-            for (const auto& [name, value] :
-                 {std::pair<const char*, std::int64_t>{"done", r->progress.pagesDone}, {"total", r->progress.pagesTotal},
-                  {"new", r->progress.newCount}, {"known", r->progress.unchangedCount},
-                  {"reimbursed", r->progress.updatedCount}})
-                label = fill(label, name, std::to_string(value));
-            o.set("run_label", label);
+            o.set("run_label", runLabel(*r, cat, loc, m.now()));
         }
         storeList.push_back(o);
     }
@@ -275,9 +303,46 @@ void showCase(Module& m, Request& req, Response& res) {
     }
     d.set("mails", mails);
     d.set("has_mails", !mails.is_empty_list());
+    // The report rows the case rests on, in the seller's words; Amazon's own
+    // codes (event types, reasons, dispositions) as they appear in its reports.
     mu::data evidence{mu::data::type::list};
-    if (auto cand = services::LostFoundService::candidateFromPayload(c->payloadJson))
-        for (const auto& e : cand->evidence) evidence.push_back(mu::data(e));
+    if (auto cand = services::LostFoundService::candidateFromPayload(c->payloadJson)) {
+        for (const auto& f : cand->facts) {
+            mu::data item;
+            item.set("source", codeLabel(cat, loc, "lf.fact.source", f.source).text);
+            mu::data values{mu::data::type::list};
+            for (const auto& [key, value] : f.values) {
+                mu::data v;
+                v.set("label", codeLabel(cat, loc, "lf.fact.field", key).text);
+                if (key == "date") {
+                    std::int64_t ms = 0;
+                    auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), ms);
+                    if (ec == std::errc() && p == value.data() + value.size())
+                        v.set("text", formatDateTime(ms, m.displayOffsetMinutes(), loc));
+                    else
+                        v.set("code", value);
+                } else if (key == "event" || key == "reason" || key == "disposition") {
+                    v.set("code", value);
+                } else if (key == "units") {
+                    std::int64_t n = 0;
+                    auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+                    v.set("text", ec == std::errc() && p == value.data() + value.size() ? formatCount(n, loc) : value);
+                } else {
+                    v.set("text", value);
+                }
+                values.push_back(v);
+            }
+            item.set("values", values);
+            evidence.push_back(item);
+        }
+        // Cases found before their rows were kept as data: the rows as Amazon's report reads.
+        if (cand->facts.empty())
+            for (const auto& e : cand->evidence) {
+                mu::data item;
+                item.set("raw", e);
+                evidence.push_back(item);
+            }
+    }
     d.set("has_evidence", !evidence.is_empty_list());
     d.set("evidence", evidence);
     res.html(m.templates().render("lostfound_case", d, loc), cat.text(loc, "lf.case_title"));
@@ -380,6 +445,7 @@ void apiStatus(Module& m, Request& req, Response& res) {
         o.set("reimbursed", r->progress.updatedCount);
         o.set("unreadable_rows", r->progress.failedCount);
         o.set("error", r->errorMessage);
+        o.set("label", runLabel(*r, m.templates().catalog(), localeOf(m, req), m.now()));
         arr.add(o);
     }
     Poco::JSON::Array tot;

@@ -1,5 +1,6 @@
 #include "web/Routes.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include <Poco/JSON/Object.h>
@@ -96,6 +97,11 @@ void showTab(Module& m, Request& req, Response& res) {
     storage::GroupRepository groupsRepo(*conn);
     storage::CaseRepository casesRepo(*conn);
     const auto stores = storesRepo.listByAccount(user.accountId);
+    // Lost & Found cases exist only beside an Amazon store: without one, every
+    // case is a dispute and the list needs no kind filter (nor its cost).
+    if (std::none_of(stores.begin(), stores.end(),
+                     [](const domain::Store& s) { return s.marketplace == domain::Marketplace::Amazon; }))
+        query.filter.kind.reset();
     const auto groups = groupsRepo.list(user.accountId);
     const auto causes = casesRepo.listCauses(user.accountId);
     const auto page = casesRepo.list(query.filter);

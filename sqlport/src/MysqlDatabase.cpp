@@ -174,6 +174,9 @@ std::unique_ptr<::sql::Connection> openSession(const DatabaseUrl& url, bool unbo
         }
         std::unique_ptr<::sql::Statement> st(c->createStatement());
         st->execute(::sql::SQLString("SET SESSION time_zone = '+00:00'"));
+        // The schema's collation: string values bound to statements then compare
+        // with the columns without a conversion, so their indexes serve ranges.
+        st->execute(::sql::SQLString("SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci"));
         st->execute(::sql::SQLString("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
                                      "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'"));
     } catch (const ::sql::SQLException& e) {

@@ -8,50 +8,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Stack } from './harness.mjs';
+import { assertPortuguese, offenders } from './portuguese.mjs';
 
 const stack = new Stack();
 let admin;
 let seller;
 let auditedCase;
-
-/** Visible texts of the page, outside technical details and verbatim content. */
-async function moduleTexts(page) {
-  return page.evaluate(() => {
-    const out = [];
-    const skip = el => el.closest('.sac-tech, [data-verbatim], script, style, noscript, [hidden]');
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const text = n.textContent.trim();
-      if (!text || skip(n.parentElement)) continue;
-      const dialog = n.parentElement.closest('dialog');
-      if (dialog && !dialog.open) continue;
-      out.push(text);
-    }
-    for (const el of document.querySelectorAll('[title], [aria-label], [placeholder]')) {
-      if (skip(el)) continue;
-      for (const a of ['title', 'aria-label', 'placeholder']) {
-        const v = el.getAttribute(a);
-        if (v && v.trim()) out.push(v.trim());
-      }
-    }
-    for (const o of document.querySelectorAll('option')) if (!skip(o)) out.push(o.textContent.trim());
-    return out;
-  });
-}
-
-// A marketplace code: lower-case words joined by '_' (wait_for_seller_response).
-const RAW_CODE = /\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b/;
-// Words of an English sentence that no Portuguese text of the module uses.
-const ENGLISH = /\b(the|is|are|not|must|wrong|received|described|please|needs|failed|unknown|refund|seller|buyer|waiting|damaged|shipping|answered|again|cannot|should|been|has|was|with|your|item not)\b/i;
-
-function offenders(texts) {
-  return texts.filter(t => RAW_CODE.test(t) || ENGLISH.test(t));
-}
-
-async function assertPortuguese(page, where) {
-  const bad = offenders(await moduleTexts(page));
-  assert.deepEqual(bad, [], `${where}: raw codes or English outside "detalhe técnico"`);
-}
 
 before(async () => {
   await stack.start({ disputes: 60, demoStore: true });
@@ -148,8 +110,8 @@ test('a refused store form marks every wrong field at once, focuses the first an
   await admin.fill('input[name=app_key]', 'demo-app-key');
   await admin.fill('input[name=app_secret]', 'um-segredo-digitado');
   await admin.fill('input[name=sync_max_in_flight]', '');
-  // The browser's own checks would stop at the first field: the server's answer is what is tested.
-  await admin.$eval('form.sac-store-fields', f => { f.noValidate = true; });
+  // The form leaves checking to the server, which names every problem at once
+  // (the browser's own checks would stop at the first field).
   await Promise.all([admin.waitForNavigation(), admin.click('#sac-store-save')]);
   for (const name of ['name', 'seller_email']) {
     const input = admin.locator(`input[name=${name}]`);
@@ -164,4 +126,34 @@ test('a refused store form marks every wrong field at once, focuses the first an
   assert.match(await admin.textContent('.sac-error[role=alert]'), /digite-os de novo/);
   assert.equal(await admin.inputValue('input[name=app_secret]'), '', 'the secret is never sent back');
   await assertPortuguese(admin, 'the refused store form');
+});
+
+test('a refusal with several mistakes marks each field at once in the dialog and focuses the first', async () => {
+  await seller.goto(`${stack.base}/sac/?status=pendente`);
+  let opened = null;
+  for (const id of await seller.$$eval('tr[data-case-id]', rows => rows.map(r => r.getAttribute('data-case-id')))) {
+    await seller.click(`tr[data-case-id="${id}"] a.sac-handle`);
+    const dialog = seller.locator('dialog#sac-case-dialog');
+    await dialog.locator(`article[data-case-id="${id}"]`).waitFor();
+    if (await dialog.locator('form[data-sac-form=refuse]').count() === 1) { opened = id; break; }
+    await dialog.locator('[data-sac-close]').click();
+  }
+  assert.ok(opened, 'a dispute waiting for the seller');
+  const form = seller.locator('dialog#sac-case-dialog form[data-sac-form=refuse]');
+  await seller.locator('dialog#sac-case-dialog details.sac-refuse summary').click();
+  await form.locator('input[name=seller_email]').fill('sem-arroba');
+  await form.locator('textarea[name=reason]').fill('curto');
+  await form.locator('input[name=refund_amount]').fill('1.000');
+  await form.locator('[data-sac-submit]').click();
+  await form.locator('[data-sac-confirm-yes]').click();
+  await form.locator('[data-sac-field-error="image"]').waitFor();
+  for (const name of ['seller_email', 'reason', 'refund_amount', 'image']) {
+    const input = form.locator(`[name=${name}]`);
+    assert.equal(await input.getAttribute('aria-invalid'), 'true', name);
+    const described = await input.getAttribute('aria-describedby');
+    assert.ok((await seller.textContent(`#${described}`)).trim().length > 0, `${name} has its message`);
+  }
+  assert.equal(await seller.evaluate(() => document.activeElement && document.activeElement.name), 'seller_email');
+  await assertPortuguese(seller, 'the refused refusal');
+  await seller.locator('dialog#sac-case-dialog [data-sac-close]').click();
 });

@@ -11,6 +11,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Stack } from './harness.mjs';
+import { assertPortuguese } from './portuguese.mjs';
 
 const MARKETPLACE = 'A1PA6795UKMFR9';
 const INBOUND_TOKEN = 'e2e-inbound-token-0123456789abcdef0123456789';
@@ -132,7 +133,10 @@ test('a seller runs "Buscar casos Lost & Found" and sees the progress, then the 
   assert.match(await seller.textContent('body'), /Busca iniciada/);
   const cell = seller.locator(`#sac-lf-run-${storeId}`);
   assert.equal(await cell.getAttribute('data-run-state'), 'running');
-  assert.match(await cell.textContent(), /Buscando… etapa [0-4] de 4/);
+  // What the search is doing, and for how long.
+  assert.match(await cell.textContent(), /(Começando a busca|Pedindo o relatório|Aguardando a Amazon|Lendo \d[\d.]* linhas).* — em andamento há \d/);
+  await seller.waitForFunction(id => /Aguardando a Amazon gerar o relatório .* \(pode levar minutos\)/.test(
+    document.getElementById(`sac-lf-run-${id}`).textContent), storeId, { timeout: 30000 });
   // The page follows the run and reloads the list when it ends.
   await seller.locator(`#sac-lf-run-${storeId}[data-run-state="done"]`).waitFor({ timeout: 60000 });
   assert.match(await seller.locator(`#sac-lf-run-${storeId}`).textContent(), /Concluída: [1-9]\d* casos novos, 0 já conhecidos/);
@@ -183,10 +187,14 @@ test('Lost & Found cases live on their own page: never in the disputes list, nev
     const next = seller.locator('#sac-next-page');
     url = await next.count() ? new URL(await next.getAttribute('href'), stack.base).href : null;
   }
-  // The dispute page of a Lost & Found case leads to its own page.
+  await assertPortuguese(seller, 'the Lost & Found list');
+  // The dispute page of a Lost & Found case leads to its own page, in the seller's words.
   await seller.goto(`${stack.base}/sac/cases/${lfIds[0]}`);
   assert.equal(new URL(seller.url()).pathname, '/sac/lost-found/case');
   assert.doesNotMatch(await seller.textContent('body'), /Definir entrega errada|Lide com a disputa/);
+  assert.match(await seller.textContent('.sac-lf-evidence'), /(Relatório de [a-zç ]+|Reembolso ao cliente): .*data \d{2}\/\d{2}\/\d{4}/);
+  // The text for Seller Central is in the marketplace's language (German here), marked verbatim.
+  await assertPortuguese(seller, 'a Lost & Found case');
 });
 
 test('a case shows its text in German, copies it and takes a Seller Central case id', async () => {

@@ -151,6 +151,34 @@
     });
   });
 
+  // Every refused field marked with its own message (aria-invalid and
+  // aria-describedby), the first one focused; cleared before each send.
+  function markFields(form, fields) {
+    form.querySelectorAll('[data-sac-field-error]').forEach(function (e) { e.remove(); });
+    form.querySelectorAll('[aria-invalid]').forEach(function (e) {
+      e.removeAttribute('aria-invalid');
+      e.removeAttribute('aria-describedby');
+    });
+    var first = null;
+    (fields || []).forEach(function (f, i) {
+      var input = form.querySelector('[name="' + String(f.field).replace(/[^a-z_]/g, '') + '"]');
+      if (!input) return;
+      var article = form.closest('[data-case-id]');
+      var id = 'sac-err-' + input.name + '-' + (article ? article.getAttribute('data-case-id') : i);
+      var small = document.createElement('small');
+      small.id = id;
+      small.className = 'sac-field-error';
+      small.setAttribute('data-sac-field-error', input.name);
+      small.textContent = f.message || '';
+      input.insertAdjacentElement('afterend', small);
+      input.setAttribute('aria-invalid', 'true');
+      input.setAttribute('aria-describedby', id);
+      if (!first) first = input;
+    });
+    if (first) first.focus();
+    return !!first;
+  }
+
   function showError(form, message, detail) {
     var box = form.querySelector('[data-sac-error]');
     if (!box) return;
@@ -189,6 +217,7 @@
     form.dataset.pending = '1';
     if (button) { button.disabled = true; button.dataset.label = button.textContent; }
     showError(form, '');
+    markFields(form, []);
     var body = new FormData(form);
     if (confirmed) body.set('confirm', '1');
     var yes = form.querySelector('[data-sac-confirm-yes]');
@@ -220,6 +249,12 @@
           });
         }
         showError(form, res.message, res.detail);
+        var fields = res.fields && res.fields.length ? res.fields : (res.field ? [{ field: res.field, message: res.message }] : []);
+        // The focus goes to the first wrong field, else to the message: never lost to the page.
+        if (!markFields(form, fields)) {
+          var box = form.querySelector('[data-sac-error]');
+          if (box) { box.setAttribute('tabindex', '-1'); box.focus(); }
+        }
         return;
       }
       var inDialog = form.closest('dialog');

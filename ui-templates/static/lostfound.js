@@ -59,7 +59,8 @@
             cell.setAttribute('data-run-state', run.state);
             var label = cell.querySelector('.sac-lf-run-label');
             if (label) {
-              label.textContent = fill(root.getAttribute('data-t-' + run.state), {
+              // The server's own words (stage, elapsed time, in the user's language) when it gives them.
+              label.textContent = run.label ? run.label : fill(root.getAttribute('data-t-' + run.state), {
                 done: run.reports_done, total: run.reports_total, 'new': run['new'], known: run.known,
                 reimbursed: run.reimbursed
               });

@@ -61,6 +61,21 @@ std::vector<NetReimbursement> netReimbursements(const std::vector<ReimbursementR
     return out;
 }
 
+/// A fact's values, the empty ones left out.
+EvidenceFact fact(std::string source, std::initializer_list<std::pair<const char*, std::string>> values) {
+    EvidenceFact f;
+    f.source = std::move(source);
+    for (const auto& [k, v] : values)
+        if (!v.empty()) f.values.emplace_back(k, v);
+    return f;
+}
+
+EvidenceFact reimbursementFact(const ReimbursementRow& r) {
+    return fact("reimbursement", {{"line", std::to_string(r.line)}, {"reimbursement", r.reimbursementId},
+                                  {"units", std::to_string(r.quantityTotal)}, {"fnsku", r.fnsku},
+                                  {"reversing", r.originalReimbursementId}});
+}
+
 std::string reimbursementEvidence(const ReimbursementRow& r) {
     return "reimbursement line " + std::to_string(r.line) + ": " + r.reimbursementId + " " +
            std::to_string(r.quantityTotal) + " unit(s)" +
@@ -93,6 +108,12 @@ void setValue(ClaimCandidate& c, const std::map<std::string, Money>& given, cons
     c.unitValue = *v;
     if (c.units > 0 && v->minor <= std::numeric_limits<std::int64_t>::max() / c.units)
         c.estimatedValue = Money{v->minor * c.units, v->currency};
+}
+
+EvidenceFact ledgerFact(const LedgerRow& r) {
+    return fact("ledger", {{"line", std::to_string(r.line)}, {"date", std::to_string(r.dateMs)}, {"event", r.eventType},
+                           {"units", std::to_string(r.quantity)}, {"fnsku", r.fnsku}, {"reason", r.reasonCode},
+                           {"reference", r.referenceId}, {"center", r.fulfillmentCenter}});
 }
 
 std::string ledgerEvidence(const LedgerRow& r) {
@@ -168,6 +189,7 @@ std::vector<ClaimCandidate> ClaimDetector::detect(const ClaimInputs& in) const {
         c.eventUnits += -r->quantity;
         c.evidenceLines.push_back(r->line);
         c.evidence.push_back(ledgerEvidence(*r));
+        c.facts.push_back(ledgerFact(*r));
     }
     // Found and reimbursed units are consumed oldest event first, events outside the window
     // included, so a unit found or paid for an old loss is not credited to a newer one.
@@ -225,6 +247,9 @@ std::vector<ClaimCandidate> ClaimDetector::detect(const ClaimInputs& in) const {
         c.eventUnits += f.units;
         c.evidence.push_back("refund " + formatUtcDate(f.refundedAtMs) + " order " + f.orderId + " " +
                              std::to_string(f.units) + " unit(s) " + (f.fnsku.empty() ? "SKU " + f.sku : "FNSKU " + f.fnsku));
+        c.facts.push_back(fact("refund", {{"date", std::to_string(f.refundedAtMs)}, {"order", f.orderId},
+                                          {"units", std::to_string(f.units)}, {"fnsku", f.fnsku},
+                                          {"sku", f.fnsku.empty() ? f.sku : std::string()}}));
     }
     for (auto& [key, c] : refunds) {
         std::int64_t returned = 0;
@@ -238,6 +263,9 @@ std::vector<ClaimCandidate> ClaimDetector::detect(const ClaimInputs& in) const {
                 c.evidenceLines.push_back(r.line);
                 c.evidence.push_back("return line " + std::to_string(r.line) + ": " + formatUtcDate(r.returnDateMs) +
                                      " " + std::to_string(r.quantity) + " unit(s) returned, " + r.detailedDisposition);
+                c.facts.push_back(fact("return", {{"line", std::to_string(r.line)}, {"date", std::to_string(r.returnDateMs)},
+                                                  {"units", std::to_string(r.quantity)},
+                                                  {"disposition", r.detailedDisposition}}));
             }
         std::int64_t reimbursed = 0;
         for (const auto& n : net)
@@ -245,6 +273,7 @@ std::vector<ClaimCandidate> ClaimDetector::detect(const ClaimInputs& in) const {
                 reimbursed += n.units;
                 c.evidenceLines.push_back(n.row->line);
                 c.evidence.push_back(reimbursementEvidence(*n.row));
+                c.facts.push_back(reimbursementFact(*n.row));
             }
         reimbursed = std::max<std::int64_t>(0, reimbursed);
         const std::int64_t notReturned = std::max<std::int64_t>(0, c.eventUnits - returned);
@@ -285,6 +314,10 @@ std::vector<ClaimCandidate> ClaimDetector::detect(const ClaimInputs& in) const {
                              r.orderId + " " + std::to_string(r.quantity) + " unit(s) " + r.detailedDisposition +
                              (r.reason.empty() ? "" : " reason " + r.reason) +
                              (r.licensePlateNumber.empty() ? "" : " LPN " + r.licensePlateNumber));
+        c.facts.push_back(fact("return", {{"line", std::to_string(r.line)}, {"date", std::to_string(r.returnDateMs)},
+                                          {"order", r.orderId}, {"units", std::to_string(r.quantity)},
+                                          {"disposition", r.detailedDisposition}, {"reason", r.reason},
+                                          {"lpn", r.licensePlateNumber}}));
     }
     for (auto& [key, c] : returnClaims) {
         auto& reimbursed = reimbursedByOrder[c.orderId + "\t" + c.fnsku];

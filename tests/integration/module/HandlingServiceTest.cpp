@@ -354,6 +354,17 @@ TEST_P(HandlingTest, FormProblemsAreRefusedBeforeAnyMarketplaceCall) {
         EXPECT_EQ(refused.field, "refund_amount") << wrong;
         EXPECT_EQ(refused.messageKey, "handling.error.amount") << wrong;
     }
+    // Every mistake at once, in the form's order.
+    auto many = refusal("refuse-key-000000012");
+    many.sellerEmail = "sem-arroba";
+    many.reason = "curto";
+    many.refundAmount = "1.000";
+    many.imageBytes.clear();
+    auto all = handling_->refuse(sellerA, id, many);
+    std::vector<std::string> fields;
+    for (const auto& [field, key] : all.fieldErrors) fields.push_back(field);
+    EXPECT_EQ(fields, (std::vector<std::string>{"seller_email", "reason", "refund_amount", "image"}));
+    EXPECT_EQ(all.field, "seller_email");
     // Above the dispute's maximum refund: said before anything is sent.
     auto overCap = refusal("refuse-key-000000011");
     overCap.refundAmount = connectors::Money{capCents_ + 1, capCurrency_}.toDecimalString();

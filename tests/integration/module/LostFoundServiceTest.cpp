@@ -237,6 +237,12 @@ TEST_P(LostFoundServiceTest, DetectsTheSimulatorsUnresolvedLossesAndDamageExactl
     ASSERT_TRUE(cand);
     EXPECT_FALSE(cand->evidence.empty());
     EXPECT_EQ(cand->units, any.units);
+    // Every evidence row is kept as data too, and comes back as it was stored.
+    ASSERT_EQ(cand->facts.size(), cand->evidence.size());
+    for (const auto& f : cand->facts) {
+        EXPECT_FALSE(f.source.empty());
+        EXPECT_FALSE(f.values.empty());
+    }
 }
 
 // Exact per-kind comparison with the simulator's truth: reimbursements count per reason

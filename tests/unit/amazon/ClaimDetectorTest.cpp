@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <algorithm>
 
 using namespace sac::amazon;
@@ -84,6 +86,16 @@ TEST(ClaimDetector, LostMinusFoundAndReimbursedWithValueAndEvidence) {
     ASSERT_EQ(c.evidenceLines.size(), 1u);
     EXPECT_EQ(c.evidenceLines[0], 2u);
     EXPECT_NE(c.evidence[0].find("2024-03-01"), std::string::npos);
+    // The same row as data, for the seller's pages.
+    ASSERT_EQ(c.facts.size(), c.evidence.size());
+    EXPECT_EQ(c.facts[0].source, "ledger");
+    std::map<std::string, std::string> values(c.facts[0].values.begin(), c.facts[0].values.end());
+    EXPECT_EQ(values["line"], "2");
+    EXPECT_EQ(values["units"], "-5");
+    EXPECT_EQ(values["fnsku"], "X1");
+    EXPECT_EQ(values["reason"], "M");
+    EXPECT_EQ(values["reference"], "REF-L1");
+    EXPECT_EQ(values["date"], std::to_string(kMar1));
 }
 
 TEST(ClaimDetector, FullyFoundOrReimbursedOrUnknownReasonGivesNothing) {

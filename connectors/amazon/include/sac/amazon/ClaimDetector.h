@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sac::amazon {
@@ -63,6 +64,16 @@ struct ClaimInputs {
     std::int64_t nowMs = 0;  ///< UTC
 };
 
+/// One report row a claim rests on, as data (for pages in the seller's
+/// language): its source ("ledger", "reimbursement", "return", "refund") and
+/// named values in report order. Keys: "line", "date" (UTC ms), "event",
+/// "units", "fnsku", "sku", "order", "reason", "reference", "center",
+/// "disposition", "lpn", "reimbursement", "reversing".
+struct EvidenceFact {
+    std::string source;
+    std::vector<std::pair<std::string, std::string>> values;
+};
+
 /// A claim the seller could open. Created once: `key` is deterministic.
 struct ClaimCandidate {
     std::string key;          ///< "lost:<fnsku>:<reference id>", "damaged:<fnsku>:<reference id>",
@@ -85,6 +96,7 @@ struct ClaimCandidate {
     std::optional<connectors::Money> estimatedValue;  ///< units × unitValue
     std::vector<std::size_t> evidenceLines;  ///< report lines the claim rests on
     std::vector<std::string> evidence;       ///< one human-readable line per evidence row
+    std::vector<EvidenceFact> facts;         ///< the same rows as data, in the same order
 };
 
 /// Finds claim candidates in parsed reports. Pure: same inputs, same output (sorted by key).
