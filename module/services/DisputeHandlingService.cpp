@@ -301,6 +301,30 @@ private:
     int _exceptions = std::uncaught_exceptions();
 };
 
+/// Step 1 of agree and refuse, on the caller's connection: the case as the
+/// seller saw it, the claim of its one-time key (guarded from here on) and the
+/// stored detail of a dispute still open. nullopt = go on, with c and detail
+/// set; otherwise the answer, the key's outcome recorded.
+std::optional<HandlingOutcome> claimOpenDispute(sql::Database& db, sql::Connection& conn, const Actor& actor,
+                                                std::int64_t caseId, const std::string& key, const char* action,
+                                                std::int64_t now, std::chrono::milliseconds abandonedAfter,
+                                                std::optional<domain::Case>& c, std::optional<IssueDetail>& detail,
+                                                std::optional<ClaimGuard>& claimed) {
+    c = storage::CaseRepository(conn).find(caseId, actor.accountId);
+    if (!c) return outcome(HandlingCode::NotFound, "handling.error.not_found");
+    storage::CaseActionRepository log(conn);
+    if (auto answered = claimKey(log, actor, *c, key, action, now, abandonedAfter)) return answered;
+    claimed.emplace(db, actor.accountId, key, now);
+    const auto fail = [&](HandlingOutcome o, const std::string& logText) {
+        log.finish(actor.accountId, key, false, logText, now);
+        return o;
+    };
+    if (!actionable(*c)) return fail(outcome(HandlingCode::NotActionable, "handling.error.not_actionable"), "not open");
+    detail = detailOf(*c);
+    if (!detail) return fail(outcome(HandlingCode::NotActionable, "handling.error.no_detail"), "no detail");
+    return std::nullopt;
+}
+
 /// Records the outcome of a claimed key on a connection of its own.
 void finishKey(sql::Database& db, const Actor& actor, const std::string& key, bool ok, const std::string& text,
                std::int64_t now) {
@@ -392,18 +416,14 @@ HandlingOutcome DisputeHandlingService::agree(const Actor& actor, std::int64_t c
     std::optional<std::int64_t> returnAddress;
     {
         auto conn = _db.acquire();
-        c = storage::CaseRepository(*conn).find(caseId, actor.accountId);
-        if (!c) return outcome(HandlingCode::NotFound, "handling.error.not_found");
         storage::CaseActionRepository log(*conn);
-        if (auto answered = claimKey(log, actor, *c, key, kActionAgree, _clock(), abandonedAfter())) return *answered;
-        claimed.emplace(_db, actor.accountId, key, _clock());
         const auto fail = [&](HandlingOutcome o, const std::string& logText) {
             log.finish(actor.accountId, key, false, logText, _clock());
             return o;
         };
-        if (!actionable(*c)) return fail(outcome(HandlingCode::NotActionable, "handling.error.not_actionable"), "not open");
-        detail = detailOf(*c);
-        if (!detail) return fail(outcome(HandlingCode::NotActionable, "handling.error.no_detail"), "no detail");
+        if (auto answered = claimOpenDispute(_db, *conn, actor, caseId, key, kActionAgree, _clock(), abandonedAfter(), c,
+                                                detail, claimed))
+            return *answered;
         const IssueSolution* solution = pickSolution(*detail, req.solutionId, true);
         if (solution) seen = *solution;
         if (!solution && !req.solutionId)
@@ -523,18 +543,14 @@ HandlingOutcome DisputeHandlingService::refuse(const Actor& actor, std::int64_t 
     std::optional<std::int64_t> returnAddress;
     {
         auto conn = _db.acquire();
-        c = storage::CaseRepository(*conn).find(caseId, actor.accountId);
-        if (!c) return outcome(HandlingCode::NotFound, "handling.error.not_found");
         storage::CaseActionRepository log(*conn);
-        if (auto answered = claimKey(log, actor, *c, key, kActionRefuse, _clock(), abandonedAfter())) return *answered;
-        claimed.emplace(_db, actor.accountId, key, _clock());
         const auto early = [&](HandlingOutcome o, const std::string& logText) {
             log.finish(actor.accountId, key, false, logText, _clock());
             return o;
         };
-        if (!actionable(*c)) return early(outcome(HandlingCode::NotActionable, "handling.error.not_actionable"), "not open");
-        detail = detailOf(*c);
-        if (!detail) return early(outcome(HandlingCode::NotActionable, "handling.error.no_detail"), "no detail");
+        if (auto answered = claimOpenDispute(_db, *conn, actor, caseId, key, kActionRefuse, _clock(), abandonedAfter(), c,
+                                                detail, claimed))
+            return *answered;
         const IssueSolution* solution = pickSolution(*detail, req.buyerSolutionId, false);
         if (!solution)
             return early(outcome(HandlingCode::Invalid, "handling.error.no_solution", "solution_id"), "no solution");

@@ -171,28 +171,27 @@ void showList(Module& m, Request& req, Response& res) {
     if (auto cursor = storage::CaseCursor::decode(req.query("cursor").value_or(""))) f.after = cursor;
     const auto page = storage::CaseRepository(*conn).list(f);
     d.set("zone_text", fill(cat.text(loc, "deadline.zone"), "zone", zoneLabel(m.displayOffsetMinutes())));
-    mu::data statusOptions{mu::data::type::list};
-    for (auto st : {domain::CaseStatus::Pendente, domain::CaseStatus::Decisao, domain::CaseStatus::Reembolsado,
-                    domain::CaseStatus::Negado, domain::CaseStatus::Fechado}) {
-        const std::string code(domain::toCode(st));
-        mu::data o;
-        o.set("code", code);
-        o.set("label", cat.text(loc, "status." + code));
-        o.set("selected", f.status && *f.status == st);
-        statusOptions.push_back(o);
-    }
-    d.set("status_options", statusOptions);
-    mu::data kindOptions{mu::data::type::list};
-    for (auto k : {domain::CaseKind::LostInventory, domain::CaseKind::DamagedInventory, domain::CaseKind::RefundNotReturned,
-                   domain::CaseKind::ReturnDamaged, domain::CaseKind::InboundShortage}) {
-        const std::string code(domain::toCode(k));
-        mu::data o;
-        o.set("code", code);
-        o.set("label", cat.text(loc, "lf.kind_" + code));
-        o.set("selected", f.kind && *f.kind == k);
-        kindOptions.push_back(o);
-    }
-    d.set("kind_options", kindOptions);
+    // A filter's choices: code, label from the catalog, and the chosen one.
+    const auto options = [&](const auto& values, const std::string& labelPrefix, const auto& chosen) {
+        mu::data list{mu::data::type::list};
+        for (auto v : values) {
+            const std::string code(domain::toCode(v));
+            mu::data o;
+            o.set("code", code);
+            o.set("label", cat.text(loc, labelPrefix + code));
+            o.set("selected", chosen && *chosen == v);
+            list.push_back(o);
+        }
+        return list;
+    };
+    using St = domain::CaseStatus;
+    using K = domain::CaseKind;
+    d.set("status_options", options(std::initializer_list<St>{St::Pendente, St::Decisao, St::Reembolsado, St::Negado,
+                                                               St::Fechado},
+                                    "status.", f.status));
+    d.set("kind_options", options(std::initializer_list<K>{K::LostInventory, K::DamagedInventory, K::RefundNotReturned,
+                                                           K::ReturnDamaged, K::InboundShortage},
+                                  "lf.kind_", f.kind));
     mu::data storeOptions{mu::data::type::list};
     for (const auto& s : stores) {
         if (s.marketplace != domain::Marketplace::Amazon) continue;
