@@ -122,6 +122,21 @@ protected:
 
     /// Finds an open dispute on the simulator whose detail matches, stores it
     /// as a case of the store (as the sync would) and returns the case id.
+    /// The admins' store service, on the simulator as the default gateway.
+    services::StoreAdminService storeAdmin() {
+        return services::StoreAdminService(tdb_->db(), *vault_, *access_, realNow, sim_->baseUrl(), nullptr,
+                                           test::loopbackEndpoints());
+    }
+    /// A new AliExpress store's form with the simulator's app key.
+    static services::StoreForm aliExpressForm(std::string name, std::string email, std::string secret) {
+        services::StoreForm f;
+        f.name = std::move(name);
+        f.sellerEmail = std::move(email);
+        f.appKey = "demo-app-key";
+        f.appSecret = std::move(secret);
+        return f;
+    }
+
     std::int64_t seedCase(const std::function<bool(const aliexpress::IssueDetail&)>& wanted,
                           std::int64_t account = kAccountA, std::int64_t store = 0, int skip = 0) {
         aliexpress::IopConfig config;
@@ -470,14 +485,9 @@ TEST_P(HandlingTest, GroupsCrudCountsAndAssignments) {
 }
 
 TEST_P(HandlingTest, AdminStoreSecretsStaySealedAndOnlyTheHintShows) {
-    services::StoreAdminService admin(tdb_->db(), *vault_, *access_, realNow, sim_->baseUrl(), nullptr,
-                                      test::loopbackEndpoints());
+    auto admin = storeAdmin();
     const Actor adminA{1, kAccountA, "Ana Admin"};
-    services::StoreForm f;
-    f.name = "Loja Nova";
-    f.sellerEmail = "nova@loja.example";
-    f.appKey = "demo-app-key";
-    f.appSecret = "segredo-super-secreto-123";
+    auto f = aliExpressForm("Loja Nova", "nova@loja.example", "segredo-super-secreto-123");
     auto created = admin.create(adminA, f);
     ASSERT_TRUE(created.ok()) << created.error.key;
     auto conn = tdb_->db().acquire();
@@ -546,14 +556,9 @@ TEST_P(HandlingTest, AdminStoreSecretsStaySealedAndOnlyTheHintShows) {
 }
 
 TEST_P(HandlingTest, OAuthStateIsBoundToTheAdminAndUsedOnce) {
-    services::StoreAdminService admin(tdb_->db(), *vault_, *access_, realNow, sim_->baseUrl(), nullptr,
-                                      test::loopbackEndpoints());
+    auto admin = storeAdmin();
     const Actor adminA{1, kAccountA, "Ana Admin"};
-    services::StoreForm f;
-    f.name = "Loja OAuth";
-    f.sellerEmail = "oauth@loja.example";
-    f.appKey = "demo-app-key";
-    f.appSecret = "demo-app-secret";
+    auto f = aliExpressForm("Loja OAuth", "oauth@loja.example", "demo-app-secret");
     auto created = admin.create(adminA, f);
     ASSERT_TRUE(created.ok());
     // Not authorized yet: the connection test says so without calling the marketplace.
@@ -849,11 +854,7 @@ TEST_P(HandlingTest, TheConnectionTestAndTheOAuthExchangeHoldNoDatabaseConnectio
     services::StoreAdminService admin(*small, *vault_, access, realNow, sim_->baseUrl(), nullptr,
                                       test::loopbackEndpoints());
     const Actor adminA{1, kAccountA, "Ana Admin"};
-    services::StoreForm f;
-    f.name = "Loja Um Pool";
-    f.sellerEmail = "pool@loja.example";
-    f.appKey = "demo-app-key";
-    f.appSecret = "demo-app-secret";
+    auto f = aliExpressForm("Loja Um Pool", "pool@loja.example", "demo-app-secret");
     auto created = admin.create(adminA, f);
     ASSERT_TRUE(created.ok()) << created.error.key;
     auto url = admin.beginAuthorization(adminA, *created.value, "http://127.0.0.1:1/sac/stores/oauth/callback");
@@ -1084,14 +1085,9 @@ TEST_P(HandlingTest, ARefusalProposesOnlyWhatTheDisputesReasonAllows) {
 TEST_P(HandlingTest, AdminsAreWarnedBeforeAStoresAuthorizationEnds) {
     using Level = services::ReauthWarning::Level;
     constexpr std::int64_t kDay = 86'400'000;
-    services::StoreAdminService admin(tdb_->db(), *vault_, *access_, realNow, sim_->baseUrl(), nullptr,
-                                      test::loopbackEndpoints());
+    auto admin = storeAdmin();
     const Actor adminA{1, kAccountA, "Ana Admin"};
-    services::StoreForm f;
-    f.name = "Loja Aviso";
-    f.sellerEmail = "aviso@loja.example";
-    f.appKey = "demo-app-key";
-    f.appSecret = "demo-app-secret";
+    auto f = aliExpressForm("Loja Aviso", "aviso@loja.example", "demo-app-secret");
     auto created = admin.create(adminA, f);
     ASSERT_TRUE(created.ok());
     const auto load = [&](std::int64_t id) {
@@ -1177,14 +1173,9 @@ TEST_P(HandlingTest, AdminsAreWarnedBeforeAStoresAuthorizationEnds) {
 }
 
 TEST_P(HandlingTest, TheOAuthCodeIsNotSpentOnAStoreDisabledMeanwhile) {
-    services::StoreAdminService admin(tdb_->db(), *vault_, *access_, realNow, sim_->baseUrl(), nullptr,
-                                      test::loopbackEndpoints());
+    auto admin = storeAdmin();
     const Actor adminA{1, kAccountA, "Ana Admin"};
-    services::StoreForm f;
-    f.name = "Loja Desligada";
-    f.sellerEmail = "desligada@loja.example";
-    f.appKey = "demo-app-key";
-    f.appSecret = "demo-app-secret";
+    auto f = aliExpressForm("Loja Desligada", "desligada@loja.example", "demo-app-secret");
     auto created = admin.create(adminA, f);
     ASSERT_TRUE(created.ok());
     auto url = admin.beginAuthorization(adminA, *created.value, "http://127.0.0.1:1/sac/stores/oauth/callback");
@@ -1201,14 +1192,9 @@ TEST_P(HandlingTest, TheOAuthCodeIsNotSpentOnAStoreDisabledMeanwhile) {
 }
 
 TEST_P(HandlingTest, TokensOfACodeExchangedWhileTheStoreChangedAreNotSaved) {
-    services::StoreAdminService admin(tdb_->db(), *vault_, *access_, realNow, sim_->baseUrl(), nullptr,
-                                      test::loopbackEndpoints());
+    auto admin = storeAdmin();
     const Actor adminA{1, kAccountA, "Ana Admin"};
-    services::StoreForm f;
-    f.name = "Loja Mudada";
-    f.sellerEmail = "mudada@loja.example";
-    f.appKey = "demo-app-key";
-    f.appSecret = "demo-app-secret";
+    auto f = aliExpressForm("Loja Mudada", "mudada@loja.example", "demo-app-secret");
     auto created = admin.create(adminA, f);
     ASSERT_TRUE(created.ok());
     auto read = [&] {
