@@ -666,12 +666,24 @@ std::vector<Kind> kinds(Env& env) {
              f.storeId = e.setup.storeIds[static_cast<std::size_t>(v) % e.setup.storeIds.size()];
              return f;
          }},
-        {"Lost & Found page (Amazon, 200 rows)", Order::Descending,
+        // As /sac/lost-found lists them by default: the open cases (or one open
+        // status), nearest claim deadline first, 100 a page.
+        {"Lost & Found page (open, nearest deadline, 100 rows)", Order::Deadline,
          [](sql::Connection&, Env&, int v) {
              CaseFilter f;
              f.marketplace = domain::Marketplace::Amazon;
-             f.limit = 200;
-             f.status = kLostFoundStatus[v % 5];
+             f.limit = 100;
+             f.openOnly = true;
+             if (v % 3 != 0) f.status = kLostFoundStatus[v % 3];
+             return f;
+         }},
+        // A closed status, newest first.
+        {"Lost & Found page (closed, newest first, 100 rows)", Order::Descending,
+         [](sql::Connection&, Env&, int v) {
+             CaseFilter f;
+             f.marketplace = domain::Marketplace::Amazon;
+             f.limit = 100;
+             f.status = kLostFoundStatus[3 + v % 2];
              return f;
          }},
     };

@@ -572,13 +572,29 @@ std::vector<std::string> kindsOf(domain::Marketplace m) {
 /// one per open status for openOnly, and one per kind of the marketplace for
 /// a marketplace without a kind (the marketplace test stays). Empty when the
 /// filter can match nothing (openOnly with a final status).
+/// The open statuses a list can hold: Lost & Found cases and disputes have
+/// statuses of their own (domain/CaseStatus.h), so a list of one marketplace
+/// or kind reads only that side's (fewer index ranges to merge).
+std::vector<std::string> openStatusesFor(const CaseFilter& f) {
+    std::optional<bool> lostAndFound;
+    if (f.kind) lostAndFound = domain::isLostAndFound(*f.kind);
+    else if (f.marketplace) lostAndFound = *f.marketplace == domain::Marketplace::Amazon;
+    if (!lostAndFound) return openStatusCodes();
+    using St = domain::CaseStatus;
+    const std::vector<St> mine = *lostAndFound ? std::vector<St>{St::Elegivel, St::Aberto}
+                                               : std::vector<St>{St::Pendente, St::Recebido, St::Decisao};
+    std::vector<std::string> out;
+    for (auto st : mine) out.emplace_back(domain::toCode(st));
+    return out;
+}
+
 std::vector<Branch> filterBranches(const CaseFilter& f) {
     std::vector<std::string> statuses;
     if (f.status) {
         if (f.openOnly && !domain::isOpen(*f.status)) return {};
         statuses.emplace_back(domain::toCode(*f.status));
     } else if (f.openOnly) {
-        statuses = openStatusCodes();
+        statuses = openStatusesFor(f);
     } else {
         statuses.emplace_back();
     }
@@ -662,7 +678,7 @@ CasePage CaseRepository::list(const CaseFilter& f) {
         std::vector<Branch> branches;
         for (const auto& b : base) {
             if (b.status.empty()) {
-                for (const auto& code : openStatusCodes()) branches.push_back(Branch{code, b.kind, {}, {}, false});
+                for (const auto& code : openStatusesFor(f)) branches.push_back(Branch{code, b.kind, {}, {}, false});
             } else if (domain::isOpen(*domain::parseCaseStatus(b.status))) {
                 branches.push_back(b);
             }

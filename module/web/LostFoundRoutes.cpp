@@ -156,16 +156,21 @@ void showList(Module& m, Request& req, Response& res) {
     d.set("stores", storeList);
     d.set("has_stores", anyAmazon);
 
-    // The cases, nearest claim deadline first, by status, kind and store.
+    // The cases: by default the open ones, nearest claim deadline first (a
+    // closed case's deadline no longer matters); a closed status, or all of
+    // them, newest first. Filtered by status, kind and store.
     storage::CaseFilter f;
     f.accountId = user.accountId;
     f.marketplace = domain::Marketplace::Amazon;
-    f.order = storage::CaseOrder::Deadline;
     f.limit = 100;
-    const std::string statusParam = req.query("status").value_or("");
+    std::string statusParam = req.query("status").value_or("");
     const std::string kindParam = req.query("kind").value_or("");
     const std::string storeParam = req.query("store").value_or("");
     if (auto parsed = domain::parseCaseStatus(statusParam)) f.status = *parsed;
+    else if (statusParam != "all") statusParam.clear();
+    if (statusParam.empty()) f.openOnly = true;
+    const bool byDeadline = statusParam.empty() || (f.status && domain::isOpen(*f.status));
+    f.order = byDeadline ? storage::CaseOrder::Deadline : storage::CaseOrder::Newest;
     if (auto parsed = domain::parseCaseKind(kindParam); parsed && domain::isLostAndFound(*parsed)) f.kind = *parsed;
     if (auto id = parseId(storeParam); id && byId.count(*id)) f.storeId = *id;
     if (auto cursor = storage::CaseCursor::decode(req.query("cursor").value_or(""))) f.after = cursor;
@@ -186,9 +191,10 @@ void showList(Module& m, Request& req, Response& res) {
     };
     using St = domain::CaseStatus;
     using K = domain::CaseKind;
-    d.set("status_options", options(std::initializer_list<St>{St::Pendente, St::Decisao, St::Reembolsado, St::Negado,
-                                                               St::Fechado},
+    d.set("status_options", options(std::initializer_list<St>{St::Elegivel, St::Aberto, St::Reembolsado, St::Negado},
                                     "status.", f.status));
+    d.set("status_all_selected", statusParam == "all");
+    d.set("order_text", cat.text(loc, byDeadline ? "lf.order_deadline" : "lf.order_newest"));
     d.set("kind_options", options(std::initializer_list<K>{K::LostInventory, K::DamagedInventory, K::RefundNotReturned,
                                                            K::ReturnDamaged, K::InboundShortage},
                                   "lf.kind_", f.kind));
@@ -204,7 +210,7 @@ void showList(Module& m, Request& req, Response& res) {
     d.set("store_options", storeOptions);
     if (page.next) {
         std::string qs;
-        for (const auto& [name, value] : {std::pair<const char*, std::string>{"status", f.status ? statusParam : ""},
+        for (const auto& [name, value] : {std::pair<const char*, std::string>{"status", statusParam},
                                           {"kind", f.kind ? kindParam : ""}, {"store", f.storeId ? storeParam : ""}})
             if (!value.empty()) qs += std::string(name) + "=" + value + "&";
         d.set("next_url", "/sac/lost-found?" + qs + "cursor=" + page.next->encode());
