@@ -34,7 +34,7 @@ const RAW_CODE = /\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b/;
 const ENGLISH = /\b(the|is|are|not|must|wrong|received|described|please|needs|failed|unknown|refund|seller|buyer|waiting|damaged|shipping|answered|again|cannot|should|been|has|was|with|your|item not)\b/i;
 
 // Names of marketplace products a Brazilian seller uses as they are.
-const PROPER_NAMES = /Seller Central|Developer Central|Lost & Found|Open Platform/g;
+const PROPER_NAMES = /Seller Central|Developer Central|Lost & Found|Open Platform|Login with Amazon/g;
 
 export function offenders(texts) {
   return texts.filter(t => {

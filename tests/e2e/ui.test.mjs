@@ -8,6 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Stack } from './harness.mjs';
+import { assertPortuguese } from './portuguese.mjs';
 import { PHONE, DESKTOP, devicePage, assertNoAxeViolations, assertNoSidewaysScroll, assertTouchTargets,
          assertFocusVisible } from './a11y.mjs';
 
@@ -138,6 +139,8 @@ async function walk(device, name) {
   const phone = device === PHONE;
   const check = async (page, label, { scope = 'body' } = {}) => {
     await assertNoAxeViolations(page, `${name} ${label}`);
+    // Every state in the seller's language: no marketplace code, no English sentence.
+    await assertPortuguese(page, `${name} ${label}`);
     await assertNoSidewaysScroll(page, `${name} ${label}`);
     if (phone) await assertTouchTargets(page, `${name} ${label}`, scope);
     await stack.screenshot(page, `${name}-${label}`, { fullPage: !scope.startsWith('dialog') });
