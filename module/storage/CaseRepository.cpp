@@ -457,7 +457,10 @@ void addPlainFilters(sql::Dialect d, const CaseFilter& f, std::string& sql, sql:
         sql += std::string(deadline) + " < ?";
         p.push_back(bindInt(*f.deadlineTo));
     }
-    if (f.marketplace) {
+    // A marketplace is read as its kinds (a branch or an IN list each), and a
+    // kind implies its marketplace: the column is tested only when they differ
+    // (then nothing matches). Left out, the kind's index covers the query.
+    if (f.marketplace && f.kind && domain::marketplaceOf(*f.kind) != *f.marketplace) {
         sql += " AND c.marketplace = ?";
         p.push_back(std::string(domain::toCode(*f.marketplace)));
     }
@@ -483,6 +486,11 @@ public:
     /// SELECT <columns or 1> FROM ... WHERE ... for one branch, without order and limit.
     std::string select(const Branch& b, const char* columns, sql::Params& p) const {
         std::string sql = std::string("SELECT ") + columns + " FROM cases c";
+        // MariaDB reads a deadline window of one status by walking the list's
+        // order and testing every row; the window's own index range is small.
+        if (_d == sql::Dialect::MySQL && (_f.deadlineFrom || _f.deadlineTo) && !b.status.empty() &&
+            _plan == OrderSearchPlan::None)
+            sql += " FORCE INDEX (ix_cases_account_status_deadline)";
         if (_plan == OrderSearchPlan::ByIndex) {
             // Two indexed prefix searches joined as a derived table (materialised
             // once) instead of one OR that scans every case of the account.
