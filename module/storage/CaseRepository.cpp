@@ -576,17 +576,15 @@ std::vector<std::string> kindsOf(domain::Marketplace m) {
     return out;
 }
 
-/// The branches of a filter, each an index range read in the list's order:
-/// one per open status for openOnly, and one per kind of the marketplace for
-/// a marketplace without a kind (the marketplace test stays). Empty when the
-/// filter can match nothing (openOnly with a final status).
 /// The open statuses a list can hold: Lost & Found cases and disputes have
 /// statuses of their own (domain/CaseStatus.h), so a list of one marketplace
 /// or kind reads only that side's (fewer index ranges to merge).
-std::vector<std::string> openStatusesFor(const CaseFilter& f) {
+/// storeMarketplace: the marketplace of the filter's store, when known.
+std::vector<std::string> openStatusesFor(const CaseFilter& f, std::optional<domain::Marketplace> storeMarketplace) {
     std::optional<bool> lostAndFound;
     if (f.kind) lostAndFound = domain::isLostAndFound(*f.kind);
     else if (f.marketplace) lostAndFound = *f.marketplace == domain::Marketplace::Amazon;
+    else if (storeMarketplace) lostAndFound = *storeMarketplace == domain::Marketplace::Amazon;
     if (!lostAndFound) return openStatusCodes();
     using St = domain::CaseStatus;
     const std::vector<St> mine = *lostAndFound ? std::vector<St>{St::Elegivel, St::Aberto}
@@ -596,13 +594,17 @@ std::vector<std::string> openStatusesFor(const CaseFilter& f) {
     return out;
 }
 
-std::vector<Branch> filterBranches(const CaseFilter& f) {
+/// The branches of a filter, each an index range read in the list's order:
+/// one per open status for openOnly, and one per kind of the marketplace for
+/// a marketplace without a kind (the marketplace test stays). Empty when the
+/// filter can match nothing (openOnly with a final status).
+std::vector<Branch> filterBranches(const CaseFilter& f, std::optional<domain::Marketplace> storeMarketplace) {
     std::vector<std::string> statuses;
     if (f.status) {
         if (f.openOnly && !domain::isOpen(*f.status)) return {};
         statuses.emplace_back(domain::toCode(*f.status));
     } else if (f.openOnly) {
-        statuses = openStatusesFor(f);
+        statuses = openStatusesFor(f, storeMarketplace);
     } else {
         statuses.emplace_back();
     }
@@ -646,7 +648,13 @@ CasePage CaseRepository::list(const CaseFilter& f) {
     if (f.after && f.after->deadlineOrder && order != CaseOrder::Deadline) return page;
     const OrderSearchPlan plan = orderSearchPlan(_c, f);
     const ListQuery q(_c.dialect(), f, plan);
-    const std::vector<Branch> base = filterBranches(f);
+    // One store's cases are of its marketplace: only that side's open statuses.
+    std::optional<domain::Marketplace> storeMarketplace;
+    if (f.storeId && !f.kind && !f.marketplace)
+        if (auto r = _c.queryOne("SELECT marketplace FROM stores WHERE id = ? AND account_id = ?",
+                                 {bindInt(*f.storeId), bindInt(f.accountId)}))
+            storeMarketplace = domain::parseMarketplace(textOr(*r, 0));
+    const std::vector<Branch> base = filterBranches(f, storeMarketplace);
     if (base.empty()) return page;
 
     if (order != CaseOrder::Deadline) {
@@ -686,7 +694,8 @@ CasePage CaseRepository::list(const CaseFilter& f) {
         std::vector<Branch> branches;
         for (const auto& b : base) {
             if (b.status.empty()) {
-                for (const auto& code : openStatusesFor(f)) branches.push_back(Branch{code, b.kind, {}, {}, false});
+                for (const auto& code : openStatusesFor(f, storeMarketplace))
+                    branches.push_back(Branch{code, b.kind, {}, {}, false});
             } else if (domain::isOpen(*domain::parseCaseStatus(b.status))) {
                 branches.push_back(b);
             }
