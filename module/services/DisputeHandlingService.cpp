@@ -301,24 +301,34 @@ private:
     int _exceptions = std::uncaught_exceptions();
 };
 
+/// Ends a claimed key early: records it failed (with a text for the log and
+/// the audit) and gives the seller's answer back.
+struct KeyFailure {
+    storage::CaseActionRepository& log;
+    const Actor& actor;
+    const std::string& key;
+    const std::function<std::int64_t()>& clock;
+    HandlingOutcome operator()(HandlingOutcome o, const std::string& logText) const {
+        log.finish(actor.accountId, key, false, logText, clock());
+        return o;
+    }
+};
+
 /// Step 1 of agree and refuse, on the caller's connection: the case as the
 /// seller saw it, the claim of its one-time key (guarded from here on) and the
 /// stored detail of a dispute still open. nullopt = go on, with c and detail
 /// set; otherwise the answer, the key's outcome recorded.
-std::optional<HandlingOutcome> claimOpenDispute(sql::Database& db, sql::Connection& conn, const Actor& actor,
-                                                std::int64_t caseId, const std::string& key, const char* action,
-                                                std::int64_t now, std::chrono::milliseconds abandonedAfter,
+std::optional<HandlingOutcome> claimOpenDispute(sql::Database& db, sql::Connection& conn, const KeyFailure& fail,
+                                                std::int64_t caseId,
+                                                const char* action, std::chrono::milliseconds abandonedAfter,
                                                 std::optional<domain::Case>& c, std::optional<IssueDetail>& detail,
                                                 std::optional<ClaimGuard>& claimed) {
+    const Actor& actor = fail.actor;
+    const std::int64_t now = fail.clock();
     c = storage::CaseRepository(conn).find(caseId, actor.accountId);
     if (!c) return outcome(HandlingCode::NotFound, "handling.error.not_found");
-    storage::CaseActionRepository log(conn);
-    if (auto answered = claimKey(log, actor, *c, key, action, now, abandonedAfter)) return answered;
-    claimed.emplace(db, actor.accountId, key, now);
-    const auto fail = [&](HandlingOutcome o, const std::string& logText) {
-        log.finish(actor.accountId, key, false, logText, now);
-        return o;
-    };
+    if (auto answered = claimKey(fail.log, actor, *c, fail.key, action, now, abandonedAfter)) return answered;
+    claimed.emplace(db, actor.accountId, fail.key, now);
     if (!actionable(*c)) return fail(outcome(HandlingCode::NotActionable, "handling.error.not_actionable"), "not open");
     detail = detailOf(*c);
     if (!detail) return fail(outcome(HandlingCode::NotActionable, "handling.error.no_detail"), "no detail");
@@ -417,12 +427,8 @@ HandlingOutcome DisputeHandlingService::agree(const Actor& actor, std::int64_t c
     {
         auto conn = _db.acquire();
         storage::CaseActionRepository log(*conn);
-        const auto fail = [&](HandlingOutcome o, const std::string& logText) {
-            log.finish(actor.accountId, key, false, logText, _clock());
-            return o;
-        };
-        if (auto answered = claimOpenDispute(_db, *conn, actor, caseId, key, kActionAgree, _clock(), abandonedAfter(), c,
-                                                detail, claimed))
+        const KeyFailure fail{log, actor, key, _clock};
+        if (auto answered = claimOpenDispute(_db, *conn, fail, caseId, kActionAgree, abandonedAfter(), c, detail, claimed))
             return *answered;
         const IssueSolution* solution = pickSolution(*detail, req.solutionId, true);
         if (solution) seen = *solution;
@@ -544,12 +550,8 @@ HandlingOutcome DisputeHandlingService::refuse(const Actor& actor, std::int64_t 
     {
         auto conn = _db.acquire();
         storage::CaseActionRepository log(*conn);
-        const auto early = [&](HandlingOutcome o, const std::string& logText) {
-            log.finish(actor.accountId, key, false, logText, _clock());
-            return o;
-        };
-        if (auto answered = claimOpenDispute(_db, *conn, actor, caseId, key, kActionRefuse, _clock(), abandonedAfter(), c,
-                                                detail, claimed))
+        const KeyFailure early{log, actor, key, _clock};
+        if (auto answered = claimOpenDispute(_db, *conn, early, caseId, kActionRefuse, abandonedAfter(), c, detail, claimed))
             return *answered;
         const IssueSolution* solution = pickSolution(*detail, req.buyerSolutionId, false);
         if (!solution)

@@ -490,6 +490,22 @@ TEST_P(RouteSecurity, TheInboundEndpointChecksItsTokenAndServesNothingElse) {
 
 // ---- account isolation -----------------------------------------------------
 
+TEST_P(RouteSecurity, ABulkActionGoesBackOnlyToAPlainListQuery) {
+    const std::string form = "case_id=" + id(a.dispute) + "&group_id=" + id(a.group) + "&return_query=";
+    // The list the seller was on, with a notice.
+    auto kept = post(kSellerA, "/sac/groups/assign", form + formEncode("status=pendente&sort=asc"));
+    ASSERT_EQ(kept.status, 303) << kept.body;
+    // (The case is in that group already: the count says how many moved.)
+    const auto withoutCount = [](const std::string& l) { return l.substr(0, l.rfind("&count=")); };
+    EXPECT_EQ(withoutCount(kept.header("Location")), "/sac/?status=pendente&sort=asc&notice=grouped");
+    // Anything but a plain query (another place, a header, a script) falls back to the list itself.
+    for (const std::string hostile : {"x\r\nSet-Cookie: a=b", "//evil.example/", "status=<script>", "a b"}) {
+        auto back = post(kSellerA, "/sac/groups/assign", form + formEncode(hostile));
+        ASSERT_EQ(back.status, 303) << hostile;
+        EXPECT_EQ(withoutCount(back.header("Location")), "/sac/?notice=grouped") << hostile;
+    }
+}
+
 TEST_P(RouteSecurity, AnotherAccountReadsNothingOfAccountA) {
     for (const Who& who : {kSellerB, kAdminB}) {
         const std::string as = std::string(who.role) + " of B: ";
