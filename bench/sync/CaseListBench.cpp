@@ -651,8 +651,8 @@ std::vector<Kind> kinds(Env& env) {
          }},
         {"order search, whole number", Order::Both, orderPrefix(64)},
         {"order search, 8-digit prefix", Order::Both, orderPrefix(8)},
-        {"order search, 4-digit prefix", Order::Both, orderPrefix(4)},
-        {"order search, 2-digit prefix", Order::Both, orderPrefix(2)},
+        {"order search, 6-digit prefix", Order::Both, orderPrefix(storage::kOrderPrefixMin)},
+        {"order search, 4 digits (whole numbers only)", Order::Both, orderPrefix(4)},
         {"nearest deadline first", Order::Deadline, [](sql::Connection&, Env&, int) { return CaseFilter{}; }},
         {"open only, nearest deadline first", Order::Deadline,
          [](sql::Connection&, Env&, int) {

@@ -391,9 +391,11 @@ bool asciiLetter(char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch 
 /// plus, on SQLite (whose LIKE ignores ASCII case and so cannot use a BINARY
 /// index), byte ranges that hold every match, which the index can seek: the
 /// text before its first ASCII letter, followed by that letter in either case.
+/// A search shorter than kOrderPrefixMin matches the whole value (a LIKE
+/// without '%': the same case rules as a prefix, in both dialects).
 std::string prefixMatch(sql::Dialect d, const std::string& column, const std::string& search, sql::Params& p) {
     const std::string like = column + " LIKE ? ESCAPE '!'";
-    const std::string pattern = likeEscape(search) + "%";
+    const std::string pattern = likeEscape(search) + (search.size() < kOrderPrefixMin ? "" : "%");
     if (d != sql::Dialect::SQLite) {
         p.push_back(pattern);
         return like;
@@ -477,7 +479,24 @@ struct Branch {
     std::string extra;        ///< more predicates (" AND ...") with extraParams
     sql::Params extraParams;
     bool byPrimaryKey = false; ///< SQLite: read in id order (the account's indexes are kept out)
+    std::string mysqlIndex;    ///< MariaDB: the index this branch's range is read from ("" = its choice)
 };
+
+/// The columns of an ORDER BY ("c.deadline_at ASC, c.id ASC" -> "c.deadline_at, c.id").
+std::string sortKeys(const std::string& orderBy) {
+    std::string out;
+    std::size_t from = 0;
+    while (from < orderBy.size()) {
+        std::size_t comma = orderBy.find(',', from);
+        if (comma == std::string::npos) comma = orderBy.size();
+        std::string term = orderBy.substr(from, comma - from);
+        term.erase(0, term.find_first_not_of(' '));
+        term = term.substr(0, term.find(' '));
+        out += out.empty() ? term : ", " + term;
+        from = comma + 1;
+    }
+    return out;
+}
 
 class ListQuery {
 public:
@@ -485,22 +504,29 @@ public:
 
     /// SELECT <columns or 1> FROM ... WHERE ... for one branch, without order and limit.
     std::string select(const Branch& b, const char* columns, sql::Params& p) const {
-        std::string sql = std::string("SELECT ") + columns + " FROM cases c";
+        std::string sql = std::string("SELECT ") + columns;
+        // SQLite: the matches first (CROSS JOIN keeps that order), never a
+        // walk of the account's cases probing them.
+        const bool matchesFirst = _plan == OrderSearchPlan::ByIndex && _d == sql::Dialect::SQLite;
+        if (!matchesFirst) sql += " FROM cases c";
         // MariaDB reads a deadline window of one status by walking the list's
         // order and testing every row; the window's own index range is small.
         if (_d == sql::Dialect::MySQL && (_f.deadlineFrom || _f.deadlineTo) && !b.status.empty() &&
             _plan == OrderSearchPlan::None)
-            sql += " FORCE INDEX (ix_cases_account_status_deadline)";
+            sql += " FORCE INDEX (ix_cases_account_status_deadline_created)";
+        else if (_d == sql::Dialect::MySQL && !b.mysqlIndex.empty() && _plan == OrderSearchPlan::None)
+            sql += " FORCE INDEX (" + b.mysqlIndex + ")";
         if (_plan == OrderSearchPlan::ByIndex) {
             // Two indexed prefix searches joined as a derived table (materialised
             // once) instead of one OR that scans every case of the account.
-            sql += " JOIN (SELECT o.id FROM cases o WHERE o.account_id = ? AND ";
+            sql += matchesFirst ? " FROM (SELECT o.id FROM cases o WHERE o.account_id = ? AND "
+                                : " JOIN (SELECT o.id FROM cases o WHERE o.account_id = ? AND ";
             p.push_back(bindInt(_f.accountId));
             sql += prefixMatch(_d, "o.order_id", _f.orderSearch, p);
             sql += " UNION SELECT s.id FROM cases s WHERE s.account_id = ? AND ";
             p.push_back(bindInt(_f.accountId));
             sql += prefixMatch(_d, "s.sub_order_id", _f.orderSearch, p);
-            sql += ") m ON m.id = c.id";
+            sql += matchesFirst ? ") m CROSS JOIN cases c ON c.id = m.id" : ") m ON m.id = c.id";
         }
         sql += b.byPrimaryKey && _d == sql::Dialect::SQLite ? " WHERE +c.account_id = ?" : " WHERE c.account_id = ?";
         p.push_back(bindInt(_f.accountId));
@@ -514,10 +540,8 @@ public:
         }
         addPlainFilters(_d, _f, sql, p, b.byPrimaryKey);
         if (_plan == OrderSearchPlan::Scan) {
-            const std::string pattern = likeEscape(_f.orderSearch) + "%";
-            sql += " AND (c.order_id LIKE ? ESCAPE '!' OR c.sub_order_id LIKE ? ESCAPE '!')";
-            p.push_back(pattern);
-            p.push_back(pattern);
+            sql += " AND (" + prefixMatch(_d, "c.order_id", _f.orderSearch, p) + " OR " +
+                   prefixMatch(_d, "c.sub_order_id", _f.orderSearch, p) + ")";
         }
         sql += b.extra;
         p.insert(p.end(), b.extraParams.begin(), b.extraParams.end());
@@ -529,6 +553,21 @@ public:
     std::string merged(const std::vector<Branch>& branches, const std::string& orderBy,
                        const std::string& outerOrderBy, std::int64_t limit, sql::Params& p) const {
         if (branches.size() == 1) return ordered(branches[0], orderBy, limit, p);
+        if (_d == sql::Dialect::MySQL) {
+            // MariaDB: each branch's ids and sort keys (index only), merged and
+            // cut, then the page's rows alone (one deferred join for all).
+            const std::string keys = sortKeys(orderBy);
+            std::string sql = std::string("SELECT ") + kListColumns + " FROM cases c JOIN (SELECT * FROM (";
+            for (std::size_t i = 0; i < branches.size(); ++i) {
+                if (i) sql += " UNION ALL ";
+                sql += "SELECT * FROM (" + select(branches[i], keys.c_str(), p) + " ORDER BY " + orderBy +
+                       " LIMIT ?) b" + std::to_string(i);
+                p.push_back(bindInt(limit));
+            }
+            sql += ") u ORDER BY " + outerOrderBy + " LIMIT ?) k ON k.id = c.id ORDER BY " + orderBy;
+            p.push_back(bindInt(limit));
+            return sql;
+        }
         std::string sql = "SELECT * FROM (";
         for (std::size_t i = 0; i < branches.size(); ++i) {
             if (i) sql += " UNION ALL ";
@@ -612,7 +651,7 @@ std::vector<Branch> filterBranches(const CaseFilter& f, std::optional<domain::Ma
     if (f.marketplace && !f.kind) kinds = kindsOf(*f.marketplace);
     std::vector<Branch> out;
     for (const auto& st : statuses)
-        for (const auto& k : kinds) out.push_back(Branch{st, k, {}, {}, false});
+        for (const auto& k : kinds) out.push_back(Branch{st, k, {}, {}, false, {}});
     return out;
 }
 
@@ -695,7 +734,7 @@ CasePage CaseRepository::list(const CaseFilter& f) {
         for (const auto& b : base) {
             if (b.status.empty()) {
                 for (const auto& code : openStatusesFor(f, storeMarketplace))
-                    branches.push_back(Branch{code, b.kind, {}, {}, false});
+                    branches.push_back(Branch{code, b.kind, {}, {}, false, {}});
             } else if (domain::isOpen(*domain::parseCaseStatus(b.status))) {
                 branches.push_back(b);
             }
@@ -725,6 +764,8 @@ CasePage CaseRepository::list(const CaseFilter& f) {
             else if (domain::isOpen(*domain::parseCaseStatus(b.status))) x.extra = " AND c.deadline_at IS NULL";
             // SQLite: by primary key, unless a sparse filter has an index of its own.
             x.byPrimaryKey = b.status.empty() && x.kind.empty() && !f.groupId && !f.cause && f.orderSearch.empty();
+            // MariaDB would walk the primary key past other stores' cases.
+            if (x.byPrimaryKey && f.storeId) x.mysqlIndex = "ix_cases_account_store_id";
             if (inSecondPart) {
                 x.extra += " AND c.id > ?";
                 x.extraParams.push_back(bindInt(f.after->id));
@@ -792,7 +833,7 @@ std::int64_t CaseRepository::countMatching(const CaseFilter& f, std::int64_t cap
         return std::min(r ? r->getInt(0) : 0, cap);
     }
     // One query: counting reads every matching row anyway, whatever its order.
-    Branch b{f.status ? std::string(domain::toCode(*f.status)) : std::string(), {}, {}, {}, false};
+    Branch b{f.status ? std::string(domain::toCode(*f.status)) : std::string(), {}, {}, {}, false, {}};
     if (!f.status && f.openOnly) b.extra = " AND c.status IN " + openStatusList();
     if (f.marketplace && !f.kind) {
         // The marketplace's kinds: the kind index counts them.

@@ -8,6 +8,7 @@
 // the connection. Times are UTC milliseconds.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <unordered_map>
@@ -61,6 +62,11 @@ struct CaseCursor {
     bool operator==(const CaseCursor&) const = default;
 };
 
+/// An order search shorter than this matches whole numbers only: a few
+/// leading digits are shared by most of a store's orders (AliExpress numbers
+/// have 16 digits), so such a prefix finds nothing a seller could use.
+constexpr std::size_t kOrderPrefixMin = 6;
+
 /// What to list. Unset optionals do not filter.
 struct CaseFilter {
     std::int64_t accountId = 0; ///< required
@@ -72,7 +78,9 @@ struct CaseFilter {
     bool openOnly = false;               ///< leave out final statuses (cancelado, fechado, ...)
     std::optional<std::int64_t> deadlineFrom; ///< deadline_at >= from
     std::optional<std::int64_t> deadlineTo;   ///< deadline_at < to
-    std::string orderSearch; ///< prefix of order_id or sub_order_id; "" = no filter
+    /// A whole order_id or sub_order_id, or, from kOrderPrefixMin characters
+    /// on, their start; "" = no filter.
+    std::string orderSearch;
     std::optional<domain::Marketplace> marketplace;
     std::optional<domain::CaseKind> kind;
     bool newestFirst = false; ///< true is the same as order = Newest (when order is Oldest)

@@ -335,7 +335,8 @@ TEST_P(RepositoryTest, BranchedFiltersMatchABruteForce) {
 
 TEST_P(RepositoryTest, OrderSearchKeepsLikeSemanticsWhetherMatchesAreFewOrDense) {
     storage::CaseRepository cases(*conn);
-    // Dense: more cases share the prefix "77" than the search finds by index.
+    // Dense: more cases share the prefix "77" than the search finds by index
+    // ("7710" is one of them, "771000" starts 100 orders).
     std::vector<domain::Case> batch;
     for (int n = 1; n <= 4100; ++n) {
         auto c = dispute(n);
@@ -365,12 +366,18 @@ TEST_P(RepositoryTest, OrderSearchKeepsLikeSemanticsWhetherMatchesAreFewOrDense)
         return true;
     };
     for (const std::string search : {"77", "771", "7710005", "77104100", "abc-", "ABC-41", "aBc-4", "5_0%!", "5_",
-                                     "5x", "5%", "!", "Ünï", "x", "X", "8", "", "7710"}) {
+                                     "5x", "5%", "!", "Ünï", "x", "X", "8", "", "7710", "771000", "77100",
+                                     "AbC-41", "abc-4100", "ABC-4100", "5_0%!x", "5_0%!y", "Ünï-7",
+                                     "77101000"}) {
         if (search.empty()) continue;
+        // Shorter than a prefix search: the whole value.
+        auto matches = [&](const std::string& value) {
+            return startsWithIgnoringAsciiCase(value, search) &&
+                   (search.size() >= storage::kOrderPrefixMin || value.size() == search.size());
+        };
         std::vector<domain::Case> wanted;
         for (const auto& c : all)
-            if (startsWithIgnoringAsciiCase(c.orderId, search) || startsWithIgnoringAsciiCase(c.subOrderId, search))
-                wanted.push_back(c);
+            if (matches(c.orderId) || matches(c.subOrderId)) wanted.push_back(c);
         CaseFilter f;
         f.accountId = kAccountA;
         f.orderSearch = search;

@@ -174,7 +174,7 @@ TEST_P(RepositoryTest, ListFiltersAndCounts) {
     b.cause = "Wrong item";
     b.deadlineAt = kNow - 1000;
     auto c = dispute(3);
-    c.orderId = "5_0%!x";
+    c.orderId = "5_0%!xyz-1";
     c.deadlineAt = kNow - 1000;
     const auto idA = cases.upsertFromMarketplace(a, kNow).value().caseId;
     cases.upsertFromMarketplace(b, kNow);
@@ -205,11 +205,13 @@ TEST_P(RepositoryTest, ListFiltersAndCounts) {
     f.openOnly = true;
     EXPECT_EQ(ids(f), std::vector<std::int64_t>{idC});
     f = {};
-    f.orderSearch = "5_0%!";
+    f.orderSearch = "5_0%!x";
     EXPECT_EQ(ids(f), std::vector<std::int64_t>{idC});
-    f.orderSearch = "5_";
+    f.orderSearch = "5_0%!xyz-1";
     EXPECT_EQ(ids(f), std::vector<std::int64_t>{idC});
-    f.orderSearch = "5x"; // '_' must not act as a wildcard
+    f.orderSearch = "5x0%!x"; // '_' must not act as a wildcard
+    EXPECT_TRUE(ids(f).empty());
+    f.orderSearch = "5_0%!"; // shorter than a prefix search: whole numbers only
     EXPECT_TRUE(ids(f).empty());
     f.orderSearch = "30000000000000";
     EXPECT_EQ(ids(f).size(), 2u);
