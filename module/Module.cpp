@@ -1,6 +1,8 @@
 #include "Module.h"
 
 #include <charconv>
+#include <cstdlib>
+#include <cstddef>
 #include <unistd.h>
 #include <fstream>
 #include <optional>
@@ -12,6 +14,7 @@
 
 #include "services/MarketplaceSettings.h"
 #include "services/SyncSettings.h"
+#include "storage/DayTotals.h"
 #include "storage/SyncRunRepository.h"
 #include "web/Routes.h"
 
@@ -43,9 +46,12 @@ domain::Result<std::unique_ptr<Module>> Module::create(const sac_host_services* 
     if (host->abi_version != SAC_MODULE_ABI_VERSION)
         return R::fail("expected host services ABI " + std::to_string(SAC_MODULE_ABI_VERSION) + ", got " +
                        std::to_string(host->abi_version));
-    if (host->struct_size < sizeof(sac_host_services))
-        return R::fail("expected host services of at least " + std::to_string(sizeof(sac_host_services)) +
-                       " bytes, got " + std::to_string(host->struct_size));
+    // Hosts that predate list_account_users (the last field) are accepted: it is read only when
+    // struct_size covers it (see hostListsUsers()).
+    constexpr std::size_t kMinServices = offsetof(sac_host_services, list_account_users);
+    if (host->struct_size < kMinServices)
+        return R::fail("expected host services of at least " + std::to_string(kMinServices) + " bytes, got " +
+                       std::to_string(host->struct_size));
     if (!host->module_dir || !host->now_ms || !host->log || !host->database_url)
         return R::fail("expected host services module_dir, now_ms, log and database_url, some are NULL");
     const char* dir = host->module_dir(host->ctx);
@@ -91,6 +97,18 @@ domain::Result<bool> Module::registerWith(sac_registrar& reg) {
     if (reg.add_route(reg.ctx, kRoutePrefix, services::kPermView.data(), 0u, &Module::handleRoute, this) != SAC_OK)
         return R::fail(std::string("the host refused the route prefix ") + kRoutePrefix);
     if (auto lf = registerLostFound(reg); !lf) return lf;
+    if (auto alerts = registerAlerts(reg); !alerts) return alerts;
+    // Scheduled runs (services/ScheduledRuns): one periodic look at the due stores.
+    auto schedule = services::readScheduleOptions(
+        [this](const char* key, const std::string& fallback) { return setting(key, fallback); },
+        std::atoi(setting("host.job_threads", "4").c_str()));
+    if (!schedule) return R::fail(schedule.error());
+    _scheduleOptions = schedule.value();
+    if (_scheduleOptions.enabled &&
+        (!reg.add_periodic_job ||
+         reg.add_periodic_job(reg.ctx, "schedule", static_cast<std::uint32_t>(_scheduleOptions.tickSeconds),
+                              &Module::scheduleJob, this) != SAC_OK))
+        return R::fail("the host refused the periodic job of scheduled runs");
     const std::string migrations = _moduleDir + "/schema";
     if (reg.add_migrations(reg.ctx, migrations.c_str()) != SAC_OK)
         return R::fail("the host refused the migrations folder " + migrations);
@@ -117,6 +135,15 @@ domain::Result<bool> Module::start() {
     } catch (const std::exception& e) {
         _db.reset();
         return R::fail(std::string("cannot read the sync runs (did the migrations run?): ") + e.what());
+    }
+    // The dashboard's day totals are counted at the display offset.
+    try {
+        if (storage::ensureDayTotalsZone(*_db, _displayOffsetMinutes))
+            log(SAC_LOG_INFO, "sac: recounted the dashboard's day totals at " + std::to_string(_displayOffsetMinutes) +
+                                  " minutes from UTC");
+    } catch (const std::exception& e) {
+        _db.reset();
+        return R::fail(std::string("cannot count the dashboard's day totals: ") + e.what());
     }
     try {
         _vault = std::make_unique<services::CredentialVault>(services::CredentialVault::fromEnvOrFile(
@@ -178,6 +205,31 @@ domain::Result<bool> Module::start() {
         _db.reset();
         return lf;
     }
+    if (auto alerts = startAlerts(); !alerts) {
+        _db.reset();
+        return alerts;
+    }
+    _actionQueue = std::make_unique<services::ActionQueueCounter>(*_db);
+    {
+        services::ScheduledRunner sync{
+            [this](std::int64_t a, std::int64_t s, std::int64_t u) { return _sync->begin(a, s, u); },
+            [this](std::int64_t a, std::int64_t r) { return _sync->run(a, r); },
+            [this](std::int64_t a, std::int64_t r, const std::string& why) { return _sync->abandon(a, r, why); }};
+        services::ScheduledRunner lostFound;
+        if (_lostFound)
+            lostFound = services::ScheduledRunner{
+                [this](std::int64_t a, std::int64_t s, std::int64_t u) { return _lostFound->begin(a, s, u); },
+                [this](std::int64_t a, std::int64_t r) { return _lostFound->run(a, r); },
+                [this](std::int64_t a, std::int64_t r, const std::string& why) {
+                    return _lostFound->abandon(a, r, why);
+                }};
+        _schedule = std::make_unique<services::ScheduledRuns>(
+            *_db, [this] { return now(); }, [this](int level, const std::string& line) { log(level, line); },
+            _scheduleOptions, [this](const std::string& name, std::function<void()> job) {
+                return submitJob(name, std::move(job));
+            },
+            std::move(sync), std::move(lostFound));
+    }
     log(SAC_LOG_INFO, "sac: started on " + _db->redactedUrl() + ", credentials key " + _vault->keyId() +
                           ", US Pacific time " + pacificZone);
     return R::ok(true);
@@ -220,7 +272,8 @@ int Module::handleRoute(void* routeCtx, const sac_request* request, sac_response
         web::Request req(*request);
         web::Response res(*response);
         m->_router.dispatch(req, res);
-        return SAC_OK;
+        // A streamed answer that broke off: the host cuts the connection.
+        return res.aborted() ? SAC_ERROR : SAC_OK;
     } catch (...) {
         return SAC_ERROR;
     }
@@ -245,6 +298,15 @@ bool Module::submitJob(const std::string& name, std::function<void()> fn) const 
         return false;
     }
     return true;
+}
+
+void Module::scheduleJob(void* moduleCtx) {
+    try {
+        auto* m = static_cast<Module*>(moduleCtx);
+        if (m && m->_schedule) m->_schedule->tick();
+    } catch (...) {
+        // A job reports its own failures; nothing may cross into the host.
+    }
 }
 
 std::int64_t Module::now() const { return _host->now_ms(_host->ctx); }

@@ -9,7 +9,11 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
+#include <string_view>
+#include <utility>
 
 #include <sac/module_api.h>
 #include <sac/sql/Database.h>
@@ -18,12 +22,16 @@
 #include <sac/connectors/HttpTransport.h>
 
 #include "domain/Result.h"
+#include "services/ActionQueueCounter.h"
+#include "services/AlertService.h"
 #include "services/AliExpressAccess.h"
 #include "services/CredentialVault.h"
 #include "services/LostFoundService.h"
 #include "services/MailIngestService.h"
+#include "services/MailOutbox.h"
 #include "services/MarketplaceTimeouts.h"
 #include "services/Permissions.h"
+#include "services/ScheduledRuns.h"
 #include "services/SyncService.h"
 #include "web/Router.h"
 #include "web/StaticFiles.h"
@@ -67,15 +75,37 @@ public:
     services::SyncService* sync() const { return _sync.get(); }
     /// "Buscar casos Lost & Found"; nullptr before start().
     services::LostFoundService* lostFound() const { return _lostFound.get(); }
+    /// Automatic syncs and Lost & Found searches; nullptr before start().
+    services::ScheduledRuns* scheduledRuns() const { return _schedule.get(); }
+    /// The operator's schedule settings (read at init, also when the schedule is off).
+    const services::ScheduleOptions& scheduleOptions() const { return _scheduleOptions; }
     /// Forwarded Amazon e-mails; nullptr before start().
     services::MailIngestService* mailIngest() const { return _mailIngest.get(); }
+    /// The action queue's count per account (menu badge, tab); nullptr before start().
+    services::ActionQueueCounter* actionQueue() const { return _actionQueue.get(); }
+    /// The badge beside the menu entry href for user: the action queue's
+    /// count (when above 0) and its text alternative in the user's language
+    /// ("3 disputas requerem ação"); nullopt for no badge
+    /// (web/ActionQueueBadge.cpp). Thread-safe; answers from a short cache.
+    std::optional<std::pair<std::int64_t, std::string>> menuBadge(const sac_user& user, std::string_view href) const;
+    /// Deadline alerts by e-mail; nullptr when off (setting smtp_host empty,
+    /// or a host that cannot list an account's users) or before start().
+    services::AlertService* alerts() const { return _alerts.get(); }
+    /// The local hour from which daily digests go out (setting alert_digest_hour).
+    int alertDigestHour() const { return _alertDigestHour; }
+    /// The account's active users as the host lists them (list_account_users),
+    /// or nullopt when the host cannot tell (older hosts) or failed.
+    std::optional<std::vector<services::AlertUser>> accountUsers(std::int64_t accountId) const;
     /// The largest inbound e-mail accepted (setting inbound_mail_max_bytes), bytes.
     std::size_t inboundMailMaxBytes() const { return _inboundMailMaxBytes; }
     /// The host is stopping: long jobs (syncs, Lost & Found searches) wind
     /// down, save where they were and give their store leases back.
     void stopping() {
+        if (_schedule) _schedule->stop();
         if (_sync) _sync->stopAll();
         if (_lostFound) _lostFound->stopAll();
+        if (_alerts) _alerts->stopAll();
+        if (_outbox) _outbox->stopAll();
     }
     /// Hands fn to the host's job pool. False when the pool refused it (full).
     bool submitJob(const std::string& name, std::function<void()> fn) const;
@@ -105,6 +135,14 @@ private:
     /// host.http_threads). Fails on a malformed setting or URL.
     domain::Result<std::size_t> databasePoolSize(const std::string& url) const;
     static void pollMailboxJob(void* moduleCtx);
+    /// Deadline alerts (web/AlertSetup.cpp): the alert-scan and mail-outbox
+    /// jobs when smtp_host is set; then the relay, outbox and scan at start().
+    domain::Result<bool> registerAlerts(sac_registrar& registrar);
+    domain::Result<bool> startAlerts();
+    static void alertScanJob(void* moduleCtx);
+    static void mailOutboxJob(void* moduleCtx);
+    /// The periodic job of scheduled runs (ScheduledRuns::tick).
+    static void scheduleJob(void* moduleCtx);
 
     Module(const sac_host_services* host, std::string moduleDir, services::PermissionPolicy permissions,
            std::unique_ptr<web::TemplateEngine> templates, web::StaticFiles staticFiles);
@@ -123,9 +161,16 @@ private:
     std::unique_ptr<services::AliExpressAccess> _aliexpress;
     std::unique_ptr<services::SyncService> _sync;
     std::unique_ptr<services::LostFoundService> _lostFound;
+    services::ScheduleOptions _scheduleOptions;
+    std::unique_ptr<services::ScheduledRuns> _schedule;
     std::unique_ptr<services::MailIngestService> _mailIngest;
+    std::unique_ptr<services::MailRelay> _relay;
+    std::unique_ptr<services::MailOutbox> _outbox;
+    std::unique_ptr<services::AlertService> _alerts;
+    int _alertDigestHour = 8;
     std::size_t _inboundMailMaxBytes = 10u << 20;
     int _displayOffsetMinutes = -180;
+    std::unique_ptr<services::ActionQueueCounter> _actionQueue; ///< uses _db: declared after it
 };
 
 } // namespace sac

@@ -6,6 +6,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 
 #include "Module.h"
@@ -14,7 +15,7 @@
 
 namespace {
 
-std::mutex g_lock;
+std::shared_mutex g_lock; ///< exclusive for init/start/shutdown/stopping; shared for menu badges
 std::unique_ptr<sac::Module> g_module;
 
 /// Copies one line (newlines become spaces) into the host's buffer.
@@ -32,7 +33,7 @@ int fail(char* error, size_t len, const std::string& reason) {
 
 int moduleInit(const sac_host_services* host, sac_registrar* registrar, char* error, size_t errorLen) {
     try {
-        std::lock_guard<std::mutex> guard(g_lock);
+        std::lock_guard<std::shared_mutex> guard(g_lock);
         if (g_module) return fail(error, errorLen, "init() called twice");
         if (!registrar) return fail(error, errorLen, "expected a registrar, got NULL");
         auto created = sac::Module::create(host);
@@ -50,7 +51,7 @@ int moduleInit(const sac_host_services* host, sac_registrar* registrar, char* er
 
 int moduleStart(char* error, size_t errorLen) {
     try {
-        std::lock_guard<std::mutex> guard(g_lock);
+        std::lock_guard<std::shared_mutex> guard(g_lock);
         if (!g_module) return fail(error, errorLen, "start() called before a successful init()");
         auto started = g_module->start();
         if (!started) return fail(error, errorLen, started.error());
@@ -64,7 +65,7 @@ int moduleStart(char* error, size_t errorLen) {
 
 void moduleShutdown() {
     try {
-        std::lock_guard<std::mutex> guard(g_lock);
+        std::lock_guard<std::shared_mutex> guard(g_lock);
         g_module.reset();
     } catch (...) {
     }
@@ -72,15 +73,34 @@ void moduleShutdown() {
 
 void moduleStopping() {
     try {
-        std::lock_guard<std::mutex> guard(g_lock);
+        std::lock_guard<std::shared_mutex> guard(g_lock);
         if (g_module) g_module->stopping();
     } catch (...) {
     }
 }
 
+int moduleMenuBadge(const sac_user* user, const char* href, int64_t* count, char* text, size_t textLen) {
+    try {
+        if (!user || !href || !count) return SAC_ERROR;
+        std::shared_lock<std::shared_mutex> guard(g_lock);
+        if (!g_module) return SAC_ERROR;
+        auto badge = g_module->menuBadge(*user, href);
+        if (!badge) return SAC_ERROR;
+        *count = badge->first;
+        if (text && textLen > 0) {
+            const size_t n = std::min(textLen - 1, badge->second.size());
+            std::memcpy(text, badge->second.data(), n);
+            text[n] = '\0';
+        }
+        return SAC_OK;
+    } catch (...) {
+        return SAC_ERROR;
+    }
+}
+
 const sac_module_info kEntry{
     SAC_MODULE_ABI_VERSION, sizeof(sac_module_info), "sac", "0.1.0", &moduleInit, &moduleStart, &moduleShutdown,
-    &moduleStopping,
+    &moduleStopping, &moduleMenuBadge,
 };
 
 } // namespace

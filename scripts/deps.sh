@@ -6,6 +6,7 @@ build_pkgs=(build-essential cmake pkg-config libpoco-dev libssl-dev libmysqlcppc
             libgtest-dev googletest libkainjow-mustache-dev libsqlite3-dev sqlite3 curl ca-certificates
             libhowardhinnant-date-dev tzdata)  # date library + the system zone database (US Pacific time)
 test_pkgs=(mariadb-server mariadb-client chromium fonts-dejavu-core fonts-liberation fonts-wqy-zenhei fonts-noto-color-emoji nodejs dovecot-imapd dovecot-pop3d openssl
+           postfix  # a private relay for the alert e-mails (tests/integration/alerts/postfix.sh)
            clang libclang-rt-14-dev llvm ccache)  # fuzz tier: clang + libFuzzer/sanitizer runtimes, llvm-symbolizer
 case "${1:-build}" in
   build|run) want=("${build_pkgs[@]}") ;;
@@ -24,6 +25,11 @@ sudo=""
 export DEBIAN_FRONTEND=noninteractive
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing: ${missing[*]}"
+  # Postfix for the tests only: its package configures nothing system-wide
+  # (no main.cf, no service); the tests start private instances.
+  if [[ " ${missing[*]} " == *" postfix "* ]]; then
+    echo "postfix postfix/main_mailer_type select No configuration" | $sudo debconf-set-selections
+  fi
   $sudo apt-get update -q
   $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi

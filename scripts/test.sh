@@ -7,7 +7,10 @@
 #   scripts/test.sh [extra ctest arguments, e.g. -L unit]
 # With arguments only that ctest run happens. Local shortcuts (CI sets
 # neither): SAC_SKIP_FUZZ=1 leaves out the fuzz tier, SAC_SKIP_ASAN=1 the
-# asan run. MariaDB tests read SAC_TEST_MYSQL_URL (set here).
+# asan run. MariaDB tests read SAC_TEST_MYSQL_URL (set here). The mail tier
+# starts private Dovecot and Postfix instances as ctest fixtures
+# (tests/integration/mail/dovecot.sh, tests/integration/alerts/postfix.sh;
+# Postfix's master needs root or passwordless sudo); deps.sh installs both.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

@@ -38,9 +38,15 @@ protected:
     add("lwa-client-id", "ID", "LWA client id (repeatable; default demo-lwa-client)", true);
     add("lwa-client-secret", "SECRET", "LWA client secret, paired with --lwa-client-id by position", true);
     add("lwa-refresh-token", "TOKEN", "seller refresh token of that client, paired by position", true);
+    add("lwa-application-id", "ID",
+        "SP-API application id of that client (consent page), paired by position", true);
+    add("lwa-draft", nullptr, "the applications are drafts: their consent needs version=beta");
+    add("amazon-seller-id", "ID", "selling_partner_id of the seller who confirms the consent");
     add("amazon-skus", "N", "Amazon FBA catalog size (default 40)");
     add("amazon-marketplace", "ID", "the seller's marketplace id (default ATVPDKIKX0DER)");
     add("amazon-polls", "N", "getReport call at which a report reaches its final status (default 3)");
+    add("amazon-rate-multiplier", "X",
+        "SP-API usage plans: documented rates times X per LWA client (default 1; 0 = not enforced)");
     add("omit-total-item", nullptr, "answer issue lists without total_item");
     add("blank-gmt-modified", nullptr, "answer issue lists with an empty gmt_modified");
     add("latency-ms", "N", "fixed latency added to every AliExpress call, ms (default 0)");
@@ -92,6 +98,9 @@ protected:
       else if (name == "lwa-client-id") lwa_ids_.push_back(value);
       else if (name == "lwa-client-secret") lwa_secrets_.push_back(value);
       else if (name == "lwa-refresh-token") lwa_refresh_.push_back(value);
+      else if (name == "lwa-application-id") lwa_apps_.push_back(value);
+      else if (name == "lwa-draft") lwa_draft_ = true;
+      else if (name == "amazon-seller-id") config_.amazon.selling_partner_id = value;
       else if (name == "amazon-skus") config_.amazon.skus = Poco::NumberParser::parseUnsigned(value);
       else if (name == "amazon-marketplace") {
         if (!sac::sim::AmazonMarketplace::byId(value)) {
@@ -103,6 +112,13 @@ protected:
         config_.amazon.marketplace_id = value;
       }
       else if (name == "amazon-polls") config_.amazon.polls_to_done = static_cast<int>(Poco::NumberParser::parseUnsigned(value));
+      else if (name == "amazon-rate-multiplier") {
+        config_.amazon.rate_multiplier = Poco::NumberParser::parseFloat(value);
+        if (!(config_.amazon.rate_multiplier >= 0.0 && config_.amazon.rate_multiplier <= 1e6)) {
+          std::cerr << "sac-sim: expected --amazon-rate-multiplier between 0 and 1000000, got \"" << value << "\"\n";
+          bad_ = true;
+        }
+      }
       else if (name == "verbose") config_.verbose = true;
     } catch (const Poco::Exception&) {
       std::cerr << "sac-sim: expected a number for --" << name << ", got \"" << value << "\"\n";
@@ -155,12 +171,16 @@ protected:
         c.client_id = lwa_ids_[i];
         c.client_secret = i < lwa_secrets_.size() ? lwa_secrets_[i] : lwa_ids_[i] + "-secret";
         c.refresh_token = i < lwa_refresh_.size() ? lwa_refresh_[i] : "Atzr|" + lwa_ids_[i] + "-refresh";
+        c.application_id =
+            i < lwa_apps_.size() ? lwa_apps_[i] : "amzn1.sp.solution." + lwa_ids_[i];
         config_.amazon.clients.push_back(c);
       }
     } else {
       if (!lwa_secrets_.empty()) config_.amazon.clients[0].client_secret = lwa_secrets_[0];
       if (!lwa_refresh_.empty()) config_.amazon.clients[0].refresh_token = lwa_refresh_[0];
+      if (!lwa_apps_.empty()) config_.amazon.clients[0].application_id = lwa_apps_[0];
     }
+    for (auto& c : config_.amazon.clients) c.draft = lwa_draft_;
     try {
       sac::sim::SimServer server(config_);
       server.start();
@@ -180,7 +200,8 @@ protected:
 private:
   sac::sim::SimConfig config_;
   std::vector<std::string> keys_, secrets_, access_, refresh_;
-  std::vector<std::string> lwa_ids_, lwa_secrets_, lwa_refresh_;
+  std::vector<std::string> lwa_ids_, lwa_secrets_, lwa_refresh_, lwa_apps_;
+  bool lwa_draft_ = false;
   bool help_ = false;
   bool bad_ = false;
 };

@@ -25,8 +25,10 @@
 #include <vector>
 
 #include <sac/amazon/CustomerReturnsReport.h>
+#include <sac/amazon/FeePreviewReport.h>
 #include <sac/amazon/LedgerDetailReport.h>
 #include <sac/amazon/ReimbursementsReport.h>
+#include <sac/amazon/RemovalReports.h>
 #include <sac/sim/AmazonDataSet.h>
 #include <sac/sim/AmazonReportFile.h>
 #include <sac/sql/Database.h>
@@ -288,7 +290,8 @@ int benchReports(std::uint32_t skus, std::uint64_t seed) {
     };
     for (const Kind k : {Kind{AmazonReportKind::Ledger, "ledger detail"},
                          Kind{AmazonReportKind::Reimbursements, "reimbursements"},
-                         Kind{AmazonReportKind::CustomerReturns, "customer returns"}}) {
+                         Kind{AmazonReportKind::CustomerReturns, "customer returns"},
+                         Kind{AmazonReportKind::FeePreview, "fee preview"}}) {
         std::size_t rows = 0;
         const std::string text = AmazonReportFile::renderText(data, market, k.kind, data.startMs(), kNow, &rows);
         const std::string cp1252 = AmazonReportFile::toWindows1252(text);
@@ -305,6 +308,15 @@ int benchReports(std::uint32_t skus, std::uint64_t seed) {
                 break;
             case AmazonReportKind::CustomerReturns:
                 failed += benchReport<sac::amazon::CustomerReturnsReport>(label.c_str(), *bytes, rows);
+                break;
+            case AmazonReportKind::RemovalOrders:
+                failed += benchReport<sac::amazon::RemovalOrderDetailReport>(label.c_str(), *bytes, rows);
+                break;
+            case AmazonReportKind::RemovalShipments:
+                failed += benchReport<sac::amazon::RemovalShipmentDetailReport>(label.c_str(), *bytes, rows);
+                break;
+            case AmazonReportKind::FeePreview:
+                failed += benchReport<sac::amazon::FeePreviewReport>(label.c_str(), *bytes, rows);
                 break;
             }
         }

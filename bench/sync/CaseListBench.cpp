@@ -15,6 +15,7 @@
 #include "BenchSupport.h"
 #include "domain/Store.h"
 #include "storage/CaseRepository.h"
+#include "storage/DayTotals.h"
 #include "storage/GroupRepository.h"
 #include "storage/StoreRepository.h"
 
@@ -256,6 +257,8 @@ void fill(sql::Database& db, std::int64_t from, std::int64_t to, std::int64_t to
         sql::Transaction tx(*conn);
         const std::int64_t txEnd = std::min(to, i + kRowsPerTransaction);
         RowCounts counts;
+        const auto before = conn->queryOne("SELECT MAX(id) FROM cases");
+        const std::int64_t firstId = (before && !before->isNull(0) ? before->getInt(0) : 0) + 1;
         while (i < txEnd) {
             const std::int64_t n = std::min(kRowsPerStatement, txEnd - i);
             sql::Params p;
@@ -265,6 +268,9 @@ void fill(sql::Database& db, std::int64_t from, std::int64_t to, std::int64_t to
             i += n;
         }
         for (const auto& [key, n] : counts) storage::adjustCaseCounts(*conn, kAccount, key.first, {{key.second, n}});
+        // The dashboard's day totals, kept like case_counts (storage/DayTotals.h).
+        const auto after = conn->queryOne("SELECT MAX(id) FROM cases");
+        storage::addCaseSharesInRange(*conn, kAccount, firstId, after && !after->isNull(0) ? after->getInt(0) : 0);
         tx.commit();
     }
     if (sqlite && !cacheBefore.empty()) conn->execute("PRAGMA cache_size=" + cacheBefore);
@@ -690,6 +696,25 @@ std::vector<Kind> kinds(Env& env) {
 }
 
 } // namespace
+
+std::int64_t ensureCaseListData(const std::string& dbUrl, std::int64_t cases, int payloadBytes) {
+    static_assert(kCaseListAccount == kAccount);
+    auto db = openKept(dbUrl);
+    const Setup setup = ensureStoresAndGroups(*db);
+    std::int64_t have = 0;
+    {
+        auto conn = db->acquire();
+        have = storage::CaseRepository(*conn).countAll(kAccount);
+    }
+    if (have < cases) {
+        const auto f0 = Clock::now();
+        fill(*db, have, cases, cases, setup, payloadBytes);
+        std::printf("filled cases %" PRId64 "..%" PRId64 " in %.1f s\n", have, cases, seconds(f0, Clock::now()));
+        auto conn = db->acquire();
+        have = storage::CaseRepository(*conn).countAll(kAccount);
+    }
+    return have;
+}
 
 void caseListFigures(const CaseListOptions& o) {
     auto db = openKept(o.dbUrl);

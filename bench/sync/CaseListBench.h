@@ -26,4 +26,13 @@ struct CaseListOptions {
 /// kind that missed the target.
 void caseListFigures(const CaseListOptions& options);
 
+/// The account the filled cases belong to.
+inline constexpr std::int64_t kCaseListAccount = 1;
+
+/// Fills dbUrl (kept between runs) up to `cases` cases of kCaseListAccount,
+/// the data set caseListFigures times (stores, groups, statuses, deadlines,
+/// amounts), for other benchmarks over the same million cases. Returns the
+/// account's case count; prints a line when it filled.
+std::int64_t ensureCaseListData(const std::string& dbUrl, std::int64_t cases, int payloadBytes = 2900);
+
 } // namespace sac::bench

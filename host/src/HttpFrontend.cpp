@@ -11,7 +11,9 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/Net/HTMLForm.h>
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
@@ -19,6 +21,7 @@
 #include <atomic>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -361,7 +364,52 @@ struct ResponseBuffer {
     std::string body;
     bool layout = false;
     std::string title;
+    Exchange* exchange = nullptr;
+    /// Streaming (begin_stream): set once the status and headers were sent.
+    bool streamed = false;
+    /// Where the body goes: the connection's socket, each write one chunk
+    /// (Poco's chunked stream would cut it into 4 KB chunks, a send each).
+    Poco::Net::StreamSocket* socket = nullptr;
+    bool chunked = false;
+    std::ostream* stream = nullptr; ///< Poco's stream: never written to, it ends the chunks
+    /// A streamed write failed: the client went away or stopped reading.
+    bool streamBroken = false;
+    std::string frame; ///< one chunk being sent, kept to reuse its memory
 };
+
+/// Writes to a streamed answer; false once the client cannot take them.
+bool streamOut(ResponseBuffer& r, const char* data, std::size_t len) {
+    if (r.streamBroken || !r.socket) return false;
+    if (!data || len == 0) return true;
+    try {
+        const char* out = data;
+        std::size_t size = len;
+        if (r.chunked) {
+            // One send for the chunk's size, data and CRLF (no small write for Nagle to hold).
+            char head[24];
+            const int n = std::snprintf(head, sizeof head, "%zx\r\n", len);
+            r.frame.assign(head, static_cast<std::size_t>(n));
+            r.frame.append(data, len);
+            r.frame.append("\r\n", 2);
+            out = r.frame.data();
+            size = r.frame.size();
+        }
+        // sendBytes sends everything or throws (a send timeout included).
+        while (size > 0) {
+            const int chunk = static_cast<int>(std::min<std::size_t>(size, 1u << 30));
+            const int sent = r.socket->sendBytes(out, chunk);
+            if (sent <= 0) {
+                r.streamBroken = true;
+                break;
+            }
+            out += sent;
+            size -= static_cast<std::size_t>(sent);
+        }
+    } catch (...) {
+        r.streamBroken = true;
+    }
+    return !r.streamBroken;
+}
 
 const char* requestHeader(void* ctx, const char* name) {
     try {
@@ -394,8 +442,73 @@ void responseSetHeader(void* ctx, const char* name, const char* value) {
 }
 
 void responseWrite(void* ctx, const char* data, size_t len) {
+    auto* r = static_cast<ResponseBuffer*>(ctx);
     try {
-        if (data && len) static_cast<ResponseBuffer*>(ctx)->body.append(data, len);
+        if (r->streamed) streamOut(*r, data, len);
+        else if (data && len) r->body.append(data, len);
+    } catch (...) {
+        if (r->streamed) r->streamBroken = true;
+    }
+}
+
+int responseStreamWrite(void* ctx, const char* data, size_t len) {
+    auto* r = static_cast<ResponseBuffer*>(ctx);
+    try {
+        if (r->streamed) return streamOut(*r, data, len) ? SAC_OK : SAC_ERROR;
+        if (data && len) r->body.append(data, len);
+        return SAC_OK;
+    } catch (...) {
+        if (r->streamed) r->streamBroken = true;
+        return SAC_ERROR;
+    }
+}
+
+/// Sends the status and headers now; the body follows as the route writes it
+/// (chunked for HTTP/1.1 clients, until the connection closes for HTTP/1.0).
+int responseBeginStream(void* ctx) {
+    auto* r = static_cast<ResponseBuffer*>(ctx);
+    try {
+        if (r->streamed) return r->streamBroken ? SAC_ERROR : SAC_OK;
+        if (!r->exchange || r->layout || r->status < 200 || r->status > 599 || r->status == 204 || r->status == 304)
+            return SAC_ERROR;
+        Exchange& x = *r->exchange;
+        if (x.method == "HEAD") return SAC_ERROR;
+        for (const auto& [name, value] : r->headers) x.resp.add(name, value);
+        r->headers.clear();
+        const auto status = static_cast<HTTPResponse::HTTPStatus>(r->status);
+        x.resp.setStatusAndReason(status, HTTPResponse::getReasonForStatus(status));
+        securityHeaders(x.resp, x.ctx.config, startsWith(r->contentType, "text/html"));
+        if (!x.resp.has("Cache-Control")) x.resp.set("Cache-Control", "no-store");
+        x.resp.setContentType(r->contentType);
+        auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&x.req);
+        if (!impl) return SAC_ERROR;
+        r->chunked = x.req.getVersion() == Poco::Net::HTTPMessage::HTTP_1_1;
+        if (r->chunked) x.resp.setChunkedTransferEncoding(true);
+        else x.resp.setKeepAlive(false);
+        r->streamed = true;
+        // Sends the status and headers; the last chunk follows when the answer ends.
+        r->stream = &x.resp.send();
+        r->socket = &impl->socket();
+        if (!r->body.empty()) {
+            const std::string held = std::move(r->body);
+            r->body.clear();
+            streamOut(*r, held.data(), held.size());
+        }
+        return r->streamBroken ? SAC_ERROR : SAC_OK;
+    } catch (...) {
+        if (r->streamed) r->streamBroken = true;
+        return SAC_ERROR;
+    }
+}
+
+/// Ends a streamed answer that cannot be completed: the connection is cut
+/// before the last chunk, so the client sees the download fail.
+void cutStream(Exchange& x, ResponseBuffer& r, const std::string& why) {
+    x.ctx.logger.warning("streamed answer to " + x.method + " " + logField(x.path) + " cut: " + why);
+    r.streamBroken = true;
+    x.resp.setKeepAlive(false);
+    try {
+        if (auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&x.req)) impl->socket().shutdown();
     } catch (...) {
     }
 }
@@ -448,6 +561,7 @@ void handleModule(Exchange& x, const ModuleRoute& route) {
     request.header = requestHeader;
 
     ResponseBuffer buffer;
+    buffer.exchange = &x;
     sac_response response{};
     response.abi_version = SAC_MODULE_ABI_VERSION;
     response.struct_size = sizeof(sac_response);
@@ -456,6 +570,8 @@ void handleModule(Exchange& x, const ModuleRoute& route) {
     response.set_header = responseSetHeader;
     response.write = responseWrite;
     response.use_layout = responseUseLayout;
+    response.begin_stream = responseBeginStream;
+    response.stream_write = responseStreamWrite;
 
     int rc = SAC_ERROR;
     try {
@@ -463,11 +579,20 @@ void handleModule(Exchange& x, const ModuleRoute& route) {
     } catch (const std::exception& e) {
         x.ctx.logger.error("module " + route.moduleId + " route " + route.prefix + " threw on " + x.method + " " +
                            logField(x.path) + ": " + redactSecrets(logField(e.what(), 500)));
+        if (buffer.streamed) return cutStream(x, buffer, "the route threw");
         return sendError(x, 500);
     } catch (...) {
         x.ctx.logger.error("module " + route.moduleId + " route " + route.prefix + " threw on " + x.method + " " +
                            logField(x.path));
+        if (buffer.streamed) return cutStream(x, buffer, "the route threw");
         return sendError(x, 500);
+    }
+    if (buffer.streamed) {
+        // Status and headers are gone; what is left is ending the body.
+        if (rc != SAC_OK) return cutStream(x, buffer, "the route returned SAC_ERROR");
+        if (buffer.streamBroken) return cutStream(x, buffer, "the client stopped taking it");
+        return; // Poco writes the last chunk when the answer ends
+
     }
     if (rc != SAC_OK) {
         x.ctx.logger.error("module " + route.moduleId + " route " + route.prefix + " returned SAC_ERROR on " + x.method +
@@ -582,7 +707,8 @@ void dispatch(Exchange& x) {
         }
         if (x.auth) {
             const User& u = x.auth->user;
-            x.pageUser = PageUser{u.displayName, u.accountName, u.role, x.auth->session.csrfToken};
+            x.pageUser = PageUser{u.displayName, u.accountName, u.role, x.auth->session.csrfToken,
+                                  u.id,          u.accountId,   u.login, u.email, u.locale};
         }
     }
     // Who the caller is stays unknown: answer before reading a body sized for them.

@@ -35,4 +35,19 @@ std::vector<MenuSection> MainMenu::visibleFor(const std::string& role) const {
     return out;
 }
 
+std::vector<MenuSection> MainMenu::visibleFor(const MenuViewer& viewer) const {
+    auto sections = visibleFor(viewer.role);
+    for (auto& section : sections)
+        for (auto& entry : section.entries) {
+            if (!entry.badgeSource) continue;
+            try {
+                auto badge = entry.badgeSource(viewer);
+                if (badge && badge->count >= 0) entry.badge = std::move(badge);
+            } catch (...) {
+                // A badge is a hint: the menu renders without it.
+            }
+        }
+    return sections;
+}
+
 } // namespace sac::host

@@ -138,7 +138,57 @@ int svcFindUserByEmail(void* ctx, const char* email, sac_user* out) {
     }
 }
 
+int svcListAccountUsers(void* ctx, int64_t accountId, void (*fn)(void*, const sac_user*), void* fnCtx) {
+    try {
+        auto& m = self(ctx);
+        if (!fn || accountId <= 0) return SAC_ERROR;
+        const auto users = UserRepository(m.env.database).listActiveByAccount(accountId);
+        for (const User& u : users) {
+            const sac_user view{u.id, u.accountId, u.login.c_str(), u.email.c_str(), u.displayName.c_str(),
+                                u.role.c_str(), u.locale.c_str()};
+            fn(fnCtx, &view);
+        }
+        return SAC_OK;
+    } catch (const std::exception& e) {
+        self(ctx).logger.error(std::string("list_account_users failed: ") + e.what());
+        return SAC_ERROR;
+    } catch (...) {
+        return SAC_ERROR;
+    }
+}
+
 const char* svcModuleDir(void* ctx) { return self(ctx).moduleDir.c_str(); }
+
+// ---- menu badges ---------------------------------------------------------
+
+/// The entry's menu_badge() when its struct_size covers it (modules built
+/// before it have none), else nullptr.
+decltype(sac_module_info::menu_badge) badgeFunctionOf(const sac_module_info& e) {
+    if (e.struct_size < offsetof(sac_module_info, menu_badge) + sizeof(e.menu_badge)) return nullptr;
+    return e.menu_badge;
+}
+
+/// Asks the module for the badge of href; no badge when it says so, breaks
+/// the contract (throws) or answers a negative count.
+MenuBadgeSource badgeSource(decltype(sac_module_info::menu_badge) fn, std::string href, Poco::Logger& logger,
+                            std::string moduleId) {
+    return [fn, href = std::move(href), &logger, moduleId = std::move(moduleId)](
+               const MenuViewer& v) -> std::optional<MenuBadge> {
+        const sac_user user{v.userId,           v.accountId,    v.login.c_str(), v.email.c_str(),
+                            v.displayName.c_str(), v.role.c_str(), v.locale.c_str()};
+        std::int64_t count = -1;
+        char text[256] = {0};
+        int rc = SAC_ERROR;
+        try {
+            rc = fn(&user, href.c_str(), &count, text, sizeof text);
+        } catch (...) {
+            logger.error("module " + moduleId + ": menu_badge() let an exception escape for " + href);
+            return std::nullopt;
+        }
+        if (rc != SAC_OK || count < 0) return std::nullopt;
+        return MenuBadge{count, std::string(text, strnlen(text, sizeof text))};
+    };
+}
 
 // ---- registrar -----------------------------------------------------------
 
@@ -241,6 +291,7 @@ ModuleContext::ModuleContext(ModuleEnvironment& environment, Manifest m)
     services.submit_job = svcSubmitJob;
     services.find_user_by_email = svcFindUserByEmail;
     services.module_dir = svcModuleDir;
+    services.list_account_users = svcListAccountUsers;
 
     registrar.abi_version = SAC_MODULE_ABI_VERSION;
     registrar.struct_size = sizeof(sac_registrar);
@@ -402,7 +453,11 @@ bool ModuleLoader::load(const fs::path& moduleDirIn) {
     m->started = true;
 
     for (auto& r : m->routes) _env.routes.add(r);
-    for (auto& item : m->menu) _env.menu.add(item);
+    const auto badgeFn = badgeFunctionOf(*e);
+    for (auto& item : m->menu) {
+        if (badgeFn) item.badgeSource = badgeSource(badgeFn, item.href, m->logger, m->manifest.id);
+        _env.menu.add(item);
+    }
     for (auto& j : m->periodicJobs) {
         auto fn = j.fn;
         auto ctx = j.ctx;

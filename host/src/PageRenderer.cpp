@@ -31,6 +31,22 @@ std::string slug(const std::string& s) {
     return out;
 }
 
+MenuViewer viewerOf(const PageUser& u) {
+    MenuViewer v;
+    v.userId = u.userId;
+    v.accountId = u.accountId;
+    v.login = u.login;
+    v.email = u.email;
+    v.displayName = u.displayName;
+    v.role = u.role;
+    v.locale = u.locale;
+    return v;
+}
+
+/// What a badge shows: the count, "999+" above 999 (the text alternative
+/// keeps the exact number).
+std::string badgeNumber(std::int64_t count) { return count > 999 ? std::string("999+") : std::to_string(count); }
+
 data sectionsData(const std::vector<MenuSection>& sections) {
     data list{data::type::list};
     for (const auto& s : sections) {
@@ -42,6 +58,14 @@ data sectionsData(const std::vector<MenuSection>& sections) {
             data entry;
             entry.set("label", e.label);
             entry.set("href", e.href);
+            if (e.badge) {
+                data badge;
+                badge.set("number", badgeNumber(e.badge->count));
+                badge.set("text", e.badge->text.empty() ? std::to_string(e.badge->count) : e.badge->text);
+                entry.set("badge", badge);
+            } else {
+                entry.set("badge", false);
+            }
             entries.push_back(entry);
         }
         section.set("entries", entries);
@@ -76,6 +100,13 @@ const std::string& PageRenderer::source(const std::string& name) const { return 
 
 std::string PageRenderer::page(const std::string& title, const std::string& trustedHtml, const PageUser* user,
                                const MainMenu& menu) const {
+    if (!user) return shell(title, trustedHtml, nullptr, nullptr);
+    const auto sections = menu.visibleFor(viewerOf(*user));
+    return shell(title, trustedHtml, user, &sections);
+}
+
+std::string PageRenderer::shell(const std::string& title, const std::string& trustedHtml, const PageUser* user,
+                                const std::vector<MenuSection>* sections) const {
     data d;
     d.set("title", title);
     d.set("erp_name", _erpName);
@@ -87,9 +118,8 @@ std::string PageRenderer::page(const std::string& title, const std::string& trus
         u.set("role_label", roleLabel(user->role));
         u.set("csrf_token", user->csrfToken);
         d.set("user", u);
-        auto sections = menu.visibleFor(user->role);
-        d.set("has_menu", !sections.empty());
-        d.set("sections", sectionsData(sections));
+        d.set("has_menu", sections && !sections->empty());
+        d.set("sections", sections ? sectionsData(*sections) : data(data::type::list));
     } else {
         d.set("user", false);
         d.set("has_menu", false);
@@ -112,10 +142,11 @@ std::string PageRenderer::homePage(const PageUser& user, const MainMenu& menu) c
     data d;
     d.set("display_name", user.displayName);
     d.set("account_name", user.accountName);
-    auto sections = menu.visibleFor(user.role);
+    // One resolution of the badges for the menu and the page's own list.
+    const auto sections = menu.visibleFor(viewerOf(user));
     d.set("has_sections", !sections.empty());
     d.set("sections", sectionsData(sections));
-    return page("Início", renderText("home", source("home"), d), &user, menu);
+    return shell("Início", renderText("home", source("home"), d), &user, &sections);
 }
 
 std::string PageRenderer::errorPage(int status, const PageUser* user, const MainMenu& menu,

@@ -20,6 +20,9 @@ constexpr const char* kSelectActiveByEmail =
     "WHERE LOWER(u.email) = ? AND u.active = 1 ORDER BY u.id";
 constexpr const char* kSelectAll =
     "SELECT " SAC_HOST_USER_COLUMNS " FROM users u JOIN accounts a ON a.id = u.account_id ORDER BY a.name, u.login";
+constexpr const char* kSelectActiveByAccount =
+    "SELECT " SAC_HOST_USER_COLUMNS " FROM users u JOIN accounts a ON a.id = u.account_id "
+    "WHERE u.account_id = ? AND u.active = 1 ORDER BY u.id";
 constexpr const char* kUpdateActive = "UPDATE users SET active = ? WHERE id = ?";
 constexpr const char* kUpdatePassword = "UPDATE users SET password_hash = ? WHERE id = ?";
 
@@ -52,6 +55,13 @@ std::optional<User> UserRepository::findActiveByEmail(const std::string& email) 
     auto row = _db.acquire()->queryOne(kSelectActiveByEmail, {lower(email)});
     if (!row) return std::nullopt;
     return detail::userFromRow(*row);
+}
+
+std::vector<User> UserRepository::listActiveByAccount(std::int64_t accountId) {
+    std::vector<User> out;
+    for (const auto& r : _db.acquire()->query(kSelectActiveByAccount, {accountId}))
+        out.push_back(detail::userFromRow(r));
+    return out;
 }
 
 std::vector<User> UserRepository::list() {

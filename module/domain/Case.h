@@ -49,6 +49,14 @@ struct Case {
     std::optional<Money> estimate;   ///< L&F: expected reimbursement
     std::optional<Money> reimbursed; ///< L&F: reimbursed so far
 
+    // Disputes, for the causes dashboard (domain/DisputeOutcome.h); the three
+    // amounts share one currency (stored as refund_currency).
+    std::optional<Money> claimed;  ///< what the buyer asked back
+    std::optional<Money> conceded; ///< the refund the seller agreed to
+    std::optional<Money> saved;    ///< what a refusal in the seller's favour saved
+    std::string sellerAnswer;      ///< "", "agreed", "refused"
+    std::string refusalEnd;        ///< "", "waiting", "arbitration", ... (RefusalEnd codes)
+
     std::string payloadJson; ///< the raw marketplace detail (for the dialog)
     std::string payloadHash; ///< hex SHA-256 of what the sync saw, to detect changes
 

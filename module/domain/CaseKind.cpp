@@ -5,13 +5,15 @@
 
 namespace sac::domain {
 namespace {
-constexpr std::array<std::pair<CaseKind, std::string_view>, 6> kCodes{{
+constexpr std::array<std::pair<CaseKind, std::string_view>, 8> kCodes{{
     {CaseKind::Dispute, "dispute"},
     {CaseKind::LostInventory, "lost_inventory"},
     {CaseKind::DamagedInventory, "damaged_inventory"},
     {CaseKind::RefundNotReturned, "refund_not_returned"},
     {CaseKind::ReturnDamaged, "return_damaged"},
     {CaseKind::InboundShortage, "inbound_shortage"},
+    {CaseKind::RemovalLost, "removal_lost"},
+    {CaseKind::FeeOvercharge, "fee_overcharge"},
 }};
 } // namespace
 

@@ -16,10 +16,13 @@ enum class CaseKind {
     RefundNotReturned, ///< buyer refunded, item never returned
     ReturnDamaged,     ///< item returned damaged by the buyer or carrier
     InboundShortage,   ///< fewer units received than shipped in
+    RemovalLost,       ///< removal order units that never came back
+    FeeOvercharge,     ///< FBA fulfilment fee charged above the measured one
 };
 
 /// The stored code: "dispute", "lost_inventory", "damaged_inventory",
-/// "refund_not_returned", "return_damaged", "inbound_shortage".
+/// "refund_not_returned", "return_damaged", "inbound_shortage", "removal_lost",
+/// "fee_overcharge".
 std::string_view toCode(CaseKind k);
 std::optional<CaseKind> parseCaseKind(std::string_view code);
 

@@ -5,7 +5,7 @@
 
 namespace sac::domain {
 namespace {
-constexpr std::array<std::pair<CaseStatus, std::string_view>, 9> kCodes{{
+constexpr std::array<std::pair<CaseStatus, std::string_view>, 10> kCodes{{
     {CaseStatus::Pendente, "pendente"},
     {CaseStatus::Recebido, "recebido"},
     {CaseStatus::Decisao, "decisao"},
@@ -15,6 +15,7 @@ constexpr std::array<std::pair<CaseStatus, std::string_view>, 9> kCodes{{
     {CaseStatus::Aberto, "aberto"},
     {CaseStatus::Reembolsado, "reembolsado"},
     {CaseStatus::Negado, "negado"},
+    {CaseStatus::Retirado, "retirado"},
 }};
 } // namespace
 
@@ -35,7 +36,8 @@ bool isOpen(CaseStatus s) {
     case CaseStatus::Cancelado:
     case CaseStatus::Fechado:
     case CaseStatus::Reembolsado:
-    case CaseStatus::Negado: return false;
+    case CaseStatus::Negado:
+    case CaseStatus::Retirado: return false;
     default: return true;
     }
 }
@@ -44,7 +46,8 @@ std::vector<CaseStatus> statusesFor(CaseKind k) {
     if (k == CaseKind::Dispute)
         return {CaseStatus::Pendente, CaseStatus::Recebido, CaseStatus::Decisao, CaseStatus::Cancelado,
                 CaseStatus::Fechado};
-    return {CaseStatus::Elegivel, CaseStatus::Aberto, CaseStatus::Reembolsado, CaseStatus::Negado};
+    return {CaseStatus::Elegivel, CaseStatus::Aberto, CaseStatus::Reembolsado, CaseStatus::Negado,
+            CaseStatus::Retirado};
 }
 
 const std::vector<CaseStatus>& allStatuses() {

@@ -26,14 +26,15 @@ enum class CaseStatus {
     Aberto,      ///< L&F: claim open with Amazon
     Reembolsado, ///< L&F: Amazon reimbursed
     Negado,      ///< L&F: Amazon refused the claim
+    Retirado,    ///< L&F: withdrawn before a claim: the units were found, reimbursed or returned
 };
 
 /// "pendente", "recebido", "decisao", "cancelado", "fechado", "elegivel",
-/// "aberto", "reembolsado", "negado".
+/// "aberto", "reembolsado", "negado", "retirado".
 std::string_view toCode(CaseStatus s);
 std::optional<CaseStatus> parseCaseStatus(std::string_view code);
 
-/// False for the final statuses (cancelado, fechado, reembolsado, negado).
+/// False for the final statuses (cancelado, fechado, reembolsado, negado, retirado).
 bool isOpen(CaseStatus s);
 
 /// The statuses a case of this kind can take, in display order.

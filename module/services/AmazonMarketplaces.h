@@ -1,6 +1,9 @@
 // What the module needs to know about an Amazon marketplace id: the language
-// of its Seller Central case texts, its domain suffix, its currency and the
-// SP-API region that serves it.
+// of its Seller Central case texts, its domain suffix, its currency, the
+// SP-API region that serves it and the Seller Central host where its sellers
+// sign in and authorize applications. Every marketplace Amazon lists on its
+// "Marketplace IDs" page is known (see docs/decisions for the sources); the
+// country's name is in the message catalogs as country.<ISO code>.
 #pragma once
 
 #include <optional>
@@ -17,6 +20,9 @@ struct AmazonMarketplaceInfo {
     std::string domainSuffix;  ///< "de", "com", "co.uk", "com.br", ...
     std::string currency;      ///< ISO 4217, e.g. "EUR"
     std::string region;        ///< SP-API region: "na", "eu" or "fe"
+    /// Seller Central host, e.g. "sellercentral.amazon.com.br"; Spain, the United
+    /// Kingdom, France, Germany and Italy share "sellercentral-europe.amazon.com".
+    std::string sellerCentral;
 };
 
 /// The Login with Amazon token endpoint used when a store names no endpoint of its own.
@@ -33,6 +39,9 @@ std::vector<AmazonMarketplaceInfo> amazonMarketplaces();
 
 /// True for "na", "eu" and "fe".
 bool isAmazonRegion(std::string_view region);
+
+/// "https://" + the marketplace's Seller Central host (the US one for an unknown id).
+std::string amazonSellerCentralUrl(std::string_view marketplaceId);
 
 /// The real SP-API endpoint of a region ("https://sellingpartnerapi-eu.amazon.com");
 /// "na" for an unknown region.

@@ -501,6 +501,13 @@ HandlingOutcome DisputeHandlingService::agree(const Actor& actor, std::int64_t c
     after.set("solution_type", solution.solutionType);
     if (solution.refundMoney)
         after.set("refund_amount", solution.refundMoney->toDecimalString() + " " + solution.refundMoney->currency);
+    // What the dashboard counts as conceded: the refund of the solution agreed to.
+    std::optional<domain::Money> conceded;
+    if (solution.refundMoney) conceded = domain::Money(solution.refundMoney->minor, solution.refundMoney->currency);
+    cases.recordOutcome(caseId, actor.accountId,
+                        domain::DisputeOutcome::make(domain::SellerAnswer::Agreed, domain::RefusalEnd::None,
+                                                     domain::countedClaim(*c), conceded, std::nullopt),
+                        done);
     if (isReturn && returnAddress) after.set("return_address_id", *returnAddress);
     storage::EventRepository(*conn).append(event(actor, caseId, "dispute.agreed", statusJson(c->status), json(after), done));
     storage::CaseActionRepository(*conn).finish(actor.accountId, key, true, "", done);
@@ -692,6 +699,11 @@ HandlingOutcome DisputeHandlingService::refuse(const Actor& actor, std::int64_t 
     after.set("solution_type", type);
     after.set("refund_amount", amount->toDecimalString() + " " + amount->currency);
     if (attachmentId) after.set("attachment_id", *attachmentId);
+    // The platform took the refusal; the buyer is to answer it.
+    cases.recordOutcome(caseId, actor.accountId,
+                        domain::DisputeOutcome::make(domain::SellerAnswer::Refused, domain::RefusalEnd::Waiting,
+                                                     domain::countedClaim(*c), std::nullopt, std::nullopt),
+                        done);
     after.set("image", uploaded.value());
     storage::EventRepository(*conn).append(event(actor, caseId, "dispute.refused", statusJson(c->status), json(after), done));
     storage::CaseActionRepository(*conn).finish(actor.accountId, key, true, "", done);

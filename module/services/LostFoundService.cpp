@@ -1,6 +1,7 @@
 #include "services/LostFoundService.h"
 
 #include <algorithm>
+#include <array>
 #include <functional>
 #include <random>
 #include <sstream>
@@ -17,6 +18,7 @@
 #include <sac/module_api.h>
 
 #include "services/AmazonMarketplaces.h"
+#include "services/LostFoundMoreClaims.h"
 #include "services/StoreCredentials.h"
 #include "storage/CaseRepository.h"
 #include "storage/EventRepository.h"
@@ -62,13 +64,17 @@ domain::CaseKind kindOf(ClaimKind k) {
     case ClaimKind::DamagedInWarehouse: return domain::CaseKind::DamagedInventory;
     case ClaimKind::RefundedNotReturned: return domain::CaseKind::RefundNotReturned;
     case ClaimKind::ReturnDamagedOrWrong: return domain::CaseKind::ReturnDamaged;
+    case ClaimKind::InboundShortage: return domain::CaseKind::InboundShortage;
+    case ClaimKind::RemovalLost: return domain::CaseKind::RemovalLost;
+    case ClaimKind::FeeOvercharge: return domain::CaseKind::FeeOvercharge;
     }
     return domain::CaseKind::LostInventory;
 }
 
 std::optional<ClaimKind> claimKindFromCode(std::string_view s) {
     for (auto k : {ClaimKind::LostInWarehouse, ClaimKind::DamagedInWarehouse, ClaimKind::RefundedNotReturned,
-                   ClaimKind::ReturnDamagedOrWrong})
+                   ClaimKind::ReturnDamagedOrWrong, ClaimKind::InboundShortage, ClaimKind::RemovalLost,
+                   ClaimKind::FeeOvercharge})
         if (amazon::toString(k) == s) return k;
     return std::nullopt;
 }
@@ -108,6 +114,37 @@ std::string eventJson(const std::vector<std::pair<std::string, std::string>>& fi
     return stringify(o);
 }
 
+/// A report as the seller knows it.
+std::string reportName(std::string_view type) {
+    if (type == amazon::LedgerDetailReport::kReportType) return "movimentação de estoque";
+    if (type == amazon::ReimbursementsReport::kReportType) return "reembolsos";
+    if (type == amazon::CustomerReturnsReport::kReportType) return "devoluções de clientes";
+    if (auto more = moreReportName(type); !more.empty()) return more;
+    return "dados";
+}
+
+/// The withdrawal event: status, reason code, the units that settle it and
+/// the report rows that show it ("facts", as candidates keep theirs).
+std::string withdrawalJson(const amazon::ClaimSettlement& st) {
+    Poco::JSON::Object o;
+    o.set("status", std::string("retirado"));
+    o.set("withdrawn", st.reason);
+    o.set("units", std::to_string(st.eventUnits));
+    if (st.foundUnits > 0) o.set("found_units", std::to_string(st.foundUnits));
+    if (st.reimbursedUnits > 0) o.set("reimbursed_units", std::to_string(st.reimbursedUnits));
+    Poco::JSON::Array facts;
+    for (const auto& f : st.facts) {
+        Poco::JSON::Object one;
+        one.set("source", f.source);
+        Poco::JSON::Object values;
+        for (const auto& [k, v] : f.values) values.set(k, v);
+        one.set("values", values);
+        facts.add(one);
+    }
+    o.set("facts", facts);
+    return stringify(o);
+}
+
 bool readWindow(const Poco::JSON::Object::Ptr& o, const std::string& name, amazon::ClaimWindow& w, std::string& err) {
     if (!o->has(name)) return true;
     auto arr = o->getArray(name);
@@ -134,12 +171,46 @@ bool readWindow(const Poco::JSON::Object::Ptr& o, const std::string& name, amazo
 bool readWindows(const Poco::JSON::Object::Ptr& o, amazon::ClaimWindows& w, std::string& err) {
     return readWindow(o, "lost", w.lost, err) && readWindow(o, "damaged", w.damaged, err) &&
            readWindow(o, "refund_not_returned", w.refundNotReturned, err) &&
-           readWindow(o, "return_damaged", w.returnDamaged, err);
+           readWindow(o, "return_damaged", w.returnDamaged, err) &&
+           readWindow(o, "inbound_shortage", w.inboundShortage, err) &&
+           readWindow(o, "removal_lost", w.removalLost, err) && readWindow(o, "fee_overcharge", w.feeOvercharge, err);
 }
+
+/// Amazon researches a unit reported lost before it reimburses it on its own
+/// (or finds it): a claim filed sooner is refused (decision 0025).
+constexpr int kLostResearchDays = 30;
+
+/// Amazon's European marketplaces (UK included): their customer-return claims
+/// count 45–105 days from the refund instead of 60–120 (decision 0025).
+constexpr std::array<std::string_view, 10> kEuropeanMarketplaces{
+    "A1F83G8C2ARO7P", // UK
+    "A1PA6795UKMFR9", // DE
+    "A13V1IB3VIYZZH", // FR
+    "APJ6JRA9NG5V4",  // IT
+    "A1RKKUPIHCS9HS", // ES
+    "A1805IZSGTT6HS", // NL
+    "A2NODRKZP88ZB9", // SE
+    "A1C3SOZRARQ6R3", // PL
+    "AMEN7PMS3EDWL",  // BE
+    "A28R8C7NBKEWEA", // IE
+};
 
 } // namespace
 
 // ---------------------------------------------------------------- windows
+
+amazon::ClaimWindows LostFoundWindows::builtIn(std::string_view marketplaceId) {
+    amazon::ClaimWindows w; // Amazon's US windows
+    w.lost.minDays = kLostResearchDays;
+    if (std::find(kEuropeanMarketplaces.begin(), kEuropeanMarketplaces.end(), marketplaceId) !=
+        kEuropeanMarketplaces.end())
+        w.refundNotReturned = amazon::ClaimWindow{45, 105};
+    return w;
+}
+
+LostFoundWindows::LostFoundWindows() : defaults(builtIn("")) {
+    for (std::string_view id : kEuropeanMarketplaces) byMarketplace.emplace(std::string(id), builtIn(id));
+}
 
 const amazon::ClaimWindows& LostFoundWindows::forMarketplace(const std::string& marketplaceId) const {
     auto it = byMarketplace.find(marketplaceId);
@@ -161,12 +232,15 @@ domain::Result<LostFoundWindows> LostFoundWindows::parse(const std::string& json
         auto d = root->getObject("default");
         if (!d) return R::fail("expected lostfound_windows.default as an object");
         if (!readWindows(d, out.defaults, err)) return R::fail("lostfound_windows.default: " + err);
+        for (auto& [id, w] : out.byMarketplace) readWindows(d, w, err); // the built-in ones too
     }
+    // Each marketplace: its built-in windows, then "default", then its own entry.
     for (const auto& name : root->getNames()) {
         if (name == "default") continue;
         auto m = root->getObject(name);
         if (!m) return R::fail("expected lostfound_windows." + name + " as an object");
-        amazon::ClaimWindows w = out.defaults;
+        auto known = out.byMarketplace.find(name);
+        amazon::ClaimWindows w = known != out.byMarketplace.end() ? known->second : out.defaults;
         if (!readWindows(m, w, err)) return R::fail("lostfound_windows." + name + ": " + err);
         out.byMarketplace[name] = w;
     }
@@ -307,6 +381,9 @@ LostFoundCaseText LostFoundService::caseText(const domain::Case& c, const domain
         k.kind = c.kind == domain::CaseKind::DamagedInventory     ? ClaimKind::DamagedInWarehouse
                  : c.kind == domain::CaseKind::RefundNotReturned ? ClaimKind::RefundedNotReturned
                  : c.kind == domain::CaseKind::ReturnDamaged     ? ClaimKind::ReturnDamagedOrWrong
+                 : c.kind == domain::CaseKind::InboundShortage   ? ClaimKind::InboundShortage
+                 : c.kind == domain::CaseKind::RemovalLost       ? ClaimKind::RemovalLost
+                 : c.kind == domain::CaseKind::FeeOvercharge     ? ClaimKind::FeeOvercharge
                                                                   : ClaimKind::LostInWarehouse;
         k.fnsku = c.productId;
         k.title = c.productName;
@@ -333,7 +410,12 @@ LostFoundService::LostFoundService(sql::Database& db, const CredentialVault& vau
                                    std::shared_ptr<connectors::HttpTransport> transport, connectors::Clock clock,
                                    LogFn log, std::string owner, LostFoundOptions options)
     : _db(db), _vault(vault), _transport(std::move(transport)), _clock(clock), _log(std::move(log)),
-      _options(std::move(options)), _leases(db, clock, std::move(owner), _options.leaseMs) {}
+      _options(std::move(options)), _leases(db, clock, std::move(owner), _options.leaseMs) {
+    amazon::SpApiPacerOptions pacing = _options.pacing;
+    if (!pacing.log && _log)
+        pacing.log = [log = _log](const std::string& line) { log(SAC_LOG_WARNING, "sac: lost & found: " + line); };
+    _pacer = std::make_shared<amazon::SpApiPacer>(std::move(pacing));
+}
 
 
 domain::Result<std::int64_t> LostFoundService::begin(std::int64_t accountId, std::int64_t storeId,
@@ -458,6 +540,9 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
                                                                      ? amazonMarketplaceOrDefault(store->marketplaceId).region
                                                                      : store->region)
                                          : gateway;
+            // The runs of a store (and stores of the same seller) spend the same limits.
+            ro.pacer = _pacer;
+            ro.pacerIdentity = amazon::SpApiPacer::identity(ro.baseUrl, lwa.clientId, lwa.refreshToken);
             // Asked before every SP-API call (each poll, each finances page, each
             // retry): keeps the lease between calls and refuses to go on once
             // the run must stop. No connection is held here.
@@ -481,6 +566,8 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
             amazon::ReportsClient reports(*_transport, accessToken, ro, sleeper);
             amazon::FinancesClientOptions fo = _options.finances;
             fo.baseUrl = ro.baseUrl;
+            fo.pacer = _pacer;
+            fo.pacerIdentity = ro.pacerIdentity;
             amazon::FinancesClient finances(*_transport, accessToken, fo, sleeper);
 
             const std::string marketplaceId = store->marketplaceId.empty() ? "ATVPDKIKX0DER" : store->marketplaceId;
@@ -506,7 +593,17 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
             };
             std::string_view currentReport;
             onWait = [&] { setStage("waiting", currentReport, -1); };
-            auto fetch = [&](std::string_view type) -> std::optional<std::string> {
+            // Reports Amazon cancelled (no data, or asked too often) or failed
+            // (FATAL) are never read as "no rows": a recent finished report of
+            // the same type is reused, or the report is asked again later; if
+            // still unread, what its rows could settle is not checked.
+            std::vector<std::string> unreadReports;
+            auto unreadable = [](const connectors::MarketplaceError& e) {
+                return e.code == "CANCELLED" || e.code == "FATAL";
+            };
+            // cancelledIsEmpty: a report whose missing rows cannot make a claim
+            // (removal orders, fee preview) reads a CANCELLED as no rows.
+            auto fetch = [&](std::string_view type, bool cancelledIsEmpty = false) -> std::optional<std::string> {
                 currentReport = type;
                 setStage("requesting", type, -1);
                 amazon::ReportRequest req;
@@ -516,14 +613,41 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
                 req.dataEndMs = now;
                 auto r = reports.fetchReport(req);
                 if (!halted().empty()) return std::nullopt; // the error, if any, is the run's own stop
+                if (!r && cancelledIsEmpty && r.error().code == "CANCELLED") return std::string();
+                if (!r && unreadable(r.error())) {
+                    _log(SAC_LOG_INFO, tag + " " + std::string(type) + " " + r.error().code +
+                                           ": looking for a recent finished report");
+                    auto reuse = reports.fetchRecentDone(req, now - _options.reuseReportsForMs, kDayMs);
+                    if (!halted().empty()) return std::nullopt;
+                    if (reuse && reuse.value()) return std::move(*reuse.value());
+                    if (!reuse) _log(SAC_LOG_WARNING, tag + " getReports failed: " + reuse.error().describe());
+                    for (int attempt = 0; attempt < _options.unreadReportRetries && !r && unreadable(r.error());
+                         ++attempt) {
+                        sleeper(_options.unreadReportRetryDelay);
+                        if (!halted().empty()) return std::nullopt;
+                        r = reports.fetchReport(req);
+                        if (!halted().empty()) return std::nullopt;
+                    }
+                    if (!r && unreadable(r.error())) {
+                        unreadReports.emplace_back(type);
+                        if (!warning.empty()) warning += " ";
+                        warning += "A Amazon não entregou o relatório de " + reportName(type) +
+                                   " (cancelado ou com falha): os casos que dependem dele não foram buscados nem "
+                                   "revistos; a próxima busca tenta de novo.";
+                        _log(SAC_LOG_WARNING, tag + " " + std::string(type) + " unread: " + r.error().describe());
+                        return std::nullopt;
+                    }
+                }
                 if (!r) {
-                    if (r.error().code == "CANCELLED") return std::string(); // no rows in the window
                     if (r.error().kind == ErrorKind::TokenExpired) markNeedsReauth(r.error());
                     failure = sellerMessage(r.error());
                     _log(SAC_LOG_WARNING, tag + " " + std::string(type) + " failed: " + r.error().describe());
                     return std::nullopt;
                 }
                 return std::move(r).value();
+            };
+            auto isUnread = [&](std::string_view type) {
+                return std::find(unreadReports.begin(), unreadReports.end(), type) != unreadReports.end();
             };
             // A step is done: its progress is saved with the lease renewed.
             auto bump = [&] {
@@ -550,6 +674,9 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
                     }
                 }
                 if (going()) bump();
+            } else if (isUnread(amazon::LedgerDetailReport::kReportType)) {
+                inputs.read.ledger = false;
+                if (going()) bump();
             }
             if (going()) {
                 if (auto bytes = fetch(amazon::ReimbursementsReport::kReportType)) {
@@ -562,6 +689,9 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
                             inputs.reimbursements = std::move(p.value().rows);
                         }
                     }
+                    if (going()) bump();
+                } else if (isUnread(amazon::ReimbursementsReport::kReportType)) {
+                    inputs.read.reimbursements = false;
                     if (going()) bump();
                 }
             }
@@ -576,6 +706,9 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
                             inputs.returns = std::move(p.value().rows);
                         }
                     }
+                    if (going()) bump();
+                } else if (isUnread(amazon::CustomerReturnsReport::kReportType)) {
+                    inputs.read.returns = false;
                     if (going()) bump();
                 }
             }
@@ -596,8 +729,10 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
                     } else {
                         // Lost and damaged units do not depend on refunds: detect them
                         // anyway and tell the seller what was left out.
-                        warning = "Os reembolsos a clientes não puderam ser lidos (" + sellerMessage(list.error()) +
-                                  "); casos de reembolso sem devolução não foram buscados.";
+                        inputs.read.refunds = false;
+                        warning += std::string(warning.empty() ? "" : " ") +
+                                   "Os reembolsos a clientes não puderam ser lidos (" + sellerMessage(list.error()) +
+                                   "); casos de reembolso sem devolução não foram buscados.";
                         bump();
                     }
                 } else {
@@ -628,7 +763,55 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
                 setStage("comparing", "", static_cast<std::int64_t>(inputs.ledger.size() + inputs.reimbursements.size() +
                                                                     inputs.returns.size() + inputs.refunds.size()));
                 amazon::ClaimDetector detector(_options.windows.forMarketplace(marketplaceId));
-                auto candidates = detector.detect(inputs);
+                amazon::ClaimDetection detection = detector.detectAll(inputs);
+                auto& candidates = detection.candidates;
+                {
+                    // Inbound shortages, removal losses and fee overcharges (LostFoundMoreClaims):
+                    // a source of theirs that cannot be read leaves only its own type out.
+                    amazon::FulfillmentInboundClientOptions io;
+                    io.baseUrl = ro.baseUrl;
+                    io.pacer = _pacer;
+                    io.pacerIdentity = ro.pacerIdentity;
+                    io.retry = fo.retry;
+                    io.callTimeout = fo.callTimeout;
+                    io.maxRateLimitWait = fo.maxRateLimitWait;
+                    io.within = fo.within;
+                    amazon::FulfillmentInboundClient inbound(*_transport, accessToken, io, sleeper);
+                    amazon::FinanceFeesClient fees(*_transport, accessToken, fo, sleeper);
+                    MoreClaimsRun more;
+                    more.marketplaceId = marketplaceId;
+                    more.nowMs = now;
+                    more.historyDays = _options.historyDays;
+                    more.postedBeforeMarginMs = kPostedBeforeMarginMs;
+                    more.windows = &_options.windows.forMarketplace(marketplaceId);
+                    more.inputs = &inputs;
+                    more.fetchReport = [&](std::string_view type, std::string& why) {
+                        const std::string kept = failure;
+                        auto bytes = fetch(type, true); // no removal order, no fee preview: nothing to claim
+                        if (!bytes && failure != kept) { // not the run's failure: said, and the run goes on
+                            why = failure;
+                            failure = kept;
+                        }
+                        return bytes;
+                    };
+                    more.inbound = &inbound;
+                    more.fees = &fees;
+                    more.going = going;
+                    more.setStage = [&](const char* st, std::string_view what, std::int64_t rows) {
+                        currentReport = what;
+                        setStage(st, what, rows);
+                    };
+                    more.log = _log;
+                    more.sellerMessage = sellerMessage;
+                    auto found = findMoreClaims(more);
+                    progress.failedCount += found.unreadableRows;
+                    for (const auto& w : found.warnings) warning += (warning.empty() ? "" : " ") + w;
+                    if (found.refusedAuthorization) {
+                        markNeedsReauth(*found.refusedAuthorization);
+                        failure = sellerMessage(*found.refusedAuthorization);
+                    }
+                    for (auto& c : found.candidates) candidates.push_back(std::move(c));
+                }
                 setStage("writing", "", static_cast<std::int64_t>(candidates.size()));
                 std::map<std::string, std::string> titleBySku, titleByFnsku;
                 for (const auto& row : inputs.ledger) {
@@ -675,6 +858,38 @@ domain::SyncRun LostFoundService::run(std::int64_t accountId, std::int64_t runId
                         storage::SyncRunRepository(c).saveProgress(runId, accountId, p, stageJson);
                     });
                     if (written) progress = p;
+                }
+
+                // Reconciliation 0: earlier candidates the reports no longer support
+                // (units found, reimbursed without a case, returned; or created when
+                // a report was unread) are withdrawn, with the reason on their timeline.
+                // Only those the seller has not claimed yet (elegivel, no case id).
+                for (std::size_t from = 0; from < detection.settled.size() && going(); from += kWriteBatch) {
+                    const std::size_t to = std::min(detection.settled.size(), from + kWriteBatch);
+                    std::int64_t withdrawn = 0;
+                    const bool written = leasedTransaction([&](sql::Connection& c) {
+                        storage::CaseRepository cases(c);
+                        storage::LostFoundRepository lostFound(c);
+                        storage::EventRepository events(c);
+                        for (std::size_t i = from; i < to; ++i) {
+                            const amazon::ClaimSettlement& st = detection.settled[i];
+                            auto known = cases.findByExternalId(storeId, externalIdFor(st.key), accountId);
+                            if (!known || known->status != domain::CaseStatus::Elegivel) continue;
+                            const std::int64_t t = _clock();
+                            if (!lostFound.markWithdrawn(known->id, accountId, t)) continue;
+                            domain::CaseEvent ev;
+                            ev.caseId = known->id;
+                            ev.accountId = accountId;
+                            ev.actorName = "lost_found";
+                            ev.action = "lostfound.withdrawn";
+                            ev.beforeJson = eventJson({{"status", "elegivel"}});
+                            ev.afterJson = withdrawalJson(st);
+                            ev.createdAt = t;
+                            events.append(ev);
+                            ++withdrawn;
+                        }
+                    });
+                    if (written) progress.updatedCount += withdrawn;
                 }
 
                 // Reconciliation 1: reimbursements paid after a seller case.

@@ -11,9 +11,12 @@
 //     PostedBefore later than two minutes before the request). Refund items
 //     carry only the seller SKU: the FNSKU, ASIN and title come from the
 //     ledger rows of that SKU. Progress counts the four steps as pages.
-//  2. ClaimDetector with the marketplace's claim windows: each candidate
-//     becomes a case once, keyed by (store, candidate key); a known key is
-//     never rewritten (the seller may have opened it meanwhile).
+//  2. ClaimDetector with the marketplace's claim windows, then the inbound
+//     shortages, removal losses and fee overcharges of LostFoundMoreClaims
+//     (their own reports and API calls; a source of theirs that cannot be
+//     read leaves only its claim type out): each candidate becomes a case
+//     once, keyed by (store, candidate key); a known key is never rewritten
+//     (the seller may have opened it meanwhile).
 //  3. Reconciliation: reimbursement rows whose case-id equals a case's
 //     amazon_case_id close that case as reembolsado with the summed amount;
 //     a claimable (elegivel/aberto) case past its window with no answer by
@@ -48,12 +51,15 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
+
 
 #include <sac/amazon/CaseTextWriter.h>
 #include <sac/amazon/ClaimDetector.h>
 #include <sac/amazon/FinancesClient.h>
 #include <sac/amazon/ReportsClient.h>
+#include <sac/amazon/SpApiPacer.h>
 #include <sac/connectors/Clock.h>
 #include <sac/connectors/HttpTransport.h>
 #include <sac/sql/Database.h>
@@ -69,15 +75,25 @@ namespace sac::services {
 
 /// Claim windows per marketplace id, with a default for the others.
 struct LostFoundWindows {
-    amazon::ClaimWindows defaults;
+    /// Amazon's built-in windows: the European marketplaces have their own
+    /// (decision 0025), every other one the defaults (Amazon's US windows).
+    LostFoundWindows();
+
+    amazon::ClaimWindows defaults; ///< with the configured "default" applied
+    /// By marketplace id: the built-in European ones, then the configured
+    /// (each starts from its built-in windows or the defaults, "default" applied).
     std::map<std::string, amazon::ClaimWindows> byMarketplace;
 
     const amazon::ClaimWindows& forMarketplace(const std::string& marketplaceId) const;
+    /// Amazon's windows of a marketplace, nothing configured.
+    static amazon::ClaimWindows builtIn(std::string_view marketplaceId);
 
     /// Parses the setting lostfound_windows, e.g.
     /// {"default":{"lost":[0,60],"damaged":[0,60],"refund_not_returned":[45,105],
     ///  "return_damaged":[0,60]}, "ATVPDKIKX0DER":{"refund_not_returned":[60,120]}}.
-    /// Missing kinds keep the defaults; "" or "{}" give the built-in windows.
+    /// Kinds: lost, damaged, refund_not_returned, return_damaged, inbound_shortage,
+    /// removal_lost, fee_overcharge. Missing kinds keep the defaults; "" or "{}" give the
+    /// built-in windows.
     /// Fails naming the key when a window is not [min,max] with 0 <= min <= max <= 3650.
     static domain::Result<LostFoundWindows> parse(const std::string& json);
 };
@@ -85,6 +101,12 @@ struct LostFoundWindows {
 struct LostFoundOptions {
     LostFoundWindows windows;
     int historyDays = 180;                       ///< report data window, days before now
+    /// A report Amazon cancelled or failed: a finished one of the same type
+    /// created this recently is reused; else it is asked again this many
+    /// times after this wait; then the run goes on without it.
+    std::int64_t reuseReportsForMs = 24 * 60 * 60 * 1000;
+    int unreadReportRetries = 1;
+    std::chrono::milliseconds unreadReportRetryDelay{120'000};
     /// The store lease while a run works; renewed at every report poll, after
     /// every step, and before any other marketplace call once leaseMs / 10
     /// passed since the last renewal.
@@ -93,6 +115,9 @@ struct LostFoundOptions {
     /// the wait for a report; baseUrl is taken from the store.
     amazon::ReportsClientOptions reports;
     amazon::FinancesClientOptions finances;      ///< baseUrl is taken from the store
+    /// SP-API pacing shared by every run of the service, per store credentials and
+    /// operation: documented usage plans, backoff on 429s, the throttle budget.
+    amazon::SpApiPacerOptions pacing;
     /// Waits between report polls and before retries. Empty (the default):
     /// real waits that stopAll() ends at once; a test may pass one that does not wait.
     amazon::Sleeper sleeper;
@@ -177,6 +202,7 @@ private:
     LogFn _log;
     LostFoundOptions _options;
     StoreRunLeases _leases;
+    std::shared_ptr<amazon::SpApiPacer> _pacer; ///< given to the clients of every run
     std::atomic<bool> _stopping{false};
     std::mutex _wakeMutex;
     std::condition_variable _wake; ///< notified by stopAll(), with _wakeMutex

@@ -57,6 +57,30 @@ std::string storedMessageId(const std::string& id, std::string_view raw) {
     return "<sha256-" + storage::detail::sha256Hex(std::string(raw)).substr(0, 48) + "@sac.invalid>";
 }
 
+/// The forwarded Amazon message's Message-ID as stored: its first "<...>" (brackets added
+/// to a bare id), or one derived from it when it is not printable ASCII or too long; empty
+/// when there is none.
+std::string storedForwardedId(std::string_view written) {
+    while (!written.empty() && std::isspace(static_cast<unsigned char>(written.front()))) written.remove_prefix(1);
+    if (written.empty()) return {};
+    std::string id;
+    if (written.front() == '<') {
+        const auto close = written.find('>');
+        id = std::string(written.substr(0, close == std::string_view::npos ? written.size() : close + 1));
+        if (close == std::string_view::npos) id += '>';
+    } else {
+        std::size_t end = 0;
+        while (end < written.size() && !std::isspace(static_cast<unsigned char>(written[end]))) ++end;
+        id = "<" + std::string(written.substr(0, end)) + ">";
+    }
+    if (id.size() <= 2) return {};
+    bool ascii = id.size() <= kMaxMessageIdBytes;
+    for (unsigned char ch : id)
+        if (ch < 0x21 || ch > 0x7E) ascii = false;
+    if (ascii) return id;
+    return "<sha256-" + storage::detail::sha256Hex(id).substr(0, 48) + "@sac.invalid>";
+}
+
 /// mailbox_kept columns are bounded (255 / 100 bytes, printable ASCII expected for ids):
 /// longer or odd values are stored as their hash.
 std::string keptMailboxKey(const std::string& key) {
@@ -289,10 +313,15 @@ IngestResult MailIngestService::decide(std::string_view raw, const InboundEnvelo
     if (open.empty())
         return {O::IgnoredClosed, hits.front().id, 0, "case " + std::to_string(hits.front().id) + " is closed"};
 
-    // 8. Store once (per account), flag the case.
+    // 8. Store once (per account), flag the case. The Amazon message a forward carries
+    //    counts too: a second forward of it, or Amazon's own copy, is a duplicate.
     const std::string messageId = storedMessageId(msg.messageId, raw);
-    if (messages.exists(accountId, messageId))
+    const std::string forwardedId = fromAmazon ? storedForwardedId(fromAmazon->messageId) : std::string();
+    if (messages.exists(accountId, messageId) || messages.existsForwarded(accountId, messageId))
         return {O::Duplicate, open.front().id, 0, "Message-ID already stored"};
+    if (!forwardedId.empty() &&
+        (messages.existsForwarded(accountId, forwardedId) || messages.exists(accountId, forwardedId)))
+        return {O::Duplicate, open.front().id, 0, "the forwarded Amazon message is already stored"};
 
     const std::int64_t now = _clock();
     std::int64_t received = now;
@@ -313,6 +342,7 @@ IngestResult MailIngestService::decide(std::string_view raw, const InboundEnvelo
         stored.accountId = accountId;
         stored.caseId = open.front().id;
         stored.messageId = messageId;
+        stored.forwardedMessageId = forwardedId;
         stored.fromAddr = cutUtf8(from, kMaxFromBytes);
         stored.subject = cutUtf8(msg.subject, kMaxSubjectBytes);
         stored.receivedAt = received;

@@ -33,6 +33,11 @@
 //     flagged needs_review and gets an "mail.received" event, all in one
 //     transaction → stored; a Message-ID the account stored before →
 //     duplicate (the same Message-ID in another account is that account's).
+//     The Message-ID of the forwarded Amazon message, when the forward
+//     carries it (a "Message-ID:" line in the forwarded header block, or an
+//     attached message/rfc822), is stored too: another forward of the same
+//     Amazon message (whatever its own Message-ID), or Amazon's message
+//     itself, is then a duplicate as well.
 // A database failure is temporary_failure (the caller keeps the message).
 // Log lines never carry addresses, tokens, subjects or bodies.
 //

@@ -16,11 +16,13 @@
 #include <sac/amazon/ReimbursementsReport.h>
 #include <sac/connectors/ShownText.h>
 
+#include "services/AmazonAccess.h"
 #include "services/AmazonMarketplaces.h"
 #include "services/FormChecks.h"
 #include "services/StoreCredentials.h"
 #include "services/StoreSettings.h"
 #include "storage/OAuthStateRepository.h"
+#include "storage/ScheduleRepository.h"
 #include "storage/SqlHelpers.h"
 #include "storage/StoreRepository.h"
 
@@ -34,10 +36,14 @@ constexpr const char* kSecretsCleared =
     "O endereço do gateway mudou: o app secret e os tokens salvos foram apagados. Informe o app secret de novo e "
     "use “Autorizar”.";
 constexpr const char* kAmazonSecretsCleared =
-    "O endpoint do SP-API mudou: o client secret e o refresh token salvos foram apagados. Informe-os de novo.";
+    "O endpoint do SP-API mudou: o client secret e o refresh token salvos foram apagados. Informe o client secret "
+    "de novo e use “Autorizar” (ou informe também o refresh token).";
 /// How long saving a store may wait for the DNS answer of its address.
 constexpr std::chrono::milliseconds kSaveLookup{3'000};
 constexpr std::size_t kMaxRefreshToken = 2048;
+constexpr std::size_t kMaxApplicationId = 128;
+/// The prefix of an LWA client id: pasted where the application id goes, it names no application.
+constexpr std::string_view kLwaClientPrefix = "amzn1.application-oa2-client.";
 constexpr std::int64_t kDayMs = 86'400'000;
 
 bool printable(const std::string& s) {
@@ -114,13 +120,33 @@ std::string randomState() {
     return out;
 }
 
-/// The store settings a form sets (validated before).
-StoreSettings settingsOf(const StoreForm& f) {
+/// settingsJson with the Amazon application of the form (validated before).
+std::string amazonSettings(const StoreForm& f, const std::string& settingsJson) {
+    auto st = StoreSettings::parse(settingsJson);
+    st.amazonApplicationId = trimmed(f.amazonApplicationId);
+    st.amazonDraftApplication = f.amazonDraft && !st.amazonApplicationId.empty();
+    if (f.scheduleOn) st.scheduleOff = !*f.scheduleOn;
+    return st.mergedInto(settingsJson);
+}
+
+/// The store settings a form sets (validated before); the schedule switch
+/// stays as in `current` when the form does not carry it.
+StoreSettings settingsOf(const StoreForm& f, const std::string& current) {
     StoreSettings out;
     out.returnAddressId = trimmed(f.returnAddressId);
     const std::string inFlight = trimmed(f.syncMaxInFlight);
     if (!inFlight.empty()) out.syncMaxInFlight = std::stoi(inFlight);
+    const std::string interval = trimmed(f.syncIntervalMinutes);
+    if (!interval.empty()) out.syncIntervalMinutes = std::stoi(interval);
+    out.scheduleOff = f.scheduleOn ? !*f.scheduleOn : StoreSettings::parse(current).scheduleOff;
     return out;
+}
+
+/// Whether the automatic runs of a store changed (switch or interval): its plans start again.
+bool scheduleChanged(const std::string& before, const std::string& after) {
+    const auto a = StoreSettings::parse(before);
+    const auto b = StoreSettings::parse(after);
+    return a.scheduleOff != b.scheduleOff || a.syncIntervalMinutes != b.syncIntervalMinutes;
 }
 
 } // namespace
@@ -215,6 +241,11 @@ AdminResult<bool> StoreAdminService::validate(const StoreForm& f, bool creating)
         if (!digits(n, 2) || std::stoi(n) < StoreSettings::kMinInFlight || std::stoi(n) > StoreSettings::kMaxInFlight)
             refuse("sync_max_in_flight", "stores.error.sync_max_in_flight");
     }
+    if (const std::string n = trimmed(f.syncIntervalMinutes); !n.empty()) {
+        if (!digits(n, 4) || std::stoi(n) < StoreSettings::kMinIntervalMinutes ||
+            std::stoi(n) > StoreSettings::kMaxIntervalMinutes)
+            refuse("sync_interval_minutes", "stores.error.sync_interval");
+    }
     return bad.empty() ? R::success(true) : R::failures(std::move(bad));
 }
 
@@ -238,9 +269,14 @@ AdminResult<bool> StoreAdminService::validateAmazon(const StoreForm& f, bool cre
         refuse("lwa_client_id", "stores.error.lwa_client_id");
     if ((creating && f.appSecret.empty()) || f.appSecret.size() > 256 || !printable(f.appSecret))
         refuse("lwa_client_secret", "stores.error.lwa_client_secret");
+    const std::string app = trimmed(f.amazonApplicationId);
+    if (app.size() > kMaxApplicationId || !printable(app) || app.rfind(kLwaClientPrefix, 0) == 0)
+        refuse("amazon_application_id", "stores.error.application_id");
     const std::string refresh = trimmed(f.refreshToken);
-    if ((creating && refresh.empty()) || refresh.size() > kMaxRefreshToken || !printable(refresh))
-        refuse("refresh_token", "stores.error.refresh_token");
+    if (refresh.size() > kMaxRefreshToken || !printable(refresh)) refuse("refresh_token", "stores.error.refresh_token");
+    // Without a refresh token the store is authorized through the consent, which needs the application.
+    else if (creating && refresh.empty() && app.empty())
+        refuse("refresh_token", "stores.error.refresh_token_or_application");
     return bad.empty() ? R::success(true) : R::failures(std::move(bad));
 }
 
@@ -261,7 +297,10 @@ AdminResult<std::int64_t> StoreAdminService::create(const Actor& actor, const St
         s.marketplaceId = trimmed(f.marketplaceId);
         s.region = regionOf(f);
         s.credentialsHint = creds.hint();
-        s.status = domain::StoreStatus::Active;
+        s.settingsJson = amazonSettings(f, "{}");
+        // No refresh token yet: "Autorizar" brings it.
+        s.status = creds.refreshToken.empty() ? domain::StoreStatus::NeedsReauth : domain::StoreStatus::Active;
+        if (creds.refreshToken.empty()) s.statusMessage = kNotAuthorized;
         s.createdAt = s.updatedAt = _clock();
         auto conn = _db.acquire();
         return R::success(createStoreSealed(*conn, s, creds, _vault));
@@ -278,7 +317,7 @@ AdminResult<std::int64_t> StoreAdminService::create(const Actor& actor, const St
     s.credentialsHint = creds.hint();
     s.status = domain::StoreStatus::NeedsReauth;
     s.statusMessage = kNotAuthorized;
-    s.settingsJson = settingsOf(f).mergedInto("{}");
+    s.settingsJson = settingsOf(f, "{}").mergedInto("{}");
     s.createdAt = s.updatedAt = _clock();
     auto conn = _db.acquire();
     return R::success(createStoreSealed(*conn, s, creds, _vault));
@@ -325,10 +364,12 @@ AdminResult<StoreUpdate> StoreAdminService::update(const Actor& actor, std::int6
         s->tokenExpiresAt.reset();
         s->refreshExpiresAt.reset();
     }
-    s->settingsJson = settingsOf(f).mergedInto(s->settingsJson);
+    const std::string settingsBefore = s->settingsJson;
+    s->settingsJson = settingsOf(f, s->settingsJson).mergedInto(s->settingsJson);
     s->updatedAt = _clock();
     sql::Transaction tx(*conn);
     if (!stores.update(*s)) return R::failure("", "stores.error.not_found");
+    if (scheduleChanged(settingsBefore, s->settingsJson)) storage::ScheduleRepository(*conn).reset(storeId, actor.accountId);
     if (newCredentials) stores.clearVerified(storeId, actor.accountId);
     if (reauth && s->status != domain::StoreStatus::Disabled)
         stores.setStatus(storeId, actor.accountId, domain::StoreStatus::NeedsReauth,
@@ -344,6 +385,8 @@ AdminResult<StoreUpdate> StoreAdminService::updateAmazon(const Actor& actor, dom
     const std::string clientId = trimmed(f.appKey);
     const std::string refresh = trimmed(f.refreshToken);
     const std::string endpoint = trimSlash(trimmed(f.gatewayUrl));
+    // Without a refresh token a store can still be authorized through the consent.
+    const bool consent = !trimmed(f.amazonApplicationId).empty();
     bool changed = false;
     // Secrets go only to the host they were entered for ("" = Amazon's own):
     // another origin drops them (what this form carries is for the new one).
@@ -356,7 +399,7 @@ AdminResult<StoreUpdate> StoreAdminService::updateAmazon(const Actor& actor, dom
     } else if (!clientId.empty() && clientId != creds.appKey) {
         // Another LWA application: its secret and the seller's refresh token must come with it.
         if (f.appSecret.empty()) return R::failure("lwa_client_secret", "stores.error.lwa_client_secret");
-        if (refresh.empty()) return R::failure("refresh_token", "stores.error.refresh_token");
+        if (refresh.empty() && !consent) return R::failure("refresh_token", "stores.error.refresh_token");
         creds = StoreCredentials{};
         creds.appKey = clientId;
         changed = true;
@@ -366,15 +409,19 @@ AdminResult<StoreUpdate> StoreAdminService::updateAmazon(const Actor& actor, dom
         creds.appSecret = f.appSecret;
     }
     if (!refresh.empty()) {
-        changed = changed || refresh != creds.refreshToken;
+        if (refresh != creds.refreshToken) {
+            changed = true;
+            creds.sellerId.clear(); // a pasted token names no seller
+        }
         creds.refreshToken = refresh;
     }
     const bool secretsCleared = moved && (creds.appSecret.empty() || creds.refreshToken.empty());
     if (creds.appKey.empty()) return R::failure("lwa_client_id", "stores.error.lwa_client_id");
     if (!secretsCleared) {
         if (creds.appSecret.empty()) return R::failure("lwa_client_secret", "stores.error.lwa_client_secret");
-        if (creds.refreshToken.empty()) return R::failure("refresh_token", "stores.error.refresh_token");
+        if (creds.refreshToken.empty() && !consent) return R::failure("refresh_token", "stores.error.refresh_token");
     }
+    const bool awaitsConsent = !secretsCleared && creds.refreshToken.empty();
     s.name = trimmed(f.name);
     s.sellerEmail = trimmed(f.sellerEmail);
     s.gatewayUrl = endpoint;
@@ -382,15 +429,21 @@ AdminResult<StoreUpdate> StoreAdminService::updateAmazon(const Actor& actor, dom
     s.region = regionOf(f);
     s.credentialsEnc = creds.seal(_vault, s);
     s.credentialsHint = creds.hint();
+    const std::string settingsBefore = s.settingsJson;
+    s.settingsJson = amazonSettings(f, s.settingsJson);
     s.updatedAt = _clock();
     auto conn = _db.acquire();
     storage::StoreRepository stores(*conn);
     sql::Transaction tx(*conn);
     if (!stores.update(s)) return R::failure("", "stores.error.not_found");
+    if (scheduleChanged(settingsBefore, s.settingsJson)) storage::ScheduleRepository(*conn).reset(s.id, actor.accountId);
     if (changed) stores.clearVerified(s.id, actor.accountId);
     if (secretsCleared) {
         if (s.status != domain::StoreStatus::Disabled)
             stores.setStatus(s.id, actor.accountId, domain::StoreStatus::NeedsReauth, kAmazonSecretsCleared, s.updatedAt);
+    } else if (awaitsConsent) {
+        if (s.status != domain::StoreStatus::Disabled)
+            stores.setStatus(s.id, actor.accountId, domain::StoreStatus::NeedsReauth, kNotAuthorized, s.updatedAt);
     } else if (changed && s.status == domain::StoreStatus::NeedsReauth) {
         // New credentials deserve a new try.
         stores.setStatus(s.id, actor.accountId, domain::StoreStatus::Active, "", s.updatedAt);
@@ -424,8 +477,9 @@ AdminResult<std::string> StoreAdminService::beginAuthorization(const Actor& acto
     auto conn = _db.acquire();
     auto s = storage::StoreRepository(*conn).find(storeId, actor.accountId);
     if (!s) return R::failure("", "stores.error.not_found");
-    if (s->marketplace != domain::Marketplace::AliExpress) return R::failure("", "stores.error.no_oauth");
     if (s->status == domain::StoreStatus::Disabled) return R::failure("", "stores.error.disabled");
+    if (s->marketplace == domain::Marketplace::Amazon) return beginAmazonAuthorization(actor, *s, redirectUri, *conn);
+    if (s->marketplace != domain::Marketplace::AliExpress) return R::failure("", "stores.error.no_oauth");
     auto creds = StoreCredentials::open(_vault, *s);
     if (!creds || creds.value().appKey.empty()) return R::failure("app_key", "stores.error.app_key");
     // Without the secret the code exchange cannot be signed (it was dropped when the address moved).
@@ -437,19 +491,43 @@ AdminResult<std::string> StoreAdminService::beginAuthorization(const Actor& acto
     return R::success(aliexpress::IopAuth::authorizeUrl(creds.value().appKey, redirectUri, state, gatewayOf(*s)));
 }
 
+AdminResult<std::string> StoreAdminService::beginAmazonAuthorization(const Actor& actor, const domain::Store& s,
+                                                                     const std::string& redirectUri,
+                                                                     sql::Connection& conn) {
+    using R = AdminResult<std::string>;
+    const auto settings = StoreSettings::parse(s.settingsJson);
+    if (settings.amazonApplicationId.empty())
+        return R::failure("amazon_application_id", "stores.error.application_id_missing");
+    auto creds = StoreCredentials::open(_vault, s);
+    // The code exchange needs the client id and secret (the secret was dropped when the endpoint moved).
+    if (!creds || creds.value().appKey.empty() || creds.value().appSecret.empty())
+        return R::failure("lwa_client_secret", "stores.error.amazon_app_credentials_missing");
+    const std::string state = randomState();
+    const auto now = _clock();
+    storage::OAuthStateRepository(conn).create(actor.accountId, s.id, actor.userId, storage::detail::sha256Hex(state),
+                                               now + kStateTtlMs, now);
+    return R::success(AmazonAccess::consentUrl(s, settings.amazonApplicationId, state, redirectUri,
+                                               settings.amazonDraftApplication));
+}
+
+std::optional<domain::Store> StoreAdminService::consumeState(const Actor& actor, const std::string& state) {
+    auto conn = _db.acquire();
+    const auto used = storage::OAuthStateRepository(*conn).consume(actor.accountId, actor.userId,
+                                                                   storage::detail::sha256Hex(state), _clock());
+    if (!used) return std::nullopt;
+    return storage::StoreRepository(*conn).find(*used, actor.accountId);
+}
+
 AdminResult<std::int64_t> StoreAdminService::completeAuthorization(const Actor& actor, const std::string& state,
                                                                    const std::string& code) {
     using R = AdminResult<std::int64_t>;
     if (state.size() != 64 || code.empty() || code.size() > 512) return R::failure("", "stores.error.state");
-    auto conn = _db.acquire();
-    const auto now = _clock();
-    const auto used = storage::OAuthStateRepository(*conn).consume(actor.accountId, actor.userId,
-                                                                   storage::detail::sha256Hex(state), now);
-    if (!used) return R::failure("", "stores.error.state");
-    const std::int64_t storeId = *used;
-    auto s = storage::StoreRepository(*conn).find(storeId, actor.accountId);
-    conn.reset(); // the code exchange below runs with no connection held
-    if (!s) return R::failure("", "stores.error.not_found");
+    // The code exchange below runs with no connection held.
+    auto s = consumeState(actor, state);
+    if (!s) return R::failure("", "stores.error.state");
+    const std::int64_t storeId = s->id;
+    // A state "Autorizar" gave for an Amazon store completes nothing here.
+    if (s->marketplace != domain::Marketplace::AliExpress) return R::failure("", "stores.error.state");
     // Disabled since "Autorizar" was pressed: the code is not spent on it.
     if (s->status == domain::StoreStatus::Disabled) return R::failure("", "stores.error.disabled");
     auto tokens = _access.authorize(*s, code, connectors::Deadline::after(_timeouts.action));
@@ -461,6 +539,34 @@ AdminResult<std::int64_t> StoreAdminService::completeAuthorization(const Actor& 
         return R::failure("", "stores.error.authorize", shownDetail(e));
     }
     return R::success(storeId);
+}
+
+AdminResult<std::int64_t> StoreAdminService::completeAmazonAuthorization(const Actor& actor, const std::string& state,
+                                                                         const std::string& code,
+                                                                         const std::string& sellingPartnerId,
+                                                                         const std::string& redirectUri) {
+    using R = AdminResult<std::int64_t>;
+    if (state.size() != 64 || code.empty() || code.size() > 512) return R::failure("", "stores.error.state");
+    if (!AmazonAccess::plausibleSellerId(sellingPartnerId)) return R::failure("", "stores.error.seller_id");
+    auto s = consumeState(actor, state);
+    if (!s || s->marketplace != domain::Marketplace::Amazon) return R::failure("", "stores.error.state");
+    // Disabled since "Autorizar" was pressed: the code is not spent on it.
+    if (s->status == domain::StoreStatus::Disabled) return R::failure("", "stores.error.disabled");
+    // Another seller's account would mix two sellers' reports in one store.
+    if (auto creds = StoreCredentials::open(_vault, *s);
+        creds && !creds.value().sellerId.empty() && creds.value().sellerId != sellingPartnerId)
+        return R::failure("", "stores.error.other_seller");
+    if (!_amazonTransport) return R::failure("", "stores.error.connection_amazon");
+    AmazonAccess access(_db, _vault, _amazonTransport, _clock, _timeouts);
+    auto grant = access.authorize(*s, code, sellingPartnerId, redirectUri, connectors::Deadline::after(_timeouts.action));
+    if (!grant.ok()) {
+        const auto& e = grant.error();
+        if (e.kind == connectors::ErrorKind::Timeout) return R::failure("", "stores.error.authorize_timeout_amazon");
+        if (e.code == "no_credentials") return R::failure("", "stores.error.amazon_app_credentials_missing");
+        if (e.code == "store_changed") return R::failure("", "stores.error.changed_meanwhile");
+        return R::failure("", "stores.error.authorize_amazon", shownDetail(e));
+    }
+    return R::success(s->id);
 }
 
 AdminResult<std::int64_t> StoreAdminService::testConnection(const Actor& actor, std::int64_t storeId) {
@@ -501,7 +607,7 @@ AdminResult<std::int64_t> StoreAdminService::testAmazon(const Actor& actor, cons
     lwa.clientId = creds.value().appKey;
     lwa.clientSecret = creds.value().appSecret;
     lwa.refreshToken = creds.value().refreshToken;
-    lwa.tokenEndpoint = endpoint.empty() ? std::string(kAmazonTokenEndpoint) : endpoint + "/auth/o2/token";
+    lwa.tokenEndpoint = AmazonAccess::tokenEndpoint(s);
     // The admin waits: one deadline for the token and the report together.
     const auto within = connectors::Deadline::after(_timeouts.action);
     amazon::LwaOptions lo;

@@ -1,14 +1,18 @@
 // Admins' store configuration: add, edit, disable stores, seal their
-// credentials, run the seller OAuth authorization (AliExpress) and test the
-// connection (AliExpress: one page of disputes; Amazon: a Login with Amazon
-// token and a createReport that is cancelled at once).
+// credentials, run the seller OAuth authorization (AliExpress's consent, and
+// Seller Central's for Amazon: AmazonAccess) and test the connection
+// (AliExpress: one page of disputes; Amazon: a Login with Amazon token and a
+// createReport that is cancelled at once).
 //
-// Amazon stores carry the LWA client id / client secret / refresh token (a
-// seller's self-authorization gives the refresh token directly, there is no
-// consent round trip), the marketplace id (one of amazonMarketplaces()) and
-// its SP-API region. Their gateway_url is the SP-API endpoint: "" = the real
-// regional endpoint and api.amazon.com for tokens; any other address serves
-// both (the simulator).
+// Amazon stores carry the LWA client id / client secret / refresh token, the
+// marketplace id (one of amazonMarketplaces()) and its SP-API region. The
+// refresh token comes from "Autorizar" (the Seller Central consent of the
+// SP-API application whose id the store's settings keep; the selling partner
+// id comes with it) or is pasted in the form (a private application's
+// self-authorization); a store created without one waits for "Autorizar"
+// (needs_reauth). Their gateway_url is the SP-API endpoint: "" = the real
+// regional endpoint, api.amazon.com for tokens and the marketplace's Seller
+// Central for the consent; any other address serves all three (the simulator).
 //
 // Secrets (app secret, tokens) only ever travel sealed by the
 // CredentialVault; the admin sees the hint. An empty secret field on update
@@ -61,9 +65,14 @@ struct StoreForm {
     std::string appSecret;     ///< Amazon: LWA client secret
     std::string returnAddressId; ///< AliExpress: digits or "", used to accept return solutions
     std::string syncMaxInFlight; ///< AliExpress: 1..32 calls at once for its sync, "" = the operator's default
+    std::string syncIntervalMinutes; ///< AliExpress: 5..1440 minutes between automatic syncs, "" = the operator's default
+    /// The store's automatic runs: on, off, or nullopt = as they were (on for a new store).
+    std::optional<bool> scheduleOn;
     std::string marketplaceId; ///< Amazon: e.g. ATVPDKIKX0DER
     std::string region;        ///< Amazon: "na", "eu", "fe", or "" = the marketplace's
-    std::string refreshToken;  ///< Amazon: LWA refresh token of the seller
+    std::string refreshToken;  ///< Amazon: LWA refresh token of the seller; "" = unchanged, or "Autorizar"
+    std::string amazonApplicationId; ///< Amazon: the SP-API application id the consent names ("" = none)
+    bool amazonDraft = false;  ///< Amazon: the application is a draft (consent with version=beta)
 };
 
 /// A refused form or action: the field (or "") and a catalog key; detail is
@@ -132,15 +141,27 @@ public:
     AdminResult<bool> setEnabled(const Actor& actor, std::int64_t storeId, bool enabled);
 
     /// The marketplace consent URL for the store, with a fresh state bound
-    /// to the actor. redirectUri is the module's callback (absolute URL).
+    /// to the actor. redirectUri is the module's callback for the store's
+    /// marketplace (absolute URL); an Amazon store needs its application id
+    /// and its LWA client id and secret (the code exchange uses them).
     AdminResult<std::string> beginAuthorization(const Actor& actor, std::int64_t storeId,
                                                 const std::string& redirectUri);
-    /// The callback: checks the state (same admin and account, unused, not
-    /// expired), then trades the code for tokens. Returns the store id. When
-    /// AliExpress does not answer in time: stores.error.authorize_timeout, the
-    /// store unchanged (the state is used up: "Autorizar" starts again).
+    /// The AliExpress callback: checks the state (same admin and account,
+    /// unused, not expired, an AliExpress store), then trades the code for
+    /// tokens. Returns the store id. When AliExpress does not answer in time:
+    /// stores.error.authorize_timeout, the store unchanged (the state is used
+    /// up: "Autorizar" starts again).
     AdminResult<std::int64_t> completeAuthorization(const Actor& actor, const std::string& state,
                                                     const std::string& code);
+    /// The Amazon callback (spapi_oauth_code, state, selling_partner_id):
+    /// checks the state as above (an Amazon store), refuses a disabled store
+    /// and a seller other than the one the store was authorized by
+    /// (stores.error.other_seller) before any call, then AmazonAccess::authorize
+    /// with redirectUri, the same callback URL the consent was given. Returns
+    /// the store id; a code that reached Amazon is never sent again.
+    AdminResult<std::int64_t> completeAmazonAuthorization(const Actor& actor, const std::string& state,
+                                                          const std::string& code, const std::string& sellingPartnerId,
+                                                          const std::string& redirectUri);
     /// AliExpress: opens the store and lists one page of disputes; the value
     /// is the number of open disputes the marketplace reported. Amazon: gets
     /// an LWA access token and creates (then cancels) a one-day reimbursements
@@ -174,6 +195,10 @@ private:
     AdminResult<bool> checkEndpoint(const std::string& url, const std::string& field, const std::string& badKey) const;
     AdminResult<StoreUpdate> updateAmazon(const Actor& actor, domain::Store store, const StoreForm& form);
     AdminResult<std::int64_t> testAmazon(const Actor& actor, const domain::Store& store);
+    AdminResult<std::string> beginAmazonAuthorization(const Actor& actor, const domain::Store& store,
+                                                      const std::string& redirectUri, sql::Connection& conn);
+    /// Consumes the state of the actor; the store it was for, or nullopt.
+    std::optional<domain::Store> consumeState(const Actor& actor, const std::string& state);
 
     sql::Database& _db;
     const CredentialVault& _vault;

@@ -11,6 +11,10 @@ namespace {
 
 constexpr const char* kKeyReturnAddress = "return_address_id";
 constexpr const char* kKeyMaxInFlight = "sync_max_in_flight";
+constexpr const char* kKeyApplicationId = "amazon_application_id";
+constexpr const char* kKeyDraft = "amazon_draft_application";
+constexpr const char* kKeyScheduleOff = "schedule_off";
+constexpr const char* kKeyInterval = "sync_interval_minutes";
 
 Poco::JSON::Object::Ptr objectOf(const std::string& json) {
     try {
@@ -40,6 +44,26 @@ StoreSettings StoreSettings::parse(const std::string& settingsJson) {
     } catch (const std::exception&) {
         s.syncMaxInFlight.reset();
     }
+    // Only a string and a true boolean count: nothing else is converted.
+    try {
+        const auto app = o->get(kKeyApplicationId);
+        if (app.isString()) s.amazonApplicationId = app.extract<std::string>();
+        const auto draft = o->get(kKeyDraft);
+        s.amazonDraftApplication = draft.isBoolean() && draft.extract<bool>();
+    } catch (const std::exception&) {
+        s.amazonApplicationId.clear();
+        s.amazonDraftApplication = false;
+    }
+    try {
+        const auto off = o->get(kKeyScheduleOff);
+        s.scheduleOff = off.isBoolean() && off.extract<bool>();
+        if (o->has(kKeyInterval) && !o->isNull(kKeyInterval)) {
+            const int v = o->getValue<int>(kKeyInterval);
+            if (v >= kMinIntervalMinutes && v <= kMaxIntervalMinutes) s.syncIntervalMinutes = v;
+        }
+    } catch (const std::exception&) {
+        s.syncIntervalMinutes.reset();
+    }
     return s;
 }
 
@@ -49,6 +73,14 @@ std::string StoreSettings::mergedInto(const std::string& settingsJson) const {
     else o->set(kKeyReturnAddress, returnAddressId);
     if (syncMaxInFlight) o->set(kKeyMaxInFlight, *syncMaxInFlight);
     else o->remove(kKeyMaxInFlight);
+    if (amazonApplicationId.empty()) o->remove(kKeyApplicationId);
+    else o->set(kKeyApplicationId, amazonApplicationId);
+    if (amazonDraftApplication) o->set(kKeyDraft, true);
+    else o->remove(kKeyDraft);
+    if (scheduleOff) o->set(kKeyScheduleOff, true);
+    else o->remove(kKeyScheduleOff);
+    if (syncIntervalMinutes) o->set(kKeyInterval, *syncIntervalMinutes);
+    else o->remove(kKeyInterval);
     std::ostringstream out;
     Poco::JSON::Stringifier::stringify(o, out);
     return out.str();

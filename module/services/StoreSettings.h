@@ -3,7 +3,15 @@
 //                      needed to accept a proposal with a return;
 //   sync_max_in_flight AliExpress: detail and page calls at once for this
 //                      store's sync (1..32); absent = the operator's
-//                      sync_max_in_flight.
+//                      sync_max_in_flight;
+//   amazon_application_id    Amazon: the SP-API application id the Seller
+//                      Central consent ("Autorizar") names;
+//   amazon_draft_application Amazon: true while that application is a draft
+//                      (the consent then carries version=beta);
+//   schedule_off       true: no automatic runs for this store (dispute sync,
+//                      Lost & Found search); absent = on;
+//   sync_interval_minutes AliExpress: minutes between automatic syncs
+//                      (5..1440); absent = the operator's schedule_sync_minutes.
 // Keys the module does not know are kept when the settings are written back.
 #pragma once
 
@@ -16,9 +24,15 @@ namespace sac::services {
 struct StoreSettings {
     static constexpr int kMinInFlight = 1;
     static constexpr int kMaxInFlight = 32;
+    static constexpr int kMinIntervalMinutes = 5;
+    static constexpr int kMaxIntervalMinutes = 1440;
 
     std::string returnAddressId;        ///< "" = none
     std::optional<int> syncMaxInFlight; ///< nullopt = the operator's default
+    std::string amazonApplicationId;    ///< "" = none (no consent possible)
+    bool amazonDraftApplication = false;
+    bool scheduleOff = false;               ///< the store's automatic runs are off
+    std::optional<int> syncIntervalMinutes; ///< nullopt = the operator's default
 
     /// The settings in a store's JSON; a malformed document or a value out of
     /// range reads as unset.

@@ -10,6 +10,8 @@
 #include <charconv>
 #include <unordered_map>
 
+#include "domain/DisputeOutcome.h"
+#include "storage/DayTotals.h"
 #include "storage/SqlHelpers.h"
 
 namespace sac::storage {
@@ -27,7 +29,8 @@ using domain::Case;
     "c.estimate_currency, c.reimbursed_minor, c.reimbursed_currency, "
 #define SAC_CASE_COLUMNS_TAIL                                                                          \
     "c.payload_hash, c.marketplace_created_at, c.marketplace_modified_at, c.created_at, "             \
-    "c.updated_at, c.synced_at"
+    "c.updated_at, c.synced_at, c.claimed_minor, c.conceded_minor, c.saved_minor, c.refund_currency, "   \
+    "c.seller_answer, c.refusal_end"
 
 constexpr const char* kSelectById =
     "SELECT " SAC_CASE_COLUMNS_HEAD "c.payload_json, " SAC_CASE_COLUMNS_TAIL
@@ -45,9 +48,10 @@ constexpr const char* kInsertFromStore =
     "amount_minor, amount_currency, refund_cap_minor, refund_cap_currency, product_id, product_name, "
     "product_image_url, group_id, needs_review, wrong_delivery_solved, amazon_case_id, units, "
     "estimate_minor, estimate_currency, reimbursed_minor, reimbursed_currency, payload_json, "
-    "payload_hash, marketplace_created_at, marketplace_modified_at, created_at, updated_at, synced_at) "
+    "payload_hash, marketplace_created_at, marketplace_modified_at, created_at, updated_at, synced_at, "
+    "claimed_minor, conceded_minor, saved_minor, refund_currency, seller_answer, refusal_end) "
     "SELECT s.account_id, s.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, 0, ?, "
-    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM stores s WHERE s.id = ? AND s.account_id = ?";
+    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM stores s WHERE s.id = ? AND s.account_id = ?";
 
 constexpr const char* kUpdateFromMarketplace =
     "UPDATE cases SET kind = ?, order_id = ?, sub_order_id = ?, buyer_login = ?, status = ?, "
@@ -58,7 +62,18 @@ constexpr const char* kUpdateFromMarketplace =
     "amazon_case_id = CASE WHEN ? = '' THEN amazon_case_id ELSE ? END, units = ?, "
     "estimate_minor = ?, estimate_currency = ?, reimbursed_minor = ?, reimbursed_currency = ?, "
     "payload_json = ?, payload_hash = ?, marketplace_created_at = ?, marketplace_modified_at = ?, "
+    "claimed_minor = ?, refund_currency = COALESCE(?, refund_currency), "
+    // The seller's answer and what follows from it stay as the module recorded
+    // them while the marketplace's detail says nothing about an answer.
+    "seller_answer = CASE WHEN ? = '' THEN seller_answer ELSE ? END, "
+    "refusal_end = CASE WHEN ? = '' THEN refusal_end ELSE ? END, "
+    "conceded_minor = CASE WHEN ? = '' THEN conceded_minor ELSE ? END, "
+    "saved_minor = CASE WHEN ? = '' THEN saved_minor ELSE ? END, "
     "updated_at = ?, synced_at = ? WHERE id = ? AND account_id = ? AND status = ?";
+
+constexpr const char* kRecordOutcome =
+    "UPDATE cases SET seller_answer = ?, refusal_end = ?, claimed_minor = ?, conceded_minor = ?, saved_minor = ?, "
+    "refund_currency = ?, updated_at = ? WHERE id = ? AND account_id = ? AND kind = 'dispute'";
 
 constexpr const char* kTouchSynced = "UPDATE cases SET synced_at = ? WHERE id = ? AND account_id = ?";
 
@@ -134,6 +149,12 @@ Case rowToCase(const sql::Row& r) {
     c.createdAt = r.getOptInt(35).value_or(0);
     c.updatedAt = r.getOptInt(36).value_or(0);
     c.syncedAt = r.getOptInt(37).value_or(0);
+    if (auto currency = r.getOptString(41)) {
+        for (auto [column, field] : {std::pair{38, &c.claimed}, {39, &c.conceded}, {40, &c.saved}})
+            if (auto minor = r.getOptInt(static_cast<std::size_t>(column))) *field = domain::Money(*minor, *currency);
+    }
+    c.sellerAnswer = textOr(r, 42);
+    c.refusalEnd = textOr(r, 43);
     return c;
 }
 
@@ -174,8 +195,16 @@ std::optional<CaseCursor> CaseCursor::decode(std::string_view text) {
 
 namespace {
 
+/// The one currency of a dispute's claimed, conceded and saved amounts (the
+/// first of them that is set), or NULL.
+sql::Value refundCurrency(const Case& c) {
+    for (const auto* m : {&c.claimed, &c.conceded, &c.saved})
+        if (*m) return (*m)->currency();
+    return sql::null();
+}
+
 /// The values of a new case after account_id and store_id, in the order of
-/// kInsertFromStore's placeholders (33 values).
+/// kInsertFromStore's placeholders (39 values).
 sql::Params insertValues(const Case& in, const std::string& hash, std::int64_t createdAt, std::int64_t now) {
     return sql::Params{
         std::string(domain::toCode(in.marketplace)), std::string(domain::toCode(in.kind)), in.externalId,
@@ -185,7 +214,9 @@ sql::Params insertValues(const Case& in, const std::string& hash, std::int64_t c
         in.productId, in.productName, in.productImageUrl, bindBool(in.needsReview), in.amazonCaseId,
         bindInt(in.units), bindMinor(in.estimate), bindCurrency(in.estimate), bindMinor(in.reimbursed),
         bindCurrency(in.reimbursed), in.payloadJson, hash, bindInt(createdAt),
-        bindInt(in.marketplaceModifiedAt), bindInt(now), bindInt(now), bindInt(now)};
+        bindInt(in.marketplaceModifiedAt), bindInt(now), bindInt(now), bindInt(now),
+        bindMinor(in.claimed), bindMinor(in.conceded), bindMinor(in.saved), refundCurrency(in), in.sellerAnswer,
+        in.refusalEnd};
 }
 
 constexpr std::size_t kInsertChunk = 50; // rows per multi-row INSERT
@@ -197,7 +228,7 @@ std::string multiRowInsert(std::size_t rows) {
     std::string one = "(?, ?";
     for (int i = 0; i < 19; ++i) one += ", ?";
     one += ", NULL, ?, 0";
-    for (int i = 0; i < 13; ++i) one += ", ?";
+    for (int i = 0; i < 19; ++i) one += ", ?";
     one += ")";
     for (std::size_t r = 0; r < rows; ++r) {
         if (r) sql += ", ";
@@ -275,6 +306,9 @@ std::vector<UpsertResult> CaseRepository::insertNew(std::int64_t storeId, std::i
             std::map<std::string, std::int64_t> added;
             for (std::size_t i = start; i < start + n; ++i) ++added[std::string(domain::toCode(cases[i]->status))];
             adjustCaseCounts(_c, accountId, storeId, added);
+            std::vector<std::int64_t> newIds;
+            for (std::size_t i = start; i < start + n; ++i) newIds.push_back(ids.at(cases[i]->externalId));
+            addCaseShares(_c, newIds);
             for (std::size_t i = start; i < start + n; ++i)
                 out[i] = UpsertResult{UpsertOutcome::Inserted, ids.at(cases[i]->externalId), std::nullopt};
             continue;
@@ -308,6 +342,7 @@ domain::Result<UpsertResult> CaseRepository::upsertFromMarketplace(const Case& i
                                std::to_string(in.accountId));
             const std::int64_t id = _c.lastInsertId();
             adjustCaseCounts(_c, in.accountId, in.storeId, {{std::string(domain::toCode(in.status)), 1}});
+            addCaseShares(_c, {id});
             return R::ok(UpsertResult{UpsertOutcome::Inserted, id, std::nullopt});
         } catch (const sql::SqlError& e) {
             if (!e.uniqueViolation()) throw;
@@ -333,9 +368,13 @@ domain::Result<UpsertResult> CaseRepository::upsertFromMarketplace(const Case& i
             in.productId, in.productName, in.productImageUrl, bindBool(in.needsReview), in.amazonCaseId,
             in.amazonCaseId, bindInt(in.units), bindMinor(in.estimate), bindCurrency(in.estimate),
             bindMinor(in.reimbursed), bindCurrency(in.reimbursed), in.payloadJson, hash, bindInt(createdAt),
-            bindInt(in.marketplaceModifiedAt), bindInt(now), bindInt(now), bindInt(existing->id),
+            bindInt(in.marketplaceModifiedAt), bindMinor(in.claimed), refundCurrency(in), in.sellerAnswer,
+            in.sellerAnswer, in.sellerAnswer, in.refusalEnd, in.sellerAnswer, bindMinor(in.conceded),
+            in.sellerAnswer, bindMinor(in.saved), bindInt(now), bindInt(now), bindInt(existing->id),
             bindInt(in.accountId), before};
+        DayTotalsMove share(_c, existing->id, in.accountId);
         if (_c.execute(kUpdateFromMarketplace, p) > 0) {
+            share.commit();
             moveCount(_c, in.accountId, existing->storeId, before, after);
             return R::ok(UpsertResult{UpsertOutcome::Updated, existing->id, std::move(existing)});
         }
@@ -459,6 +498,30 @@ void addPlainFilters(sql::Dialect d, const CaseFilter& f, std::string& sql, sql:
         sql += std::string(deadline) + " < ?";
         p.push_back(bindInt(*f.deadlineTo));
     }
+    if (f.createdFrom) {
+        sql += " AND c.marketplace_created_at >= ?";
+        p.push_back(bindInt(*f.createdFrom));
+    }
+    if (f.createdTo) {
+        sql += " AND c.marketplace_created_at < ?";
+        p.push_back(bindInt(*f.createdTo));
+    }
+    if (f.productId) {
+        sql += " AND c.product_id = ?";
+        p.push_back(*f.productId);
+    }
+    if (f.sellerAnswer) {
+        sql += " AND c.seller_answer = ?";
+        p.push_back(*f.sellerAnswer);
+    }
+    if (!f.refusalEnds.empty()) {
+        sql += " AND c.seller_answer = 'refused' AND c.refusal_end IN (";
+        for (std::size_t i = 0; i < f.refusalEnds.size(); ++i) {
+            sql += i ? ", ?" : "?";
+            p.push_back(f.refusalEnds[i]);
+        }
+        sql += ")";
+    }
     // A marketplace is read as its kinds (a branch or an IN list each), and a
     // kind implies its marketplace: the column is tested only when they differ
     // (then nothing matches). Left out, the kind's index covers the query.
@@ -466,7 +529,11 @@ void addPlainFilters(sql::Dialect d, const CaseFilter& f, std::string& sql, sql:
         sql += " AND c.marketplace = ?";
         p.push_back(std::string(domain::toCode(*f.marketplace)));
     }
-    if (f.kind) {
+    // Only disputes have a refusal ending (recordOutcome and the dispute
+    // mapping alone write one): with one, the kind is implied, and left out the
+    // answer's index (answer, ending, created) covers the query.
+    const bool answerImpliesDispute = f.kind == domain::CaseKind::Dispute && !f.refusalEnds.empty();
+    if (f.kind && !answerImpliesDispute) {
         sql += " AND c.kind = ?";
         p.push_back(std::string(domain::toCode(*f.kind)));
     }
@@ -509,9 +576,15 @@ public:
         // walk of the account's cases probing them.
         const bool matchesFirst = _plan == OrderSearchPlan::ByIndex && _d == sql::Dialect::SQLite;
         if (!matchesFirst) sql += " FROM cases c";
+        // One product's cases: its own index range, never a walk of the
+        // account's cases in the list's order testing each one.
+        const bool byProduct = _f.productId && _plan == OrderSearchPlan::None;
+        if (byProduct)
+            sql += _d == sql::Dialect::SQLite ? " INDEXED BY ix_cases_account_product_created"
+                                               : " FORCE INDEX (ix_cases_account_product_created)";
         // MariaDB reads a deadline window of one status by walking the list's
         // order and testing every row; the window's own index range is small.
-        if (_d == sql::Dialect::MySQL && (_f.deadlineFrom || _f.deadlineTo) && !b.status.empty() &&
+        else if (_d == sql::Dialect::MySQL && (_f.deadlineFrom || _f.deadlineTo) && !b.status.empty() &&
             _plan == OrderSearchPlan::None)
             sql += " FORCE INDEX (ix_cases_account_status_deadline_created)";
         else if (_d == sql::Dialect::MySQL && !b.mysqlIndex.empty() && _plan == OrderSearchPlan::None)
@@ -610,7 +683,7 @@ std::vector<std::string> kindsOf(domain::Marketplace m) {
     std::vector<std::string> out;
     for (auto k : {domain::CaseKind::Dispute, domain::CaseKind::LostInventory, domain::CaseKind::DamagedInventory,
                    domain::CaseKind::RefundNotReturned, domain::CaseKind::ReturnDamaged,
-                   domain::CaseKind::InboundShortage})
+                   domain::CaseKind::InboundShortage, domain::CaseKind::RemovalLost, domain::CaseKind::FeeOvercharge})
         if (domain::marketplaceOf(k) == m) out.emplace_back(domain::toCode(k));
     return out;
 }
@@ -633,6 +706,29 @@ std::vector<std::string> openStatusesFor(const CaseFilter& f, std::optional<doma
     return out;
 }
 
+bool admits(const std::vector<domain::CaseStatus>& statuses, domain::CaseStatus s) {
+    return std::find(statuses.begin(), statuses.end(), s) != statuses.end();
+}
+
+/// The codes of a filter's anyStatus, each once, in the order of
+/// domain::allStatuses(), the open ones only with openOnly.
+std::vector<std::string> anyStatusCodes(const CaseFilter& f) {
+    std::vector<std::string> out;
+    for (auto st : domain::allStatuses())
+        if (admits(f.anyStatus, st) && (!f.openOnly || domain::isOpen(st))) out.emplace_back(domain::toCode(st));
+    return out;
+}
+
+/// " AND c.status IN (?, ...)" over codes (at least one).
+std::string statusIn(const std::vector<std::string>& codes, sql::Params& p, const char* column = "c.status") {
+    std::string sql = std::string(" AND ") + column + " IN (";
+    for (std::size_t i = 0; i < codes.size(); ++i) {
+        sql += i ? ", ?" : "?";
+        p.push_back(codes[i]);
+    }
+    return sql + ")";
+}
+
 /// The branches of a filter, each an index range read in the list's order:
 /// one per open status for openOnly, and one per kind of the marketplace for
 /// a marketplace without a kind (the marketplace test stays). Empty when the
@@ -641,7 +737,11 @@ std::vector<Branch> filterBranches(const CaseFilter& f, std::optional<domain::Ma
     std::vector<std::string> statuses;
     if (f.status) {
         if (f.openOnly && !domain::isOpen(*f.status)) return {};
+        if (!f.anyStatus.empty() && !admits(f.anyStatus, *f.status)) return {};
         statuses.emplace_back(domain::toCode(*f.status));
+    } else if (!f.anyStatus.empty()) {
+        statuses = anyStatusCodes(f);
+        if (statuses.empty()) return {};
     } else if (f.openOnly) {
         statuses = openStatusesFor(f, storeMarketplace);
     } else {
@@ -680,9 +780,14 @@ OrderSearchPlan orderSearchPlan(sql::Connection& c, const CaseFilter& f) {
 
 } // namespace
 
-CasePage CaseRepository::list(const CaseFilter& f) {
+CasePage CaseRepository::list(const CaseFilter& f) { return listUpTo(f, std::clamp(f.limit, 1, 200)); }
+
+CasePage CaseRepository::listBatch(const CaseFilter& f, int rows) {
+    return listUpTo(f, std::clamp(rows, 1, kMaxBatchRows));
+}
+
+CasePage CaseRepository::listUpTo(const CaseFilter& f, std::int64_t limit) {
     const CaseOrder order = f.effectiveOrder();
-    const std::int64_t limit = std::clamp(f.limit, 1, 200);
     CasePage page;
     if (f.after && f.after->deadlineOrder && order != CaseOrder::Deadline) return page;
     const OrderSearchPlan plan = orderSearchPlan(_c, f);
@@ -763,7 +868,8 @@ CasePage CaseRepository::list(const CaseFilter& f) {
             if (b.status.empty()) x.extra = " AND (c.status NOT IN " + openStatusList() + " OR c.deadline_at IS NULL)";
             else if (domain::isOpen(*domain::parseCaseStatus(b.status))) x.extra = " AND c.deadline_at IS NULL";
             // SQLite: by primary key, unless a sparse filter has an index of its own.
-            x.byPrimaryKey = b.status.empty() && x.kind.empty() && !f.groupId && !f.cause && f.orderSearch.empty();
+            x.byPrimaryKey = b.status.empty() && x.kind.empty() && !f.groupId && !f.cause && f.orderSearch.empty() &&
+                             !f.dashboardFilters();
             // MariaDB would walk the primary key past other stores' cases.
             if (x.byPrimaryKey && f.storeId) x.mysqlIndex = "ix_cases_account_store_id";
             if (inSecondPart) {
@@ -789,8 +895,9 @@ CasePage CaseRepository::list(const CaseFilter& f) {
 std::int64_t CaseRepository::countMatching(const CaseFilter& f, std::int64_t cap) {
     cap = std::clamp<std::int64_t>(cap, 1, 1'000'000);
     if (f.status && f.openOnly && !domain::isOpen(*f.status)) return 0;
+    if (!f.anyStatus.empty() && (f.status ? !admits(f.anyStatus, *f.status) : anyStatusCodes(f).empty())) return 0;
     const bool countersOnly = !f.cause && !f.groupId && !f.ungroupedOnly && !f.deadlineFrom && !f.deadlineTo &&
-                              f.orderSearch.empty() && !f.marketplace && !f.kind;
+                              f.orderSearch.empty() && !f.marketplace && !f.kind && !f.dashboardFilters();
     if (countersOnly) {
         std::string sql = "SELECT n FROM case_counts WHERE account_id = ?";
         sql::Params p{bindInt(f.accountId)};
@@ -801,6 +908,8 @@ std::int64_t CaseRepository::countMatching(const CaseFilter& f, std::int64_t cap
         if (f.status) {
             sql += " AND status = ?";
             p.push_back(std::string(domain::toCode(*f.status)));
+        } else if (!f.anyStatus.empty()) {
+            sql += statusIn(anyStatusCodes(f), p, "status");
         } else if (f.openOnly) {
             sql += " AND status IN " + openStatusList();
         }
@@ -809,8 +918,9 @@ std::int64_t CaseRepository::countMatching(const CaseFilter& f, std::int64_t cap
         return std::min(n, cap);
     }
     const ListQuery q(_c.dialect(), f, orderSearchPlan(_c, f));
-    const bool onlyOrderSearch = !f.storeId && !f.status && !f.openOnly && !f.cause && !f.groupId &&
-                                 !f.ungroupedOnly && !f.deadlineFrom && !f.deadlineTo && !f.marketplace && !f.kind;
+    const bool onlyOrderSearch = !f.storeId && !f.status && f.anyStatus.empty() && !f.openOnly && !f.cause &&
+                                 !f.groupId && !f.ungroupedOnly && !f.deadlineFrom && !f.deadlineTo && !f.marketplace &&
+                                 !f.kind && !f.dashboardFilters();
     if (onlyOrderSearch) {
         // Each column's matches by index, up to cap; both below it: their union.
         std::int64_t most = 0;
@@ -834,7 +944,15 @@ std::int64_t CaseRepository::countMatching(const CaseFilter& f, std::int64_t cap
     }
     // One query: counting reads every matching row anyway, whatever its order.
     Branch b{f.status ? std::string(domain::toCode(*f.status)) : std::string(), {}, {}, {}, false, {}};
-    if (!f.status && f.openOnly) b.extra = " AND c.status IN " + openStatusList();
+    // MariaDB counts the cases of a period with a cause, a status or an answer
+    // from the index that holds them all (it would read each row of the
+    // cause's or the status's range to test its kind, or walk every ending of
+    // the answer for the period's days).
+    if (f.kind && (f.createdFrom || f.createdTo) && (f.cause || f.status || f.storeId || f.sellerAnswer) &&
+        !f.productId && f.refusalEnds.empty())
+        b.mysqlIndex = "ix_cases_account_kind_created_dashboard";
+    if (!f.status && !f.anyStatus.empty()) b.extra = statusIn(anyStatusCodes(f), b.extraParams);
+    else if (!f.status && f.openOnly) b.extra = " AND c.status IN " + openStatusList();
     if (f.marketplace && !f.kind) {
         // The marketplace's kinds: the kind index counts them.
         b.extra += " AND c.kind IN (";
@@ -918,9 +1036,14 @@ bool CaseRepository::setStatus(std::int64_t caseId, std::int64_t accountId, doma
         auto row = _c.queryOne(kStatusOf, {bindInt(caseId), bindInt(accountId)});
         if (!row) return false;
         const auto from = domain::parseCaseStatus(textOr(*row, 0));
-        if (!from) // not a status code: set it without a count to move it from
-            return _c.execute(kSetStatus, {std::string(domain::toCode(status)), bindInt(now), bindInt(caseId),
-                                           bindInt(accountId)}) > 0;
+        if (!from) { // not a status code: set it without a count to move it from
+            DayTotalsMove share(_c, caseId, accountId);
+            if (_c.execute(kSetStatus, {std::string(domain::toCode(status)), bindInt(now), bindInt(caseId),
+                                        bindInt(accountId)}) == 0)
+                return false;
+            share.commit();
+            return true;
+        }
         if (setStatusFrom(caseId, accountId, *from, status, now)) return true;
     }
     throw std::runtime_error("case " + std::to_string(caseId) + " keeps changing its status");
@@ -930,7 +1053,9 @@ bool CaseRepository::setStatusFrom(std::int64_t caseId, std::int64_t accountId, 
                                    domain::CaseStatus status, std::int64_t now) {
     const std::string from(domain::toCode(expected));
     const std::string to(domain::toCode(status));
+    DayTotalsMove share(_c, caseId, accountId);
     if (_c.execute(kSetStatusFrom, {to, bindInt(now), bindInt(caseId), bindInt(accountId), from}) == 0) return false;
+    if (from != to) share.commit();
     if (from != to) {
         auto row = _c.queryOne(kStatusOf, {bindInt(caseId), bindInt(accountId)});
         if (row) moveCount(_c, accountId, row->getInt(1), from, to);
@@ -962,12 +1087,91 @@ bool CaseRepository::setNeedsReview(std::int64_t caseId, std::int64_t accountId,
            0;
 }
 
+bool CaseRepository::recordOutcome(std::int64_t caseId, std::int64_t accountId, const domain::DisputeOutcome& o,
+                                   std::int64_t now) {
+    const auto& m = o.money;
+    std::optional<std::string> currency;
+    for (const auto* x : {&m.claimed, &m.conceded, &m.saved})
+        if (*x && !currency) currency = (*x)->currency();
+    DayTotalsMove share(_c, caseId, accountId);
+    if (!share.found()) return false;
+    if (_c.execute(kRecordOutcome, {std::string(domain::toCode(o.answer)), std::string(domain::toCode(o.ending)),
+                                    bindMinor(m.claimed), bindMinor(m.conceded), bindMinor(m.saved),
+                                    currency ? sql::Value(*currency) : sql::null(), bindInt(now), bindInt(caseId),
+                                    bindInt(accountId)}) == 0)
+        return false;
+    share.commit();
+    return true;
+}
+
 bool CaseRepository::setAmazonCaseId(std::int64_t caseId, std::int64_t accountId, const std::string& amazonCaseId,
                                      std::int64_t now) {
     if (amazonCaseId.size() > 16 ||
         !std::all_of(amazonCaseId.begin(), amazonCaseId.end(), [](unsigned char ch) { return std::isdigit(ch); }))
         return false;
     return _c.execute(kSetAmazonCaseId, {amazonCaseId, bindInt(now), bindInt(caseId), bindInt(accountId)}) > 0;
+}
+
+CaseWalk::CaseWalk(const CaseFilter& filter, int pageRows)
+    : _pageRows(std::clamp(pageRows, 1, CaseRepository::kMaxBatchRows)), _order(filter.effectiveOrder()) {
+    CaseFilter base = filter;
+    base.after.reset();
+    // A marketplace without a kind is one index range per kind (kindsOf):
+    // one range of the walk each.
+    if (base.marketplace && !base.kind) {
+        for (auto k : {domain::CaseKind::Dispute, domain::CaseKind::LostInventory, domain::CaseKind::DamagedInventory,
+                       domain::CaseKind::RefundNotReturned, domain::CaseKind::ReturnDamaged,
+                       domain::CaseKind::InboundShortage, domain::CaseKind::RemovalLost,
+                       domain::CaseKind::FeeOvercharge}) {
+            if (domain::marketplaceOf(k) != *base.marketplace) continue;
+            Range r;
+            r.filter = base;
+            r.filter.kind = k;
+            _ranges.push_back(std::move(r));
+        }
+    }
+    if (_ranges.empty()) _ranges.push_back(Range{base, {}, 0, false});
+}
+
+bool CaseWalk::before(const domain::Case& a, const domain::Case& b) const {
+    switch (_order) {
+    case CaseOrder::Newest:
+        return a.marketplaceCreatedAt != b.marketplaceCreatedAt ? a.marketplaceCreatedAt > b.marketplaceCreatedAt
+                                                                : a.id > b.id;
+    case CaseOrder::Deadline: {
+        // Open cases with a deadline by (deadline, id), then the others by id.
+        const bool fa = domain::isOpen(a.status) && a.deadlineAt, fb = domain::isOpen(b.status) && b.deadlineAt;
+        if (fa != fb) return fa;
+        if (fa && *a.deadlineAt != *b.deadlineAt) return *a.deadlineAt < *b.deadlineAt;
+        return a.id < b.id;
+    }
+    case CaseOrder::Oldest:
+    default:
+        return a.marketplaceCreatedAt != b.marketplaceCreatedAt ? a.marketplaceCreatedAt < b.marketplaceCreatedAt
+                                                                : a.id < b.id;
+    }
+}
+
+std::vector<domain::Case> CaseWalk::next(sql::Connection& c) {
+    std::vector<domain::Case> out;
+    CaseRepository repo(c);
+    while (static_cast<int>(out.size()) < _pageRows) {
+        Range* first = nullptr;
+        for (auto& r : _ranges) {
+            if (r.at == r.rows.size() && !r.exhausted) {
+                // This range's next page, from where it stopped.
+                CasePage page = repo.listBatch(r.filter, _pageRows);
+                r.rows = std::move(page.items);
+                r.at = 0;
+                r.exhausted = !page.next;
+                if (page.next) r.filter.after = page.next;
+            }
+            if (r.at < r.rows.size() && (!first || before(r.rows[r.at], first->rows[first->at]))) first = &r;
+        }
+        if (!first) break; // every range given
+        out.push_back(std::move(first->rows[first->at++]));
+    }
+    return out;
 }
 
 } // namespace sac::storage

@@ -20,6 +20,7 @@
 #include <sac/sql/Database.h>
 
 #include "domain/Case.h"
+#include "domain/DisputeOutcome.h"
 #include "domain/Result.h"
 
 namespace sac::storage {
@@ -72,12 +73,24 @@ struct CaseFilter {
     std::int64_t accountId = 0; ///< required
     std::optional<std::int64_t> storeId;
     std::optional<domain::CaseStatus> status;
+    /// Any of these statuses (empty = no such filter), e.g. the action
+    /// queue's (domain/ActionQueue.h). With status too: status, when it is
+    /// one of them (else nothing matches); with openOnly: the open ones.
+    std::vector<domain::CaseStatus> anyStatus;
     std::optional<std::string> cause;    ///< exact cause text
     std::optional<std::int64_t> groupId;
     bool ungroupedOnly = false;          ///< cases without a group (ignored when groupId is set)
     bool openOnly = false;               ///< leave out final statuses (cancelado, fechado, ...)
     std::optional<std::int64_t> deadlineFrom; ///< deadline_at >= from
     std::optional<std::int64_t> deadlineTo;   ///< deadline_at < to
+    /// marketplace_created_at in [createdFrom, createdTo): "opened between"
+    /// (the causes dashboard's links; web/Period.h).
+    std::optional<std::int64_t> createdFrom;
+    std::optional<std::int64_t> createdTo;
+    std::optional<std::string> productId;    ///< exact product id
+    std::optional<std::string> sellerAnswer; ///< "agreed" or "refused" (domain/DisputeOutcome.h)
+    /// Refused disputes whose refusal ended in one of these (RefusalEnd codes).
+    std::vector<std::string> refusalEnds;
     /// A whole order_id or sub_order_id, or, from kOrderPrefixMin characters
     /// on, their start; "" = no filter.
     std::string orderSearch;
@@ -90,6 +103,12 @@ struct CaseFilter {
     /// which continues the second part after its id.
     std::optional<CaseCursor> after;
     int limit = 50;           ///< clamped to [1, 200]
+
+    /// True when a filter of the dashboard's links is set (created range,
+    /// product, answer, refusal ending).
+    bool dashboardFilters() const {
+        return createdFrom || createdTo || productId || sellerAnswer || !refusalEnds.empty();
+    }
 
     /// order, with newestFirst applied.
     CaseOrder effectiveOrder() const {
@@ -161,6 +180,13 @@ public:
 
     /// Keyset pagination: never OFFSET; ties on created_at are broken by id.
     CasePage list(const CaseFilter& filter);
+    /// The most rows listBatch() reads at once.
+    static constexpr int kMaxBatchRows = 2000;
+    /// list() with pages of up to kMaxBatchRows rows (filter.limit is
+    /// ignored): for walking a whole list page by page (exports), one short
+    /// query per page, so that the caller may give the connection back
+    /// between pages.
+    CasePage listBatch(const CaseFilter& filter, int rows);
     /// How many cases match the filter (its order, cursor and limit are
     /// ignored), counting no further than cap: min(count, cap). cap is
     /// clamped to [1, 1,000,000].
@@ -196,12 +222,49 @@ public:
     std::vector<std::int64_t> idsInGroup(std::int64_t accountId, std::int64_t groupId);
     bool setWrongDeliverySolved(std::int64_t caseId, std::int64_t accountId, bool solved, std::int64_t now);
     bool setNeedsReview(std::int64_t caseId, std::int64_t accountId, bool needsReview, std::int64_t now);
+    /// Records the seller's answer to a dispute and what follows from it
+    /// (DisputeOutcome), with its share of the day totals. False when the
+    /// case is not a dispute of the account.
+    bool recordOutcome(std::int64_t caseId, std::int64_t accountId, const domain::DisputeOutcome& outcome,
+                       std::int64_t now);
     /// Seller Central case id (digits only, at most 16). False when refused.
     bool setAmazonCaseId(std::int64_t caseId, std::int64_t accountId, const std::string& amazonCaseId,
                          std::int64_t now);
 
 private:
+    CasePage listUpTo(const CaseFilter& filter, std::int64_t limit);
+
     sql::Connection& _c;
+};
+
+/// Every case of a filter in its order, a page at a time, for exports that
+/// walk a whole list. list() reads each page from every index range of the
+/// filter (one per kind of a marketplace) and keeps the page's worth of
+/// them, so walking a list of k ranges reads every row k times; a walk pages
+/// each range on its own (keyset) and merges them by the order's key, so
+/// that every row is read once. Holds at most one page of rows per range.
+/// The filter's cursor and limit are ignored. Not thread-safe; next() takes
+/// the connection to read with, so that a caller may hold one per page only.
+class CaseWalk {
+public:
+    /// pageRows: clamped to [1, CaseRepository::kMaxBatchRows].
+    CaseWalk(const CaseFilter& filter, int pageRows);
+
+    /// The next page of up to pageRows cases; empty once every case was given.
+    std::vector<domain::Case> next(sql::Connection& c);
+
+private:
+    struct Range {
+        CaseFilter filter;
+        std::vector<domain::Case> rows; ///< read, not given yet, from `at` on
+        std::size_t at = 0;
+        bool exhausted = false;
+    };
+    bool before(const domain::Case& a, const domain::Case& b) const;
+
+    std::vector<Range> _ranges;
+    int _pageRows;
+    CaseOrder _order;
 };
 
 } // namespace sac::storage

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "storage/CaseRepository.h"
+#include "storage/DayTotals.h"
 #include "storage/SqlHelpers.h"
 
 namespace sac::storage {
@@ -23,6 +24,9 @@ constexpr const char* kStatusOf = "SELECT status, store_id FROM cases WHERE id =
 constexpr const char* kMarkOpened =
     "UPDATE cases SET status = 'aberto', updated_at = ? WHERE id = ? AND account_id = ? AND marketplace = 'amazon' "
     "AND status = 'elegivel'";
+constexpr const char* kMarkWithdrawn =
+    "UPDATE cases SET status = 'retirado', needs_review = 0, updated_at = ? WHERE id = ? AND account_id = ? "
+    "AND marketplace = 'amazon' AND status = 'elegivel' AND (amazon_case_id IS NULL OR amazon_case_id = '')";
 constexpr const char* kOverdueUnflagged =
     "SELECT c.id FROM cases c WHERE c.account_id = ? AND c.store_id = ? AND c.marketplace = 'amazon' "
     "AND c.status IN ('elegivel', 'aberto') AND c.deadline_at IS NOT NULL AND c.deadline_at < ? "
@@ -63,8 +67,10 @@ bool LostFoundRepository::markReimbursed(std::int64_t caseId, std::int64_t accou
         auto row = _c.queryOne(kStatusOf, {bindInt(caseId), bindInt(accountId)});
         if (!row) return false;
         const std::string from = textOr(*row, 0);
+        DayTotalsMove share(_c, caseId, accountId);
         if (_c.execute(kMarkReimbursed,
                        {bindInt(minor), currency, bindInt(now), bindInt(caseId), bindInt(accountId), from}) > 0) {
+            share.commit();
             if (from != "reembolsado")
                 adjustCaseCounts(_c, accountId, row->getInt(1), {{from, -1}, {"reembolsado", 1}});
             return true;
@@ -77,9 +83,20 @@ bool LostFoundRepository::markReimbursed(std::int64_t caseId, std::int64_t accou
 }
 
 bool LostFoundRepository::markOpened(std::int64_t caseId, std::int64_t accountId, std::int64_t now) {
+    DayTotalsMove share(_c, caseId, accountId);
     if (_c.execute(kMarkOpened, {bindInt(now), bindInt(caseId), bindInt(accountId)}) == 0) return false;
+    share.commit();
     if (auto row = _c.queryOne(kStatusOf, {bindInt(caseId), bindInt(accountId)}))
         adjustCaseCounts(_c, accountId, row->getInt(1), {{"elegivel", -1}, {"aberto", 1}});
+    return true;
+}
+
+bool LostFoundRepository::markWithdrawn(std::int64_t caseId, std::int64_t accountId, std::int64_t now) {
+    DayTotalsMove share(_c, caseId, accountId);
+    if (_c.execute(kMarkWithdrawn, {bindInt(now), bindInt(caseId), bindInt(accountId)}) == 0) return false;
+    share.commit();
+    if (auto row = _c.queryOne(kStatusOf, {bindInt(caseId), bindInt(accountId)}))
+        adjustCaseCounts(_c, accountId, row->getInt(1), {{"elegivel", -1}, {"retirado", 1}});
     return true;
 }
 

@@ -51,6 +51,9 @@ public:
                         std::int64_t now);
     /// elegivel → aberto. False when the case is not an elegivel Amazon case of the account.
     bool markOpened(std::int64_t caseId, std::int64_t accountId, std::int64_t now);
+    /// elegivel (no Amazon case recorded) → retirado: nothing is left to claim.
+    /// False when the case is not such a case of the account.
+    bool markWithdrawn(std::int64_t caseId, std::int64_t accountId, std::int64_t now);
     /// The store's claimable (elegivel, aberto) cases whose deadline_at is
     /// before now, with no inbound message and never flagged by an event
     /// of action `flaggedAction`; oldest first.

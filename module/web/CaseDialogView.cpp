@@ -38,10 +38,10 @@ std::string fileUrl(const std::string& path, const std::string& base) {
     return safeHttpUrl(path);
 }
 
-std::string sizeText(std::int64_t bytes) {
-    if (bytes >= 1024 * 1024) return std::to_string(bytes / (1024 * 1024)) + " MiB";
-    if (bytes >= 1024) return std::to_string(bytes / 1024) + " KiB";
-    return std::to_string(bytes) + " B";
+std::string sizeText(std::int64_t bytes, const std::string& locale) {
+    if (bytes >= 1024 * 1024) return formatCount(bytes / (1024 * 1024), locale) + " MiB";
+    if (bytes >= 1024) return formatCount(bytes / 1024, locale) + " KiB";
+    return formatCount(bytes, locale) + " B";
 }
 
 } // namespace
@@ -213,7 +213,7 @@ mu::data caseDialogData(const CaseDialogModel& m, const Catalog& cat) {
     for (const auto& a : m.attachments) {
         mu::data f;
         f.set("name", a.fileName);
-        f.set("size", sizeText(a.sizeBytes));
+        f.set("size", sizeText(a.sizeBytes, loc));
         f.set("type", a.contentType);
         f.set("when", formatDateTime(a.createdAt, m.offsetMinutes, loc));
         if (!a.storagePath.empty())
@@ -249,7 +249,7 @@ mu::data caseDialogData(const CaseDialogModel& m, const Catalog& cat) {
     d.set("note_max", std::to_string(services::DisputeHandlingService::kNoteMax));
     d.set("reason_hint", fill(fill(cat.text(loc, "dialog.reason_hint"), "min",
                                    std::to_string(services::DisputeHandlingService::kReasonMin)),
-                              "max", std::to_string(services::DisputeHandlingService::kReasonMax)));
+                              "max", formatCount(services::DisputeHandlingService::kReasonMax, loc)));
     const KeptForm* k = m.kept ? &*m.kept : nullptr;
     const auto keyFor = [&](const char* form) {
         return k && k->form == form && !k->idempotencyKey.empty() ? k->idempotencyKey : newIdempotencyKey();

@@ -10,9 +10,11 @@
 #include <charconv>
 #include <sstream>
 
+#include "domain/ActionQueue.h"
 #include "domain/CaseStatus.h"
 #include "web/Format.h"
 #include "web/Labels.h"
+#include "web/Period.h"
 
 namespace sac::web {
 namespace {
@@ -97,12 +99,18 @@ void setIf(mu::data& d, const std::string& key, const std::string& value) {
 std::string CaseQuery::queryString(const std::string& sortValue, const std::string& cursorValue,
                                    const std::vector<std::string>& trailValue, std::int64_t pageValue) const {
     std::string qs;
+    appendParam(qs, "view", view);
     appendParam(qs, "store", store);
     appendParam(qs, "status", status);
     appendParam(qs, "cause", cause);
     appendParam(qs, "group", group);
     appendParam(qs, "deadline", deadline);
     appendParam(qs, "order", order);
+    appendParam(qs, "from", from);
+    appendParam(qs, "to", to);
+    appendParam(qs, "product", product);
+    appendParam(qs, "answer", answer);
+    appendParam(qs, "refusal", refusal);
     appendParam(qs, "sort", sortValue);
     appendParam(qs, "cursor", cursorValue);
     if (!cursorValue.empty()) {
@@ -114,12 +122,18 @@ std::string CaseQuery::queryString(const std::string& sortValue, const std::stri
     return qs;
 }
 
-Result<CaseQuery> parseCaseQuery(const Request& req, std::int64_t accountId, std::int64_t now, CaseListView view) {
+Result<CaseQuery> parseCaseQuery(const Request& req, std::int64_t accountId, std::int64_t now, CaseListView view,
+                                 int offsetMinutes) {
     using R = Result<CaseQuery>;
     CaseQuery q;
     q.filter.accountId = accountId;
     const auto get = [&](const char* name) { return trim(req.query(name).value_or("")); };
 
+    q.view = get("view");
+    if (!q.view.empty() && q.view != CaseQuery::kActionView)
+        return R::fail("expected view as \"" + std::string(CaseQuery::kActionView) + "\" or empty, got " +
+                       quoted(q.view));
+    if (q.actionQueue()) q.filter.anyStatus = domain::statusesAwaitingSeller();
     q.store = get("store");
     if (!q.store.empty()) {
         auto id = positiveId(q.store);
@@ -160,9 +174,34 @@ Result<CaseQuery> parseCaseQuery(const Request& req, std::int64_t accountId, std
     }
     q.order = get("order");
     if (q.order.size() > 64) return R::fail("expected order of at most 64 characters");
+    {
+        auto range = parseCreatedRange(get("from"), get("to"), offsetMinutes);
+        if (!range) return R::fail(range.error());
+        q.from = range.value().from;
+        q.to = range.value().to;
+        q.filter.createdFrom = range.value().fromMs;
+        q.filter.createdTo = range.value().toMs;
+    }
+    q.product = get("product");
+    if (q.product.size() > 64) return R::fail("expected product of at most 64 bytes");
+    if (!q.product.empty()) q.filter.productId = q.product;
+    q.answer = get("answer");
+    if (q.answer == "agreed" || q.answer == "refused") q.filter.sellerAnswer = q.answer;
+    else if (!q.answer.empty()) return R::fail("expected answer as agreed or refused, got " + quoted(q.answer));
+    q.refusal = get("refusal");
+    if (q.refusal == "favour") {
+        for (auto e : domain::allRefusalEnds())
+            if (domain::inSellersFavour(e)) q.filter.refusalEnds.emplace_back(domain::toCode(e));
+    } else if (!q.refusal.empty()) {
+        auto e = domain::parseRefusalEnd(q.refusal);
+        if (!e || *e == domain::RefusalEnd::None)
+            return R::fail("expected refusal as a refusal ending or favour, got " + quoted(q.refusal));
+        q.filter.refusalEnds.emplace_back(q.refusal);
+    }
     q.filter.orderSearch = q.order;
     q.sort = get("sort");
     if (q.sort.empty()) q.sort = view == CaseListView::Tab ? "deadline" : "asc";
+    if (q.actionQueue()) q.sort = "deadline"; // the queue is read nearest deadline first
     if (q.sort == "desc") q.filter.order = storage::CaseOrder::Newest;
     else if (q.sort == "deadline") q.filter.order = storage::CaseOrder::Deadline;
     else if (q.sort == "asc") q.filter.order = storage::CaseOrder::Oldest;
@@ -218,6 +257,18 @@ Result<CaseQuery> parseCaseQuery(const Request& req, std::int64_t accountId, std
     return R::ok(std::move(q));
 }
 
+void fitToStores(storage::CaseFilter& f, const std::vector<domain::Store>& stores) {
+    if (f.kind != domain::CaseKind::Dispute) return;
+    const bool amazon = std::any_of(stores.begin(), stores.end(),
+                                    [](const domain::Store& s) { return s.marketplace == domain::Marketplace::Amazon; });
+    const auto disputes = domain::statusesFor(domain::CaseKind::Dispute);
+    const bool disputeStatusesOnly =
+        !f.anyStatus.empty() && std::all_of(f.anyStatus.begin(), f.anyStatus.end(), [&](domain::CaseStatus st) {
+            return std::find(disputes.begin(), disputes.end(), st) != disputes.end();
+        });
+    if (!amazon || disputeStatusesOnly) f.kind.reset();
+}
+
 mu::data tabData(const TabModel& m, const Catalog& cat) {
     const std::string& loc = m.locale;
     const CaseQuery& q = *m.query;
@@ -259,11 +310,11 @@ mu::data tabData(const TabModel& m, const Catalog& cat) {
         mu::data o;
         o.set("code", code);
         o.set("label", cat.text(loc, "status." + code));
-        o.set("count", std::to_string(it->second));
+        o.set("count", formatCount(it->second, loc));
         counts.push_back(o);
     }
     d.set("counts", counts);
-    d.set("total_text", fill(cat.text(loc, "counts.total"), "count", std::to_string(m.totalCases)));
+    d.set("total_text", fill(cat.text(loc, "counts.total"), "count", formatCount(m.totalCases, loc)));
 
     mu::data causes{mu::data::type::list};
     int unknownCauses = 0;
@@ -300,12 +351,24 @@ mu::data tabData(const TabModel& m, const Catalog& cat) {
     d.set("deadlines", deadlines);
     d.set("order_search", q.order);
 
-    // The orderings, the current one named and the others one click away.
+    // The views: every dispute, or the action queue with its count.
+    d.set("view_action", q.actionQueue());
+    d.set("action_count", formatCount(m.actionCount, loc));
+    d.set("action_count_text", fill(cat.text(loc, m.actionCount == 1 ? "queue.badge_one" : "queue.badge_many"),
+                                    "count", formatCount(m.actionCount, loc)));
+    d.set("clear_url", q.actionQueue() ? "/sac/?view=" + std::string(CaseQuery::kActionView) : std::string("/sac/"));
+    // "Exportar CSV": these filters, view and order, every page.
+    const std::string exportQuery = q.queryString(q.sort, "");
+    d.set("export_url", "/sac/export" + (exportQuery.empty() ? "" : "?" + exportQuery));
+    d.set("export_excel_url", "/sac/export?" + (exportQuery.empty() ? "" : exportQuery + "&") + "format=excel");
+
+    // The orderings, the current one named and the others one click away
+    // (the action queue has one: nearest deadline first).
     d.set("sort_value", q.sort);
-    d.set("sort_text", cat.text(loc, "sort.current_" + q.sort));
+    d.set("sort_text", cat.text(loc, q.actionQueue() ? std::string("queue.order") : "sort.current_" + q.sort));
     mu::data sorts{mu::data::type::list};
     for (const char* other : {"deadline", "asc", "desc"}) {
-        if (q.sort == other) continue;
+        if (q.sort == other || q.actionQueue()) continue;
         mu::data o;
         o.set("text", cat.text(loc, std::string("sort.show_") + other));
         o.set("url", "/sac/?" + q.queryString(other, ""));
@@ -381,11 +444,52 @@ mu::data tabData(const TabModel& m, const Catalog& cat) {
                                                                              : std::string(),
                                                       "count", formatCount(m.noticeCount, loc)));
 
+    // The dashboard's filters, said in words, with the way back to the whole list.
+    const bool fromDashboard = !q.from.empty() || !q.to.empty() || !q.product.empty() || !q.answer.empty() ||
+                               !q.refusal.empty();
+    d.set("dashboard_filters", fromDashboard);
+    if (fromDashboard) {
+        mu::data items{mu::data::type::list};
+        const auto item = [&](const std::string& text, bool verbatim = false) {
+            mu::data o;
+            o.set("text", text);
+            o.set("verbatim", verbatim);
+            items.push_back(o);
+        };
+        const auto day = [&](const std::string& iso) {
+            auto n = parseIsoDate(iso);
+            return n ? formatDay(*n, loc) : iso;
+        };
+        if (!q.from.empty() && !q.to.empty())
+            item(fill(fill(cat.text(loc, "filters.created_between"), "from", day(q.from)), "to", day(q.to)));
+        else if (!q.from.empty()) item(fill(cat.text(loc, "filters.created_from"), "from", day(q.from)));
+        else if (!q.to.empty()) item(fill(cat.text(loc, "filters.created_to"), "to", day(q.to)));
+        if (!q.product.empty()) item(fill(cat.text(loc, "filters.product"), "product", q.product), true);
+        if (!q.answer.empty()) item(cat.text(loc, "dashboard.answer_" + q.answer));
+        if (!q.refusal.empty()) item(cat.text(loc, "filters.refusal") + ": " + cat.text(loc, "dashboard.ending." + q.refusal));
+        d.set("dashboard_filter_items", items);
+        CaseQuery plain = q;
+        plain.from = plain.to = plain.product = plain.answer = plain.refusal = "";
+        const std::string rest = plain.queryString(q.sort, "");
+        d.set("dashboard_clear_url", "/sac/" + (rest.empty() ? "" : "?" + rest));
+        mu::data hidden{mu::data::type::list};
+        for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+                 {"from", q.from}, {"to", q.to}, {"product", q.product}, {"answer", q.answer}, {"refusal", q.refusal}}) {
+            if (value.empty()) continue;
+            mu::data o;
+            o.set("name", name);
+            o.set("value", value);
+            hidden.push_back(o);
+        }
+        d.set("dashboard_hidden", hidden);
+    }
     const bool filtered = !q.store.empty() || !q.status.empty() || !q.cause.empty() || !q.group.empty() ||
-                          !q.deadline.empty() || !q.order.empty();
+                          !q.deadline.empty() || !q.order.empty() || fromDashboard;
     d.set("empty_no_stores", m.page->items.empty() && m.stores->empty() && m.totalCases == 0);
     d.set("empty_no_cases", m.page->items.empty() && !m.stores->empty() && m.totalCases == 0);
-    d.set("empty_no_match", m.page->items.empty() && m.totalCases > 0 && (filtered || !q.cursor.empty()));
+    const bool emptyQueue = q.actionQueue() && m.page->items.empty() && m.totalCases > 0 && !filtered && q.cursor.empty();
+    d.set("empty_action_queue", emptyQueue);
+    d.set("empty_no_match", m.page->items.empty() && m.totalCases > 0 && (filtered || !q.cursor.empty()) && !emptyQueue);
     d.set("store_config_url", "/sac/stores");
     return d;
 }

@@ -24,12 +24,22 @@ namespace sac::web {
 /// links) and as a repository filter.
 struct CaseQuery {
     storage::CaseFilter filter;
+    /// "" (the list) or "acao": the action queue ("Requer ação"), the
+    /// disputes that wait on the seller (domain/ActionQueue.h), nearest
+    /// deadline first whatever sort says.
+    std::string view;
     std::string store;    ///< "" or a store id
     std::string status;   ///< "" or a status code
     std::string cause;    ///< "" or a cause text
     std::string group;    ///< "", a group id or "none"
     std::string deadline; ///< "", "overdue", "24h", "3d", "7d"
     std::string order;    ///< order id prefix
+    // The causes dashboard's links (decision 0033):
+    std::string from;     ///< "" or YYYY-MM-DD: opened on or after this local day
+    std::string to;       ///< "" or YYYY-MM-DD: opened on or before this local day
+    std::string product;  ///< "" or a product id
+    std::string answer;   ///< "", "agreed" or "refused"
+    std::string refusal;  ///< "", a refusal ending code or "favour" (accepted, won, cancelled)
     std::string sort;     ///< "deadline" (the tab's default), "asc" (the API's default) or "desc"
     std::string cursor;   ///< "" or an encoded CaseCursor
     /// The cursors of the pages before this one (not the first), oldest
@@ -38,6 +48,9 @@ struct CaseQuery {
     std::int64_t page = 1; ///< this page's number, for "51–100 de 1.234"
 
     static constexpr std::size_t kMaxTrail = 100;
+    static constexpr const char* kActionView = "acao";
+
+    bool actionQueue() const { return view == kActionView; }
 
     /// The query string (without '?') for these filters, with sort, cursor,
     /// trail and page as given ("" / empty / 1 leave them out).
@@ -49,12 +62,20 @@ struct CaseQuery {
 /// first by default; the JSON API lists every case, oldest first by default.
 enum class CaseListView { Tab, Api };
 
-/// Reads store, status, cause, group, deadline, order, sort, cursor, trail,
-/// page, limit, marketplace and kind. The first invalid value fails (message
-/// names the parameter, what was expected and what arrived); the account
-/// always comes from the user, never from the request.
+/// Reads view, store, status, cause, group, deadline, order, sort, cursor,
+/// trail, page, limit, marketplace and kind. The first invalid value fails
+/// (message names the parameter, what was expected and what arrived); the
+/// account always comes from the user, never from the request.
+/// from and to are local dates at offsetMinutes (the display offset).
 domain::Result<CaseQuery> parseCaseQuery(const Request& req, std::int64_t accountId, std::int64_t now,
-                                         CaseListView view = CaseListView::Api);
+                                         CaseListView view = CaseListView::Api, int offsetMinutes = -180);
+
+/// The tab's filter fitted to the account's stores, leaving what cannot
+/// change the result: Lost & Found cases exist only beside an Amazon store,
+/// so without one every case is a dispute and the list needs no kind filter
+/// (nor its cost); the action queue's statuses are disputes' only. The tab,
+/// its count and its export all go through it.
+void fitToStores(storage::CaseFilter& filter, const std::vector<domain::Store>& stores);
 
 /// Everything the tab shows.
 struct TabModel {
@@ -69,6 +90,7 @@ struct TabModel {
     std::int64_t matching = 0;
     std::int64_t matchingCap = 10000;
     std::int64_t noticeCount = -1; ///< the count a notice names, or -1
+    std::int64_t actionCount = 0;  ///< disputes in the action queue (all of them, unfiltered)
     bool canHandle = false;
     bool isAdmin = false;
     std::string csrfToken;

@@ -1,5 +1,8 @@
 #include "web/Format.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/Timestamp.h>
 
@@ -71,6 +74,46 @@ std::string formatCount(std::int64_t n, std::string_view locale) {
         out += digits[i];
     }
     return negative ? "-" + out : out;
+}
+
+std::string formatDecimals(std::string_view text, std::string_view locale) {
+    if (locale.substr(0, 2) != "pt") return std::string(text);
+    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    const auto word = [&](char c) { return digit(c) || c == '.' || c == ',' || c == '_' || c == '-' || std::isalpha(static_cast<unsigned char>(c)); };
+    std::string out;
+    out.reserve(text.size() + 8);
+    std::size_t i = 0;
+    while (i < text.size()) {
+        if (!word(text[i])) {
+            out += text[i++];
+            continue;
+        }
+        std::size_t end = i;
+        while (end < text.size() && word(text[end])) ++end;
+        // A trailing full stop or comma ends a sentence, not the number.
+        std::size_t stop = end;
+        while (stop > i && (text[stop - 1] == '.' || text[stop - 1] == ',')) --stop;
+        const std::string_view token = text.substr(i, stop - i);
+        const std::string_view tail = text.substr(stop, end - stop);
+        const auto dot = token.find('.');
+        const bool decimal = dot != std::string_view::npos && dot > 0 && dot + 1 < token.size() &&
+                             token.find('.', dot + 1) == std::string_view::npos &&
+                             std::all_of(token.begin(), token.end(), [&](char c) { return digit(c) || c == '.'; });
+        if (decimal) {
+            const std::string_view whole = token.substr(0, dot);
+            for (std::size_t k = 0; k < whole.size(); ++k) {
+                if (k > 0 && (whole.size() - k) % 3 == 0) out += '.';
+                out += whole[k];
+            }
+            out += ',';
+            out += token.substr(dot + 1);
+        } else {
+            out += token;
+        }
+        out += tail;
+        i = end;
+    }
+    return out;
 }
 
 std::string fill(std::string text, std::string_view name, const std::string& value) {

@@ -24,6 +24,11 @@ std::string formatDuration(std::int64_t ms, const Catalog& catalog, std::string_
 std::string formatElapsed(std::int64_t ms, const Catalog& catalog, std::string_view locale);
 /// A whole number with the locale's thousands separator: "1.234" in pt, "1,234" otherwise.
 std::string formatCount(std::int64_t n, std::string_view locale);
+/// Text with every plain decimal number in it ("12.50", digits, one dot,
+/// digits, standing alone) written the locale's way: "12,50" in pt (with
+/// thousands separators: "1.234,50"), unchanged otherwise. Other tokens
+/// (ids, "1.2.3", "A1.5") are left as they are.
+std::string formatDecimals(std::string_view text, std::string_view locale);
 /// Replaces every "{name}" in text by value.
 std::string fill(std::string text, std::string_view name, const std::string& value);
 /// The URL when it is http(s) without quotes/spaces/control characters,

@@ -21,6 +21,7 @@
 #include "storage/StoreRepository.h"
 #include "web/CaseDialogView.h"
 #include "web/FormData.h"
+#include "web/Format.h"
 #include "web/HandlingSupport.h"
 
 namespace sac::web {
@@ -330,13 +331,13 @@ void groupsPage(Module& m, Request& req, Response& res) {
         mu::data o;
         o.set("id", std::to_string(g.group.id));
         o.set("name", g.group.name);
-        o.set("count", std::to_string(g.cases));
+        o.set("count", formatCount(g.cases, loc));
         o.set("filter_url", "/sac/?group=" + std::to_string(g.group.id));
         list.push_back(o);
     }
     d.set("groups", list);
     d.set("has_groups", !groups.empty());
-    d.set("ungrouped_count", std::to_string(ungrouped));
+    d.set("ungrouped_count", formatCount(ungrouped, loc));
     d.set("can_handle", allowed(m, req, services::kPermHandle));
     d.set("csrf_token", req.csrfToken());
     const std::string error = req.query("error").value_or("");
@@ -422,7 +423,7 @@ void groupAction(Module& m, Request& req, Response& res) {
         page.yesKey = "confirm.group_delete_yes";
         page.action = "/sac/groups/" + std::to_string(*id) + "/delete";
         page.cancelUrl = "/sac/groups";
-        page.facts = {{"groups.name", found->group.name}, {"groups.cases", std::to_string(found->cases)}};
+        page.facts = {{"groups.name", found->group.name}, {"groups.cases", formatCount(found->cases, localeOf(m, req))}};
         return askConfirmation(m, req, res, page);
     }
     auto r = svc.remove(actorOf(req), *id);

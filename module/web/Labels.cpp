@@ -29,7 +29,9 @@ std::string trimmed(std::string_view s) {
 }
 
 /// How an audit field is shown.
-enum class FieldKind { Text, Status, IssueStatus, Fine, SolutionType, Step, Time, Money, YesNo, Flag, Error, Cause };
+enum class FieldKind {
+    Text, Status, IssueStatus, Fine, SolutionType, Step, Time, Money, YesNo, Flag, Error, Cause, Withdrawn
+};
 
 struct FieldView {
     const char* key;
@@ -62,6 +64,7 @@ constexpr FieldView kFields[] = {
     {"units", FieldKind::Text},
     {"reimbursed_units", FieldKind::Text},
     {"found_units", FieldKind::Text},
+    {"withdrawn", FieldKind::Withdrawn},
     {"event_at", FieldKind::Time},
     {"step", FieldKind::Step},
     {"error", FieldKind::Error},
@@ -106,6 +109,7 @@ Label valueLabel(FieldKind kind, const Poco::Dynamic::Var& v, const Catalog& cat
         return text.empty() ? Label{cat.text(loc, "fine._none"), {}} : codeLabel(cat, loc, "fine", text);
     case FieldKind::SolutionType: return codeLabel(cat, loc, "solution_type", text);
     case FieldKind::Step: return codeLabel(cat, loc, "step", text);
+    case FieldKind::Withdrawn: return codeLabel(cat, loc, "lf.withdrawn", text);
     case FieldKind::Cause: return causeLabel(cat, loc, text);
     case FieldKind::Time: {
         if (v.isEmpty()) return {cat.text(loc, "deadline.none"), {}};

@@ -1,4 +1,5 @@
 #include "web/LostFoundRoutes.h"
+#include "web/LostFoundQuery.h"
 #include "web/Json.h"
 #include "web/StoreRuns.h"
 
@@ -18,10 +19,13 @@
 #include "storage/CaseRepository.h"
 #include "storage/InboundAddressRepository.h"
 #include "storage/InboundMessageRepository.h"
+#include "storage/ScheduleRepository.h"
 #include "storage/StoreRepository.h"
 #include "storage/SyncRunRepository.h"
 #include "web/Format.h"
+#include "web/ScheduleView.h"
 #include "web/Labels.h"
+#include "web/Period.h"
 #include "web/HandlingSupport.h"
 
 namespace sac::web {
@@ -53,7 +57,7 @@ void setText(kainjow::mustache::data& d, const std::string& key, const std::stri
 }
 
 std::string money(std::int64_t minor, const std::string& currency, const std::string& loc) {
-    if (currency.empty()) return std::to_string(minor);
+    if (currency.empty()) return formatCount(minor, loc);
     return domain::Money(minor, currency).format(loc);
 }
 
@@ -124,6 +128,7 @@ void showList(Module& m, Request& req, Response& res) {
 
     mu::data storeList{mu::data::type::list};
     storage::SyncRunRepository runs(*conn);
+    const auto schedules = storage::ScheduleRepository(*conn).forAccount(user.accountId);
     bool anyAmazon = false;
     for (const auto& s : stores) {
         if (s.marketplace != domain::Marketplace::Amazon) continue;
@@ -138,19 +143,25 @@ void showList(Module& m, Request& req, Response& res) {
             mu::data x;
             x.set("recovered", money(t.recoveredMinor, t.currency, loc));
             x.set("pending", money(t.pendingMinor, t.currency, loc));
-            x.set("open_cases", std::to_string(t.openCases));
-            x.set("reimbursed_cases", std::to_string(t.reimbursedCases));
-            x.set("flagged_cases", std::to_string(t.flaggedCases));
+            x.set("open_cases", formatCount(t.openCases, loc));
+            x.set("reimbursed_cases", formatCount(t.reimbursedCases, loc));
+            x.set("flagged_cases", formatCount(t.flaggedCases, loc));
             tl.push_back(x);
         }
         o.set("totals", tl);
-        if (auto r = runs.latestForStore(s.id, user.accountId)) {
+        const auto last = runs.latestForStore(s.id, user.accountId);
+        if (const auto& r = last) {
             const std::string state(domain::toCode(r->state));
             o.set("run_state", state);
             if (!r->errorMessage.empty()) o.set("run_error", r->errorMessage);
-            o.set("run_new", std::to_string(r->progress.newCount));
+            o.set("run_new", formatCount(r->progress.newCount, loc));
             o.set("run_label", runLabel(*r, cat, loc, m.now()));
         }
+        // "Próxima busca automática" and the automatic searches' failures in a row.
+        const auto sched = schedules.find(s.id);
+        const auto next = scheduleText(m, loc, s, sched == schedules.end() ? storage::ScheduleState{} : sched->second, last);
+        o.set("schedule_text", next.next);
+        setText(o, "schedule_failure", next.failure);
         storeList.push_back(o);
     }
     d.set("stores", storeList);
@@ -159,23 +170,16 @@ void showList(Module& m, Request& req, Response& res) {
     // The cases: by default the open ones, nearest claim deadline first (a
     // closed case's deadline no longer matters); a closed status, or all of
     // them, newest first. Filtered by status, kind and store.
-    storage::CaseFilter f;
-    f.accountId = user.accountId;
-    f.marketplace = domain::Marketplace::Amazon;
-    f.limit = 100;
-    std::string statusParam = req.query("status").value_or("");
-    const std::string kindParam = req.query("kind").value_or("");
-    const std::string storeParam = req.query("store").value_or("");
-    if (auto parsed = domain::parseCaseStatus(statusParam)) f.status = *parsed;
-    else if (statusParam != "all") statusParam.clear();
-    if (statusParam.empty()) f.openOnly = true;
-    const bool byDeadline = statusParam.empty() || (f.status && domain::isOpen(*f.status));
-    f.order = byDeadline ? storage::CaseOrder::Deadline : storage::CaseOrder::Newest;
-    if (auto parsed = domain::parseCaseKind(kindParam); parsed && domain::isLostAndFound(*parsed)) f.kind = *parsed;
-    if (auto id = parseId(storeParam); id && byId.count(*id)) f.storeId = *id;
-    if (auto cursor = storage::CaseCursor::decode(req.query("cursor").value_or(""))) f.after = cursor;
+    LostFoundQuery query = parseLostFoundQuery(req, user.accountId, stores, m.displayOffsetMinutes());
+    storage::CaseFilter& f = query.filter;
+    const std::string& statusParam = query.status;
+    const bool byDeadline = query.byDeadline;
     const auto page = storage::CaseRepository(*conn).list(f);
     d.set("zone_text", fill(cat.text(loc, "deadline.zone"), "zone", zoneLabel(m.displayOffsetMinutes())));
+    // "Exportar CSV": these cases, every page of them.
+    const std::string filters = query.queryString();
+    d.set("export_url", "/sac/lost-found/export" + (filters.empty() ? "" : "?" + filters));
+    d.set("export_excel_url", "/sac/lost-found/export?" + (filters.empty() ? "" : filters + "&") + "format=excel");
     // A filter's choices: code, label from the catalog, and the chosen one.
     const auto options = [&](const auto& values, const std::string& labelPrefix, const auto& chosen) {
         mu::data list{mu::data::type::list};
@@ -191,12 +195,13 @@ void showList(Module& m, Request& req, Response& res) {
     };
     using St = domain::CaseStatus;
     using K = domain::CaseKind;
-    d.set("status_options", options(std::initializer_list<St>{St::Elegivel, St::Aberto, St::Reembolsado, St::Negado},
+    d.set("status_options", options(std::initializer_list<St>{St::Elegivel, St::Aberto, St::Reembolsado, St::Negado, St::Retirado},
                                     "status.", f.status));
     d.set("status_all_selected", statusParam == "all");
     d.set("order_text", cat.text(loc, byDeadline ? "lf.order_deadline" : "lf.order_newest"));
     d.set("kind_options", options(std::initializer_list<K>{K::LostInventory, K::DamagedInventory, K::RefundNotReturned,
-                                                           K::ReturnDamaged, K::InboundShortage},
+                                                           K::ReturnDamaged, K::InboundShortage, K::RemovalLost,
+                                                           K::FeeOvercharge},
                                   "lf.kind_", f.kind));
     mu::data storeOptions{mu::data::type::list};
     for (const auto& s : stores) {
@@ -208,12 +213,30 @@ void showList(Module& m, Request& req, Response& res) {
         storeOptions.push_back(o);
     }
     d.set("store_options", storeOptions);
-    if (page.next) {
-        std::string qs;
-        for (const auto& [name, value] : {std::pair<const char*, std::string>{"status", statusParam},
-                                          {"kind", f.kind ? kindParam : ""}, {"store", f.storeId ? storeParam : ""}})
-            if (!value.empty()) qs += std::string(name) + "=" + value + "&";
-        d.set("next_url", "/sac/lost-found?" + qs + "cursor=" + page.next->encode());
+    if (page.next) d.set("next_url", "/sac/lost-found?" + (filters.empty() ? "" : filters + "&") + "cursor=" +
+                                         page.next->encode());
+    // Found between two days (a number of the causes dashboard): said, counted, and undone in one click.
+    if (!query.from.empty() || !query.to.empty()) {
+        const auto day = [&](const std::string& iso) {
+            auto n = parseIsoDate(iso);
+            return n ? formatDay(*n, loc) : iso;
+        };
+        std::string text = !query.from.empty() && !query.to.empty()
+                               ? fill(fill(cat.text(loc, "filters.found_between"), "from", day(query.from)), "to",
+                                      day(query.to))
+                           : !query.from.empty() ? fill(cat.text(loc, "filters.found_from"), "from", day(query.from))
+                                                 : fill(cat.text(loc, "filters.found_to"), "to", day(query.to));
+        constexpr std::int64_t kCap = 10000;
+        const std::int64_t n = storage::CaseRepository(*conn).countMatching(f, kCap);
+        d.set("found_text", text);
+        d.set("found_count",
+              fill(cat.text(loc, n >= kCap ? "filters.cases_more" : "filters.cases"), "count", formatCount(n, loc)));
+        LostFoundQuery rest = query;
+        rest.from = rest.to = "";
+        const std::string restQuery = rest.queryString();
+        d.set("found_clear_url", "/sac/lost-found" + (restQuery.empty() ? "" : "?" + restQuery));
+        if (!query.from.empty()) d.set("found_from", query.from);
+        if (!query.to.empty()) d.set("found_to", query.to);
     }
     if (f.after) d.set("first_url", "/sac/lost-found");
     const std::int64_t now = m.now();
@@ -225,7 +248,7 @@ void showList(Module& m, Request& req, Response& res) {
         o.set("product", c.productName.empty() ? c.productId : c.productName);
         o.set("fnsku", c.productId);
         o.set("order_id", c.orderId);
-        o.set("units", std::to_string(c.units));
+        o.set("units", formatCount(c.units, loc));
         if (c.estimate) o.set("estimate", c.estimate->format(loc));
         if (c.reimbursed) o.set("reimbursed", c.reimbursed->format(loc));
         o.set("status_code", std::string(domain::toCode(c.status)));
@@ -274,7 +297,7 @@ void showCase(Module& m, Request& req, Response& res) {
     d.set("product", c->productName);
     d.set("fnsku", c->productId);
     setText(d, "order_id", c->orderId);
-    d.set("units", std::to_string(c->units));
+    d.set("units", formatCount(c->units, loc));
     if (c->estimate) d.set("estimate", c->estimate->format(loc));
     if (c->reimbursed) d.set("reimbursed", c->reimbursed->format(loc));
     d.set("window_end", c->deadlineAt ? formatDateTime(*c->deadlineAt, m.displayOffsetMinutes(), loc) : "");
@@ -333,7 +356,7 @@ void showCase(Module& m, Request& req, Response& res) {
                     auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
                     v.set("text", ec == std::errc() && p == value.data() + value.size() ? formatCount(n, loc) : value);
                 } else {
-                    v.set("text", value);
+                    v.set("text", formatDecimals(value, loc));
                 }
                 values.push_back(v);
             }

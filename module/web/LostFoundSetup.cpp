@@ -68,6 +68,14 @@ domain::Result<bool> Module::startLostFound() {
     options.reports.callTimeout = _timeouts.call;
     options.reports.downloadTimeout = _timeouts.download;
     options.finances.callTimeout = _timeouts.call;
+    // SP-API pacing: a call Amazon keeps throttling backs off (exponentially, jittered, each
+    // wait at most lostfound_max_backoff_s) for at most lostfound_throttle_budget_s in all.
+    const auto budget = parseInt(setting("lostfound_throttle_budget_s", "900"), 0, 86400);
+    if (!budget) return R::fail("expected setting lostfound_throttle_budget_s between 0 and 86400");
+    options.pacing.throttleBudget = std::chrono::seconds(*budget);
+    const auto backoff = parseInt(setting("lostfound_max_backoff_s", "180"), 1, 3600);
+    if (!backoff) return R::fail("expected setting lostfound_max_backoff_s between 1 and 3600");
+    options.pacing.maxBackoff = std::chrono::seconds(*backoff);
     _lostFound = std::make_unique<services::LostFoundService>(
         *_db, *_vault, _transport, [this] { return now(); },
         [this](int level, const std::string& line) { log(level, line); }, "host:" + std::to_string(::getpid()),

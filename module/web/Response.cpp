@@ -1,5 +1,7 @@
 #include "web/Response.h"
 
+#include <cstddef>
+
 namespace sac::web {
 
 void Response::setStatus(int status) {
@@ -14,6 +16,28 @@ void Response::setHeader(const char* name, const std::string& value) {
 void Response::write(std::string_view body) {
     _answered = true;
     if (_r.write && !body.empty()) _r.write(_r.ctx, body.data(), body.size());
+}
+
+bool Response::canStream() const {
+    // Hosts older than streaming end sac_response before begin_stream.
+    return _r.struct_size >= offsetof(sac_response, stream_write) + sizeof(_r.stream_write) && _r.begin_stream &&
+           _r.stream_write;
+}
+
+bool Response::beginStream() {
+    if (!canStream()) return false;
+    _answered = true;
+    if (_r.begin_stream(_r.ctx) != SAC_OK) return false;
+    _streaming = true;
+    return true;
+}
+
+bool Response::stream(std::string_view bytes) {
+    _answered = true;
+    if (bytes.empty()) return true;
+    if (_streaming) return _r.stream_write(_r.ctx, bytes.data(), bytes.size()) == SAC_OK;
+    if (_r.write) _r.write(_r.ctx, bytes.data(), bytes.size());
+    return true;
 }
 
 void Response::html(const std::string& body, const std::string& title, int status) {

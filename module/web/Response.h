@@ -29,6 +29,25 @@ public:
     /// anything else is refused as "/sac/".
     void redirect(const std::string& location, int status = 303);
 
+    /// Starts a streamed answer (an export too big to hold): the status and
+    /// headers set so far go out now and every later stream() goes to the
+    /// client as it comes. False when the host cannot stream (it predates
+    /// streaming, or refused): nothing was sent, stream() keeps buffering.
+    bool beginStream();
+    /// True when the host offers streaming (its sac_response has
+    /// begin_stream and stream_write); it may still refuse it (a HEAD).
+    bool canStream() const;
+    /// Writes a piece of the answer (streamed or not). False once the client
+    /// went away or stopped reading: stop writing.
+    bool stream(std::string_view bytes);
+    /// True after a successful beginStream().
+    bool streaming() const { return _streaming; }
+    /// A streamed answer that cannot be completed: the host cuts the
+    /// connection instead of ending the body, so the client sees the
+    /// download fail rather than a short file (the route returns SAC_ERROR).
+    void abort() { _aborted = true; }
+    bool aborted() const { return _aborted; }
+
     /// True once a body or a redirect was written.
     bool answered() const { return _answered; }
     int status() const { return _status; }
@@ -38,6 +57,8 @@ private:
 
     sac_response& _r;
     bool _answered = false;
+    bool _streaming = false;
+    bool _aborted = false;
     int _status = 200;
 };
 

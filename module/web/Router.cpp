@@ -55,6 +55,7 @@ void Router::dispatch(Request& req, Response& res) const noexcept {
         if (notFound) notFound(req, res);
         else plain(res, 404, "Not found");
     } catch (const sql::Unavailable& e) {
+        if (res.streaming()) return res.abort(); // the status went out already
         try {
             if (onUnavailable) {
                 onUnavailable(req, res, e.what());
@@ -68,6 +69,14 @@ void Router::dispatch(Request& req, Response& res) const noexcept {
         }
         plain(res, 503, "Database busy or unavailable");
     } catch (const std::exception& e) {
+        if (res.streaming()) {
+            res.abort();
+            try {
+                if (onStreamError) onStreamError(req, res, e.what());
+            } catch (...) {
+            }
+            return;
+        }
         try {
             if (onError) onError(req, res, e.what());
             else plain(res, 500, "Internal error");
@@ -75,6 +84,7 @@ void Router::dispatch(Request& req, Response& res) const noexcept {
             plain(res, 500, "Internal error");
         }
     } catch (...) {
+        if (res.streaming()) return res.abort();
         try {
             if (onError) onError(req, res, "unknown exception");
             else plain(res, 500, "Internal error");

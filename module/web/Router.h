@@ -27,7 +27,8 @@ public:
     /// sql::Unavailable from a handler (the database is busy or down) →
     /// onUnavailable (a plain 503 with Retry-After without one); any other
     /// exception → onError (which must not throw; if it does, a plain 500 is
-    /// written). Never throws.
+    /// written); after a streamed answer began, any exception aborts it
+    /// instead (Response::abort, onStreamError). Never throws.
     void dispatch(Request& req, Response& res) const noexcept;
 
     Handler notFound;
@@ -36,6 +37,9 @@ public:
     Handler methodNotAllowed;
     /// Gets the exception's message; answers 500.
     std::function<void(Request&, Response&, const std::string& what)> onError;
+    /// An exception after a streamed answer began (its status is sent): the
+    /// answer is aborted (Response::abort) and this only logs it.
+    std::function<void(Request&, Response&, const std::string& what)> onStreamError;
     /// Gets the sql::Unavailable's message; answers 503 with Retry-After.
     std::function<void(Request&, Response&, const std::string& what)> onUnavailable;
     /// Seconds a client is told to wait (Retry-After) after a 503.

@@ -12,13 +12,19 @@
 #include "services/DemoStore.h"
 #include "storage/CaseRepository.h"
 #include "storage/GroupRepository.h"
+#include "storage/ScheduleRepository.h"
 #include "storage/StoreRepository.h"
+#include "storage/SyncRunRepository.h"
 #include "web/CasesPage.h"
+#include "web/DashboardPage.h"
 #include "web/Json.h"
 #include "web/SyncRoutes.h"
 #include "web/HandlingRoutes.h"
 #include "web/StoreRoutes.h"
 #include "web/LostFoundRoutes.h"
+#include "web/AlertRoutes.h"
+#include "web/ExportRoutes.h"
+#include "web/ScheduleView.h"
 
 namespace sac::web {
 namespace {
@@ -62,7 +68,7 @@ void showTab(Module& m, Request& req, Response& res) {
     CaseQuery query;
     query.filter.accountId = user.accountId;
     std::string errorKey;
-    auto parsed = parseCaseQuery(req, user.accountId, now, CaseListView::Tab);
+    auto parsed = parseCaseQuery(req, user.accountId, now, CaseListView::Tab, m.displayOffsetMinutes());
     if (parsed) {
         query = std::move(parsed.value());
     } else {
@@ -97,11 +103,7 @@ void showTab(Module& m, Request& req, Response& res) {
     storage::GroupRepository groupsRepo(*conn);
     storage::CaseRepository casesRepo(*conn);
     const auto stores = storesRepo.listByAccount(user.accountId);
-    // Lost & Found cases exist only beside an Amazon store: without one, every
-    // case is a dispute and the list needs no kind filter (nor its cost).
-    if (std::none_of(stores.begin(), stores.end(),
-                     [](const domain::Store& s) { return s.marketplace == domain::Marketplace::Amazon; }))
-        query.filter.kind.reset();
+    fitToStores(query.filter, stores);
     const auto groups = groupsRepo.list(user.accountId);
     const auto causes = casesRepo.listCauses(user.accountId);
     const auto page = casesRepo.list(query.filter);
@@ -125,6 +127,9 @@ void showTab(Module& m, Request& req, Response& res) {
         all.after.reset();
         model.matching = casesRepo.countMatching(all, model.matchingCap);
     }
+    // The action queue's count, also for the menu's badge on this very page.
+    model.actionCount = m.actionQueue() ? m.actionQueue()->refresh(casesRepo, user.accountId)
+                                        : services::ActionQueueCounter::read(casesRepo, user.accountId);
     model.noticeCount = noticeCount;
     model.canHandle = allowed(m, req, services::kPermHandle);
     model.isAdmin = allowed(m, req, services::kPermAdmin);
@@ -136,13 +141,34 @@ void showTab(Module& m, Request& req, Response& res) {
     model.locale = loc;
 
     const auto& cat = m.templates().catalog();
-    res.html(m.templates().render("tab", tabData(model, cat), loc), cat.text(loc, "tab.title"));
+    auto data = tabData(model, cat);
+    // "Próxima sincronização" of each AliExpress store, and its automatic runs' failures.
+    mu::data schedule{mu::data::type::list};
+    const auto schedules = storage::ScheduleRepository(*conn).forAccount(user.accountId);
+    storage::SyncRunRepository runs(*conn);
+    for (const auto& s : stores) {
+        if (s.marketplace != domain::Marketplace::AliExpress) continue;
+        const auto it = schedules.find(s.id);
+        const auto text = scheduleText(m, loc, s, it == schedules.end() ? storage::ScheduleState{} : it->second,
+                                       runs.latestForStore(s.id, user.accountId));
+        mu::data o;
+        o.set("id", std::to_string(s.id));
+        o.set("name", s.name);
+        o.set("next", text.next);
+        if (!text.every.empty()) o.set("every", text.every);
+        if (!text.failure.empty()) o.set("failure", text.failure);
+        if (!text.reason.empty()) o.set("reason", text.reason);
+        schedule.push_back(o);
+    }
+    data.set("has_schedule", !schedule.is_empty_list());
+    data.set("schedule", schedule);
+    res.html(m.templates().render("tab", data, loc), cat.text(loc, "tab.title"));
 }
 
 void listCasesJson(Module& m, Request& req, Response& res) {
     if (!m.database()) return res.json(errorJson("the module has not started"), 503);
     const auto& user = req.user();
-    auto parsed = parseCaseQuery(req, user.accountId, m.now(), CaseListView::Api);
+    auto parsed = parseCaseQuery(req, user.accountId, m.now(), CaseListView::Api, m.displayOffsetMinutes());
     if (!parsed) return res.json(errorJson(parsed.error()), 400);
     auto conn = m.database()->acquire();
     const auto stores = storage::StoreRepository(*conn).listByAccount(user.accountId);
@@ -169,6 +195,9 @@ void buildRoutes(Module& m, Router& r) {
     registerHandlingRoutes(m, r);
     registerStoreRoutes(m, r);
     registerLostFoundRoutes(m, r);
+    registerAlertRoutes(m, r);
+    registerExportRoutes(m, r);
+    registerDashboardRoutes(m, r);
     r.addPrefix("GET", kStaticPrefix, [&m](Request& req, Response& res) { serveStatic(m, req, res); });
 
     r.notFound = [&m](Request& req, Response& res) {
@@ -191,6 +220,9 @@ void buildRoutes(Module& m, Router& r) {
         if (isJsonPath(req.path()))
             return res.json(errorJson(m.templates().catalog().text(loc, "error.database_unavailable")), 503);
         errorPage(m, req, res, 503, "error.database_unavailable_title", "error.database_unavailable");
+    };
+    r.onStreamError = [&m](Request& req, Response&, const std::string& what) {
+        m.log(SAC_LOG_ERROR, "sac: " + req.method() + " " + req.path() + " failed while streaming: " + what);
     };
     r.onError = [&m](Request& req, Response& res, const std::string& what) {
         m.log(SAC_LOG_ERROR, "sac: " + req.method() + " " + req.path() + " failed: " + what);

@@ -2,7 +2,9 @@
 // Module::registerWith() (no static initialisers):
 //
 //   GET  /sac             → 303 to /sac/
-//   GET  /sac/            → the "SAC e pós-venda" tab (filters, cases, keyset pages)
+//   GET  /sac/            → the "SAC e pós-venda" tab (filters, cases, keyset pages);
+//                           view=acao: the action queue, "Requer ação"
+//   GET  /sac/export      → the tab's list as CSV (web/ExportRoutes.h; also /sac/lost-found/export)
 //   GET  /sac/api/cases   → the same list as JSON (same filters and cursor)
 //   POST /sac/sync        → "Disputa de Sincronização" (needs sac.handle)
 //   GET  /sac/static/<f>  → whitelisted static assets

@@ -8,6 +8,7 @@ namespace sac::web {
 const std::map<std::string, std::string>& StaticFiles::whitelist() {
     static const std::map<std::string, std::string> files{
         {"sac.css", "text/css; charset=utf-8"},
+        {"dashboard.css", "text/css; charset=utf-8"},
         {"sac.js", "text/javascript; charset=utf-8"},
         {"sync.js", "text/javascript; charset=utf-8"},
         {"handling.js", "text/javascript; charset=utf-8"},

@@ -6,16 +6,22 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <map>
 #include <optional>
 
 #include <sac/connectors/ShownText.h>
 
+#include "services/AmazonAccess.h"
 #include "services/AmazonMarketplaces.h"
 #include "services/StoreAdminService.h"
+#include "services/StoreCredentials.h"
 #include "services/StoreSettings.h"
 #include "services/SyncService.h"
+#include "storage/ScheduleRepository.h"
 #include "storage/StoreRepository.h"
+#include "storage/SyncRunRepository.h"
 #include "web/Format.h"
+#include "web/ScheduleView.h"
 #include "web/HandlingSupport.h"
 
 namespace sac::web {
@@ -25,6 +31,8 @@ using namespace support;
 
 constexpr const char* kStoresPrefix = "/sac/stores/";
 constexpr const char* kCallbackPath = "/sac/stores/oauth/callback";
+/// Where Seller Central sends the admin back: the OAuth Redirect URI to register in the application.
+constexpr const char* kAmazonCallbackPath = "/sac/stores/oauth/amazon/callback";
 
 services::StoreAdminService storeService(Module& m) {
     return services::StoreAdminService(*m.database(), *m.vault(), *m.aliexpress(), [&m] { return m.now(); },
@@ -44,7 +52,8 @@ bool admitted(Module& m, const Request& req, Response& res) {
     return false;
 }
 
-std::string callbackUrl(const Module& m, const Request& req) {
+/// The absolute URL of a callback path: public_base_url, else the request's Host.
+std::string callbackUrl(const Module& m, const Request& req, const char* path) {
     std::string base = m.setting("public_base_url", "");
     if (base.empty()) {
         const std::string host = req.header("Host").value_or("127.0.0.1");
@@ -53,7 +62,7 @@ std::string callbackUrl(const Module& m, const Request& req) {
         base = "http://" + (safe ? host : std::string("127.0.0.1"));
     }
     while (!base.empty() && base.back() == '/') base.pop_back();
-    return base + kCallbackPath;
+    return base + path;
 }
 
 /// The store's state as the admin pages show it: an active store whose
@@ -87,7 +96,7 @@ std::pair<std::string, std::string> reauthNotice(const Module& m, const Request&
     const std::string date = formatDateTime(w.endsAt, m.displayOffsetMinutes(), localeOf(m, req));
     if (w.level == Level::Expired) return {"expired", fill(text(m, req, "stores.reauth_expired"), "date", date)};
     if (w.daysLeft <= 1) return {"soon", fill(text(m, req, "stores.reauth_soon_one"), "date", date)};
-    return {"soon", fill(fill(text(m, req, "stores.reauth_soon"), "days", std::to_string(w.daysLeft)), "date", date)};
+    return {"soon", fill(fill(text(m, req, "stores.reauth_soon"), "days", formatCount(w.daysLeft, localeOf(m, req))), "date", date)};
 }
 
 void listPage(Module& m, Request& req, Response& res) {
@@ -95,9 +104,15 @@ void listPage(Module& m, Request& req, Response& res) {
     const std::string loc = localeOf(m, req);
     const auto& cat = m.templates().catalog();
     std::vector<domain::Store> stores;
+    std::map<std::int64_t, storage::ScheduleState> schedules;
+    std::map<std::int64_t, domain::SyncRun> lastRuns;
     {
         auto conn = m.database()->acquire();
         stores = storage::StoreRepository(*conn).listByAccount(req.user().accountId);
+        schedules = storage::ScheduleRepository(*conn).forAccount(req.user().accountId);
+        storage::SyncRunRepository runs(*conn);
+        for (const auto& s : stores)
+            if (auto r = runs.latestForStore(s.id, req.user().accountId)) lastRuns[s.id] = *r;
     }
     const auto svc = storeService(m);
     mu::data d;
@@ -118,6 +133,12 @@ void listPage(Module& m, Request& req, Response& res) {
             o.set("reauth_level", code);
             o.set("reauth_text", notice);
         }
+        const auto last = lastRuns.find(s.id);
+        const auto sched = scheduleText(m, loc, s, schedules[s.id],
+                                        last == lastRuns.end() ? std::nullopt : std::optional(last->second));
+        o.set("schedule_text", sched.next);
+        if (!sched.failure.empty()) o.set("schedule_failure", sched.failure);
+        if (!sched.reason.empty()) o.set("schedule_reason", sched.reason);
         list.push_back(o);
     }
     d.set("stores", list);
@@ -132,6 +153,8 @@ services::StoreForm formOf(const Request& req) {
     f.marketplace = req.form("marketplace").value_or("aliexpress");
     f.name = req.form("name").value_or("");
     f.sellerEmail = req.form("seller_email").value_or("");
+    // The switch is a checkbox: its absence means off only on the form that shows it.
+    if (req.form("schedule_shown")) f.scheduleOn = req.form("schedule_on").value_or("") == "1";
     if (f.marketplace == "amazon") {
         f.marketplaceId = req.form("marketplace_id").value_or("");
         f.region = req.form("region").value_or("");
@@ -139,6 +162,8 @@ services::StoreForm formOf(const Request& req) {
         f.appSecret = req.form("lwa_client_secret").value_or("");
         f.refreshToken = req.form("refresh_token").value_or("");
         f.gatewayUrl = req.form("sp_api_endpoint").value_or("");
+        f.amazonApplicationId = req.form("amazon_application_id").value_or("");
+        f.amazonDraft = req.form("amazon_draft").value_or("") == "1";
         return f;
     }
     f.gatewayUrl = req.form("gateway_url").value_or("");
@@ -146,6 +171,7 @@ services::StoreForm formOf(const Request& req) {
     f.appSecret = req.form("app_secret").value_or("");
     f.returnAddressId = req.form("return_address_id").value_or("");
     f.syncMaxInFlight = req.form("sync_max_in_flight").value_or("");
+    f.syncIntervalMinutes = req.form("sync_interval_minutes").value_or("");
     return f;
 }
 
@@ -164,6 +190,7 @@ void setAmazonFields(mu::data& d, const std::string& loc, const Catalog& cat, co
         mu::data o;
         o.set("id", mp.marketplaceId);
         o.set("country", mp.country);
+        o.set("country_name", cat.text(loc, "country." + mp.country));
         o.set("suffix", mp.domainSuffix);
         o.set("selected", mp.marketplaceId == chosen);
         list.push_back(o);
@@ -227,10 +254,18 @@ void renderForm(Module& m, const Request& req, Response& res, const domain::Stor
     d.set("marketplace_label", cat.text(loc, amazon ? "marketplace.amazon" : "marketplace.aliexpress"));
     d.set("is_amazon", amazon);
     d.set("is_aliexpress", !amazon);
-    if (amazon)
+    if (amazon) {
         setAmazonFields(d, loc, cat,
                         typed ? typed->marketplaceId : store ? store->marketplaceId : std::string(),
                         typed ? typed->region : store ? store->region : std::string());
+        const auto kept = store ? services::StoreSettings::parse(store->settingsJson) : services::StoreSettings{};
+        d.set("amazon_application_id", typed ? typed->amazonApplicationId : kept.amazonApplicationId);
+        d.set("amazon_draft", typed ? typed->amazonDraft : kept.amazonDraftApplication);
+        d.set("amazon_redirect_uri", callbackUrl(m, req, kAmazonCallbackPath));
+        if (store && m.vault())
+            if (auto creds = services::StoreCredentials::open(*m.vault(), *store); creds && !creds.value().sellerId.empty())
+                d.set("amazon_seller_id", creds.value().sellerId);
+    }
     d.set("action_url", store ? "/sac/stores/" + std::to_string(store->id) : std::string("/sac/stores"));
     d.set("default_gateway", defaultGateway(m));
     if (store) {
@@ -259,6 +294,13 @@ void renderForm(Module& m, const Request& req, Response& res, const domain::Stor
                                 : saved.syncMaxInFlight ? std::to_string(*saved.syncMaxInFlight)
                                                         : std::string());
     d.set("default_in_flight", std::to_string(m.sync() ? m.sync()->options().maxInFlight : 8));
+    d.set("schedule_on", typed && typed->scheduleOn ? *typed->scheduleOn : !saved.scheduleOff);
+    d.set("sync_interval_minutes", typed                      ? typed->syncIntervalMinutes
+                                   : saved.syncIntervalMinutes ? std::to_string(*saved.syncIntervalMinutes)
+                                                               : std::string());
+    d.set("schedule_interval_hint", fill(cat.text(loc, "schedule.form_interval_hint"), "minutes",
+                                         formatCount(m.scheduleOptions().syncIntervalMs / 60'000, loc)));
+    d.set("schedule_server_off", !m.scheduleOptions().enabled);
     // A new app key typed into a refused form is shown again; secrets never are.
     d.set("app_key", typed && store == nullptr ? typed->appKey : std::string());
     if (errors && !errors->empty()) {
@@ -287,8 +329,12 @@ void renderForm(Module& m, const Request& req, Response& res, const domain::Stor
     const std::string title = cat.text(loc, store ? "stores.edit_title" : "stores.new_title");
     // "Autorizar" posts here and is redirected to the marketplace's consent
     // page: the page's form-action must name that origin, nothing else.
-    if (store && store->marketplace == domain::Marketplace::AliExpress)
-        if (auto origin = consentOrigin(store->gatewayUrl)) res.setHeader("Content-Security-Policy", storePagePolicy(*origin));
+    if (store) {
+        const std::string consent = store->marketplace == domain::Marketplace::Amazon
+                                        ? services::AmazonAccess::consentBase(*store)
+                                        : store->gatewayUrl;
+        if (auto origin = consentOrigin(consent)) res.setHeader("Content-Security-Policy", storePagePolicy(*origin));
+    }
     res.html(m.templates().render("store_form", d, loc), title, status);
 }
 
@@ -328,6 +374,29 @@ void callback(Module& m, Request& req, Response& res) {
     res.redirect("/sac/stores/" + std::to_string(*r.value) + "?done=authorized");
 }
 
+/// Seller Central's redirect: state, selling_partner_id and spapi_oauth_code
+/// (error=access_denied and no code when the seller cancelled).
+void amazonCallback(Module& m, Request& req, Response& res) {
+    if (!admitted(m, req, res)) return;
+    const std::string state = req.query("state").value_or("");
+    const std::string code = req.query("spapi_oauth_code").value_or("");
+    const std::string seller = req.query("selling_partner_id").value_or("");
+    if (code.empty()) return fail(m, req, res, 400, "stores.authorize_title", "stores.error.denied_amazon");
+    auto svc = storeService(m);
+    auto r = svc.completeAmazonAuthorization(actorOf(req), state, code, seller, callbackUrl(m, req, kAmazonCallbackPath));
+    if (!r.ok()) {
+        m.log(SAC_LOG_WARNING, "sac: Amazon authorization callback refused for user " +
+                                   std::to_string(req.user().userId) + ": " + r.error.key);
+        const auto& key = r.error.key;
+        const bool ours = key == "stores.error.state" || key == "stores.error.seller_id" ||
+                          key == "stores.error.other_seller" || key == "stores.error.disabled";
+        return fail(m, req, res, ours ? 400 : 502, "stores.authorize_title", key);
+    }
+    m.log(SAC_LOG_INFO, "sac: Amazon store " + std::to_string(*r.value) + " authorized by user " +
+                            std::to_string(req.user().userId) + " for selling partner " + seller);
+    res.redirect("/sac/stores/" + std::to_string(*r.value) + "?done=authorized_amazon");
+}
+
 void storeGet(Module& m, Request& req, Response& res) {
     if (!admitted(m, req, res)) return;
     const std::string rest = req.path().substr(std::string(kStoresPrefix).size());
@@ -345,7 +414,8 @@ void storeGet(Module& m, Request& req, Response& res) {
     else if (done == "secrets_cleared")
         notice = text(m, req, s->marketplace == domain::Marketplace::Amazon ? "stores.done_secrets_cleared_amazon"
                                                                              : "stores.done_secrets_cleared");
-    else if (done == "created" || done == "updated" || done == "authorized" || done == "disabled" || done == "enabled")
+    else if (done == "created" || done == "updated" || done == "authorized" || done == "authorized_amazon" ||
+             done == "disabled" || done == "enabled")
         notice = text(m, req, "stores.done_" + done);
     renderForm(m, req, res, &*s, nullptr, nullptr, 200, notice);
 }
@@ -401,7 +471,11 @@ void storePost(Module& m, Request& req, Response& res) {
         return res.redirect(self + "?done=" + action + "d");
     }
     if (action == "authorize") {
-        auto r = svc.beginAuthorization(actor, *id, callbackUrl(m, req));
+        // Each marketplace sends the admin back to its own callback.
+        const auto current = load();
+        if (!current) return fail(m, req, res, 404, "error.not_found_title", "stores.error.not_found");
+        const char* back = current->marketplace == domain::Marketplace::Amazon ? kAmazonCallbackPath : kCallbackPath;
+        auto r = svc.beginAuthorization(actor, *id, callbackUrl(m, req, back));
         if (!r.ok()) {
             auto s = load();
             if (!s) return fail(m, req, res, 404, "error.not_found_title", "stores.error.not_found");
@@ -421,7 +495,7 @@ void storePost(Module& m, Request& req, Response& res) {
                 ? fill(text(m, req, "stores.test_ok_amazon"), "marketplace",
                        s->marketplaceId + " (amazon." + services::amazonMarketplaceOrDefault(s->marketplaceId).domainSuffix +
                            ")")
-                : fill(text(m, req, "stores.test_ok"), "count", std::to_string(r.value.value_or(0)));
+                : fill(text(m, req, "stores.test_ok"), "count", formatCount(r.value.value_or(0), localeOf(m, req)));
         if (wantsJson(req)) {
             Poco::JSON::Object j;
             j.set("ok", r.ok());
@@ -474,6 +548,7 @@ void registerStoreRoutes(Module& m, Router& r) {
     r.add("GET", "/sac/stores", [&m](Request& req, Response& res) { listPage(m, req, res); });
     r.add("POST", "/sac/stores", [&m](Request& req, Response& res) { createStore(m, req, res); });
     r.add("GET", kCallbackPath, [&m](Request& req, Response& res) { callback(m, req, res); });
+    r.add("GET", kAmazonCallbackPath, [&m](Request& req, Response& res) { amazonCallback(m, req, res); });
     r.addPrefix("GET", kStoresPrefix, [&m](Request& req, Response& res) { storeGet(m, req, res); });
     r.addPrefix("POST", kStoresPrefix, [&m](Request& req, Response& res) { storePost(m, req, res); });
     r.add("GET", "/sac/api/stores", [&m](Request& req, Response& res) { storesJson(m, req, res); });

@@ -9,7 +9,9 @@
 //   POST /sac/stores/<id>/disable|enable
 //   POST /sac/stores/<id>/authorize      → 303 to the marketplace's consent page ("Autorizar")
 //   POST /sac/stores/<id>/test           "Testar conexão"
-//   GET  /sac/stores/oauth/callback      the OAuth redirect (code + state)
+//   GET  /sac/stores/oauth/callback      the AliExpress OAuth redirect (code + state)
+//   GET  /sac/stores/oauth/amazon/callback  Seller Central's redirect (spapi_oauth_code,
+//                                        state, selling_partner_id)
 //   GET  /sac/api/stores                 the stores as JSON (no secrets)
 #pragma once
 

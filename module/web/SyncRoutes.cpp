@@ -12,10 +12,12 @@
 
 #include "Module.h"
 #include "services/Permissions.h"
+#include "storage/ScheduleRepository.h"
 #include "storage/StoreRepository.h"
 #include "storage/SyncRunRepository.h"
 #include "web/Format.h"
 #include "web/HandlingSupport.h"
+#include "web/ScheduleView.h"
 
 namespace sac::web {
 namespace {
@@ -29,9 +31,32 @@ StartedRuns startSyncs(Module& m, const Request& req, std::optional<std::int64_t
         [sync](std::int64_t a, std::int64_t r, const std::string& why) { sync->abandon(a, r, why); });
 }
 
-/// One run as the panel shows it; times and durations come formatted in the
-/// display zone and the user's language, like the pages.
-Poco::JSON::Object runJson(const domain::SyncRun& r, const domain::Store& s, const Module& m, const std::string& loc) {
+/// What the panel prints about a run's progress, numbers in the user's way:
+/// "Páginas 3 de 5 · Disputas 120 de 1.234 · 12 novas, … em 3min".
+std::string detailText(const domain::SyncRun& r, const Catalog& cat, const std::string& loc) {
+    const auto& p = r.progress;
+    std::string out = fill(fill(cat.text(loc, "sync.pages"), "done", formatCount(p.pagesDone, loc)), "total",
+                           p.pagesTotal > 0 ? formatCount(p.pagesTotal, loc) : std::string("?"));
+    if (p.itemsTotal > 0)
+        out += " · " + fill(fill(cat.text(loc, "sync.items"), "done", formatCount(p.itemsDone, loc)), "total",
+                            formatCount(p.itemsTotal, loc));
+    if (r.state != domain::SyncState::Running) {
+        std::string summary = cat.text(loc, "sync.summary");
+        for (const auto& [name, value] : {std::pair<const char*, std::int64_t>{"new", p.newCount},
+                                          {"updated", p.updatedCount},
+                                          {"unchanged", p.unchangedCount},
+                                          {"failed", p.failedCount}})
+            summary = fill(summary, name, formatCount(value, loc));
+        out += " · " + fill(summary, "duration",
+                            r.finishedAt ? formatElapsed(*r.finishedAt - r.startedAt, cat, loc) : std::string("?"));
+    }
+    return out;
+}
+
+/// One run as the panel shows it; times, durations and counts come formatted
+/// in the display zone and the user's language, like the pages.
+Poco::JSON::Object runJson(const domain::SyncRun& r, const domain::Store& s, const Module& m, const std::string& loc,
+                           const storage::ScheduleState& schedule) {
     const Catalog& cat = m.templates().catalog();
     Poco::JSON::Object o;
     o.set("run_id", r.id);
@@ -58,6 +83,12 @@ Poco::JSON::Object runJson(const domain::SyncRun& r, const domain::Store& s, con
         o.set("last_success_text", formatDateTime(*s.lastSyncOkAt, m.displayOffsetMinutes(), loc) + " (" +
                                        zoneLabel(m.displayOffsetMinutes()) + ")");
     }
+    o.set("detail_text", detailText(r, cat, loc));
+    if (r.requestedBy == 0) o.set("trigger_text", cat.text(loc, "schedule.automatic"));
+    const auto next = scheduleText(m, loc, s, schedule, r);
+    o.set("next_sync_text", next.next);
+    o.set("schedule_failure_text", next.failure);
+    o.set("schedule_reason_text", next.reason);
     return o;
 }
 
@@ -79,12 +110,14 @@ void apiStatus(Module& m, Request& req, Response& res) {
     bool running = false;
     storage::SyncRunRepository runRepo(*conn);
     const std::string loc = support::localeOf(m, req);
+    const auto schedules = storage::ScheduleRepository(*conn).forAccount(user.accountId);
     for (const auto& s : storage::StoreRepository(*conn).listByAccount(user.accountId)) {
         // The disputes' sync only: the Lost & Found search has its own panel.
         if (s.marketplace != domain::Marketplace::AliExpress) continue;
         if (auto r = runRepo.latestForStore(s.id, user.accountId)) {
             running = running || r->state == domain::SyncState::Running;
-            runs.add(runJson(*r, s, m, loc));
+            const auto it = schedules.find(s.id);
+            runs.add(runJson(*r, s, m, loc, it == schedules.end() ? storage::ScheduleState{} : it->second));
         }
     }
     Poco::JSON::Object o;

@@ -45,6 +45,16 @@ domain::Result<std::unique_ptr<TemplateEngine>> TemplateEngine::load(const std::
 
 std::string TemplateEngine::render(const std::string& name, kainjow::mustache::data data,
                                    const std::string& locale) const {
+    return renderWith(name, std::move(data), locale, false);
+}
+
+std::string TemplateEngine::renderText(const std::string& name, kainjow::mustache::data data,
+                                       const std::string& locale) const {
+    return renderWith(name, std::move(data), locale, true);
+}
+
+std::string TemplateEngine::renderWith(const std::string& name, kainjow::mustache::data data,
+                                       const std::string& locale, bool plainText) const {
     auto it = _templates.find(name);
     if (it == _templates.end()) throw TemplateError("unknown template \"" + name + "\"");
     const std::string resolved = _catalog.resolve(locale);
@@ -58,6 +68,13 @@ std::string TemplateEngine::render(const std::string& name, kainjow::mustache::d
         data.set(partialName, kainjow::mustache::partial([body] { return *body; }));
     }
     kainjow::mustache::mustache m(it->second);
+    if (plainText)
+        m.set_custom_escape([](const std::string& value) {
+            std::string out = value;
+            for (char& c : out)
+                if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';
+            return out;
+        });
     std::string out = m.render(data);
     if (!m.is_valid()) throw TemplateError("template \"" + name + "\" failed: " + m.error_message());
     return out;

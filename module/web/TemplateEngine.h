@@ -39,11 +39,18 @@ public:
     /// Renders template `name` with data plus "t" and "locale". Throws
     /// TemplateError for an unknown template or a render failure.
     std::string render(const std::string& name, kainjow::mustache::data data, const std::string& locale) const;
+    /// The same for text/plain output (e-mail text parts): {{name}} writes
+    /// the value as it is (no HTML entities), except that control characters
+    /// (line feeds included: a value stays on its line) become spaces. Never
+    /// use it for HTML.
+    std::string renderText(const std::string& name, kainjow::mustache::data data, const std::string& locale) const;
 
     bool has(const std::string& name) const { return _templates.count(name) != 0; }
     const Catalog& catalog() const { return _catalog; }
 
 private:
+    std::string renderWith(const std::string& name, kainjow::mustache::data data, const std::string& locale,
+                           bool plainText) const;
     TemplateEngine(std::map<std::string, std::string> templates, Catalog catalog)
         : _templates(std::move(templates)), _catalog(std::move(catalog)) {}
 

@@ -98,6 +98,7 @@ AmazonDataSet::AmazonDataSet(std::uint64_t seed, std::uint32_t skus, std::int64_
   catalog_.reserve(skus);
   truth_.reserve(skus);
   for (std::size_t i = 0; i < skus; ++i) generateProduct(i);
+  generateMoreClaims();
   auto by_time = [](const auto& a, const auto& b) { return a.at_ms < b.at_ms; };
   std::stable_sort(ledger_.begin(), ledger_.end(), by_time);
   std::stable_sort(returns_.begin(), returns_.end(), by_time);

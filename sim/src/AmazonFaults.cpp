@@ -16,6 +16,7 @@ void AmazonFaults::arm(int quota_exceeded, int server_error, int cancel, int fat
 void AmazonFaults::clear() {
   std::lock_guard lock(mu_);
   quota_ = server_error_ = cancel_ = fatal_ = finances_denied_ = 0;
+  cancel_types_.clear();
   served_.clear();
 }
 
@@ -42,8 +43,18 @@ AmazonFaults::CallFault AmazonFaults::nextCall() {
   return CallFault::None;
 }
 
-AmazonFaults::ReportFate AmazonFaults::nextReport() {
+void AmazonFaults::armCancel(const std::string& reportType, int count) {
   std::lock_guard lock(mu_);
+  if (count > 0) cancel_types_[reportType] += count;
+}
+
+AmazonFaults::ReportFate AmazonFaults::nextReport(const std::string& reportType) {
+  std::lock_guard lock(mu_);
+  if (auto it = cancel_types_.find(reportType); it != cancel_types_.end() && it->second > 0) {
+    if (--it->second == 0) cancel_types_.erase(it);
+    ++served_["cancelled"];
+    return ReportFate::Cancelled;
+  }
   if (cancel_ > 0) {
     --cancel_;
     ++served_["cancelled"];

@@ -117,6 +117,54 @@ AmazonFinances::AmazonFinances(const AmazonDataSet& data, AmazonMarketplace mark
   std::stable_sort(refunds_.begin(), refunds_.end(), [](const auto& a, const auto& b) {
     return a.posted_ms != b.posted_ms ? a.posted_ms < b.posted_ms : a.order_id < b.order_id;
   });
+  for (const auto& e : data.ledger()) {
+    if (e.event_type != "Shipments" || e.quantity >= 0) continue;
+    AmazonShipmentPosting sp{e.at_ms, e.reference_id, e.product, -e.quantity, ""};
+    const std::uint64_t h = fnv1a("item/" + sp.order_id + "/" + data.catalog()[e.product].msku);
+    sp.order_item_id = std::to_string(10'000'000'000'000ULL + h % 90'000'000'000'000ULL);
+    shipments_.push_back(std::move(sp));
+  }
+  std::stable_sort(shipments_.begin(), shipments_.end(), [](const auto& a, const auto& b) {
+    return a.posted_ms != b.posted_ms ? a.posted_ms < b.posted_ms : a.order_id < b.order_id;
+  });
+}
+
+std::string AmazonFinances::shipmentEventJson(const AmazonShipmentPosting& s) const {
+  const AmazonProduct& p = data_.catalog()[s.product];
+  auto money = [&](JsonWriter& w, std::int64_t cents) {
+    w.beginObject().field("CurrencyCode", market_.currency);
+    w.key("CurrencyAmount").raw(decimal(cents));
+    w.endObject();
+  };
+  auto fee = [&](JsonWriter& w, const char* type, std::int64_t cents) {
+    w.beginObject().field("FeeType", type).key("FeeAmount");
+    money(w, cents);
+    w.endObject();
+  };
+  JsonWriter w;
+  w.beginObject();
+  w.field("AmazonOrderId", s.order_id).field("SellerOrderId", s.order_id);
+  w.field("MarketplaceName", marketplaceName(market_.country));
+  w.field("PostedDate", AmazonTime::isoUtc(s.posted_ms));
+  w.key("ShipmentItemList").beginArray().beginObject();
+  w.field("SellerSKU", p.msku).field("OrderItemId", s.order_item_id);
+  w.field("QuantityShipped", s.units);
+  w.key("ItemChargeList").beginArray();
+  w.beginObject().field("ChargeType", "Principal").key("ChargeAmount");
+  money(w, p.price_cents * s.units);
+  w.endObject();
+  w.beginObject().field("ChargeType", "Tax").key("ChargeAmount");
+  money(w, 0);
+  w.endObject();
+  w.endArray();
+  w.key("ItemFeeList").beginArray();
+  fee(w, "Commission", -(p.price_cents * s.units * 15) / 100);
+  fee(w, "FBAPerUnitFulfillmentFee", -data_.fulfillmentFeeCents(s.product, s.posted_ms) * s.units);
+  w.endArray();
+  w.key("PromotionList").beginArray().endArray();
+  w.endObject().endArray();
+  w.endObject();
+  return w.str();
 }
 
 std::string AmazonFinances::eventJson(const AmazonRefundPosting& r) const {
@@ -211,10 +259,20 @@ AmazonFinances::Answer AmazonFinances::list(const SimRequest& request, std::int6
     size = n;
   }
 
-  std::vector<const AmazonRefundPosting*> hits;
-  if (before - after <= kMaxRangeMs)
+  // Refunds and shipments of the range, in posting order (refunds first at equal times).
+  struct Hit {
+    std::int64_t posted;
+    const AmazonRefundPosting* refund;
+    const AmazonShipmentPosting* shipment;
+  };
+  std::vector<Hit> hits;
+  if (before - after <= kMaxRangeMs) {
     for (const auto& r : refunds_)
-      if (r.posted_ms >= after && r.posted_ms < before) hits.push_back(&r);
+      if (r.posted_ms >= after && r.posted_ms < before) hits.push_back({r.posted_ms, &r, nullptr});
+    for (const auto& sp : shipments_)
+      if (sp.posted_ms >= after && sp.posted_ms < before) hits.push_back({sp.posted_ms, nullptr, &sp});
+    std::stable_sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) { return a.posted < b.posted; });
+  }
   const std::size_t from = std::min(hits.size(), static_cast<std::size_t>(offset));
   const std::size_t to = std::min(hits.size(), from + static_cast<std::size_t>(size));
 
@@ -224,10 +282,14 @@ AmazonFinances::Answer AmazonFinances::list(const SimRequest& request, std::int6
     w.field("NextToken", std::string(kTokenPrefix) + hex(std::to_string(after) + "|" + std::to_string(before) + "|" +
                                                          std::to_string(size) + "|" + std::to_string(to)));
   w.key("FinancialEvents").beginObject();
-  w.key("ShipmentEventList").beginArray().endArray();
+  w.key("ShipmentEventList").beginArray();
+  for (std::size_t i = from; i < to; ++i)
+    if (hits[i].shipment) w.raw(shipmentEventJson(*hits[i].shipment));
+  w.endArray();
   w.key("ShipmentSettleEventList").beginArray().endArray();
   w.key("RefundEventList").beginArray();
-  for (std::size_t i = from; i < to; ++i) w.raw(eventJson(*hits[i]));
+  for (std::size_t i = from; i < to; ++i)
+    if (hits[i].refund) w.raw(eventJson(*hits[i].refund));
   w.endArray();
   for (const char* list : {"GuaranteeClaimEventList", "ChargebackEventList", "ChargeRefundEventList",
                            "RetrochargeEventList", "RentalTransactionEventList", "ServiceFeeEventList",

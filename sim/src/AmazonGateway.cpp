@@ -3,6 +3,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/URI.h>
 
 #include <algorithm>
 #include <cctype>
@@ -19,6 +20,7 @@ constexpr std::int64_t kDayMs = 86'400'000LL;
 constexpr const char* kReportsPrefix = "/reports/2021-06-30/";
 constexpr const char* kDocumentsPath = "/_sim/amazon/documents/";
 constexpr const char* kFinancesPrefix = "/finances/";
+constexpr const char* kInboundPrefix = "/fba/inbound/";
 
 SimResponse json(int status, std::string body) {
   SimResponse r;
@@ -66,6 +68,43 @@ std::string param(const SimRequest& r, const char* name) {
   return it == r.params.end() ? std::string() : it->second;
 }
 
+std::string htmlEscape(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    switch (c) {
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '&': o += "&amp;"; break;
+      case '"': o += "&quot;"; break;
+      case '\'': o += "&#39;"; break;
+      default: o += c;
+    }
+  }
+  return o;
+}
+
+std::string urlEncode(const std::string& s) {
+  std::string out;
+  Poco::URI::encode(s, "!#$&'()*+,/:;=?@[]", out);
+  return out;
+}
+
+bool httpUrl(const std::string& s) {
+  return (s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0) && s.size() <= 2048 &&
+         s.find_first_of(" \t\r\n\"<>") == std::string::npos;
+}
+
+SimResponse consentError(const std::string& code, const std::string& problem) {
+  SimResponse r;
+  r.status = 400;
+  r.content_type = "text/html;charset=UTF-8";
+  r.body = "<!DOCTYPE html><html lang=\"pt-BR\"><head><meta charset=\"utf-8\"><title>Erro de "
+           "autorização</title></head><body><h1>Não foi possível autorizar o aplicativo</h1>"
+           "<p>Código do erro: <strong id=\"error-code\">" + htmlEscape(code) +
+           "</strong></p><p id=\"error\">" + htmlEscape(problem) + "</p></body></html>";
+  return r;
+}
+
 }  // namespace
 
 AmazonGateway::AmazonGateway(const SimConfig& config, SimClock& clock)
@@ -76,13 +115,17 @@ AmazonGateway::AmazonGateway(const SimConfig& config, SimClock& clock)
                   .value_or(AmazonMarketplace{config.amazon.marketplace_id, "US", "USD", true})),
       data_(std::make_unique<AmazonDataSet>(config.seed, config.amazon.skus, anchor_ms_)),
       finances_(std::make_unique<AmazonFinances>(*data_, market_)),
-      lwa_(config.amazon.clients, config.amazon.access_token_ttl_s, config.seed, clock),
+      inbound_(std::make_unique<AmazonInbound>(*data_, market_)),
+      lwa_(config.amazon.clients, config.amazon.access_token_ttl_s, config.seed, clock,
+           config.amazon.authorization_code_ttl_s),
+      usage_(config.amazon.rate_multiplier),
       url_key_("sac-sim-s3-" + std::to_string(config.seed)),
       base_url_("http://" + config.host + ":" + std::to_string(config.port)) {}
 
 bool AmazonGateway::owns(const std::string& path) {
-  return path.rfind("/auth/o2/", 0) == 0 || path.rfind("/reports/", 0) == 0 ||
-         path.rfind(kFinancesPrefix, 0) == 0 ||
+  return path.rfind("/apps/authorize/", 0) == 0 || path.rfind("/auth/o2/", 0) == 0 ||
+         path.rfind("/reports/", 0) == 0 ||
+         path.rfind(kFinancesPrefix, 0) == 0 || path.rfind(kInboundPrefix, 0) == 0 ||
          path.rfind("/_sim/amazon/", 0) == 0;
 }
 
@@ -94,6 +137,7 @@ void AmazonGateway::setBaseUrl(std::string base_url) {
 void AmazonGateway::reset() {
   lwa_.reset();
   faults_.clear();
+  usage_.reset();
   std::lock_guard lock(mu_);
   report_order_.clear();
   reports_.clear();
@@ -144,11 +188,31 @@ SimResponse AmazonGateway::spError(int status, const std::string& code, const st
 }
 
 SimResponse AmazonGateway::handle(const SimRequest& request) {
+  SimResponse r = dispatch(request);
+  // Every SP-API answer carries x-amzn-RequestId; x-amzn-RateLimit-Limit goes on the 2xx,
+  // 400 and 404 answers of a known operation and never on a 429 (as Amazon documents).
+  const std::string operation = AmazonUsagePlans::operationOf(request.verb, request.path);
+  if (operation.empty()) return r;
+  auto& h = r.headers;
+  h.erase(std::remove_if(h.begin(), h.end(),
+                         [](const auto& kv) { return lower(kv.first) == "x-amzn-ratelimit-limit"; }),
+          h.end());
+  if (std::none_of(h.begin(), h.end(), [](const auto& kv) { return lower(kv.first) == "x-amzn-requestid"; }))
+    h.emplace_back("x-amzn-RequestId", newRequestId());
+  if ((r.status >= 200 && r.status < 300) || r.status == 400 || r.status == 404)
+    h.emplace_back("x-amzn-RateLimit-Limit", usage_.limitHeader(operation));
+  return r;
+}
+
+SimResponse AmazonGateway::dispatch(const SimRequest& request) {
   try {
     const std::string& p = request.path;
     if (p == "/auth/o2/token") return handleToken(request);
+    if (p == "/apps/authorize/consent") return handleConsentPage(request);
+    if (p == "/apps/authorize/confirm") return handleConsentConfirm(request);
     if (p.rfind(kReportsPrefix, 0) == 0) return handleReports(request);
     if (p.rfind(kFinancesPrefix, 0) == 0) return handleFinances(request);
+    if (p.rfind(kInboundPrefix, 0) == 0) return handleInbound(request);
     if (p.rfind("/_sim/amazon/", 0) == 0) return handleControl(request);
     return spError(404, "NotFound", "Resource not found: " + request.verb + " " + p);
   } catch (const std::exception& e) {
@@ -192,12 +256,79 @@ SimResponse AmazonGateway::handleToken(const SimRequest& request) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Seller Central consent (website authorization workflow)
+
+SimResponse AmazonGateway::handleConsentPage(const SimRequest& request) {
+  count("consent.page");
+  const std::string app = param(request, "application_id");
+  const std::string state = param(request, "state");
+  const std::string redirect = param(request, "redirect_uri");
+  const std::string version = param(request, "version");
+  const LwaClientConfig* client = lwa_.clientForApplication(app);
+  if (request.verb != "GET") return consentError("MD9000", "A página de consentimento se abre com GET.");
+  if (client == nullptr)
+    return consentError("MD9100", "Aplicativo desconhecido: application_id \"" + app + "\".");
+  if (client->draft && version != "beta")
+    return consentError("MD1000", "O aplicativo está em rascunho: a autorização precisa de version=beta.");
+  if (!httpUrl(redirect))
+    return consentError("MD5101", "O redirect_uri deve ser uma URL http(s) cadastrada no aplicativo, recebido \"" +
+                                      redirect + "\".");
+  SimResponse r;
+  r.content_type = "text/html;charset=UTF-8";
+  r.body =
+      "<!DOCTYPE html><html lang=\"pt-BR\"><head><meta charset=\"utf-8\">"
+      "<title>Seller Central (simulador) — Autorizar aplicativo</title></head><body>"
+      "<h1>Autorizar o aplicativo</h1>"
+      "<p>O aplicativo <strong id=\"application\">" + htmlEscape(app) +
+      "</strong> quer acessar os relatórios e os dados financeiros da conta <strong id=\"seller\">" +
+      htmlEscape(config_.amazon.selling_partner_id) + "</strong> (marketplace <span id=\"marketplace\">" +
+      htmlEscape(market_.id) + "</span>).</p>"
+      "<p>Você será redirecionado para <code id=\"redirect\">" + htmlEscape(redirect) + "</code>.</p>"
+      "<form method=\"post\" action=\"/apps/authorize/confirm\">"
+      "<input type=\"hidden\" name=\"application_id\" value=\"" + htmlEscape(app) + "\">"
+      "<input type=\"hidden\" name=\"redirect_uri\" value=\"" + htmlEscape(redirect) + "\">"
+      "<input type=\"hidden\" name=\"state\" value=\"" + htmlEscape(state) + "\">"
+      "<input type=\"hidden\" name=\"version\" value=\"" + htmlEscape(version) + "\">"
+      "<button type=\"submit\" name=\"decision\" value=\"confirm\" id=\"approve\">Confirmar</button> "
+      "<button type=\"submit\" name=\"decision\" value=\"cancel\" id=\"deny\">Cancelar</button>"
+      "</form></body></html>";
+  return r;
+}
+
+SimResponse AmazonGateway::handleConsentConfirm(const SimRequest& request) {
+  count("consent.confirm");
+  const std::string app = param(request, "application_id");
+  const std::string redirect = param(request, "redirect_uri");
+  const std::string state = param(request, "state");
+  const LwaClientConfig* client = lwa_.clientForApplication(app);
+  if (request.verb != "POST" || client == nullptr || !httpUrl(redirect) ||
+      (client->draft && param(request, "version") != "beta"))
+    return consentError("MD9000", "Pedido de autorização inválido.");
+  std::string location = redirect + (redirect.find('?') == std::string::npos ? "?" : "&");
+  if (param(request, "decision") == "cancel") {
+    location += "error=access_denied";
+  } else {
+    location += "selling_partner_id=" + urlEncode(config_.amazon.selling_partner_id) +
+                "&spapi_oauth_code=" + urlEncode(lwa_.issueCode(client->client_id, redirect));
+  }
+  location += "&state=" + urlEncode(state);
+  SimResponse r;
+  r.status = 302;
+  r.content_type = "text/html;charset=UTF-8";
+  r.headers.emplace_back("Location", location);
+  r.body = "<!DOCTYPE html><html><body><a href=\"" + htmlEscape(location) +
+           "\">Continuar</a></body></html>";
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------
 // What every SP-API call passes before its operation: the token, a known path, and
 // the armed faults (finances_denied only for the Finances API).
 
 std::optional<SimResponse> AmazonGateway::gate(const SimRequest& request, bool known,
-                                               const std::string& rateLimit, bool finances) {
-  switch (lwa_.check(request.header("x-amz-access-token"))) {
+                                               bool finances) {
+  const std::string token = request.header("x-amz-access-token");
+  switch (lwa_.check(token)) {
     case LwaTokenService::TokenState::Valid: break;
     case LwaTokenService::TokenState::Expired:
       return spError(403, "Unauthorized", "Access to requested resource is denied.",
@@ -211,16 +342,19 @@ std::optional<SimResponse> AmazonGateway::gate(const SimRequest& request, bool k
   if (finances && faults_.nextFinancesDenied())
     return spError(403, "Unauthorized", "Access to requested resource is denied.", "");
   switch (faults_.nextCall()) {
-    case AmazonFaults::CallFault::QuotaExceeded: {
-      SimResponse r = spError(429, "QuotaExceeded",
-                              "You exceeded your quota for the requested resource.", "");
-      r.headers.emplace_back("x-amzn-RateLimit-Limit", rateLimit);
-      return r;
-    }
+    case AmazonFaults::CallFault::QuotaExceeded:
+      return spError(429, "QuotaExceeded", "You exceeded your quota for the requested resource.", "");
     case AmazonFaults::CallFault::ServerError:
       return spError(500, "InternalFailure", "We encountered an internal error. Please try again.",
                      "");
     case AmazonFaults::CallFault::None: break;
+  }
+  // The caller's usage plan: one bucket per LWA client and refresh token and operation.
+  const std::string operation = AmazonUsagePlans::operationOf(request.verb, request.path);
+  const std::string owner = lwa_.ownerOf(token);
+  if (!usage_.admit(owner.empty() ? token : owner, operation)) {
+    count("throttled." + operation);
+    return spError(429, "QuotaExceeded", "You exceeded your quota for the requested resource.", "");
   }
   return std::nullopt;
 }
@@ -233,6 +367,8 @@ SimResponse AmazonGateway::handleReports(const SimRequest& request) {
   std::string operation, id;
   if (rest == "reports" && request.verb == "POST") {
     operation = "createReport";
+  } else if (rest == "reports" && request.verb == "GET") {
+    operation = "getReports";
   } else if (rest.rfind("reports/", 0) == 0 && rest.size() > 8 &&
              rest.find('/', 8) == std::string::npos) {
     id = rest.substr(8);
@@ -244,9 +380,10 @@ SimResponse AmazonGateway::handleReports(const SimRequest& request) {
     operation = "getReportDocument";
   }
   count(operation.empty() ? "reports.unknown" : operation);
-  if (auto refused = gate(request, !operation.empty(), "0.0167", false)) return *refused;
+  if (auto refused = gate(request, !operation.empty(), false)) return *refused;
 
   if (operation == "createReport") return createReport(request);
+  if (operation == "getReports") return getReports(request);
   if (operation == "getReport") return getReport(id);
   if (operation == "cancelReport") return cancelReport(id);
   return getReportDocument(request, id);
@@ -258,12 +395,36 @@ SimResponse AmazonGateway::handleReports(const SimRequest& request) {
 SimResponse AmazonGateway::handleFinances(const SimRequest& request) {
   const bool known = request.path == "/finances/v0/financialEvents" && request.verb == "GET";
   count(known ? "listFinancialEvents" : "finances.unknown");
-  if (auto refused = gate(request, known, "0.5", true)) return *refused;
+  if (auto refused = gate(request, known, true)) return *refused;
   const AmazonFinances::Answer a = finances_->list(request, clock_.nowMs());
   if (a.status != 200) return spError(a.status, a.code, a.message, a.details);
   SimResponse out = json(200, a.body);
   out.headers.emplace_back("x-amzn-RequestId", newRequestId());
-  out.headers.emplace_back("x-amzn-RateLimit-Limit", "0.5");
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Fulfillment Inbound API v0
+
+SimResponse AmazonGateway::handleInbound(const SimRequest& request) {
+  const std::string operation =
+      request.verb == "GET" ? AmazonUsagePlans::operationOf(request.verb, request.path) : std::string();
+  count(operation.empty() ? "inbound.unknown" : operation);
+  if (auto refused = gate(request, !operation.empty(), false)) return *refused;
+  AmazonInbound::Answer a;
+  if (operation == "getShipments") {
+    a = inbound_->getShipments(request);
+  } else if (operation == "getShipmentItems") {
+    a = inbound_->getShipmentItems(request);
+  } else {
+    // /fba/inbound/v0/shipments/{shipmentId}/items
+    const std::string prefix = std::string(kInboundPrefix) + "v0/shipments/";
+    const std::string rest = request.path.substr(prefix.size());
+    a = inbound_->getShipmentItemsByShipmentId(request, rest.substr(0, rest.find('/')));
+  }
+  if (a.status != 200) return spError(a.status, a.code, a.message, a.details);
+  SimResponse out = json(200, a.body);
+  out.headers.emplace_back("x-amzn-RequestId", newRequestId());
   return out;
 }
 
@@ -319,7 +480,7 @@ SimResponse AmazonGateway::createReport(const SimRequest& request) {
   if (r.data_start_ms > r.data_end_ms)
     return spError(400, "InvalidInput", "dataStartTime must be before dataEndTime.");
   r.created_ms = now;
-  r.fate = faults_.nextReport();
+  r.fate = faults_.nextReport(AmazonReportFile::reportType(r.kind));
   {
     std::lock_guard lock(mu_);
     const std::uint64_t n = ++report_counter_;
@@ -332,7 +493,61 @@ SimResponse AmazonGateway::createReport(const SimRequest& request) {
   w.beginObject().field("reportId", r.id).endObject();
   SimResponse out = json(202, w.str());
   out.headers.emplace_back("x-amzn-RequestId", newRequestId());
-  out.headers.emplace_back("x-amzn-RateLimit-Limit", "0.0167");
+  return out;
+}
+
+SimResponse AmazonGateway::getReports(const SimRequest& request) {
+  // Comma-separated lists, as SP-API takes them.
+  auto list = [&](const char* k) {
+    std::vector<std::string> out;
+    const auto it = request.params.find(k);
+    if (it == request.params.end()) return out;
+    std::size_t from = 0;
+    while (from <= it->second.size()) {
+      const std::size_t comma = std::min(it->second.find(',', from), it->second.size());
+      if (comma > from) out.push_back(it->second.substr(from, comma - from));
+      from = comma + 1;
+    }
+    return out;
+  };
+  const auto types = list("reportTypes");
+  const auto statuses = list("processingStatuses");
+  if (types.empty() && request.params.find("nextToken") == request.params.end())
+    return spError(400, "InvalidInput", "reportTypes or nextToken is required.");
+  const std::int64_t now = clock_.nowMs();
+  std::int64_t since = now - 90LL * 86'400'000;  // Amazon's default: 90 days ago
+  if (const auto it = request.params.find("createdSince"); it != request.params.end()) {
+    if (!AmazonTime::parseIso(it->second, &since))
+      return spError(400, "InvalidInput",
+                     "Invalid createdSince: expected ISO 8601 date-time, got \"" + it->second + "\".");
+  }
+  std::size_t page = 10;
+  if (const auto it = request.params.find("pageSize"); it != request.params.end()) {
+    try {
+      const int n = std::stoi(it->second);
+      if (n < 1 || n > 100) throw std::out_of_range("pageSize");
+      page = static_cast<std::size_t>(n);
+    } catch (const std::exception&) {
+      return spError(400, "InvalidInput", "pageSize must be between 1 and 100, got " + it->second + ".");
+    }
+  }
+  std::vector<Report> found;
+  {
+    std::lock_guard lock(mu_);
+    for (auto it = report_order_.rbegin(); it != report_order_.rend() && found.size() < page; ++it) {
+      const Report& r = reports_.at(*it);
+      const std::string type = AmazonReportFile::reportType(r.kind);
+      if (!types.empty() && std::find(types.begin(), types.end(), type) == types.end()) continue;
+      if (!statuses.empty() && std::find(statuses.begin(), statuses.end(), r.status) == statuses.end()) continue;
+      if (r.created_ms < since) continue;
+      found.push_back(r);
+    }
+  }
+  std::string body = "{\"reports\":[";
+  for (std::size_t i = 0; i < found.size(); ++i) body += (i ? "," : "") + reportJson(found[i]);
+  body += "]}";
+  SimResponse out = json(200, body);
+  out.headers.emplace_back("x-amzn-RequestId", newRequestId());
   return out;
 }
 
@@ -429,7 +644,6 @@ SimResponse AmazonGateway::getReport(const std::string& report_id) {
   }
   SimResponse out = json(200, reportJson(snapshot));
   out.headers.emplace_back("x-amzn-RequestId", newRequestId());
-  out.headers.emplace_back("x-amzn-RateLimit-Limit", "2.0");
   return out;
 }
 
@@ -491,7 +705,6 @@ SimResponse AmazonGateway::getReportDocument(const SimRequest& request,
   w.endObject();
   SimResponse out = json(200, w.str());
   out.headers.emplace_back("x-amzn-RequestId", newRequestId());
-  out.headers.emplace_back("x-amzn-RateLimit-Limit", "0.0167");
   return out;
 }
 
@@ -577,6 +790,12 @@ SimResponse AmazonGateway::handleControl(const SimRequest& req) {
         return body->has(k) ? body->get(k).convert<int>() : 0;
       };
       faults_.arm(n("quota_exceeded"), n("server_error"), n("cancel"), n("fatal"), n("finances_denied"));
+      // {"cancel_types": {"GET_FBA_REIMBURSEMENTS_DATA": 2}}: the next reports of a type end CANCELLED.
+      if (body->has("cancel_types")) {
+        const auto types = body->getObject("cancel_types");
+        if (!types) return controlError(400, "expected cancel_types as an object of counts by report type");
+        for (const auto& type : types->getNames()) faults_.armCancel(type, types->get(type).convert<int>());
+      }
       bool expired = false;
       if (body->has("expire_tokens") && body->get("expire_tokens").convert<bool>()) {
         lwa_.expireAll();
@@ -613,6 +832,9 @@ std::string AmazonGateway::stateJson() const {
   w.field("GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA",
           static_cast<std::uint64_t>(d.returns().size()));
   w.field("RefundEventList", static_cast<std::uint64_t>(finances_->refunds().size()));
+  w.field("ShipmentEventList", static_cast<std::uint64_t>(finances_->shipments().size()));
+  w.field("InboundShipments", static_cast<std::uint64_t>(d.inboundShipments().size()));
+  w.field("RemovalOrders", static_cast<std::uint64_t>(d.removalOrders().size()));
   w.endObject();
   {
     std::lock_guard lock(mu_);
@@ -709,6 +931,43 @@ std::string AmazonGateway::stateJson() const {
   w.field("refunded_not_returned_unreimbursed_units", refunded_unpaid);
   w.field("returned_damaged_units", returned_damaged);
   w.endObject();
+  // Inbound shortages, removal losses and fee overcharges: the situations and the claims
+  // a search with Amazon's default windows finds at the anchor.
+  w.key("inbound_shipments").beginArray();
+  for (const auto& s : d.inboundShipments()) {
+    w.beginObject().field("shipment_id", s.shipment_id).field("status", s.status);
+    w.field("last_updated", AmazonTime::isoUtc(s.last_updated_ms)).field("scenario", s.scenario);
+    w.key("items").beginArray();
+    for (const auto& it : s.items) {
+      w.beginObject();
+      product(it.product);
+      w.field("shipped", it.shipped).field("received", it.received).endObject();
+    }
+    w.endArray().endObject();
+  }
+  w.endArray();
+  w.key("removal_orders").beginArray();
+  for (const auto& o : d.removalOrders()) {
+    w.beginObject().field("order_id", o.order_id).field("order_type", o.order_type).field("status", o.status);
+    w.field("scenario", o.scenario).endObject();
+  }
+  w.endArray();
+  w.key("fee_scenarios").beginObject();
+  {
+    std::map<std::string, int> n;
+    for (const auto& f : d.feeProfiles()) ++n[f.scenario];
+    for (const auto& [k, v] : n) w.field(k, v);
+  }
+  w.endObject();
+  w.key("more_claims").beginArray();
+  for (const auto& c : d.moreClaims()) {
+    w.beginObject().field("key", c.key).field("kind", c.kind);
+    product(c.product);
+    w.field("units", c.units);
+    if (c.kind == "fee_overcharge") w.field("amount", AmazonReportFile::money(c.amount_cents));
+    w.endObject();
+  }
+  w.endArray();
   w.endObject();  // expected
 
   w.key("faults_pending").beginObject();

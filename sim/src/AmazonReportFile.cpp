@@ -40,7 +40,8 @@ std::optional<AmazonMarketplace> AmazonMarketplace::byId(const std::string& id) 
     const char* currency;
     bool pacific;
   };
-  static constexpr std::array<Row, 10> kRows{{
+  // Every marketplace of Amazon's "Marketplace IDs" page.
+  static constexpr std::array<Row, 23> kRows{{
       {"ATVPDKIKX0DER", "US", "USD", true},
       {"A2EUQ1WTGCTBG2", "CA", "CAD", false},
       {"A1AM78C64UM0Y8", "MX", "MXN", false},
@@ -51,6 +52,19 @@ std::optional<AmazonMarketplace> AmazonMarketplace::byId(const std::string& id) 
       {"APJ6JRA9NG5V4", "IT", "EUR", false},
       {"A1F83G8C2ARO7P", "GB", "GBP", false},
       {"A1805IZSGTT6HS", "NL", "EUR", false},
+      {"A28R8C7NBKEWEA", "IE", "EUR", false},
+      {"AMEN7PMS3EDWL", "BE", "EUR", false},
+      {"A2NODRKZP88ZB9", "SE", "SEK", false},
+      {"A1C3SOZRARQ6R3", "PL", "PLN", false},
+      {"A33AVAJ2PDY3EV", "TR", "TRY", false},
+      {"ARBP9OOSHTCHU", "EG", "EGP", false},
+      {"A17E79C6D8DWNP", "SA", "SAR", false},
+      {"A2VIGQ35RCS4UG", "AE", "AED", false},
+      {"A21TJRUUN4KGV", "IN", "INR", false},
+      {"AE08WJ6YKNBMC", "ZA", "ZAR", false},
+      {"A1VC38T7YXB528", "JP", "JPY", false},
+      {"A39IBJ37TRP1C6", "AU", "AUD", false},
+      {"A19VAU5U5O7RUS", "SG", "SGD", false},
   }};
   for (const auto& r : kRows)
     if (id == r.id) return AmazonMarketplace{r.id, r.country, r.currency, r.pacific};
@@ -61,6 +75,9 @@ std::optional<AmazonReportKind> AmazonReportFile::kindOf(const std::string& t) {
   if (t == "GET_FBA_REIMBURSEMENTS_DATA") return AmazonReportKind::Reimbursements;
   if (t == "GET_LEDGER_DETAIL_VIEW_DATA") return AmazonReportKind::Ledger;
   if (t == "GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA") return AmazonReportKind::CustomerReturns;
+  if (t == "GET_FBA_FULFILLMENT_REMOVAL_ORDER_DETAIL_DATA") return AmazonReportKind::RemovalOrders;
+  if (t == "GET_FBA_FULFILLMENT_REMOVAL_SHIPMENT_DETAIL_DATA") return AmazonReportKind::RemovalShipments;
+  if (t == "GET_FBA_ESTIMATED_FBA_FEES_TXT_DATA") return AmazonReportKind::FeePreview;
   return std::nullopt;
 }
 
@@ -69,6 +86,9 @@ const char* AmazonReportFile::reportType(AmazonReportKind kind) {
     case AmazonReportKind::Reimbursements: return "GET_FBA_REIMBURSEMENTS_DATA";
     case AmazonReportKind::Ledger: return "GET_LEDGER_DETAIL_VIEW_DATA";
     case AmazonReportKind::CustomerReturns: return "GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA";
+    case AmazonReportKind::RemovalOrders: return "GET_FBA_FULFILLMENT_REMOVAL_ORDER_DETAIL_DATA";
+    case AmazonReportKind::RemovalShipments: return "GET_FBA_FULFILLMENT_REMOVAL_SHIPMENT_DETAIL_DATA";
+    case AmazonReportKind::FeePreview: return "GET_FBA_ESTIMATED_FBA_FEES_TXT_DATA";
   }
   return "";
 }
@@ -87,10 +107,26 @@ const std::vector<std::string>& AmazonReportFile::header(AmazonReportKind kind) 
       "return-date", "order-id", "sku", "asin", "fnsku", "product-name", "quantity",
       "fulfillment-center-id", "detailed-disposition", "reason", "status",
       "license-plate-number", "customer-comments"};
+  static const std::vector<std::string> kRemovalOrders{
+      "request-date", "order-id", "order-source", "order-type", "order-status", "last-updated-date",
+      "sku", "fnsku", "disposition", "requested-quantity", "cancelled-quantity", "disposed-quantity",
+      "shipped-quantity", "in-process-quantity", "removal-fee", "currency"};
+  static const std::vector<std::string> kRemovalShipments{
+      "request-date", "order-id", "shipment-date", "sku", "fnsku", "disposition", "shipped-quantity",
+      "carrier", "tracking-number", "removal-order-type"};
+  static const std::vector<std::string> kFeePreview{
+      "sku", "fnsku", "asin", "product-name", "product-group", "brand", "fulfilled-by", "your-price",
+      "sales-price", "longest-side", "median-side", "shortest-side", "length-and-girth",
+      "unit-of-dimension", "item-package-weight", "unit-of-weight", "product-size-tier", "currency",
+      "estimated-fee-total", "estimated-referral-fee-per-unit", "estimated-variable-closing-fee",
+      "expected-fulfillment-fee-per-unit"};
   switch (kind) {
     case AmazonReportKind::Reimbursements: return kReimb;
     case AmazonReportKind::Ledger: return kLedger;
     case AmazonReportKind::CustomerReturns: return kReturns;
+    case AmazonReportKind::RemovalOrders: return kRemovalOrders;
+    case AmazonReportKind::RemovalShipments: return kRemovalShipments;
+    case AmazonReportKind::FeePreview: return kFeePreview;
   }
   return kLedger;
 }
@@ -110,7 +146,9 @@ std::string AmazonReportFile::money(std::int64_t cents) {
 std::string AmazonReportFile::renderText(const AmazonDataSet& data, const AmazonMarketplace& m,
                                          AmazonReportKind kind, std::int64_t from_ms,
                                          std::int64_t to_ms, std::size_t* rows) {
-  const char* eol = kind == AmazonReportKind::Reimbursements ? "\r\n" : "\n";
+  const char* eol = kind == AmazonReportKind::Reimbursements || kind == AmazonReportKind::RemovalShipments
+                        ? "\r\n"
+                        : "\n";
   std::string out;
   std::size_t n = 0;
   line(out, header(kind), eol);
@@ -159,6 +197,11 @@ std::string AmazonReportFile::renderText(const AmazonDataSet& data, const Amazon
         ++n;
       }
       break;
+    case AmazonReportKind::RemovalOrders:
+    case AmazonReportKind::RemovalShipments:
+    case AmazonReportKind::FeePreview:
+      n = renderMoreClaims(data, m, kind, from_ms, to_ms, eol, out);
+      break;
   }
   if (rows) *rows = n;
   return out;
@@ -169,10 +212,10 @@ AmazonReportBytes AmazonReportFile::render(const AmazonDataSet& data, const Amaz
                                            std::int64_t to_ms) {
   AmazonReportBytes out;
   std::string text = renderText(data, m, kind, from_ms, to_ms, &out.rows);
-  const bool cp1252 = kind != AmazonReportKind::CustomerReturns;
+  const bool cp1252 = kind != AmazonReportKind::CustomerReturns && kind != AmazonReportKind::RemovalShipments;
   if (cp1252) text = toWindows1252(text);
   out.content_type = cp1252 ? "text/plain;charset=windows-1252" : "text/plain;charset=UTF-8";
-  out.gzip = kind != AmazonReportKind::Reimbursements;
+  out.gzip = kind != AmazonReportKind::Reimbursements && kind != AmazonReportKind::RemovalOrders;
   out.bytes = out.gzip ? gzip(text) : std::move(text);
   return out;
 }

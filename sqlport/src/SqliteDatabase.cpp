@@ -158,6 +158,16 @@ private:
             if (rc != SQLITE_OK)
                 fail(sql, rc);
         }
+        // Held for the whole statement: in SQLite's serialized mode every step
+        // and column call takes the connection's (recursive) mutex, and a take
+        // by its holder is a counter, not an atomic operation. A connection is
+        // used by one thread at a time, so nobody waits (NULL in multi-thread
+        // mode: no-ops).
+        struct HoldMutex {
+            sqlite3_mutex* m;
+            explicit HoldMutex(sqlite3_mutex* mutex) : m(mutex) { sqlite3_mutex_enter(m); }
+            ~HoldMutex() { sqlite3_mutex_leave(m); }
+        } hold{sqlite3_db_mutex(_db)};
         for (;;) {
             rc = sqlite3_step(raw);
             if (rc == SQLITE_DONE)

@@ -82,6 +82,9 @@ export class Stack {
       `modules.sac.allow_loopback_endpoints = true`,
       `modules.sac.demo_store = ${demoStore ? 'true' : 'false'}`,
       `modules.sac.sync_lease_seconds = ${leaseSeconds}`,
+      // Automatic syncs stay off unless a test turns them on: a run nobody clicked would
+      // change what the other tests count.
+      ...('schedule_enabled' in settings ? [] : ['modules.sac.schedule_enabled = false']),
       ...Object.entries(settings).map(([k, v]) => `modules.sac.${k} = ${v}`),
       ...Object.entries(hostSettings).map(([k, v]) => `host.${k} = ${v}`),
       '',

@@ -76,7 +76,8 @@ test('an admin adds an Amazon store on the store page and tests the connection',
   assert.equal(await admin.inputValue('select[name=marketplace_id]'), MARKETPLACE);
   assert.equal(await admin.inputValue('input[name=lwa_client_secret]'), '');
   assert.equal(await admin.inputValue('input[name=refresh_token]'), '');
-  assert.equal(await admin.locator('#sac-store-authorize').count(), 0, 'no consent round trip on Amazon');
+  // A pasted refresh token needs no consent; "Autorizar" stays offered (amazonauth.test.mjs).
+  assert.equal(await admin.locator('#sac-store-authorize').count(), 1);
 
   // The wrong secret: Login with Amazon refuses it and the store needs new credentials.
   await Promise.all([admin.waitForNavigation(), admin.click('#sac-store-test')]);
@@ -192,7 +193,8 @@ test('Lost & Found cases live on their own page: never in the disputes list, nev
   await seller.goto(`${stack.base}/sac/cases/${lfIds[0]}`);
   assert.equal(new URL(seller.url()).pathname, '/sac/lost-found/case');
   assert.doesNotMatch(await seller.textContent('body'), /Definir entrega errada|Lide com a disputa/);
-  assert.match(await seller.textContent('.sac-lf-evidence'), /(Relatório de [a-zç ]+|Reembolso ao cliente): .*data \d{2}\/\d{2}\/\d{4}/);
+  assert.match(await seller.textContent('.sac-lf-evidence'), /(Relatório de [\p{L} ]+|Reembolso ao cliente|Tarifa de logística cobrada): .*data \d{2}\/\d{2}\/\d{4}/u);
+  assert.doesNotMatch(await seller.textContent('.sac-lf-evidence'), /\d\.\d{2}(?!\d)/, 'decimals are written the Portuguese way');
   // The text for Seller Central is in the marketplace's language (German here), marked verbatim.
   await assertPortuguese(seller, 'a Lost & Found case');
 });

@@ -36,10 +36,14 @@ const ENGLISH = /\b(the|is|are|not|must|wrong|received|described|please|needs|fa
 // Names of marketplace products a Brazilian seller uses as they are.
 const PROPER_NAMES = /Seller Central|Developer Central|Lost & Found|Open Platform|Login with Amazon/g;
 
+// A date or time as a browser in the United States writes it ("12/6/2026, 1:53:20 AM", "1:53 PM"):
+// the pages write every time as the server formats it for the user (31/12/2026 21:00).
+export const EN_US_TIME = /\b\d{1,2}\/\d{1,2}\/\d{4},\s*\d{1,2}:\d{2}|\b\d{1,2}:\d{2}(?::\d{2})?\s*[AP]M\b/;
+
 export function offenders(texts) {
   return texts.filter(t => {
     const plain = t.replace(PROPER_NAMES, '');
-    return RAW_CODE.test(plain) || ENGLISH.test(plain);
+    return RAW_CODE.test(plain) || ENGLISH.test(plain) || EN_US_TIME.test(plain);
   });
 }
 

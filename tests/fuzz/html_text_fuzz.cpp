@@ -1,4 +1,4 @@
-// htmlToText and decodeHtmlEntities over arbitrary bytes (HTML mail bodies).
+// htmlToText, decodeHtmlEntities and htmlMetaCharset over arbitrary bytes (HTML mail bodies).
 #include "FuzzSupport.h"
 
 #include "sac/amazon/HtmlText.h"
@@ -13,5 +13,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (utf8In) SAC_FUZZ_CHECK(isValidUtf8(text));
     const std::string decoded = decodeHtmlEntities(html);
     if (utf8In) SAC_FUZZ_CHECK(isValidUtf8(decoded));
+    const std::string charset = htmlMetaCharset(html);
+    SAC_FUZZ_CHECK(charset.size() <= 40);
+    for (char c : charset) SAC_FUZZ_CHECK(c > ' ' && c < 0x7F && c != '"' && c != '\'' && c != '>');
     return 0;
 }

@@ -34,6 +34,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         checkAddress(f.from);
         SAC_FUZZ_CHECK(isValidUtf8(f.subject));
         SAC_FUZZ_CHECK(isValidUtf8(f.body));
+        SAC_FUZZ_CHECK(f.messageId.size() <= raw.size());
+    }
+    SAC_FUZZ_CHECK(m.attachmentNames.size() <= limits.maxParts);
+    for (const auto& name : m.attachmentNames) {
+        SAC_FUZZ_CHECK(isValidUtf8(name));
+        SAC_FUZZ_CHECK(name.size() <= 255);
     }
     for (const auto& [name, value] : m.headers) SAC_FUZZ_CHECK(isValidUtf8(value));
     (void)m.header("Subject");

@@ -36,12 +36,6 @@
     });
   }
 
-  function fill(text, values) {
-    return String(text || '').replace(/\{(\w+)\}/g, function (all, name) {
-      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : all;
-    });
-  }
-
   function setUpProgress() {
     var root = document.getElementById('sac-lostfound');
     if (!root || !root.querySelector('[data-run-state="running"]')) return;
@@ -58,13 +52,9 @@
             var was = cell.getAttribute('data-run-state');
             cell.setAttribute('data-run-state', run.state);
             var label = cell.querySelector('.sac-lf-run-label');
-            if (label) {
-              // The server's own words (stage, elapsed time, in the user's language) when it gives them.
-              label.textContent = run.label ? run.label : fill(root.getAttribute('data-t-' + run.state), {
-                done: run.reports_done, total: run.reports_total, 'new': run['new'], known: run.known,
-                reimbursed: run.reimbursed
-              });
-            }
+            // The server's own words: stage, counts and elapsed time in the user's language and
+            // number format. Nothing here formats a number or a date.
+            if (label && run.label) label.textContent = run.label;
             if (was === 'running' && run.state !== 'running') finished = true;
           });
           if (finished && !status.running) {

@@ -1,7 +1,10 @@
 // "Disputa de Sincronização": starts a sync without leaving the page and
 // shows its progress by polling /sac/api/sync/status. The page stays usable.
-// All text comes from data-t-* attributes filled from the message catalogs;
-// values from the server are set with textContent, never as HTML.
+// All text comes from data-t-* attributes filled from the message catalogs,
+// or arrives from the server already written in the user's language, with
+// its dates in the display zone and its numbers in the user's way: nothing
+// here formats a date or a number. Values from the server are set with
+// textContent, never as HTML.
 (function () {
   'use strict';
   var panel = document.getElementById('sac-sync-panel');
@@ -13,6 +16,28 @@
   var fill = function (text, values) {
     return text.replace(/\{(\w+)\}/g, function (m, k) { return k in values ? String(values[k]) : m; });
   };
+  // The tab's "Próxima sincronização" of a store, and its automatic runs' failure.
+  function updateSchedule(r) {
+    var next = document.getElementById('sac-next-sync-' + r.store_id);
+    if (next && r.next_sync_text) next.textContent = r.next_sync_text;
+    var problem = document.getElementById('sac-schedule-failure-' + r.store_id);
+    if (!problem) return;
+    problem.textContent = '';
+    if (r.schedule_failure_text) {
+      problem.appendChild(document.createElement('br'));
+      var failure = document.createElement('span');
+      failure.className = 'sac-error sac-schedule-failure';
+      failure.setAttribute('role', 'status');
+      failure.textContent = r.schedule_failure_text;
+      problem.appendChild(failure);
+      if (r.schedule_reason_text) {
+        var reason = document.createElement('small');
+        reason.className = 'sac-schedule-reason';
+        reason.textContent = ' ' + r.schedule_reason_text;
+        problem.appendChild(reason);
+      }
+    }
+  }
   var timer = null;
   var sawRunning = false;
 
@@ -23,7 +48,7 @@
       li.className = 'sac-sync-run sac-sync-' + r.state;
       li.setAttribute('data-store-id', r.store_id);
       var head = document.createElement('strong');
-      head.textContent = r.store_name + ' — ' + t(r.state);
+      head.textContent = r.store_name + ' — ' + t(r.state) + (r.trigger_text ? ' (' + r.trigger_text + ')' : '');
       li.appendChild(head);
       var bar = document.createElement('progress');
       var total = r.items_total > 0 ? r.items_total : r.pages_total;
@@ -33,15 +58,7 @@
       li.appendChild(bar);
       var detail = document.createElement('span');
       detail.className = 'sac-sync-detail';
-      var parts = [fill(t('pages'), { done: r.pages_done, total: r.pages_total || '?' })];
-      if (r.items_total > 0) parts.push(fill(t('items'), { done: r.items_done, total: r.items_total }));
-      if (r.state !== 'running') {
-        parts.push(fill(t('summary'), {
-          'new': r['new'], updated: r.updated, unchanged: r.unchanged, failed: r.failed,
-          duration: r.duration_text || '?'
-        }));
-      }
-      detail.textContent = parts.join(' · ');
+      detail.textContent = r.detail_text || '';
       li.appendChild(detail);
       if (r.error) {
         var err = document.createElement('p');
@@ -56,7 +73,20 @@
         ok.textContent = fill(t('last-ok'), { when: r.last_success_text || '' });
         li.appendChild(ok);
       }
+      if (r.schedule_failure_text) {
+        var again = document.createElement('small');
+        again.className = 'sac-error sac-sync-retry';
+        again.textContent = r.schedule_failure_text;
+        li.appendChild(again);
+      }
+      if (r.next_sync_text) {
+        var next = document.createElement('small');
+        next.className = 'sac-sync-next';
+        next.textContent = r.next_sync_text;
+        li.appendChild(next);
+      }
       list.appendChild(li);
+      updateSchedule(r);
     });
     panel.hidden = runs.length === 0;
   }

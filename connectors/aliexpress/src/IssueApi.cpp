@@ -110,6 +110,8 @@ Result<IssueSolution> parseSolution(const ObjectPtr& o, std::string_view ctx) {
     s.sellerAcceptedAtMs = sellerAccept;
     SAC_TRY(reached, json::optTime(o, "reached_time", ctx));
     s.reachedAtMs = reached;
+    SAC_TRY(reachedType, json::optString(o, "reached_type", ctx));
+    s.reachedType = std::move(reachedType);
     return s;
 }
 

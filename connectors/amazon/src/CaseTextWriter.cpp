@@ -132,6 +132,112 @@ const Phrases kPhrases[] = {
      "Evidências (linhas dos relatórios)", "Peço que investiguem e reembolsem as unidades acima.", "Obrigado."},
 };
 
+/// The words of the inbound, removal and fee claims (same languages as kPhrases).
+struct MorePhrases {
+    const char* lang;
+    const char* subjectInbound;
+    const char* subjectRemoval;
+    const char* subjectFee;
+    const char* introInbound;
+    const char* introRemoval;
+    const char* introFee;
+    const char* shipmentId;
+    const char* removalOrder;
+    const char* closedOn;
+    const char* shippedOn;
+    const char* firstCharge;
+    const char* feeUnits;
+    const char* feePerUnit;
+    const char* feeTotal;
+    const char* requestFee;
+};
+
+const MorePhrases kMorePhrases[] = {
+    {"en", "Reimbursement request: units missing from a closed inbound shipment",
+     "Reimbursement request: removal order units not returned",
+     "Refund request: FBA fulfillment fee overcharged",
+     "My inbound shipment below was closed with fewer units received than I shipped, and the missing units have not "
+     "been reimbursed.",
+     "Units of my removal order below were not returned to me: Amazon shipped fewer units than the order required, or "
+     "units reported as shipped have no shipment or tracking, and they have not been reimbursed.",
+     "The FBA fulfillment fee charged for the product below is higher than the fee its measured dimensions and weight "
+     "imply (Fee Preview), for the units listed.",
+     "Shipment ID", "Removal order ID", "Shipment closed", "Removal shipment date", "First overcharge",
+     "Units overcharged", "Overcharge per unit (average)", "Total overcharge",
+     "Please review the fulfillment fee of this product and refund the difference."},
+    {"de", "Erstattungsantrag: fehlende Einheiten in einer abgeschlossenen Sendung an Amazon",
+     "Erstattungsantrag: Einheiten eines Rücksendeauftrags nicht zurückerhalten",
+     "Erstattungsantrag: zu hohe FBA-Versandgebühr",
+     "Meine folgende Sendung an Amazon wurde abgeschlossen, obwohl weniger Einheiten eingegangen sind, als ich "
+     "versandt habe; die fehlenden Einheiten wurden nicht erstattet.",
+     "Einheiten meines folgenden Rücksendeauftrags wurden mir nicht zurückgeschickt: Amazon hat weniger Einheiten "
+     "versandt als beauftragt, oder als versandt gemeldete Einheiten haben keine Sendung und keine "
+     "Sendungsverfolgung; sie wurden nicht erstattet.",
+     "Die für das folgende Produkt berechnete FBA-Versandgebühr ist für die aufgeführten Einheiten höher als die "
+     "Gebühr, die sich aus den gemessenen Abmessungen und dem Gewicht ergibt (Gebührenvorschau).",
+     "Sendungsnummer", "Nummer des Rücksendeauftrags", "Sendung abgeschlossen", "Versanddatum der Rücksendung",
+     "Erste zu hohe Gebühr", "Einheiten mit zu hoher Gebühr", "Zu viel berechnet pro Einheit (Durchschnitt)",
+     "Insgesamt zu viel berechnet",
+     "Bitte prüfen Sie die Versandgebühr dieses Produkts und erstatten Sie die Differenz."},
+    {"es", "Solicitud de reembolso: unidades que faltan en un envío a Amazon cerrado",
+     "Solicitud de reembolso: unidades de una orden de retirada no devueltas",
+     "Solicitud de reembolso: tarifa de gestión logística de FBA cobrada de más",
+     "Mi envío a Amazon indicado abajo se cerró con menos unidades recibidas de las que envié, y las unidades que "
+     "faltan no se han reembolsado.",
+     "Unidades de mi orden de retirada indicada abajo no me fueron devueltas: Amazon envió menos unidades de las "
+     "solicitadas, o unidades registradas como enviadas no tienen envío ni seguimiento, y no se han reembolsado.",
+     "La tarifa de gestión logística de FBA cobrada por el producto indicado abajo es mayor que la que corresponde a "
+     "sus dimensiones y peso medidos (vista previa de tarifas), para las unidades indicadas.",
+     "ID del envío", "ID de la orden de retirada", "Envío cerrado", "Fecha de envío de la retirada",
+     "Primer cobro excesivo", "Unidades cobradas de más", "Cobro excesivo por unidad (promedio)",
+     "Cobro excesivo total",
+     "Les ruego que revisen la tarifa de gestión logística de este producto y reembolsen la diferencia."},
+    {"it", "Richiesta di rimborso: unità mancanti in una spedizione ad Amazon chiusa",
+     "Richiesta di rimborso: unità di un ordine di rimozione non restituite",
+     "Richiesta di rimborso: tariffa di logistica FBA addebitata in eccesso",
+     "La mia spedizione ad Amazon indicata sotto è stata chiusa con meno unità ricevute di quelle spedite, e le unità "
+     "mancanti non sono state rimborsate.",
+     "Unità del mio ordine di rimozione indicato sotto non mi sono state restituite: Amazon ha spedito meno unità di "
+     "quelle richieste, oppure unità indicate come spedite non hanno spedizione né tracciamento, e non sono state "
+     "rimborsate.",
+     "La tariffa di logistica FBA addebitata per il prodotto indicato sotto è superiore a quella che risulta dalle "
+     "dimensioni e dal peso misurati (anteprima delle tariffe), per le unità indicate.",
+     "ID spedizione", "ID ordine di rimozione", "Spedizione chiusa", "Data di spedizione della rimozione",
+     "Primo addebito in eccesso", "Unità addebitate in eccesso", "Eccesso per unità (media)", "Eccesso totale",
+     "Vi chiedo di verificare la tariffa di logistica di questo prodotto e di rimborsare la differenza."},
+    {"fr", "Demande de remboursement : unités manquantes dans une expédition vers Amazon clôturée",
+     "Demande de remboursement : unités d'une commande de retrait non retournées",
+     "Demande de remboursement : frais d'expédition FBA facturés en trop",
+     "Mon expédition vers Amazon ci-dessous a été clôturée avec moins d'unités reçues que d'unités envoyées, et les "
+     "unités manquantes n'ont pas été remboursées.",
+     "Des unités de ma commande de retrait ci-dessous ne m'ont pas été retournées : Amazon a expédié moins d'unités "
+     "que demandé, ou des unités indiquées comme expédiées n'ont ni envoi ni suivi, et elles n'ont pas été "
+     "remboursées.",
+     "Les frais d'expédition FBA facturés pour le produit ci-dessous sont supérieurs à ceux qui résultent de ses "
+     "dimensions et de son poids mesurés (aperçu des frais), pour les unités indiquées.",
+     "ID de l'expédition", "ID de la commande de retrait", "Expédition clôturée", "Date d'envoi du retrait",
+     "Premiers frais excessifs", "Unités facturées en trop", "Trop-perçu par unité (moyenne)", "Trop-perçu total",
+     "Merci de vérifier les frais d'expédition de ce produit et de rembourser la différence."},
+    {"pt", "Pedido de reembolso: unidades faltando em uma remessa para a Amazon encerrada",
+     "Pedido de reembolso: unidades de um pedido de remoção não devolvidas",
+     "Pedido de reembolso: tarifa de logística FBA cobrada a mais",
+     "Minha remessa para a Amazon abaixo foi encerrada com menos unidades recebidas do que enviei, e as unidades que "
+     "faltam não foram reembolsadas.",
+     "Unidades do meu pedido de remoção abaixo não me foram devolvidas: a Amazon enviou menos unidades do que o "
+     "pedido exigia, ou unidades registradas como enviadas não têm remessa nem rastreio, e não foram reembolsadas.",
+     "A tarifa de logística FBA cobrada pelo produto abaixo é maior do que a tarifa que suas dimensões e seu peso "
+     "medidos indicam (prévia de tarifas), para as unidades listadas.",
+     "ID da remessa", "ID do pedido de remoção", "Remessa encerrada", "Data de envio da remoção",
+     "Primeira cobrança a mais", "Unidades cobradas a mais", "Cobrança a mais por unidade (média)",
+     "Cobrança a mais no total", "Peço que revisem a tarifa de logística deste produto e reembolsem a diferença."},
+};
+
+const MorePhrases& morePhrasesFor(std::string_view lang) {
+    for (const auto& m : kMorePhrases)
+        if (lang == m.lang) return m;
+    return kMorePhrases[0];
+}
+
 const Phrases& phrasesFor(std::string_view language) {
     std::string l;
     for (char c : language.substr(0, 2)) l.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
@@ -149,14 +255,41 @@ const std::vector<std::string>& CaseTextWriter::languages() {
 
 CaseText CaseTextWriter::write(const ClaimCandidate& c, std::string_view language) {
     const Phrases& p = phrasesFor(language);
+    const MorePhrases& m = morePhrasesFor(p.lang);
     CaseText t;
     const char* intro = p.introLost;
+    const char* dateLabel = p.date;
+    const char* orderLabel = p.order;
+    const char* referenceLabel = p.reference;
+    const char* unitsLabel = p.units;
+    const char* request = p.request;
+    const bool fee = c.kind == ClaimKind::FeeOvercharge;
     switch (c.kind) {
     case ClaimKind::LostInWarehouse: t.subject = p.subjectLost; intro = p.introLost; break;
     case ClaimKind::DamagedInWarehouse: t.subject = p.subjectDamaged; intro = p.introDamaged; break;
     case ClaimKind::RefundedNotReturned: t.subject = p.subjectRefund; intro = p.introRefund; break;
     case ClaimKind::ReturnDamagedOrWrong: t.subject = p.subjectReturn; intro = p.introReturn; break;
+    case ClaimKind::InboundShortage:
+        t.subject = m.subjectInbound;
+        intro = m.introInbound;
+        dateLabel = m.closedOn;
+        referenceLabel = m.shipmentId;
+        break;
+    case ClaimKind::RemovalLost:
+        t.subject = m.subjectRemoval;
+        intro = m.introRemoval;
+        dateLabel = m.shippedOn;
+        orderLabel = m.removalOrder;
+        break;
+    case ClaimKind::FeeOvercharge:
+        t.subject = m.subjectFee;
+        intro = m.introFee;
+        dateLabel = m.firstCharge;
+        unitsLabel = m.feeUnits;
+        request = m.requestFee;
+        break;
     }
+    if (c.kind == ClaimKind::InboundShortage && !c.referenceId.empty()) t.subject += " - " + c.referenceId;
     if (!c.fnsku.empty()) t.subject += " - FNSKU " + c.fnsku;
     if (!c.orderId.empty()) t.subject += " - " + c.orderId;
 
@@ -172,20 +305,28 @@ CaseText CaseTextWriter::write(const ClaimCandidate& c, std::string_view languag
     addId("ASIN", c.asin);
     addId("SKU", c.sku);
     b += std::string("- ") + p.product + ": " + product + "\n";
-    b += std::string("- ") + p.units + ": " + std::to_string(c.units) + "\n";
-    b += std::string("- ") + p.date + ": " + formatUtcDate(c.eventAtMs) + "\n";
-    if (!c.orderId.empty()) b += std::string("- ") + p.order + ": " + c.orderId + "\n";
-    if (!c.referenceId.empty()) b += std::string("- ") + p.reference + ": " + c.referenceId + "\n";
+    b += std::string("- ") + unitsLabel + ": " + std::to_string(c.units) + "\n";
+    b += std::string("- ") + dateLabel + ": " + formatUtcDate(c.eventAtMs) + "\n";
+    if (!c.orderId.empty()) b += std::string("- ") + orderLabel + ": " + c.orderId + "\n";
+    if (!c.referenceId.empty()) b += std::string("- ") + referenceLabel + ": " + c.referenceId + "\n";
     if (!c.fulfillmentCenter.empty()) b += std::string("- ") + p.center + ": " + c.fulfillmentCenter + "\n";
     if (c.foundUnits > 0 && c.kind == ClaimKind::LostInWarehouse)
         b += std::string("- ") + p.found + ": " + std::to_string(c.foundUnits) + "\n";
     if (c.reimbursedUnits > 0) b += std::string("- ") + p.reimbursed + ": " + std::to_string(c.reimbursedUnits) + "\n";
-    if (c.unitValue) b += std::string("- ") + p.value + ": " + c.unitValue->toDecimalString() + " " + c.unitValue->currency + "\n";
+    if (fee) {
+        if (c.unitValue)
+            b += std::string("- ") + m.feePerUnit + ": " + c.unitValue->toDecimalString() + " " + c.unitValue->currency + "\n";
+        if (c.estimatedValue)
+            b += std::string("- ") + m.feeTotal + ": " + c.estimatedValue->toDecimalString() + " " +
+                 c.estimatedValue->currency + "\n";
+    } else if (c.unitValue) {
+        b += std::string("- ") + p.value + ": " + c.unitValue->toDecimalString() + " " + c.unitValue->currency + "\n";
+    }
     if (!c.evidence.empty()) {
         b += std::string("\n") + p.evidence + ":\n";
         for (const auto& e : c.evidence) b += "  * " + e + "\n";
     }
-    b += std::string("\n") + p.request + "\n\n" + p.thanks + "\n";
+    b += std::string("\n") + request + "\n\n" + p.thanks + "\n";
     return t;
 }
 

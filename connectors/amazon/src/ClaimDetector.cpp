@@ -113,7 +113,8 @@ void setValue(ClaimCandidate& c, const std::map<std::string, Money>& given, cons
 EvidenceFact ledgerFact(const LedgerRow& r) {
     return fact("ledger", {{"line", std::to_string(r.line)}, {"date", std::to_string(r.dateMs)}, {"event", r.eventType},
                            {"units", std::to_string(r.quantity)}, {"fnsku", r.fnsku}, {"reason", r.reasonCode},
-                           {"reference", r.referenceId}, {"center", r.fulfillmentCenter}});
+                           {"reference", r.referenceId}, {"center", r.fulfillmentCenter},
+                           {"unreconciled", r.unreconciledQuantity ? std::to_string(*r.unreconciledQuantity) : ""}});
 }
 
 std::string ledgerEvidence(const LedgerRow& r) {
@@ -131,12 +132,45 @@ std::string_view toString(ClaimKind kind) {
     case ClaimKind::DamagedInWarehouse: return "damaged";
     case ClaimKind::RefundedNotReturned: return "refund_not_returned";
     case ClaimKind::ReturnDamagedOrWrong: return "return_damaged";
+    case ClaimKind::InboundShortage: return "inbound_shortage";
+    case ClaimKind::RemovalLost: return "removal_lost";
+    case ClaimKind::FeeOvercharge: return "fee_overcharge";
     }
     return "lost";
 }
 
-std::vector<ClaimCandidate> ClaimDetector::detect(const ClaimInputs& in) const {
-    std::vector<ClaimCandidate> out;
+namespace {
+
+constexpr std::size_t kSettlementFacts = 5;
+
+/// The settlement of an event left with no claimable unit, its main reason first.
+ClaimSettlement settlementOf(const ClaimCandidate& c, bool returnedCounts) {
+    ClaimSettlement s;
+    s.key = c.key;
+    s.kind = c.kind;
+    s.eventUnits = c.eventUnits;
+    s.foundUnits = c.foundUnits;
+    s.reimbursedUnits = c.reimbursedUnits;
+    if (c.foundUnits > 0 && c.foundUnits >= c.reimbursedUnits) s.reason = returnedCounts ? "returned" : "found";
+    else if (c.reimbursedUnits > 0) s.reason = "reimbursed";
+    else s.reason = "reconciled";
+    return s;
+}
+
+} // namespace
+
+ClaimDetection ClaimDetector::detectAll(const ClaimInputs& in) const {
+    ClaimDetection detection;
+    std::vector<ClaimCandidate>& out = detection.candidates;
+    const bool warehouseChecked = in.read.ledger && in.read.reimbursements;
+    const bool refundsChecked = in.read.refunds && in.read.returns && in.read.reimbursements;
+    const bool returnsChecked = in.read.returns && in.read.reimbursements;
+    if (!warehouseChecked) {
+        detection.unchecked.insert(ClaimKind::LostInWarehouse);
+        detection.unchecked.insert(ClaimKind::DamagedInWarehouse);
+    }
+    if (!refundsChecked) detection.unchecked.insert(ClaimKind::RefundedNotReturned);
+    if (!returnsChecked) detection.unchecked.insert(ClaimKind::ReturnDamagedOrWrong);
     const auto avg = averageUnitValues(in.reimbursements);
 
     const auto net = netReimbursements(in.reimbursements);
@@ -187,6 +221,9 @@ std::vector<ClaimCandidate> ClaimDetector::detect(const ClaimInputs& in) const {
             c.eventAtMs = r->dateMs;
         }
         c.eventUnits += -r->quantity;
+        if (r->unreconciledQuantity)
+            c.unreconciledUnits = c.unreconciledUnits.value_or(0) +
+                                  std::clamp<std::int64_t>(*r->unreconciledQuantity, 0, -r->quantity);
         c.evidenceLines.push_back(r->line);
         c.evidence.push_back(ledgerEvidence(*r));
         c.facts.push_back(ledgerFact(*r));
@@ -214,9 +251,53 @@ std::vector<ClaimCandidate> ClaimDetector::detect(const ClaimInputs& in) const {
         remaining -= re;
         c->reimbursedUnits = re;
         c->units = remaining;
+    }
+    // Amazon's own reconciliation: when the ledger shows every event's unreconciled units,
+    // those are what each event claims, never more in all than the units neither found
+    // nor reimbursed (pools above, matched oldest first, may credit a unit to another
+    // event of the product than Amazon did; the total is right, the ledger says which).
+    std::map<std::string, std::vector<ClaimCandidate*>> byProduct; // kind \t fnsku, oldest first
+    for (ClaimCandidate* c : ordered)
+        byProduct[std::string(toString(c->kind)) + "\t" + c->fnsku].push_back(c);
+    for (auto& [product, list] : byProduct) {
+        if (!std::all_of(list.begin(), list.end(), [](const ClaimCandidate* c) { return c->unreconciledUnits; }))
+            continue;
+        std::int64_t total = 0, shown = 0;
+        for (const ClaimCandidate* c : list) {
+            total += c->units;
+            shown += *c->unreconciledUnits;
+        }
+        std::int64_t excess = std::max<std::int64_t>(0, shown - total);
+        for (ClaimCandidate* c : list) { // the oldest give way first
+            const std::int64_t cut = std::min(excess, *c->unreconciledUnits);
+            c->units = *c->unreconciledUnits - cut;
+            excess -= cut;
+        }
+    }
+    for (ClaimCandidate* c : ordered) {
         const ClaimWindow& w = c->kind == ClaimKind::LostInWarehouse ? _windows.lost : _windows.damaged;
         c->deadlineMs = c->eventAtMs + static_cast<std::int64_t>(w.maxDays) * kDayMs;
-        if (c->units > 0 && inWindow(w, c->eventAtMs, in.nowMs)) {
+        if (!warehouseChecked) continue;
+        if (c->units <= 0) {
+            ClaimSettlement st = settlementOf(*c, false);
+            const auto& reasons = c->kind == ClaimKind::LostInWarehouse ? _windows.lostReimbursementReasons
+                                                                         : _windows.damagedReimbursementReasons;
+            if (st.reason == "found") {
+                for (const auto& r : in.ledger)
+                    if (r.fnsku == c->fnsku && r.reason == LedgerReason::Found && r.quantity > 0 &&
+                        st.facts.size() < kSettlementFacts)
+                        st.facts.push_back(ledgerFact(r));
+            } else if (st.reason == "reimbursed") {
+                for (const auto& n : net)
+                    if (n.orderId.empty() && n.row->fnsku == c->fnsku && reasons.count(n.reason) &&
+                        st.facts.size() < kSettlementFacts)
+                        st.facts.push_back(reimbursementFact(*n.row));
+            } else {
+                st.facts = c->facts; // the event rows themselves show it reconciled
+                if (st.facts.size() > kSettlementFacts) st.facts.resize(kSettlementFacts);
+            }
+            detection.settled.push_back(std::move(st));
+        } else if (inWindow(w, c->eventAtMs, in.nowMs)) {
             setValue(*c, in.unitValues, avg);
             out.push_back(*c);
         }
@@ -281,7 +362,13 @@ std::vector<ClaimCandidate> ClaimDetector::detect(const ClaimInputs& in) const {
         c.reimbursedUnits = std::min(reimbursed, notReturned);
         c.units = notReturned - c.reimbursedUnits;
         c.deadlineMs = c.eventAtMs + static_cast<std::int64_t>(_windows.refundNotReturned.maxDays) * kDayMs;
-        if (c.units > 0 && inWindow(_windows.refundNotReturned, c.eventAtMs, in.nowMs)) {
+        if (!refundsChecked) continue;
+        if (c.units <= 0) {
+            ClaimSettlement st = settlementOf(c, true);
+            for (const auto& f : c.facts)
+                if (f.source != "refund" && st.facts.size() < kSettlementFacts) st.facts.push_back(f);
+            detection.settled.push_back(std::move(st));
+        } else if (inWindow(_windows.refundNotReturned, c.eventAtMs, in.nowMs)) {
             setValue(c, in.unitValues, avg);
             out.push_back(c);
         }
@@ -326,14 +413,23 @@ std::vector<ClaimCandidate> ClaimDetector::detect(const ClaimInputs& in) const {
         c.reimbursedUnits = re;
         c.units = c.eventUnits - re;
         c.deadlineMs = c.eventAtMs + static_cast<std::int64_t>(_windows.returnDamaged.maxDays) * kDayMs;
-        if (c.units > 0 && inWindow(_windows.returnDamaged, c.eventAtMs, in.nowMs)) {
+        if (!returnsChecked) continue;
+        if (c.units <= 0) {
+            ClaimSettlement st = settlementOf(c, false);
+            for (const auto& n : net)
+                if (n.orderId == c.orderId && n.row->fnsku == c.fnsku && st.facts.size() < kSettlementFacts)
+                    st.facts.push_back(reimbursementFact(*n.row));
+            detection.settled.push_back(std::move(st));
+        } else if (inWindow(_windows.returnDamaged, c.eventAtMs, in.nowMs)) {
             setValue(c, in.unitValues, avg);
             out.push_back(c);
         }
     }
 
     std::sort(out.begin(), out.end(), [](const ClaimCandidate& a, const ClaimCandidate& b) { return a.key < b.key; });
-    return out;
+    std::sort(detection.settled.begin(), detection.settled.end(),
+              [](const ClaimSettlement& a, const ClaimSettlement& b) { return a.key < b.key; });
+    return detection;
 }
 
 } // namespace sac::amazon

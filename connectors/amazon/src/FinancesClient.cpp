@@ -8,6 +8,7 @@
 #include <Poco/URI.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <charconv>
 #include <limits>
@@ -167,6 +168,11 @@ FinancesClient::FinancesClient(connectors::HttpTransport& transport, AccessToken
     if (!_sleeper) _sleeper = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
     while (!_options.baseUrl.empty() && _options.baseUrl.back() == '/') _options.baseUrl.pop_back();
     if (!_options.retry.sleeper) _options.retry.sleeper = _sleeper;
+    _pacer = _options.pacer ? _options.pacer : std::make_shared<SpApiPacer>();
+    if (_options.pacerIdentity.empty()) {
+        static std::atomic<std::uint64_t> clients{0};
+        _options.pacerIdentity = "finances-client:" + std::to_string(++clients);
+    }
     _options.maxResultsPerPage = std::clamp(_options.maxResultsPerPage, 1, 100);
     if (_options.maxPages < 1) _options.maxPages = 1;
     if (_options.maxRangeMs < 60'000) _options.maxRangeMs = 60'000;
@@ -291,25 +297,32 @@ Result<FinancialEventsPage> FinancesClient::listPage(std::int64_t postedAfterMs,
     }
     uri.addQueryParameter("MaxResultsPerPage", std::to_string(_options.maxResultsPerPage));
     HttpRequest request = HttpRequest::get(uri.toString());
-    const auto deadline = connectors::Deadline::within(_options.callTimeout, _options.within);
-    request.deadline = deadline;
     // One byte over the limit is enough to refuse the page below.
     request.maxResponseBytes = _options.maxBodyBytes + 1;
 
-    auto resp = _options.retry.run<HttpResponse>([&](int) -> Result<HttpResponse> {
-        HttpRequest r = request;
-        auto token = _token ? _token()
-                            : Result<std::string>(MarketplaceError::make(ErrorKind::TokenExpired, "no_token",
-                                                                         "The Amazon account is not connected.",
-                                                                         "FinancesClient has no access token provider"));
-        if (!token) return std::move(token).error();
-        r.headers.push_back({"x-amz-access-token", token.value()});
-        r.headers.push_back({"Accept", "application/json"});
-        auto sent = _transport.send(r);
-        if (!sent) return sent;
-        if (sent.value().status >= 200 && sent.value().status < 300) return sent;
-        return financeError(sent.value(), _options.maxRateLimitWait);
-    }, deadline);
+    SpApiPacer::Call call;
+    call.identity = _options.pacerIdentity;
+    call.operation = "listFinancialEvents";
+    call.label = nextToken.empty() ? "listFinancialEvents" : "listFinancialEvents (next page)";
+    call.attemptTimeout = _options.callTimeout;
+    call.within = _options.within;
+    call.transient = _options.retry;
+    call.sleeper = _sleeper;
+    auto resp = _pacer->run(
+        call,
+        [&](const connectors::Deadline& deadline) -> Result<HttpResponse> {
+            HttpRequest r = request;
+            r.deadline = deadline;
+            auto token = _token ? _token()
+                                : Result<std::string>(MarketplaceError::make(ErrorKind::TokenExpired, "no_token",
+                                                                             "The Amazon account is not connected.",
+                                                                             "FinancesClient has no access token provider"));
+            if (!token) return std::move(token).error();
+            r.headers.push_back({"x-amz-access-token", token.value()});
+            r.headers.push_back({"Accept", "application/json"});
+            return _transport.send(r);
+        },
+        [&](const HttpResponse& answer) { return financeError(answer, _options.maxRateLimitWait); });
     if (!resp) return std::move(resp).error();
     if (resp.value().body.size() > _options.maxBodyBytes)
         return MarketplaceError::malformed("listFinancialEvents: page of " + std::to_string(resp.value().body.size()) +

@@ -83,6 +83,34 @@ std::string decodeHtmlEntities(std::string_view s) {
     return out;
 }
 
+std::string htmlMetaCharset(std::string_view html) {
+    const std::string head = lower(html.substr(0, 1024));
+    std::size_t pos = 0;
+    while ((pos = head.find("<meta", pos)) != std::string::npos) {
+        std::size_t end = head.find('>', pos);
+        if (end == std::string::npos) end = head.size();
+        const std::string_view tag = std::string_view(head).substr(pos, end - pos);
+        pos = end;
+        const std::size_t at = tag.find("charset");
+        if (at == std::string_view::npos) continue;
+        std::size_t i = at + 7;
+        while (i < tag.size() && (tag[i] == ' ' || tag[i] == '\t')) ++i;
+        if (i >= tag.size() || tag[i] != '=') continue;
+        ++i;
+        while (i < tag.size() && (tag[i] == ' ' || tag[i] == '\t' || tag[i] == '"' || tag[i] == '\'')) ++i;
+        std::string label;
+        while (i < tag.size() && label.size() < 40) {
+            const char c = tag[i++];
+            const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
+                            c == ':' || c == '+' || c == '(' || c == ')';
+            if (!ok) break;
+            label.push_back(c);
+        }
+        if (!label.empty()) return label;
+    }
+    return {};
+}
+
 std::string htmlToText(std::string_view h) {
     std::string text;
     text.reserve(h.size());

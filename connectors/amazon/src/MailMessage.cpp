@@ -1,11 +1,13 @@
 #include "sac/amazon/MailMessage.h"
 
+#include "sac/amazon/CharsetConverter.h"
 #include "sac/amazon/HtmlText.h"
 #include "sac/amazon/TextDecoding.h"
 #include "sac/amazon/TimeParsing.h"
 
 #include <algorithm>
 #include <cctype>
+#include <tuple>
 
 namespace sac::amazon {
 
@@ -107,79 +109,40 @@ int hexVal(char c) {
     return -1;
 }
 
+/// A part's media type (text/plain when the header is absent or unusable) and parameters.
 struct ContentType {
     std::string type = "text";
     std::string subtype = "plain";
-    std::vector<std::pair<std::string, std::string>> params;
-    std::string param(std::string_view name) const {
-        for (const auto& [n, v] : params)
-            if (n == name) return v;
-        return {};
-    }
+    MimeHeaderValue value;
+    std::string param(std::string_view name) const { return value.param(name); }
 };
 
-// Parses "type/subtype; a=b; c=\"d\"" (also used for Content-Disposition with an empty subtype).
-ContentType parseContentType(std::string_view v, bool withSubtype = true) {
-    ContentType ct;
-    std::size_t i = 0;
-    std::string first;
-    while (i < v.size() && v[i] != ';') first.push_back(v[i++]);
-    first = lower(trim(first));
-    if (withSubtype) {
-        const auto slash = first.find('/');
-        if (slash != std::string::npos && slash > 0 && slash + 1 < first.size()) {
-            ct.type = first.substr(0, slash);
-            ct.subtype = std::string(trim(first.substr(slash + 1)));
-        }
-    } else {
-        ct.type = first;
-        ct.subtype.clear();
+/// "text/plain" → ("text", "plain"); anything without a usable slash is text/plain.
+std::pair<std::string, std::string> splitMediaType(const std::string& value) {
+    const auto slash = value.find('/');
+    if (slash != std::string::npos && slash > 0 && slash + 1 < value.size())
+        return {value.substr(0, slash), std::string(trim(std::string_view(value).substr(slash + 1)))};
+    return {"text", "plain"};
+}
+
+std::string percentDecode(std::string_view v) {
+    std::string decoded;
+    decoded.reserve(v.size());
+    for (std::size_t k = 0; k < v.size(); ++k) {
+        if (v[k] == '%' && k + 2 < v.size() && hexVal(v[k + 1]) >= 0 && hexVal(v[k + 2]) >= 0) {
+            decoded.push_back(static_cast<char>(hexVal(v[k + 1]) * 16 + hexVal(v[k + 2])));
+            k += 2;
+        } else decoded.push_back(v[k]);
     }
-    while (i < v.size()) {
-        ++i;  // ';'
-        while (i < v.size() && std::isspace(static_cast<unsigned char>(v[i]))) ++i;
-        std::string name;
-        while (i < v.size() && v[i] != '=' && v[i] != ';') name.push_back(v[i++]);
-        name = lower(trim(name));
-        std::string value;
-        if (i < v.size() && v[i] == '=') {
-            ++i;
-            while (i < v.size() && std::isspace(static_cast<unsigned char>(v[i]))) ++i;
-            if (i < v.size() && v[i] == '"') {
-                ++i;
-                while (i < v.size() && v[i] != '"') {
-                    if (v[i] == '\\' && i + 1 < v.size()) ++i;
-                    value.push_back(v[i++]);
-                }
-                if (i < v.size()) ++i;
-                while (i < v.size() && v[i] != ';') ++i;
-            } else {
-                while (i < v.size() && v[i] != ';') value.push_back(v[i++]);
-                value = std::string(trim(value));
-            }
-        }
-        if (!name.empty()) {
-            // RFC 2231 extended value: charset'lang'percent-encoded
-            if (name.back() == '*') {
-                name.pop_back();
-                const auto q1 = value.find('\'');
-                const auto q2 = q1 == std::string::npos ? q1 : value.find('\'', q1 + 1);
-                if (q2 != std::string::npos) {
-                    std::string decoded;
-                    for (std::size_t k = q2 + 1; k < value.size(); ++k) {
-                        if (value[k] == '%' && k + 2 < value.size() && hexVal(value[k + 1]) >= 0 &&
-                            hexVal(value[k + 2]) >= 0) {
-                            decoded.push_back(static_cast<char>(hexVal(value[k + 1]) * 16 + hexVal(value[k + 2])));
-                            k += 2;
-                        } else decoded.push_back(value[k]);
-                    }
-                    value = decoded;
-                }
-            }
-            ct.params.emplace_back(name, value);
-        }
-    }
-    return ct;
+    return decoded;
+}
+
+/// Printable ASCII for log lines: other bytes become '?', at most `max` bytes.
+std::string printable(std::string_view s, std::size_t max = 40) {
+    std::string o(s.substr(0, max));
+    for (auto& c : o)
+        if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7E || c == '"') c = '?';
+    return o;
 }
 
 Result<std::string> decodeBase64(std::string_view in) {
@@ -242,71 +205,311 @@ std::string decodeQuotedPrintable(std::string_view in, bool headerMode) {
 
 } // namespace
 
-Result<std::string> charsetToUtf8(std::string_view bytes, std::string_view charset) {
-    std::string cs = lower(trim(charset));
-    if (cs.size() >= 2 && cs.front() == '"' && cs.back() == '"') cs = cs.substr(1, cs.size() - 2);
-    if (cs.empty() || cs == "us-ascii" || cs == "ascii" || cs == "utf-8" || cs == "utf8" || cs == "ansi_x3.4-1968")
-        return decodeToUtf8(bytes);  // invalid UTF-8 falls back to windows-1252
-    if (cs == "iso-8859-1" || cs == "iso8859-1" || cs == "latin1" || cs == "latin-1" || cs == "l1" ||
-        cs == "windows-1252" || cs == "cp1252" || cs == "x-cp1252" || cs == "iso_8859-1")
-        return windows1252ToUtf8(bytes);
-    if (cs == "iso-8859-15" || cs == "iso8859-15" || cs == "latin9" || cs == "latin-9")
-        return latin9ToUtf8(bytes);
-    return bad("unsupported charset \"" + std::string(charset.substr(0, 40)) + "\"");
+namespace {
+
+bool isUtf8Label(const std::string& cs) {
+    return cs.empty() || cs == "us-ascii" || cs == "ascii" || cs == "utf-8" || cs == "utf8" ||
+           cs == "ansi_x3.4-1968" || cs == "unicode-1-1-utf-8" || cs == "unicode11utf8" || cs == "unicode20utf8" ||
+           cs == "x-unicode20utf8" || cs == "unknown-8bit" || cs == "x-unknown" || cs == "unknown";
 }
 
-Result<std::string> decodeHeaderValue(std::string_view value) {
+std::string normalizedLabel(std::string_view charset) {
+    std::string cs = lower(trim(charset));
+    if (cs.size() >= 2 && cs.front() == '"' && cs.back() == '"') cs = std::string(trim(cs.substr(1, cs.size() - 2)));
+    return cs;
+}
+
+/// Decodes `bytes` labelled `cs` (normalizedLabel()); nullopt when the charset is unknown.
+std::optional<ConversionResult> decodeLabelled(std::string_view bytes, const std::string& cs) {
+    if (isUtf8Label(cs)) return ConversionResult{decodeToUtf8(bytes), 0, false};
+    if (cs == "iso-8859-1" || cs == "iso8859-1" || cs == "latin1" || cs == "latin-1" || cs == "l1" ||
+        cs == "windows-1252" || cs == "cp1252" || cs == "x-cp1252" || cs == "iso_8859-1" || cs == "iso_8859-1:1987" ||
+        cs == "cp819" || cs == "ibm819" || cs == "csisolatin1" || cs == "iso-ir-100")
+        return ConversionResult{windows1252ToUtf8(bytes), 0, false};
+    if (cs == "iso-8859-15" || cs == "iso8859-15" || cs == "latin9" || cs == "latin-9" || cs == "iso_8859-15" ||
+        cs == "l9" || cs == "csisolatin9")
+        return ConversionResult{latin9ToUtf8(bytes), 0, false};
+    return decodeCharset(bytes, cs, bytes.size() * 4 + 64);
+}
+
+/// Raw (not encoded-word) header text: UTF-8 when it is; else the fallback charset (or
+/// ISO-2022-JP for text with escape sequences) when that decodes it without error; else
+/// each blank-separated token as UTF-8 or windows-1252. Tabs become spaces.
+std::string decodeRaw(std::string_view run, std::string_view fallbackCharset) {
     std::string out;
-    std::size_t i = 0;
-    bool lastWasEncoded = false;
-    std::string pendingSpace;
-    while (i < value.size()) {
-        if (value.compare(i, 2, "=?") == 0) {
-            const std::size_t q1 = value.find('?', i + 2);
-            const std::size_t q2 = q1 == std::string_view::npos ? q1 : value.find('?', q1 + 1);
-            const std::size_t end = q2 == std::string_view::npos ? q2 : value.find("?=", q2 + 1);
-            if (end != std::string_view::npos && q2 == q1 + 2) {
-                std::string charset(value.substr(i + 2, q1 - i - 2));
-                if (auto star = charset.find('*'); star != std::string::npos) charset.resize(star);
-                const char enc = static_cast<char>(std::toupper(static_cast<unsigned char>(value[q1 + 1])));
-                const std::string_view text = value.substr(q2 + 1, end - q2 - 1);
-                std::string bytes;
-                if (enc == 'B') {
-                    auto b = decodeBase64(text);
-                    if (!b) return std::move(b).error();
-                    bytes = std::move(b).value();
-                } else if (enc == 'Q') {
-                    bytes = decodeQuotedPrintable(text, true);
-                } else {
-                    return bad("unknown encoded-word encoding '" + std::string(1, value[q1 + 1]) + "'");
-                }
-                auto utf = charsetToUtf8(bytes, charset);
-                if (!utf) return std::move(utf).error();
-                if (!lastWasEncoded) out += pendingSpace;  // blanks between encoded words are dropped
-                pendingSpace.clear();
-                out += utf.value();
-                lastWasEncoded = true;
-                i = end + 2;
-                continue;
+    if (run.empty()) return out;
+    const bool escapes = run.find('\x1B') != std::string_view::npos;
+    if (!escapes && isValidUtf8(run)) {
+        out.assign(run);
+    } else {
+        std::string label = normalizedLabel(fallbackCharset);
+        if (escapes && isUtf8Label(label)) label = "iso-2022-jp";
+        std::optional<ConversionResult> r;
+        if (!isUtf8Label(label)) r = decodeLabelled(run, label);
+        if (r && !r->overflow && r->replaced == 0) {
+            out = std::move(r->text);
+        } else {
+            std::size_t i = 0;
+            while (i < run.size()) {
+                std::size_t j = i;
+                while (j < run.size() && run[j] != ' ' && run[j] != '\t') ++j;
+                out += decodeToUtf8(run.substr(i, j - i));
+                while (j < run.size() && (run[j] == ' ' || run[j] == '\t')) out.push_back(run[j++]);
+                i = j;
             }
         }
-        const char c = value[i];
-        if (c == ' ' || c == '\t') {
-            pendingSpace.push_back(' ');
+    }
+    for (auto& c : out)
+        if (c == '\t') c = ' ';
+    return out;
+}
+
+bool charsetTokenByte(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':' || c == '+' ||
+           c == '(' || c == ')' || c == '*';
+}
+
+/// Finds "?=" at or after a position that only grows between calls, in linear total time.
+struct CloseFinder {
+    std::string_view v;
+    std::size_t searchedFrom = 0;
+    std::size_t found = std::string_view::npos;
+    bool searched = false;
+
+    std::size_t at(std::size_t from) {
+        if (searched && from >= searchedFrom && (found == std::string_view::npos || found >= from)) return found;
+        searchedFrom = from;
+        searched = true;
+        found = v.find("?=", from);
+        return found;
+    }
+};
+
+struct EncodedWord {
+    std::size_t end = 0;  ///< just past "?="
+    std::string charset;  ///< as written, without an RFC 2231 "*language"
+    char encoding = 'B';
+    std::string_view text;
+};
+
+/// The RFC 2047 encoded word starting at v[i] (v[i..] == "=?"), if any.
+std::optional<EncodedWord> encodedWordAt(std::string_view v, std::size_t i, CloseFinder& close) {
+    std::size_t q1 = i + 2;
+    while (q1 < v.size() && q1 - i - 2 <= 64 && charsetTokenByte(v[q1])) ++q1;
+    if (q1 >= v.size() || v[q1] != '?' || q1 - i - 2 > 64) return std::nullopt;
+    if (q1 + 2 >= v.size() || v[q1 + 2] != '?') return std::nullopt;
+    const char enc = static_cast<char>(std::toupper(static_cast<unsigned char>(v[q1 + 1])));
+    if (enc != 'B' && enc != 'Q') return std::nullopt;
+    const std::size_t end = close.at(q1 + 3);
+    if (end == std::string_view::npos) return std::nullopt;
+    EncodedWord w;
+    w.charset.assign(v.substr(i + 2, q1 - i - 2));
+    if (auto star = w.charset.find('*'); star != std::string::npos) w.charset.resize(star);
+    w.encoding = enc;
+    w.text = v.substr(q1 + 3, end - q1 - 3);
+    w.end = end + 2;
+    return w;
+}
+
+} // namespace
+
+Result<std::string> charsetToUtf8(std::string_view bytes, std::string_view charset) {
+    const std::string cs = normalizedLabel(charset);
+    auto r = decodeLabelled(bytes, cs);
+    if (!r) return bad("unsupported charset \"" + printable(trim(charset)) + "\"");
+    if (r->overflow)
+        return bad("text in charset \"" + printable(cs) + "\" decodes to more than " +
+                   std::to_string(bytes.size() * 4 + 64) + " bytes");
+    if (r->replaced > 4 && r->replaced * 64 > bytes.size())
+        return bad("expected text in charset \"" + printable(cs) + "\", got " + std::to_string(r->replaced) +
+                   " invalid byte sequences in " + std::to_string(bytes.size()) + " bytes");
+    return std::move(r->text);
+}
+
+Result<std::string> decodeHeaderValue(std::string_view value, std::string_view fallbackCharset) {
+    std::string out;
+    // Bytes of adjacent encoded words in one charset, decoded together once the run ends.
+    bool pending = false;
+    std::string pendingCharset, pendingKey, pendingBytes;
+    auto flush = [&]() -> std::optional<MarketplaceError> {
+        if (!pending) return std::nullopt;
+        pending = false;
+        auto utf = charsetToUtf8(pendingBytes, pendingCharset);
+        if (!utf) return std::move(utf).error();
+        out += utf.value();
+        return std::nullopt;
+    };
+    CloseFinder close{value};
+    std::size_t runStart = 0;  // raw text not yet emitted starts here
+    std::size_t i = 0;
+    while (i < value.size()) {
+        if (value[i] != '=' || i + 1 >= value.size() || value[i + 1] != '?') {
             ++i;
             continue;
         }
-        out += pendingSpace;
-        pendingSpace.clear();
-        std::size_t j = i;
-        while (j < value.size() && value[j] != ' ' && value[j] != '\t' && value.compare(j, 2, "=?") != 0) ++j;
-        if (j == i) j = i + 1;
-        out += decodeToUtf8(value.substr(i, j - i));
-        lastWasEncoded = false;
-        i = j;
+        auto w = encodedWordAt(value, i, close);
+        if (!w) {
+            ++i;
+            continue;
+        }
+        std::string bytes;
+        if (w->encoding == 'B') {
+            auto b = decodeBase64(w->text);
+            if (!b) return std::move(b).error();
+            bytes = std::move(b).value();
+        } else {
+            bytes = decodeQuotedPrintable(w->text, true);
+        }
+        const std::string_view between = value.substr(runStart, i - runStart);
+        const bool onlyBlanks = between.find_first_not_of(" \t") == std::string_view::npos;
+        std::string key = normalizedLabel(w->charset);
+        if (pending && onlyBlanks && key == pendingKey) {
+            pendingBytes += bytes;  // a character may be split across the two words
+        } else {
+            if (auto e = flush()) return *e;
+            if (!onlyBlanks || out.empty()) out += decodeRaw(between, fallbackCharset);  // blanks between words go
+            pending = true;
+            pendingCharset = w->charset;
+            pendingKey = std::move(key);
+            pendingBytes = std::move(bytes);
+        }
+        i = w->end;
+        runStart = i;
     }
-    out += pendingSpace;
+    if (auto e = flush()) return *e;
+    out += decodeRaw(value.substr(runStart), fallbackCharset);
     return std::string(trim(out));
+}
+
+std::string MimeHeaderValue::param(std::string_view name) const {
+    for (const auto& [n, v] : params)
+        if (n == name) return v;
+    return {};
+}
+
+Result<MimeHeaderValue> parseMimeHeaderValue(std::string_view v, std::string_view fallbackCharset) {
+    constexpr std::size_t kMaxParams = 256;
+    constexpr std::size_t kMaxSegment = 999;
+    MimeHeaderValue mh;
+    std::size_t i = 0;
+    std::string first;
+    while (i < v.size() && v[i] != ';') first.push_back(v[i++]);
+    mh.value = lower(trim(first));
+
+    std::vector<std::pair<std::string, std::string>> raw;
+    while (i < v.size() && raw.size() < kMaxParams) {
+        ++i;  // ';'
+        while (i < v.size() && std::isspace(static_cast<unsigned char>(v[i]))) ++i;
+        std::string name;
+        while (i < v.size() && v[i] != '=' && v[i] != ';') name.push_back(v[i++]);
+        name = lower(trim(name));
+        std::string value;
+        if (i < v.size() && v[i] == '=') {
+            ++i;
+            while (i < v.size() && std::isspace(static_cast<unsigned char>(v[i]))) ++i;
+            if (i < v.size() && v[i] == '"') {
+                ++i;
+                while (i < v.size() && v[i] != '"') {
+                    if (v[i] == '\\' && i + 1 < v.size()) ++i;
+                    value.push_back(v[i++]);
+                }
+                if (i < v.size()) ++i;
+                while (i < v.size() && v[i] != ';') ++i;
+            } else {
+                while (i < v.size() && v[i] != ';') value.push_back(v[i++]);
+                value = std::string(trim(value));
+            }
+        }
+        if (!name.empty()) raw.emplace_back(std::move(name), std::move(value));
+    }
+
+    // RFC 2231: "name*" (extended), "name*N" (segment), "name*N*" (extended segment).
+    struct Segment {
+        std::size_t index;
+        bool extended;
+        std::string value;
+    };
+    std::vector<std::pair<std::string, std::vector<Segment>>> groups;
+    std::vector<std::pair<std::string, std::string>> plain;
+    std::vector<std::pair<bool, std::string>> order;  // (extended?, name) by first appearance
+    for (auto& [name, value] : raw) {
+        const auto star = name.find('*');
+        if (star == std::string::npos) {
+            plain.emplace_back(name, std::move(value));
+            order.emplace_back(false, name);
+            continue;
+        }
+        const std::string base = name.substr(0, star);
+        const std::string_view rest = std::string_view(name).substr(star + 1);
+        Segment seg{0, true, std::move(value)};
+        if (!rest.empty()) {
+            std::size_t k = 0;
+            while (k < rest.size() && k < 4 && rest[k] >= '0' && rest[k] <= '9') ++k;
+            if (k == 0 || k > 3) continue;  // not a parameter name RFC 2231 knows: ignored
+            seg.index = static_cast<std::size_t>(std::stoul(std::string(rest.substr(0, k))));
+            if (k == rest.size()) seg.extended = false;
+            else if (k + 1 == rest.size() && rest[k] == '*') seg.extended = true;
+            else continue;
+            if (seg.index > kMaxSegment) continue;
+        }
+        if (base.empty()) continue;
+        auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& x) { return x.first == base; });
+        if (g == groups.end()) {
+            groups.emplace_back(base, std::vector<Segment>{});
+            g = groups.end() - 1;
+            order.emplace_back(true, base);
+        }
+        g->second.push_back(std::move(seg));
+    }
+    auto hasGroup = [&](const std::string& n) {
+        return std::any_of(groups.begin(), groups.end(), [&](const auto& x) { return x.first == n; });
+    };
+    for (const auto& entry : order) {
+        const std::string& name = entry.second;  // not a structured binding: lambdas below capture it
+        if (!entry.first) {
+            if (hasGroup(name)) continue;  // the RFC 2231 form wins
+            const auto& value =
+                std::find_if(plain.begin(), plain.end(), [&](const auto& x) { return x.first == name; })->second;
+            if (name == "name" || name == "filename") {
+                // A file name that cannot be decoded is left out: nothing reads it to decide.
+                if (auto d = decodeHeaderValue(value, fallbackCharset)) mh.params.emplace_back(name, std::move(d).value());
+            } else {
+                mh.params.emplace_back(name, value);
+            }
+            continue;
+        }
+        auto& segs = std::find_if(groups.begin(), groups.end(), [&](const auto& x) { return x.first == name; })->second;
+        std::stable_sort(segs.begin(), segs.end(), [](const Segment& a, const Segment& b) { return a.index < b.index; });
+        std::string charset, bytes;
+        std::size_t previous = std::string::npos;
+        for (const auto& seg : segs) {
+            if (seg.index == previous) continue;  // a repeated segment: the first counts
+            previous = seg.index;
+            std::string_view val = seg.value;
+            if (seg.extended) {
+                if (seg.index == 0) {
+                    const auto q1 = val.find('\'');
+                    const auto q2 = q1 == std::string_view::npos ? q1 : val.find('\'', q1 + 1);
+                    if (q2 != std::string_view::npos) {
+                        charset.assign(val.substr(0, q1));
+                        val.remove_prefix(q2 + 1);
+                    }
+                }
+                bytes += percentDecode(val);
+            } else {
+                bytes += val;
+            }
+        }
+        auto text = charsetToUtf8(bytes, charset);
+        if (!text && (name == "name" || name == "filename")) continue;  // left out, as above
+        if (!text) {
+            auto e = std::move(text).error();
+            e.detail += " in the " + name + " parameter";
+            return e;
+        }
+        mh.params.emplace_back(name, std::move(text).value());
+    }
+    return mh;
 }
 
 MailAddress parseMailAddress(std::string_view v) {
@@ -363,11 +566,23 @@ namespace {
 
 struct Walk {
     const MailLimits& limits;
+    std::string fallbackCharset;  ///< the message's Content-Type charset, for raw 8-bit parameter text
     std::size_t parts = 0;
     std::optional<std::string> plain;
     std::optional<std::string> html;
     std::vector<ForwardedMessage> attachedMessages;
+    std::vector<std::string> attachmentNames;
 };
+
+constexpr std::size_t kMaxAttachmentNameBytes = 255;
+
+std::string cutUtf8(std::string s, std::size_t max) {
+    if (s.size() <= max) return s;
+    std::size_t n = max;
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+    s.resize(n);
+    return s;
+}
 
 Result<std::string> decodeTransfer(std::string_view body, const Headers& h) {
     const std::string* cte = find(h, "Content-Transfer-Encoding");
@@ -384,9 +599,35 @@ Result<bool> walkEntity(std::string_view raw, const Headers& h, std::string_view
     if (depth > w.limits.maxDepth) return bad("MIME parts nested deeper than " + std::to_string(w.limits.maxDepth));
     if (++w.parts > w.limits.maxParts) return bad("more than " + std::to_string(w.limits.maxParts) + " MIME parts");
     const std::string* ctv = find(h, "Content-Type");
-    const ContentType ct = ctv ? parseContentType(*ctv) : ContentType{};
+    ContentType ct;
+    if (ctv) {
+        auto parsed = parseMimeHeaderValue(*ctv, w.fallbackCharset);
+        if (!parsed) {
+            auto e = std::move(parsed).error();
+            e.detail += " of the Content-Type header";
+            return e;
+        }
+        ct.value = std::move(parsed).value();
+        std::tie(ct.type, ct.subtype) = splitMediaType(ct.value.value);
+    }
     const std::string* cdv = find(h, "Content-Disposition");
-    const bool attachment = cdv && parseContentType(*cdv, false).type == "attachment";
+    MimeHeaderValue cd;
+    if (cdv) {
+        auto parsed = parseMimeHeaderValue(*cdv, w.fallbackCharset);
+        if (!parsed) {
+            auto e = std::move(parsed).error();
+            e.detail += " of the Content-Disposition header";
+            return e;
+        }
+        cd = std::move(parsed).value();
+    }
+    const bool attachment = cd.value == "attachment";
+    if (ct.type != "multipart") {
+        std::string name = cd.param("filename");
+        if (name.empty()) name = ct.param("name");
+        if (!name.empty() && (attachment || ct.type != "text"))
+            w.attachmentNames.push_back(cutUtf8(std::move(name), kMaxAttachmentNameBytes));
+    }
 
     if (ct.type == "multipart") {
         const std::string boundary = ct.param("boundary");
@@ -451,6 +692,7 @@ Result<bool> walkEntity(std::string_view raw, const Headers& h, std::string_view
         f.date = inner.value().date;
         f.dateMs = inner.value().dateMs;
         f.body = inner.value().textBody;
+        f.messageId = inner.value().messageId;
         w.attachedMessages.push_back(std::move(f));
         for (auto& nested : inner.value().forwarded) w.attachedMessages.push_back(std::move(nested));
         return true;
@@ -461,7 +703,14 @@ Result<bool> walkEntity(std::string_view raw, const Headers& h, std::string_view
     if ((ct.subtype == "plain" && w.plain) || (ct.subtype == "html" && w.html)) return true;
     auto decoded = decodeTransfer(body, h);
     if (!decoded) return std::move(decoded).error();
-    auto text = charsetToUtf8(decoded.value(), ct.param("charset"));
+    const std::string charset = ct.param("charset");
+    auto text = charsetToUtf8(decoded.value(), charset);
+    if (text && charset.empty() && ct.subtype == "html") {
+        // No charset in the header: an HTML <meta> declaration, when iconv knows it.
+        const std::string declared = htmlMetaCharset(decoded.value());
+        if (!declared.empty())
+            if (auto byMeta = charsetToUtf8(decoded.value(), declared)) text = std::move(byMeta);
+    }
     if (!text) {
         auto e = std::move(text).error();
         e.detail += " in the text/" + ct.subtype + " part";
@@ -497,9 +746,13 @@ Result<MailMessage> parseMessage(std::string_view raw, const MailLimits& limits,
     if (!find(h, "From") && !find(h, "Subject") && !find(h, "Date") && !find(h, "Message-ID"))
         return bad("expected From, Subject, Date or Message-ID headers, found none of them");
 
+    // Raw 8-bit header text is read in the message's own charset when it is not UTF-8.
+    std::string fallbackCharset;
+    if (const std::string* ctv = find(h, "Content-Type"))
+        if (auto ct = parseMimeHeaderValue(*ctv)) fallbackCharset = ct.value().param("charset");
     MailMessage m;
     for (const auto& [n, v] : h) {
-        auto d = decodeHeaderValue(v);
+        auto d = decodeHeaderValue(v, fallbackCharset);
         if (!d) {
             auto e = std::move(d).error();
             e.detail += " in the " + n + " header";
@@ -517,7 +770,7 @@ Result<MailMessage> parseMessage(std::string_view raw, const MailLimits& limits,
     if (auto v = m.header("Message-ID")) m.messageId = std::string(trim(*v));
     if (auto v = m.header("In-Reply-To")) m.inReplyTo = std::string(trim(*v));
 
-    Walk w{limits, 0, std::nullopt, std::nullopt, {}};
+    Walk w{limits, fallbackCharset, 0, std::nullopt, std::nullopt, {}, {}};
     auto walked = walkEntity(raw, h, body, w, depth);
     if (!walked) return std::move(walked).error();
     if (w.plain) {
@@ -528,52 +781,80 @@ Result<MailMessage> parseMessage(std::string_view raw, const MailLimits& limits,
     }
     m.forwarded = findForwardedSections(m.textBody);
     for (auto& f : w.attachedMessages) m.forwarded.push_back(std::move(f));
+    m.attachmentNames = std::move(w.attachmentNames);
     return m;
 }
 
 // --- forwarded sections in text ------------------------------------------------------
 
 bool isForwardMarker(std::string_view line) {
-    const std::string l = lower(trim(line));
+    const std::string l = foldCaseUtf8(trim(line));
     if (l.empty()) return false;
     static const char* const phrases[] = {
         "forwarded message", "original message", "begin forwarded message", "mensagem encaminhada",
         "mensagem original", "mensaje reenviado", "mensaje original", "weitergeleitete nachricht",
         "ursprüngliche nachricht", "originalnachricht", "message transféré", "message d'origine",
         "messaggio inoltrato", "messaggio originale", "inizio messaggio inoltrato", "début du message réexpédié",
-        "início da mensagem reencaminhada", "inicio del mensaje reenviado"};
+        "início da mensagem reencaminhada", "inicio del mensaje reenviado",
+        // Dutch, Swedish, Polish, Czech, Hungarian, Turkish, Arabic
+        "doorgestuurd bericht", "oorspronkelijk bericht", "vidarebefordrat meddelande", "ursprungligt meddelande",
+        "przekazana wiadomość", "wiadomość przekazana", "oryginalna wiadomość", "wiadomość oryginalna",
+        "přeposlaná zpráva", "původní zpráva", "továbbított üzenet", "továbbított levél", "eredeti üzenet",
+        "iletilen ileti", "özgün ileti", "orijinal ileti", "الرسالة الأصلية", "رسالة معاد توجيهها",
+        "الرسالة المعاد توجيهها",
+        // Japanese, Chinese, Korean
+        "転送されたメッセージ", "転送メッセージ", "元のメッセージ", "原始邮件", "原始郵件", "转发的邮件",
+        "转发邮件", "轉寄的郵件", "已轉寄郵件", "轉寄郵件", "원본 메시지", "전달된 메시지", "전달 메시지"};
     for (const char* p : phrases) {
         if (l.find(p) == std::string::npos) continue;
         // Accept "---- X ----", "X:" and "-----X-----" shapes, not the phrase inside a sentence.
         const bool dashed = l.find("--") != std::string::npos;
-        const bool colon = l.back() == ':' && l.size() < 60;
+        const bool colon = (l.back() == ':' || (l.size() >= 3 && l.compare(l.size() - 3, 3, "\xEF\xBC\x9A") == 0)) &&
+                           l.size() < 90;
         if (dashed || colon) return true;
     }
     return false;
 }
 
-enum class Field { None, From, Date, Subject, To };
+enum class Field { None, From, Date, Subject, To, MessageId };
 
 Field fieldOf(std::string_view line, std::string_view& value) {
     // Outlook writes "*From:* x" in plain-text conversions of HTML.
     std::string_view s = trim(line);
     while (!s.empty() && (s.front() == '*' || s.front() == '>')) s.remove_prefix(1);
     s = trim(s);
-    const std::size_t colon = s.find(':');
-    if (colon == std::string_view::npos || colon > 20) return Field::None;
-    std::string key = lower(trim(s.substr(0, colon)));
+    // ":" or the full-width "：" of Chinese and Japanese clients, whichever comes first.
+    std::size_t colon = s.find(':');
+    std::size_t colonLen = 1;
+    if (const std::size_t wide = s.find("\xEF\xBC\x9A"); wide != std::string_view::npos && wide < colon) {
+        colon = wide;
+        colonLen = 3;
+    }
+    if (colon == std::string_view::npos || colon > 40) return Field::None;
+    std::string key = foldCaseUtf8(trim(s.substr(0, colon)));
     while (!key.empty() && key.back() == '*') key.pop_back();
-    value = trim(s.substr(colon + 1));
+    value = trim(s.substr(colon + colonLen));
     while (!value.empty() && value.front() == '*') value = trim(value.substr(1));
-    static const char* const from[] = {"from", "de", "von", "da", "van"};
+    static const char* const from[] = {"from", "de", "von", "da", "van", "od", "feladó", "kimden", "från", "من",
+                                       "差出人", "送信者", "发件人", "發件人", "寄件者", "寄件人", "보낸 사람",
+                                       "보낸사람"};
     static const char* const date[] = {"date", "sent", "data", "datum", "fecha", "enviado", "enviada", "gesendet",
-                                       "inviato", "envoyé", "envoyé le", "date d'envoi", "enviado el", "em"};
-    static const char* const subject[] = {"subject", "assunto", "betreff", "asunto", "oggetto", "objet"};
-    static const char* const to[] = {"to", "para", "an", "a", "à", "cc"};
+                                       "inviato", "envoyé", "envoyé le", "date d'envoi", "enviado el", "em",
+                                       "verzonden", "skickat", "wysłano", "wysłane", "odesláno", "elküldve", "dátum",
+                                       "gönderildi", "tarih", "تاريخ الإرسال", "التاريخ", "送信日時", "日付",
+                                       "日時", "发送时间", "發送時間", "日期", "时间", "時間", "寄件日期",
+                                       "보낸 날짜", "날짜"};
+    static const char* const subject[] = {"subject", "assunto", "betreff", "asunto", "oggetto", "objet",
+                                          "onderwerp", "ämne", "temat", "předmět", "tárgy", "konu", "الموضوع",
+                                          "件名", "主题", "主題", "主旨", "제목"};
+    static const char* const to[] = {"to", "para", "an", "a", "à", "cc", "aan", "till", "do", "komu", "címzett",
+                                     "kime", "إلى", "宛先", "收件人", "收件者", "받는 사람", "받는사람"};
+    static const char* const messageId[] = {"message-id", "message id", "messageid"};
     for (const char* k : from) if (key == k) return Field::From;
     for (const char* k : date) if (key == k) return Field::Date;
     for (const char* k : subject) if (key == k) return Field::Subject;
     for (const char* k : to) if (key == k) return Field::To;
+    for (const char* k : messageId) if (key == k) return Field::MessageId;
     return Field::None;
 }
 
@@ -632,6 +913,7 @@ std::vector<ForwardedMessage> findForwardedSections(std::string_view text) {
                 f.date = std::string(v);
                 f.dateMs = parseRfc5322DateUtcMs(v);
             } else if (field == Field::Subject && f.subject.empty()) f.subject = std::string(v);
+            else if (field == Field::MessageId && f.messageId.empty()) f.messageId = std::string(v);
         }
         // Body until the next marker or header block.
         std::size_t b = k;

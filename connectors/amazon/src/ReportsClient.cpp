@@ -10,6 +10,7 @@
 #include <Poco/URI.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -64,6 +65,12 @@ std::string snippet(const std::string& body) {
     return s;
 }
 
+/// The SP-API operationId a call label starts with ("getReport 123" → "getReport").
+std::string operationOf(const std::string& label) { return label.substr(0, label.find(' ')); }
+
+/// A step of the wait for another client's report of the same type.
+constexpr std::chrono::milliseconds kFlightWaitStep{5'000};
+
 } // namespace
 
 ReportsClient::ReportsClient(connectors::HttpTransport& transport, AccessTokenProvider token,
@@ -72,6 +79,11 @@ ReportsClient::ReportsClient(connectors::HttpTransport& transport, AccessTokenPr
     if (!_sleeper) _sleeper = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
     while (!_options.baseUrl.empty() && _options.baseUrl.back() == '/') _options.baseUrl.pop_back();
     if (!_options.retry.sleeper) _options.retry.sleeper = _sleeper;
+    _pacer = _options.pacer ? _options.pacer : std::make_shared<SpApiPacer>();
+    if (_options.pacerIdentity.empty()) {
+        static std::atomic<std::uint64_t> clients{0};
+        _options.pacerIdentity = "reports-client:" + std::to_string(++clients);
+    }
 }
 
 std::string ReportsClient::isoUtc(std::int64_t utcMs) {
@@ -115,21 +127,13 @@ MarketplaceError ReportsClient::mapError(const HttpResponse& resp, const std::st
     const std::string shown = message.empty() ? status : message;
 
     if (resp.status == 429) {
+        // Amazon sends no x-amzn-RateLimit-Limit on a 429: the pacer waits from what it
+        // learnt of the successful answers. A Retry-After, if ever sent, is honoured.
         auto e = MarketplaceError::make(ErrorKind::RateLimited, code.empty() ? "QuotaExceeded" : code,
                                         "Amazon is limiting requests for reports; the call will be retried later.",
                                         detail);
-        e.retryAfterMs = resp.retryAfterMs();
-        if (!e.retryAfterMs) {
-            if (auto limit = resp.header("x-amzn-RateLimit-Limit")) {
-                char* end = nullptr;
-                const double perSecond = std::strtod(limit->c_str(), &end);
-                if (end != limit->c_str() && perSecond > 0) {
-                    const double ms = 1000.0 / perSecond;
-                    e.retryAfterMs = static_cast<std::int64_t>(
-                        std::min<double>(ms, static_cast<double>(maxRateLimitWait.count())));
-                }
-            }
-        }
+        if (const auto after = resp.retryAfterMs())
+            e.retryAfterMs = std::min<std::int64_t>(*after, maxRateLimitWait.count());
         return e;
     }
     if (resp.status >= 500)
@@ -153,13 +157,11 @@ MarketplaceError ReportsClient::mapError(const HttpResponse& resp, const std::st
 
 Result<HttpResponse> ReportsClient::call(HttpRequest request, const std::string& operation, bool withToken,
                                          bool download) {
-    const auto deadline =
-        connectors::Deadline::within(download ? _options.downloadTimeout : _options.callTimeout, _options.within);
-    request.deadline = deadline;
     request.maxResponseBytes = download ? _options.maxDocumentBytes : _options.maxAnswerBytes;
     request.marketplaceNamed = download;
-    return _options.retry.run<HttpResponse>([&](int) -> Result<HttpResponse> {
+    const auto attempt = [&](const connectors::Deadline& deadline) -> Result<HttpResponse> {
         HttpRequest r = request;
+        r.deadline = deadline;
         if (withToken) {
             auto token = _token ? _token() : Result<std::string>(MarketplaceError::make(
                                                  ErrorKind::TokenExpired, "no_token", "The Amazon account is not connected.",
@@ -168,11 +170,68 @@ Result<HttpResponse> ReportsClient::call(HttpRequest request, const std::string&
             r.headers.push_back({"x-amz-access-token", token.value()});
             r.headers.push_back({"Accept", "application/json"});
         }
-        auto sent = _transport.send(r);
-        if (!sent) return sent;
-        if (sent.value().status >= 200 && sent.value().status < 300) return sent;
-        return mapError(sent.value(), operation, _options.maxRateLimitWait);
-    }, deadline);
+        return _transport.send(r);
+    };
+    if (download) {
+        // The pre-signed document URL is not the SP-API: no usage plan, no pacing.
+        const auto deadline = connectors::Deadline::within(_options.downloadTimeout, _options.within);
+        return _options.retry.run<HttpResponse>([&](int) -> Result<HttpResponse> {
+            auto sent = attempt(deadline);
+            if (!sent) return sent;
+            if (sent.value().status >= 200 && sent.value().status < 300) return sent;
+            return mapError(sent.value(), operation, _options.maxRateLimitWait);
+        }, deadline);
+    }
+    SpApiPacer::Call c;
+    c.identity = _options.pacerIdentity;
+    c.operation = operationOf(operation);
+    c.label = operation;
+    c.attemptTimeout = _options.callTimeout;
+    c.within = _options.within;
+    c.transient = _options.retry;
+    c.sleeper = _sleeper;
+    return _pacer->run(c, attempt, [&](const HttpResponse& resp) {
+        return mapError(resp, operation, _options.maxRateLimitWait);
+    });
+}
+
+Result<ReportFlight> ReportsClient::takeFlight(const std::string& reportType) {
+    std::chrono::milliseconds waited{0};
+    for (;;) {
+        const void* holder = nullptr;
+        auto flight = _pacer->beginReport(_options.pacerIdentity, reportType, this, &holder);
+        if (flight) return flight;
+        if (holder == this)
+            return MarketplaceError::make(ErrorKind::Rejected, "REPORT_IN_FLIGHT",
+                                          "A report of this type is already being prepared; wait for it to finish.",
+                                          "createReport " + reportType +
+                                              ": this client already has a report of the type in flight");
+        if (waited >= _options.maxReportWait)
+            return MarketplaceError::make(ErrorKind::Transient, "REPORT_IN_FLIGHT",
+                                          "Another search is already asking Amazon for this report; try again later.",
+                                          "createReport " + reportType + ": another report of the type was in flight " +
+                                              "for " + std::to_string(waited.count() / 1000) + " s");
+        const auto step = std::min(kFlightWaitStep, _options.maxReportWait - waited);
+        _pacer->sleep(step, _sleeper);
+        waited += step;
+        // The token provider is the caller's word on whether to go on (a stopping run refuses).
+        if (_token) {
+            auto token = _token();
+            if (!token) return std::move(token).error();
+        }
+    }
+}
+
+void ReportsClient::landed(const std::string& reportId) {
+    ReportFlight flight;
+    {
+        std::lock_guard lock(_flightsMutex);
+        const auto it = _flights.find(reportId);
+        if (it == _flights.end()) return;
+        flight = std::move(it->second);
+        _flights.erase(it);
+    }
+    flight.release();
 }
 
 Result<std::string> ReportsClient::createReport(const ReportRequest& request) {
@@ -189,6 +248,8 @@ Result<std::string> ReportsClient::createReport(const ReportRequest& request) {
     if (request.dataEndMs) body.set("dataEndTime", isoUtc(*request.dataEndMs));
     std::ostringstream json;
     body.stringify(json);
+    auto flight = takeFlight(request.reportType);
+    if (!flight) return std::move(flight).error();
     auto resp = call(HttpRequest::withBody("POST", _options.baseUrl + kApi + "/reports", "application/json", json.str()),
                      "createReport " + request.reportType, true);
     if (!resp) return std::move(resp).error();
@@ -196,6 +257,10 @@ Result<std::string> ReportsClient::createReport(const ReportRequest& request) {
     if (id.empty())
         return MarketplaceError::malformed("createReport: expected a JSON object with reportId, got " +
                                            snippet(resp.value().body));
+    {
+        std::lock_guard lock(_flightsMutex);
+        _flights[id] = std::move(flight.value());
+    }
     return id;
 }
 
@@ -204,6 +269,7 @@ Result<bool> ReportsClient::cancelReport(const std::string& reportId) {
     r.method = "DELETE";
     auto resp = call(std::move(r), "cancelReport " + reportId, true);
     if (!resp) return std::move(resp).error();
+    landed(reportId);
     return true;
 }
 
@@ -227,6 +293,9 @@ Result<ReportStatus> ReportsClient::getReport(const std::string& reportId) {
                                            "FATAL, got \"" + snippet(s) + "\"");
     if (out.status == ProcessingStatus::Done && out.reportDocumentId.empty())
         return MarketplaceError::malformed("getReport " + reportId + ": status DONE without reportDocumentId");
+    if (out.status == ProcessingStatus::Done || out.status == ProcessingStatus::Cancelled ||
+        out.status == ProcessingStatus::Fatal)
+        landed(reportId);
     return out;
 }
 
@@ -288,6 +357,68 @@ Result<std::string> ReportsClient::downloadDocument(const ReportDocument& docume
         return e;
     }
     return bytes;
+}
+
+Result<std::vector<ReportSummary>> ReportsClient::getDoneReports(const std::string& reportType,
+                                                                  const std::string& marketplaceId,
+                                                                  std::int64_t createdSinceMs) {
+    Poco::URI uri(_options.baseUrl + kApi + "/reports");
+    uri.addQueryParameter("reportTypes", reportType);
+    uri.addQueryParameter("processingStatuses", "DONE");
+    uri.addQueryParameter("marketplaceIds", marketplaceId);
+    uri.addQueryParameter("createdSince", isoUtc(createdSinceMs));
+    uri.addQueryParameter("pageSize", "10");
+    auto resp = call(HttpRequest::get(uri.toString()), "getReports " + reportType, true);
+    if (!resp) return std::move(resp).error();
+    const auto obj = parseObject(resp.value().body);
+    const auto list = obj ? obj->getArray("reports") : Poco::JSON::Array::Ptr();
+    if (!list)
+        return MarketplaceError::malformed("getReports: expected a JSON object with reports, got " +
+                                           snippet(resp.value().body));
+    std::vector<ReportSummary> out;
+    for (std::size_t i = 0; i < list->size(); ++i) {
+        const auto r = list->getObject(static_cast<unsigned>(i));
+        if (!r) continue;
+        ReportSummary x;
+        x.reportId = str(r, "reportId");
+        x.reportType = str(r, "reportType");
+        x.reportDocumentId = str(r, "reportDocumentId");
+        const std::string st = str(r, "processingStatus");
+        x.status = st == "DONE" ? ProcessingStatus::Done
+                   : st == "CANCELLED" ? ProcessingStatus::Cancelled
+                   : st == "FATAL" ? ProcessingStatus::Fatal
+                   : st == "IN_PROGRESS" ? ProcessingStatus::InProgress
+                                         : ProcessingStatus::InQueue;
+        x.dataStartMs = parseIsoUtcMs(str(r, "dataStartTime"));
+        x.dataEndMs = parseIsoUtcMs(str(r, "dataEndTime"));
+        x.createdMs = parseIsoUtcMs(str(r, "createdTime"));
+        out.push_back(std::move(x));
+    }
+    return out;
+}
+
+Result<std::optional<std::string>> ReportsClient::fetchRecentDone(const ReportRequest& request,
+                                                                   std::int64_t createdSinceMs,
+                                                                   std::int64_t endSlackMs) {
+    if (request.marketplaceIds.empty()) return std::optional<std::string>();
+    auto list = getDoneReports(request.reportType, request.marketplaceIds.front(), createdSinceMs);
+    if (!list) return std::move(list).error();
+    const ReportSummary* best = nullptr;
+    for (const auto& r : list.value()) {
+        if (r.status != ProcessingStatus::Done || r.reportDocumentId.empty() || r.reportType != request.reportType)
+            continue;
+        if (!r.createdMs || *r.createdMs < createdSinceMs) continue;
+        // Its data must hold the request's: a shorter range would read as missing rows.
+        if (request.dataStartMs && (!r.dataStartMs || *r.dataStartMs > *request.dataStartMs)) continue;
+        if (request.dataEndMs && (!r.dataEndMs || *r.dataEndMs < *request.dataEndMs - endSlackMs)) continue;
+        if (!best || *r.createdMs > *best->createdMs) best = &r;
+    }
+    if (!best) return std::optional<std::string>();
+    auto doc = getReportDocument(best->reportDocumentId);
+    if (!doc) return std::move(doc).error();
+    auto bytes = downloadDocument(doc.value());
+    if (!bytes) return std::move(bytes).error();
+    return std::optional<std::string>(std::move(bytes).value());
 }
 
 Result<std::string> ReportsClient::fetchReport(const ReportRequest& request) {

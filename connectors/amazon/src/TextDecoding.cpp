@@ -57,6 +57,46 @@ bool isValidUtf8(std::string_view s) {
     return true;
 }
 
+char32_t readUtf8(std::string_view s, std::size_t i, std::size_t& len) {
+    len = 1;
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) return c;
+    std::size_t n = 0;
+    if (c >= 0xC2 && c <= 0xDF) n = 2;
+    else if (c >= 0xE0 && c <= 0xEF) n = 3;
+    else if (c >= 0xF0 && c <= 0xF4) n = 4;
+    if (n == 0 || i + n > s.size() || !isValidUtf8(s.substr(i, n))) return 0xFFFD;
+    char32_t cp = c & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
+    for (std::size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    len = n;
+    return cp;
+}
+
+std::string foldCaseUtf8(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    std::size_t i = 0;
+    while (i < s.size()) {
+        std::size_t len = 1;
+        char32_t cp = readUtf8(s, i, len);
+        if (cp == 0xFFFD && len == 1 && static_cast<unsigned char>(s[i]) >= 0x80) {
+            out.push_back(s[i++]);  // not UTF-8: copied
+            continue;
+        }
+        if (cp >= 'A' && cp <= 'Z') cp += 32;
+        else if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) cp += 32;
+        else if (cp == 0x130) cp = 'i';
+        else if (cp == 0x178) cp = 0xFF;
+        else if ((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14A && cp <= 0x177)) cp |= 1;
+        else if (((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E)) && (cp & 1)) cp += 1;
+        else if (cp >= 0x410 && cp <= 0x42F) cp += 32;
+        else if (cp >= 0x400 && cp <= 0x40F) cp += 80;
+        appendUtf8(out, cp);
+        i += len;
+    }
+    return out;
+}
+
 std::string windows1252ToUtf8(std::string_view bytes) {
     std::string out;
     out.reserve(bytes.size() + bytes.size() / 8);

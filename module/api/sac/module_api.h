@@ -79,6 +79,16 @@ typedef struct sac_host_services {
 
     /* The folder of the module's own files (manifest, templates, schema). */
     const char* (*module_dir)(void* ctx);
+
+    /* Added at the end (struct_size tells whether it is there; hosts that
+     * predate it leave it out, and it may be NULL): the active users of an
+     * account (admins and sellers), by ascending user_id. Calls
+     * fn(fn_ctx, user) once per user, on the calling thread, before it
+     * returns; the user's strings are valid only during that call. Returns
+     * SAC_OK (also for an account without users), or SAC_ERROR when the
+     * users could not be read (fn may have been called for some of them). */
+    int (*list_account_users)(void* ctx, int64_t account_id, void (*fn)(void* fn_ctx, const sac_user* user),
+                              void* fn_ctx);
 } sac_host_services;
 
 /* One HTTP request as the host hands it to a module route. */
@@ -109,6 +119,22 @@ typedef struct sac_response {
     /* Asks the host to wrap the written HTML in its page shell (menu, user
      * bar) with this title. Only for text/html answers. */
     void (*use_layout)(void* ctx, const char* title);
+    /* Added at the end (struct_size tells whether they are there; hosts that
+     * predate them leave them out): streaming an answer too big to hold.
+     * begin_stream() sends the status and headers set so far at once; from
+     * then on every write goes to the client as it comes (HTTP/1.1 chunked
+     * transfer encoding; HTTP/1.0: until the connection closes) instead of
+     * being held until the route returns. Not with use_layout(). Returns
+     * SAC_OK, or SAC_ERROR when the answer cannot be streamed (nothing was
+     * sent; writes keep being buffered). A route that returns SAC_ERROR
+     * after begin_stream() makes the host cut the connection, so that the
+     * client sees an incomplete answer rather than a short one. */
+    int (*begin_stream)(void* ctx);
+    /* write() that tells whether the bytes went out: SAC_ERROR once the
+     * client went away or stopped reading for longer than the host's send
+     * timeout (the route should stop writing), SAC_OK otherwise. Before
+     * begin_stream() it buffers like write(). */
+    int (*stream_write)(void* ctx, const char* data, size_t len);
 } sac_response;
 
 typedef int (*sac_route_fn)(void* route_ctx, const sac_request* request, sac_response* response);
@@ -162,6 +188,16 @@ typedef struct sac_module_info {
      * called once when the host begins to stop, before it waits for running
      * jobs, so that long jobs can wind down and save where they were. */
     void (*stopping)(void);
+    /* Added at the end (struct_size tells whether it is there; may be NULL):
+     * the badge beside one of the module's menu entries (href as registered)
+     * for the signed-in user, e.g. how many cases wait on them. Writes the
+     * count (>= 0) into *count and its text alternative for screen readers in
+     * the user's locale ("3 disputas requerem ação") into text (at most
+     * text_len-1 bytes and a NUL), and returns SAC_OK; SAC_ERROR: no badge.
+     * The host calls it on request threads, concurrently, while it renders
+     * a page's menu, only between start() and shutdown(): it must answer
+     * within milliseconds (keep a short cache, never wait on the network). */
+    int (*menu_badge)(const sac_user* user, const char* href, int64_t* count, char* text, size_t text_len);
 } sac_module_info;
 
 typedef const sac_module_info* (*sac_module_entry_fn)(void);

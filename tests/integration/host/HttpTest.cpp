@@ -2,6 +2,8 @@
 // and the error pages.
 #include "HostTestSupport.h"
 
+#include "sac/host/AdminCommands.h"
+#include "sac/host/PasswordHasher.h"
 #include "sac/sql/Database.h"
 
 #include <gtest/gtest.h>
@@ -307,6 +309,17 @@ TEST_F(HostHttp, ModulesReachTheHostServices) {
     EXPECT_EQ(c.get("/t/now").body, "1700000000000");
     EXPECT_EQ(c.get("/t/user?email=SEL%40ACME.test").body, "sel|seller|1");
     EXPECT_EQ(c.get("/t/user?email=old%40acme.test").status, 404) << "inactive users are not found";
+    // list_account_users: the account's active users by id, nobody of another account.
+    {
+        AdminCommands admin(host->host().database(), host->host().clock(), PasswordHasher(1000));
+        admin.createAccount("Outra");
+        admin.createUser({"out", "Outra", "admin", "out@outra.test", "Out Admin", kPassword});
+    }
+    EXPECT_EQ(c.get("/t/users?account=2").body, "out|out@outra.test|Out Admin|admin|pt-BR|2;");
+    EXPECT_EQ(c.get("/t/users?account=1").body,
+              "ana|ana@acme.test|Ana Admin|admin|pt-BR|1;sel|sel@acme.test|Sel Seller|seller|pt-BR|1;");
+    EXPECT_EQ(c.get("/t/users?account=999").body, "") << "an account without users";
+    EXPECT_EQ(c.get("/t/users?account=0").status, 500) << "no such account id";
     EXPECT_EQ(c.get("/t/whoami?q=1", {{"X-Probe", "p1"}}).body, "ana|admin|p1|csrf|q=1");
     auto info = c.get("/t/info").body;
     EXPECT_TRUE(contains(info, "/good|sqlite:")) << info;

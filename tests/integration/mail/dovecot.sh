@@ -3,6 +3,7 @@
 #   dovecot.sh start DIR   -> creates DIR, prints "imaps=<port> pop3s=<port> user=<u> password=<p> cert=<file> maildir=<dir>"
 #   dovecot.sh stop DIR    -> stops the instance started in DIR
 # Everything (config, certificate, passwd file, maildir, runtime sockets, logs) lives in DIR.
+# DIR/run/auth-smtp is Dovecot's authentication socket for an SMTP server's SASL.
 # Listeners bind 127.0.0.1 on free ports; nothing outside DIR is written.
 set -euo pipefail
 
@@ -122,6 +123,11 @@ service auth {
   unix_listener auth-userdb {
     mode = 0600
     user = $user_name
+  }
+  # SASL for a private Postfix's smtpd (tests/integration/alerts/postfix.sh):
+  # the same passwd file authenticates SMTP AUTH.
+  unix_listener auth-smtp {
+    mode = 0666
   }
 }
 service stats {

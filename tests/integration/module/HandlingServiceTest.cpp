@@ -876,6 +876,38 @@ TEST_P(HandlingTest, TheConnectionTestAndTheOAuthExchangeHoldNoDatabaseConnectio
     EXPECT_EQ(probe.sent, expected);
 }
 
+TEST_P(HandlingTest, TheAmazonCodeExchangeHoldsNoDatabaseConnection) {
+    auto small = onePooled(*tdb_);
+    services::AliExpressAccess access(*small, *vault_, hook_, connectors::systemClock());
+    services::StoreAdminService admin(*small, *vault_, access, realNow, sim_->baseUrl(), hook_,
+                                      test::loopbackEndpoints());
+    const Actor adminA{1, kAccountA, "Ana Admin"};
+    services::StoreForm f;
+    f.marketplace = "amazon";
+    f.name = "Amazon Um Pool";
+    f.sellerEmail = "pool@loja.example";
+    f.marketplaceId = "ATVPDKIKX0DER";
+    f.appKey = "demo-lwa-client";
+    f.appSecret = "demo-lwa-secret";
+    f.amazonApplicationId = "amzn1.sp.solution.demo-app";
+    f.gatewayUrl = sim_->baseUrl();
+    auto created = admin.create(adminA, f);
+    ASSERT_TRUE(created.ok()) << created.error.key;
+    const std::string redirect = "http://127.0.0.1:1/sac/stores/oauth/amazon/callback";
+    auto url = admin.beginAuthorization(adminA, *created.value, redirect);
+    ASSERT_TRUE(url.ok()) << url.error.key;
+    const std::string state = url.value->substr(url.value->find("state=") + 6, 64);
+    const std::string code = sim_->amazon().lwa().issueCode("demo-lwa-client", redirect);
+
+    PoolProbe probe{*small, {}, {}};
+    hook_->before = [&](const connectors::HttpRequest& r) { probe(r); };
+    auto done = admin.completeAmazonAuthorization(adminA, state, code, "A1SACSIMSELLER", redirect);
+    ASSERT_TRUE(done.ok()) << done.error.key << " " << done.error.detail;
+    EXPECT_TRUE(probe.blocked.empty()) << probe.blocked.front();
+    ASSERT_EQ(probe.sent.size(), 1u);
+    EXPECT_EQ(probe.sent.front(), sim_->baseUrl() + "/auth/o2/token");
+}
+
 TEST_P(HandlingTest, AnotherSellersChangeMeanwhileIsKeptByTheFinalWrite) {
     const auto id = seedCase(refundWaitsForSeller);
     ASSERT_GT(id, 0);

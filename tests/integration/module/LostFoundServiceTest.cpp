@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <set>
 #include <mutex>
 #include <thread>
 
@@ -16,6 +17,10 @@
 #include <sac/connectors/PocoHttpTransport.h>
 #include <sac/test/LoopbackTransport.h>
 #include <sac/sim/SimServer.h>
+#include <sac/sim/AmazonReportFile.h>
+#include <sac/amazon/CustomerReturnsReport.h>
+#include <sac/amazon/LedgerDetailReport.h>
+#include <sac/amazon/ReimbursementsReport.h>
 
 #include "services/LostFoundService.h"
 #include "services/StoreCredentials.h"
@@ -54,6 +59,9 @@ protected:
         config.fixed_now_ms = kSimNow;
         config.amazon.skus = 30;
         config.amazon.polls_to_done = pollsToDone;
+        // The runs here use a sleeper that does not wait, so the simulator's real-time
+        // usage plans would throttle them: off (pacing has its own tests).
+        config.amazon.rate_multiplier = 0;
         simServer = std::make_unique<sim::SimServer>(config);
         simServer->start();
         makeAmazonStore("demo-lwa-client", "demo-lwa-secret", "Atzr|demo-refresh");
@@ -144,6 +152,9 @@ protected:
         w.defaults.damaged = {0, windowDays};
         w.defaults.refundNotReturned = {0, windowDays};
         w.defaults.returnDamaged = {0, windowDays};
+        w.defaults.inboundShortage = {0, windowDays};
+        w.defaults.removalLost = {0, windowDays};
+        w.defaults.feeOvercharge = {0, windowDays};
         return service(w);
     }
 
@@ -196,6 +207,15 @@ protected:
     std::mutex logMutex;
     std::vector<std::string> logLines; ///< guarded by logMutex
 };
+
+void armFaults(sim::SimServer& server, const std::string& body) {
+    sim::SimRequest fault;
+    fault.verb = "POST";
+    fault.path = "/_sim/amazon/faults";
+    fault.body = body;
+    fault.headers["content-type"] = "application/json";
+    ASSERT_EQ(server.dispatch(fault).status, 200) << body;
+}
 
 TEST_P(LostFoundServiceTest, DetectsTheSimulatorsUnresolvedLossesAndDamageExactly) {
     auto svc = service();
@@ -413,19 +433,21 @@ TEST_P(LostFoundServiceTest, RefusedCredentialsFailTheRunAndMarkTheStore) {
     EXPECT_EQ(count("SELECT COUNT(*) FROM cases"), 0);
 }
 
-TEST_P(LostFoundServiceTest, AFatalReportFailsWithAClearMessageAndFreesTheLease) {
-    sim::SimRequest fault;
-    fault.verb = "POST";
-    fault.path = "/_sim/amazon/faults";
-    fault.body = "{\"fatal\":1}";
-    fault.headers["content-type"] = "application/json";
-    ASSERT_EQ(simServer->dispatch(fault).status, 200);
+TEST_P(LostFoundServiceTest, AFatalReportIsAskedAgainThenLeftOutWithAClearMessage) {
+    // FATAL twice, nothing finished to reuse: the ledger is left out, said, and nothing rests on it.
+    armFaults(*simServer, R"({"fatal":2})");
     auto svc = service();
     auto run = runOnce(*svc);
-    EXPECT_EQ(run.state, SyncState::Failed);
-    EXPECT_NE(run.errorMessage.find("FATAL"), std::string::npos) << run.errorMessage;
-    auto next = runOnce(*svc);
-    EXPECT_EQ(next.state, SyncState::Done) << next.errorMessage;
+    EXPECT_EQ(run.state, SyncState::Done) << run.errorMessage;
+    EXPECT_NE(run.errorMessage.find("movimentação de estoque"), std::string::npos) << run.errorMessage;
+    EXPECT_EQ(count("SELECT COUNT(*) FROM cases WHERE kind IN ('lost_inventory', 'damaged_inventory')"), 0);
+    EXPECT_TRUE(lease().first.empty()) << "the lease is free";
+    // FATAL once: asked again later, and read.
+    armFaults(*simServer, R"({"fatal":1})");
+    run = runOnce(*svc);
+    EXPECT_EQ(run.state, SyncState::Done) << run.errorMessage;
+    EXPECT_TRUE(run.errorMessage.empty()) << run.errorMessage;
+    EXPECT_GT(count("SELECT COUNT(*) FROM cases WHERE kind = 'lost_inventory'"), 0);
 }
 
 TEST_P(LostFoundServiceTest, RefusedRefundsStillFindLostAndDamagedUnitsAndSaySo) {
@@ -528,7 +550,7 @@ TEST_P(LostFoundServiceTest, APoolOfOneConnectionStaysFreeWhileReportsAreAwaited
 // Amazon may take half an hour for a report while the lease lasts ten
 // minutes: the run renews it at each poll, so no second run starts beside it.
 TEST_P(LostFoundServiceTest, TheLeaseMovesForwardAtEachPollAndKeepsASecondRunOut) {
-    startSim(4); // three waits per report, nine in all
+    startSim(4); // three waits per report, eighteen in all; and pacing waits (below)
     auto o = options();
     const std::int64_t leaseMs = o.leaseMs;
     ASSERT_EQ(leaseMs, 10 * 60'000) << "the default lease";
@@ -550,7 +572,10 @@ TEST_P(LostFoundServiceTest, TheLeaseMovesForwardAtEachPollAndKeepsASecondRunOut
     other = service(options(), tdb->db(), "other-host");
     auto run = runOnce(*svc);
     ASSERT_EQ(run.state, SyncState::Done) << run.errorMessage;
-    ASSERT_EQ(untils.size(), 9u);
+    // Six reports (ledger, reimbursements, returns, removal orders, removal shipments, fee
+    // preview) of four getReport calls each: 24 calls, 9 more than getReport's burst of 15,
+    // each of which waits for its token through the same sleeper.
+    ASSERT_EQ(untils.size(), 18u + 9u);
     for (std::size_t i = 1; i < untils.size(); ++i) EXPECT_GT(untils[i], untils[i - 1]);
     EXPECT_GE(untils.back(), kSimNow + leaseMs + 40 * 60'000);
     ASSERT_EQ(refusals.size(), 1u);
@@ -623,6 +648,126 @@ TEST_P(LostFoundServiceTest, ALeaseTakenByAnotherOwnerStopsTheRunWithoutWritingC
         << "the store's result belongs to the owner of the lease";
 }
 
+TEST_P(LostFoundServiceTest, ACancelledReimbursementsReportIsNeverReadAsNoRows) {
+    // Cancelled when asked, and again when asked later: nothing to reuse either.
+    armFaults(*simServer, R"({"cancel_types":{"GET_FBA_REIMBURSEMENTS_DATA":2}})");
+    auto svc = service();
+    auto run = runOnce(*svc);
+    ASSERT_EQ(run.state, SyncState::Done) << run.errorMessage;
+    EXPECT_NE(run.errorMessage.find("relatório de reembolsos"), std::string::npos) << run.errorMessage;
+    EXPECT_EQ(count("SELECT COUNT(*) FROM cases"), 0)
+        << "read as empty, every loss, damage and refund Amazon already paid would become a claim";
+    // The next search reads it and finds exactly what the first one could not check.
+    auto next = runOnce(*svc);
+    ASSERT_EQ(next.state, SyncState::Done) << next.errorMessage;
+    EXPECT_TRUE(next.errorMessage.empty()) << next.errorMessage;
+    EXPECT_GT(count("SELECT COUNT(*) FROM cases WHERE kind = 'lost_inventory'"), 0);
+}
+
+TEST_P(LostFoundServiceTest, ACancelledReportIsReplacedByARecentFinishedOne) {
+    auto svc = service();
+    ASSERT_EQ(runOnce(*svc).state, SyncState::Done);
+    const std::int64_t cases = count("SELECT COUNT(*) FROM cases");
+    ASSERT_GT(cases, 0);
+    armFaults(*simServer, R"({"cancel_types":{"GET_FBA_REIMBURSEMENTS_DATA":1,"GET_LEDGER_DETAIL_VIEW_DATA":1}})");
+    auto run = runOnce(*svc);
+    ASSERT_EQ(run.state, SyncState::Done) << run.errorMessage;
+    EXPECT_TRUE(run.errorMessage.empty()) << "the first run's reports were reused: " << run.errorMessage;
+    EXPECT_EQ(count("SELECT COUNT(*) FROM cases"), cases);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM cases WHERE status = 'retirado'"), 0);
+}
+
+TEST_P(LostFoundServiceTest, ACandidateTheReportsNoLongerSupportIsWithdrawnWithTheReason) {
+    // The events Amazon settled (found, reimbursed without a case, reconciled), as the
+    // detector reads the simulator's own reports: a search that once read a report as
+    // empty would have made claims of them.
+    const auto& data = simServer->amazon().data();
+    const auto& market = simServer->amazon().marketplace();
+    const std::int64_t from = kSimNow - 200 * kDay;
+    std::size_t rows = 0;
+    auto ledger = amazon::LedgerDetailReport::parse(
+        sim::AmazonReportFile::renderText(data, market, sim::AmazonReportKind::Ledger, from, kSimNow, &rows));
+    auto paid = amazon::ReimbursementsReport::parse(
+        sim::AmazonReportFile::renderText(data, market, sim::AmazonReportKind::Reimbursements, from, kSimNow, &rows));
+    auto back = amazon::CustomerReturnsReport::parse(
+        sim::AmazonReportFile::renderText(data, market, sim::AmazonReportKind::CustomerReturns, from, kSimNow, &rows));
+    ASSERT_TRUE(ledger && paid && back);
+    amazon::ClaimInputs in;
+    in.ledger = ledger.value().rows;
+    in.reimbursements = paid.value().rows;
+    in.returns = back.value().rows;
+    in.nowMs = kSimNow;
+    amazon::ClaimWindows wide;
+    wide.lost = wide.damaged = {0, 3650};
+    const auto detection = amazon::ClaimDetector(wide).detectAll(in);
+    std::vector<amazon::ClaimSettlement> settled;
+    std::set<std::string> reasons;
+    for (const auto& st : detection.settled)
+        if (st.kind == amazon::ClaimKind::LostInWarehouse || st.kind == amazon::ClaimKind::DamagedInWarehouse)
+            if (reasons.insert(st.reason).second || settled.size() < 4) settled.push_back(st);
+    ASSERT_GE(settled.size(), 3u);
+    EXPECT_TRUE(reasons.count("found") && reasons.count("reimbursed")) << "the seed settles losses both ways";
+
+    // Claims made of them earlier; the last one the seller already filed with Amazon.
+    const auto store = storage::StoreRepository(*conn).find(storeA, kAccountA).value();
+    storage::CaseRepository repo(*conn);
+    std::vector<std::int64_t> ids;
+    for (const auto& st : settled) {
+        amazon::ClaimCandidate c;
+        c.key = st.key;
+        c.kind = st.kind;
+        c.fnsku = st.key.substr(st.key.find(':') + 1, st.key.rfind(':') - st.key.find(':') - 1);
+        c.units = st.eventUnits;
+        c.eventUnits = st.eventUnits;
+        c.eventAtMs = kSimNow - 40 * kDay;
+        c.deadlineMs = kSimNow + 20 * kDay;
+        auto up = repo.upsertFromMarketplace(services::LostFoundService::candidateToCase(store, c), kSimNow);
+        ASSERT_TRUE(up) << up.error();
+        ids.push_back(up.value().caseId);
+    }
+    conn->execute("UPDATE cases SET status = 'aberto', amazon_case_id = '1234567890' WHERE id = ?", {ids.back()});
+    conn->execute("DELETE FROM case_counts");
+    conn->execute("INSERT INTO case_counts (account_id, store_id, status, n) SELECT account_id, store_id, status, "
+                  "COUNT(*) FROM cases GROUP BY account_id, store_id, status");
+
+    auto svc = service();
+    auto run = runOnce(*svc);
+    ASSERT_EQ(run.state, SyncState::Done) << run.errorMessage;
+    for (std::size_t i = 0; i + 1 < ids.size(); ++i) {
+        const auto c = repo.find(ids[i], kAccountA).value();
+        EXPECT_EQ(c.status, domain::CaseStatus::Retirado) << settled[i].key;
+        auto ev = conn->queryOne("SELECT after_json FROM case_events WHERE case_id = ? AND action = 'lostfound.withdrawn'",
+                                 {ids[i]});
+        ASSERT_TRUE(ev) << settled[i].key;
+        auto after = Poco::JSON::Parser().parse(ev->getString(0)).extract<Poco::JSON::Object::Ptr>();
+        EXPECT_EQ(after->getValue<std::string>("withdrawn"), settled[i].reason);
+        EXPECT_GT(after->getArray("facts")->size(), 0u) << "the rows that settle it";
+    }
+    EXPECT_EQ(repo.find(ids.back(), kAccountA)->status, domain::CaseStatus::Aberto)
+        << "a claim filed with Amazon waits for Amazon's answer";
+    // The kept counts moved with the statuses.
+    EXPECT_EQ(count("SELECT COALESCE(SUM(n), 0) FROM case_counts WHERE status = 'retirado'"),
+              count("SELECT COUNT(*) FROM cases WHERE status = 'retirado'"));
+    EXPECT_EQ(count("SELECT COALESCE(SUM(n), 0) FROM case_counts WHERE status = 'elegivel'"),
+              count("SELECT COUNT(*) FROM cases WHERE status = 'elegivel'"));
+    // A second search changes nothing more.
+    const std::int64_t events = count("SELECT COUNT(*) FROM case_events WHERE action = 'lostfound.withdrawn'");
+    ASSERT_EQ(runOnce(*svc).state, SyncState::Done);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM case_events WHERE action = 'lostfound.withdrawn'"), events);
+}
+
+TEST_P(LostFoundServiceTest, LossesInsideAmazonsResearchPeriodWaitWithTheBuiltInWindows) {
+    services::LostFoundOptions o = options();
+    o.windows = services::LostFoundWindows(); // Amazon's own windows for the US
+    ASSERT_EQ(o.windows.forMarketplace("ATVPDKIKX0DER").lost.minDays, 30);
+    auto svc = service(o, tdb->db());
+    ASSERT_EQ(runOnce(*svc).state, SyncState::Done);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM cases WHERE kind = 'lost_inventory' AND deadline_at > " +
+                    std::to_string(kSimNow + 30 * kDay)),
+              0)
+        << "a loss younger than 30 days is still under Amazon's research";
+}
+
 TEST(LostFoundWindowsTest, ParsesPerMarketplaceWindowsAndRefusesBadOnes) {
     auto w = services::LostFoundWindows::parse(
         R"({"default":{"lost":[0,45]},"A1PA6795UKMFR9":{"refund_not_returned":[45,105]}})");
@@ -631,6 +776,16 @@ TEST(LostFoundWindowsTest, ParsesPerMarketplaceWindowsAndRefusesBadOnes) {
     EXPECT_EQ(w.value().forMarketplace("A1PA6795UKMFR9").refundNotReturned.minDays, 45);
     EXPECT_EQ(w.value().forMarketplace("A1PA6795UKMFR9").lost.maxDays, 45) << "inherits the default";
     EXPECT_EQ(w.value().forMarketplace("ATVPDKIKX0DER").refundNotReturned.maxDays, 120);
+    // Built in: Amazon's European windows for customer returns, the research period for losses.
+    const services::LostFoundWindows builtIn;
+    EXPECT_EQ(builtIn.forMarketplace("A1F83G8C2ARO7P").refundNotReturned.minDays, 45);
+    EXPECT_EQ(builtIn.forMarketplace("A28R8C7NBKEWEA").refundNotReturned.maxDays, 105) << "Ireland";
+    EXPECT_EQ(builtIn.forMarketplace("ATVPDKIKX0DER").refundNotReturned.minDays, 60);
+    EXPECT_EQ(builtIn.forMarketplace("A1VC38T7YXB528").lost.minDays, 30);
+    auto dflt = services::LostFoundWindows::parse(R"({"default":{"refund_not_returned":[50,110]}})");
+    ASSERT_TRUE(dflt);
+    EXPECT_EQ(dflt.value().forMarketplace("A1F83G8C2ARO7P").refundNotReturned.minDays, 50)
+        << "the configured default overrides the built-in windows";
     EXPECT_TRUE(services::LostFoundWindows::parse(""));
     EXPECT_FALSE(services::LostFoundWindows::parse("{"));
     EXPECT_FALSE(services::LostFoundWindows::parse(R"({"default":{"lost":[60,0]}})"));

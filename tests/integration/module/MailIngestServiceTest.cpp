@@ -488,6 +488,138 @@ TEST_P(MailIngestServiceTest, TheRequiredAuthenticationResultsMustPassForTheForw
     for (const auto& l : logLines) EXPECT_EQ(l.find("maria@"), std::string::npos) << l;
 }
 
+// ---- charsets: forwarded answers from Japan, Korea, China and Central Europe ----------
+
+TEST_P(MailIngestServiceTest, ForwardedAnswersInEveryCharsetAreDecided) {
+    struct Expect {
+        const char* file;
+        const char* caseNumber;  ///< "" when no case is to match
+        IngestOutcome outcome;
+        const char* amazon;   ///< the Amazon sender stored as from_addr
+        const char* subject;  ///< part of the stored subject
+        const char* body;     ///< part of the stored body
+    };
+    const Expect corpus[] = {
+        {"ja_iso2022jp_outlook.eml", "5012345678", IngestOutcome::Stored, "seller-support@amazon.co.jp",
+         "[ケースID：5012345678] 在庫の紛失について", "払い戻しを行いました。"},
+        {"ja_shiftjis_gmail.eml", "5023456789", IngestOutcome::Stored, "seller-support@amazon.co.jp",
+         "Fwd: ケース ５０２３４５６７８９ に関するご連絡", "払い戻しが完了しました。"},
+        {"ko_euckr_outlook.eml", "5034567890", IngestOutcome::Stored, "seller-support@amazon.com",
+         "전달: 케이스 ID 5034567890 - 환불 완료", "환불을 처리했습니다."},
+        {"zh_gbk_qqmail.eml", "5045678901", IngestOutcome::Stored, "seller-support@amazon.cn",
+         "转发：案件 5045678901 的回复", "张喆、朱镕"},
+        {"zh_big5_outlook_html.eml", "5056789012", IngestOutcome::Stored, "seller-support@amazon.com",
+         "個案編號：5056789012", "遺失的 2 件庫存進行賠償。許功蓋"},
+        {"cs_iso88592_gmail.eml", "5067890123", IngestOutcome::Stored, "seller-support@amazon.de",
+         "Případ 5067890123: vrácení peněz", "Příliš žluťoučký kůň."},
+        {"pl_windows1250_outlook.eml", "5078901234", IngestOutcome::Stored, "seller-support@amazon.pl",
+         "PD: Zgłoszenie 5078901234 – zwrot środków", "Zażółć gęślą jaźń."},
+        {"hu_iso88592_outlook.eml", "5090123456", IngestOutcome::Stored, "seller-support@amazon.de",
+         "Esetazonosító: 5090123456", "Árvíztűrő tükörfúrógép."},
+        {"hu_windows1250_newsletter.eml", "", IngestOutcome::IrrelevantDeleted, "", "", ""},
+        {"ja_eucjp_attached.eml", "5089012345", IngestOutcome::Stored, "seller-support@amazon.co.jp",
+         "Fwd: ケース 5089012345 の件", "添付のとおりです。"},
+    };
+    for (const auto& e : corpus) {
+        SCOPED_TRACE(e.file);
+        const std::int64_t expectedCase =
+            *e.caseNumber ? lfCase(storeA, kAccountA, std::string("lost:CS:") + e.file, e.caseNumber,
+                                   domain::CaseStatus::Aberto)
+                          : 0;
+        const auto r = toA(fixture(std::string("charsets/") + e.file));
+        ASSERT_EQ(r.outcome, e.outcome) << r.reason;
+        if (e.outcome != IngestOutcome::Stored) continue;
+        EXPECT_EQ(r.caseId, expectedCase);
+        EXPECT_TRUE(flagged(expectedCase));
+        auto row = conn->queryOne("SELECT from_addr, subject, body_text FROM inbound_mail_messages WHERE id = ?",
+                                  {r.messageRowId});
+        ASSERT_TRUE(row);
+        EXPECT_NE(row->getString(0).find(e.amazon), std::string::npos) << row->getString(0);
+        EXPECT_NE(row->getString(1).find(e.subject), std::string::npos) << row->getString(1);
+        EXPECT_NE(row->getString(2).find(e.body), std::string::npos) << row->getString(2);
+        EXPECT_EQ(row->getString(2).find("\xEF\xBF\xBD"), std::string::npos) << "no replacement character";
+    }
+    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_mail_messages"), 9);
+    EXPECT_EQ(svc->counters()[static_cast<std::size_t>(IngestOutcome::RejectedMalformed)], 0u);
+}
+
+TEST_P(MailIngestServiceTest, UnknownCharsetsAndUndecodableTextAreRejectedClearly) {
+    auto unknown = replaceAll(forward("maria@lojaexemplo.com.br", "Fwd: Case ID 1234567890", "<cs-1@x>"),
+                              "charset=UTF-8", "charset=\"x-klingon\"");
+    auto r = toA(unknown);
+    EXPECT_EQ(r.outcome, IngestOutcome::RejectedMalformed);
+    EXPECT_NE(r.reason.find("unsupported charset \"x-klingon\" in the text/plain part"), std::string::npos)
+        << r.reason;
+    ASSERT_FALSE(logLines.empty());
+    EXPECT_NE(logLines.back().find("rejected_malformed"), std::string::npos);
+    EXPECT_NE(logLines.back().find("x-klingon"), std::string::npos);
+    // A subject in a charset iconv does not know.
+    auto subject = replaceAll(forward("maria@lojaexemplo.com.br", "Fwd: Case ID 1234567890", "<cs-2@x>"),
+                              "Subject: Fwd: Case ID 1234567890\r\n", "Subject: =?x-klingon?Q?Case_1234567890?=\r\n");
+    r = toA(subject);
+    EXPECT_EQ(r.outcome, IngestOutcome::RejectedMalformed);
+    EXPECT_NE(r.reason.find("Subject"), std::string::npos) << r.reason;
+    // Bytes that are not Shift_JIS at all, labelled Shift_JIS.
+    std::string junk;
+    for (int i = 0; i < 200; ++i) junk += "\xA0\x80";
+    auto garbage = replaceAll(forward("maria@lojaexemplo.com.br", "Fwd: Case ID 1234567890", "<cs-3@x>",
+                                      "seller-support@amazon.co.jp", junk),
+                              "charset=UTF-8", "charset=Shift_JIS");
+    r = toA(garbage);
+    EXPECT_EQ(r.outcome, IngestOutcome::RejectedMalformed);
+    EXPECT_NE(r.reason.find("invalid byte sequences"), std::string::npos) << r.reason;
+    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_mail_messages"), 0);
+    EXPECT_FALSE(flagged(openCase));
+}
+
+TEST_P(MailIngestServiceTest, ASecondForwardOfTheSameAmazonMessageIsADuplicate) {
+    const auto jaCase = lfCase(storeA, kAccountA, "lost:DUP:1", "5089012345", domain::CaseStatus::Aberto);
+    // Forwarded as an attachment (message/rfc822 with its own Message-ID) ...
+    auto first = toA(fixture("charsets/ja_eucjp_attached.eml"));
+    ASSERT_EQ(first.outcome, IngestOutcome::Stored) << first.reason;
+    EXPECT_EQ(first.caseId, jaCase);
+    auto row = conn->queryOne("SELECT message_id, forwarded_message_id FROM inbound_mail_messages");
+    ASSERT_TRUE(row);
+    EXPECT_EQ(row->getString(0), "<ja-attached-010@lojaexemplo.com.br>");
+    EXPECT_EQ(row->getString(1), "<amazon-jp-0001@amazon.co.jp>");
+    // ... then inline, another day, with another outer Message-ID: the same Amazon message.
+    auto again = toA(fixture("charsets/ja_eucjp_forwarded_again.eml"));
+    EXPECT_EQ(again.outcome, IngestOutcome::Duplicate) << again.reason;
+    EXPECT_NE(again.reason.find("forwarded Amazon message"), std::string::npos) << again.reason;
+    // Amazon's own copy, passed on by a server-side forward that keeps its Message-ID.
+    const std::string raw = fixture("charsets/ja_eucjp_attached.eml");
+    const auto innerAt = raw.find("From: Amazon.co.jp");
+    ASSERT_NE(innerAt, std::string::npos);
+    std::string amazonCopy = raw.substr(innerAt, raw.find("\r\n--outer-010--") - innerAt);
+    auto own = toA("Resent-From: maria@lojaexemplo.com.br\r\n" + amazonCopy);
+    EXPECT_EQ(own.outcome, IngestOutcome::Duplicate) << own.reason;
+    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_mail_messages"), 1);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM case_events WHERE action = 'mail.received'"), 1);
+
+    // Another account stores its own forward of the same Amazon message.
+    lfCase(storeB, kAccountB, "lost:DUP:2", "5089012345", domain::CaseStatus::Aberto);
+    auto forB = toB(replaceAll(fixture("charsets/ja_eucjp_forwarded_again.eml"), "maria@lojaexemplo.com.br",
+                               "other@b.example"));
+    EXPECT_EQ(forB.outcome, IngestOutcome::Stored) << forB.reason;
+
+    // The other way round: Amazon's message first, a forward of it afterwards.
+    const auto deCase = lfCase(storeA, kAccountA, "lost:DUP:3", "5612345678", domain::CaseStatus::Aberto);
+    const std::string amazonDe = "Resent-From: maria@lojaexemplo.com.br\r\nFrom: Amazon <seller-support@amazon.de>\r\n"
+                                 "Subject: Fall-ID 5612345678\r\nMessage-ID: <de-42@amazon.de>\r\n\r\nErstattet.\r\n";
+    ASSERT_EQ(toA(amazonDe).outcome, IngestOutcome::Stored);
+    auto inline_ = toA(replaceAll(forward("maria@lojaexemplo.com.br", "WG: Fall-ID 5612345678", "<wg-1@x>",
+                                          "seller-support@amazon.de", "Erstattet."),
+                                  "Subject: WG: Fall-ID 5612345678\r\nTo:", "Subject: WG: Fall-ID 5612345678\r\n"
+                                                                              "Message-ID: de-42@amazon.de\r\nTo:"));
+    EXPECT_EQ(inline_.outcome, IngestOutcome::Duplicate) << inline_.reason;
+    EXPECT_EQ(count("SELECT COUNT(*) FROM inbound_mail_messages WHERE case_id = " + std::to_string(deCase)), 1);
+    // A forward without the Amazon message's Message-ID is told apart by its own only.
+    EXPECT_EQ(toA(forward("maria@lojaexemplo.com.br", "Fwd: Fall-ID 5612345678", "<wg-2@x>",
+                          "seller-support@amazon.de"))
+                  .outcome,
+              IngestOutcome::Stored);
+}
+
 // ---- upgrading: V0005 moves the stored messages -----------------------------------
 
 class InboundMailUpgrade : public testing::TestWithParam<sql::Dialect> {};

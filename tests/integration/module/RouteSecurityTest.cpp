@@ -230,6 +230,7 @@ protected:
         std::int64_t htmlAttachment = 0;
         std::int64_t run = 0;
         std::string oauthState;
+        std::string amazonState;  ///< of the Amazon store's Seller Central consent
     };
 
     /// Stores through the admin routes, the rest through the repositories,
@@ -248,6 +249,7 @@ protected:
                        "marketplace=amazon&name=" + formEncode("LOJA-" + tag + "-AMZ" + hostile) + "&seller_email=amz" +
                            tag + "%40example.com&marketplace_id=ATVPDKIKX0DER&lwa_client_id=amzn1.app" + tag +
                            "&lwa_client_secret=LWASECRET" + tag + "&refresh_token=Atzr%7CREFRESH" + tag +
+                           "&amazon_application_id=amzn1.sp.solution.app" + tag +
                            "&sp_api_endpoint=" + formEncode("http://127.0.0.1:9"));
         ASSERT_EQ(created.status, 303) << created.body;
         s.amazonStore = idAfter(created.location(), "/sac/stores/");
@@ -353,6 +355,17 @@ protected:
         const auto at = consent.find("state=");
         ASSERT_NE(at, std::string::npos) << consent;
         s.oauthState = consent.substr(at + 6, 64);
+
+        authorize = post(admin, "/sac/stores/" + std::to_string(s.amazonStore) + "/authorize");
+        ASSERT_EQ(authorize.status, 303) << authorize.body;
+        const std::string amazonConsent = authorize.location();
+        ASSERT_EQ(amazonConsent.rfind("http://127.0.0.1:9/apps/authorize/consent?application_id=amzn1.sp.solution.app" +
+                                          tag + "&state=",
+                                      0),
+                  0u)
+            << amazonConsent;
+        ASSERT_NE(amazonConsent.find("oauth%2Famazon%2Fcallback"), std::string::npos) << amazonConsent;
+        s.amazonState = amazonConsent.substr(amazonConsent.find("state=") + 6, 64);
     }
 
     /// What account A holds, read straight from the database.
@@ -521,6 +534,11 @@ TEST_P(RouteSecurity, AnotherAccountReadsNothingOfAccountA) {
                  {"/sac/groups", ""},
                  {"/sac/lost-found", ""},
                  {"/sac/api/lost-found/status", ""},
+                 {"/sac/export", ""},
+                 {"/sac/export", "store=" + id(a.aliStore) + "&format=excel"},
+                 {"/sac/export", "view=acao&group=" + id(a.group)},
+                 {"/sac/lost-found/export", "status=all"},
+                 {"/sac/lost-found/export", "store=" + id(a.amazonStore)},
              }) {
             auto ans = get(who, path, query);
             EXPECT_EQ(ans.status, 200) << as << path << "?" << query;
@@ -558,7 +576,11 @@ TEST_P(RouteSecurity, AnotherAdminSeesNoStoreOrCredentialHintOfAccountA) {
              {"/sac/api/stores", "", 200},
              {"/sac/stores/" + id(a.aliStore), "", 404},
              {"/sac/stores/" + id(a.amazonStore), "", 404},
+             {"/sac/alerts", "", 200},
+             {"/sac/alerts/stores/" + id(a.aliStore), "", 404},
              {"/sac/stores/oauth/callback", "state=" + a.oauthState + "&code=abc", 400},
+             {"/sac/stores/oauth/amazon/callback",
+              "state=" + a.amazonState + "&spapi_oauth_code=abc&selling_partner_id=A1SELLERB", 400},
          }) {
         auto ans = get(kAdminB, path, query);
         EXPECT_EQ(ans.status, status) << path << "?" << query << "\n" << ans.body;
@@ -595,6 +617,7 @@ TEST_P(RouteSecurity, AnotherAccountChangesNothingOfAccountA) {
             {"/sac/sync", "store_id=" + id(a.aliStore), {303}},
             {"/sac/lost-found/search", "store_id=" + id(a.amazonStore), {303}},
             {"/sac/lost-found/case-id", "id=" + id(a.lost) + "&amazon_case_id=1234567890", {303}},
+            {"/sac/alerts/stores/" + id(a.aliStore), "who=all", {403, 404}},
         };
         for (const auto& t : tries) {
             auto ans = post(who, t.path, t.form);
@@ -647,6 +670,7 @@ TEST_P(RouteSecurity, AnotherAccountChangesNothingOfAccountA) {
              {s + "/disable", ""},
              {s + "/enable", ""},
              {s + "/authorize", ""},
+             {"/sac/stores/" + id(a.amazonStore) + "/authorize", ""},
              {s + "/test", ""},
          }) {
         auto ans = post(kAdminB, path, form);
@@ -656,6 +680,10 @@ TEST_P(RouteSecurity, AnotherAccountChangesNothingOfAccountA) {
     // The OAuth state of A's admin does not complete anything for B.
     auto cb = get(kAdminB, "/sac/stores/oauth/callback", "state=" + a.oauthState + "&code=stolen");
     EXPECT_EQ(cb.status, 400);
+    cb = get(kAdminB, "/sac/stores/oauth/amazon/callback",
+             "state=" + a.amazonState + "&spapi_oauth_code=stolen&selling_partner_id=A1SELLER");
+    EXPECT_EQ(cb.status, 400);
+    expectNoneOfA(cb, "Amazon callback of B");
 
     EXPECT_EQ(snapshot(a, 1), before);
     EXPECT_EQ(snapshot(b, 2), beforeB) << "B's own case must not be half-moved by a mixed bulk action";
@@ -675,6 +703,8 @@ TEST_P(RouteSecurity, SellersGet403OnEveryAdminRouteAndChangeNothing) {
              {"GET", "/sac/stores/" + id(a.amazonStore), ""},
              {"GET", "/sac/api/stores", ""},
              {"GET", "/sac/stores/oauth/callback", "state=" + a.oauthState + "&code=abc"},
+             {"GET", "/sac/stores/oauth/amazon/callback",
+              "state=" + a.amazonState + "&spapi_oauth_code=abc&selling_partner_id=A1SELLER"},
              {"POST", "/sac/stores", ""},
              {"POST", s, ""},
              {"POST", s + "/disable", ""},
@@ -682,6 +712,7 @@ TEST_P(RouteSecurity, SellersGet403OnEveryAdminRouteAndChangeNothing) {
              {"POST", s + "/authorize", ""},
              {"POST", s + "/test", ""},
              {"POST", "/sac/stores/" + id(a.amazonStore) + "/test", ""},
+             {"POST", "/sac/stores/" + id(a.amazonStore) + "/authorize", ""},
          }) {
         const std::string form = method == "POST" ? "marketplace=aliexpress&name=x&seller_email=x%40example.com"
                                                     "&app_key=K&app_secret=S"
@@ -759,6 +790,10 @@ TEST_P(RouteSecurity, HostileTextIsEscapedOnEveryPage) {
         expectEscaped(ans, path + "?" + query);
         EXPECT_NE(ans.body.find("A"), std::string::npos);
     }
+    // "Autorizar" of an Amazon store may leave for its consent page, and only there.
+    EXPECT_NE(get(kAdminA, "/sac/stores/" + id(a.amazonStore)).header("Content-Security-Policy")
+                  .find("form-action 'self' http://127.0.0.1:9;"),
+              std::string::npos);
     // The markers arrived escaped, not dropped.
     EXPECT_NE(get(kSellerA, "/sac/cases/" + id(a.dispute)).body.find("CASO-A &lt;script&gt;"), std::string::npos);
     EXPECT_NE(get(kSellerA, "/sac/lost-found/case", "id=" + id(a.lost)).body.find("MAIL-A &lt;script&gt;"),
@@ -865,6 +900,18 @@ TEST_P(RouteSecurity, OversizedOrOutOfRangeInputGetsA4xx) {
     EXPECT_EQ(postJson(kSellerA, "/sac/api/lost-found/case-id", "{\"case_id\":-4}").status, 400);
     // None of it changed the case.
     EXPECT_EQ(sac::storage::CaseRepository(*conn).find(a.lost, 1)->amazonCaseId, "");
+
+    // Seller Central's callback: no code (cancelled), an odd seller id, a huge code.
+    const std::string amz = "/sac/stores/oauth/amazon/callback";
+    EXPECT_EQ(get(kAdminA, amz, "state=" + a.amazonState + "&error=access_denied").status, 400);
+    auto odd = get(kAdminA, amz, "state=" + a.amazonState + "&spapi_oauth_code=abc&selling_partner_id=%3Cscript%3Ealert(1)");
+    EXPECT_EQ(odd.status, 400);
+    expectEscaped(odd, amz);
+    EXPECT_EQ(get(kAdminA, amz,
+                  "state=" + a.amazonState + "&spapi_oauth_code=" + std::string(600, 'c') + "&selling_partner_id=A1")
+                  .status,
+              400);
+    EXPECT_EQ(get(kAdminA, amz, "spapi_oauth_code=abc&selling_partner_id=A1").status, 400) << "no state";
 }
 
 TEST_P(RouteSecurity, ARefusedJobIsNotRunInsideTheRequest) {

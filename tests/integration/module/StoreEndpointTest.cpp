@@ -317,6 +317,39 @@ TEST_P(StoreEndpointTest, AnAuthorizationWhoseCodeExchangeTimesOutLeavesTheStore
     EXPECT_TRUE(dev->beginAuthorization(admin, id, "http://127.0.0.1/cb").ok());
 }
 
+TEST_P(StoreEndpointTest, AnAmazonCodeWhoseExchangeTimesOutIsSentOnceAndLeavesTheStoreAsItWas) {
+    RawServer silent(&RawServer::silent);
+    auto form = amazonForm(silent.url());
+    form.refreshToken.clear();
+    form.amazonApplicationId = "amzn1.sp.solution.abc";
+    auto created = dev->create(admin, form);
+    ASSERT_TRUE(created.ok()) << created.error.key;
+    const auto id = *created.value;
+    auto begun = dev->beginAuthorization(admin, id, "http://127.0.0.1/sac/stores/oauth/amazon/callback");
+    ASSERT_TRUE(begun.ok()) << begun.error.key;
+    EXPECT_EQ(begun.value->rfind(silent.url() + "/apps/authorize/consent?", 0), 0u) << *begun.value;
+    const auto at = begun.value->find("state=");
+    ASSERT_NE(at, std::string::npos);
+    const std::string state = begun.value->substr(at + 6, 64);
+    const auto start = Steady::now();
+    auto r = dev->completeAmazonAuthorization(admin, state, "ANcodeFromConsent", "A3FHEXAMPLEYWS",
+                                              "http://127.0.0.1/sac/stores/oauth/amazon/callback");
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error.key, "stores.error.authorize_timeout_amazon");
+    EXPECT_LT(Steady::now() - start, timeouts.action + kSlack);
+    EXPECT_EQ(silent.accepted(), 1) << "a code that may have reached Amazon is never sent again";
+    EXPECT_EQ(load(id).status, domain::StoreStatus::NeedsReauth);
+    EXPECT_TRUE(credsOf(id).refreshToken.empty());
+    EXPECT_TRUE(credsOf(id).sellerId.empty());
+    // The state was used; "Autorizar" again gives a fresh one.
+    EXPECT_EQ(dev->completeAmazonAuthorization(admin, state, "ANcodeFromConsent", "A3FHEXAMPLEYWS",
+                                               "http://127.0.0.1/sac/stores/oauth/amazon/callback")
+                  .error.key,
+              "stores.error.state");
+    EXPECT_EQ(silent.accepted(), 1);
+    EXPECT_TRUE(dev->beginAuthorization(admin, id, "http://127.0.0.1/cb").ok());
+}
+
 TEST_P(StoreEndpointTest, MarketplaceTextShownToTheAdminIsBounded) {
     const std::string reason(5000, 'x');
     RecordingServer chatty("HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"

@@ -47,10 +47,13 @@ TEST_F(AmazonLwa, UnknownRefreshTokenIsInvalidGrant400) {
 }
 
 TEST_F(AmazonLwa, GrantTypeIsChecked) {
-  HttpReply r = amazon->token("demo-lwa-client", "demo-lwa-secret", "Atzr|demo-refresh",
-                              "authorization_code");
+  HttpReply r = amazon->token("demo-lwa-client", "demo-lwa-secret", "Atzr|demo-refresh", "password");
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(error(r), "unsupported_grant_type");
+  // authorization_code is known, and needs its code.
+  r = amazon->token("demo-lwa-client", "demo-lwa-secret", "Atzr|demo-refresh", "authorization_code");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(error(r), "invalid_request");
   r = amazon->token("demo-lwa-client", "demo-lwa-secret", "Atzr|demo-refresh", "");
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(error(r), "invalid_request");

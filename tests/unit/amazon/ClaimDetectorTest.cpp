@@ -291,3 +291,120 @@ TEST(ClaimDetector, AReversedCustomerReturnReimbursementReopensTheRefundClaim) {
     EXPECT_EQ(out[0].units, 1);
     EXPECT_EQ(out[0].evidence.size(), 3u) << "refund, reimbursement and reversal";
 }
+
+// --- Amazon's own reconciliation, research period and unread sources.
+
+TEST(ClaimDetector, LostUnitsNeverExceedTheLedgersUnreconciledQuantity) {
+    ClaimInputs in;
+    in.nowMs = kMar1 + 40 * kDay;
+    auto partly = ledger(2, "X1", "REF-1", -5, "M");
+    partly.reconciledQuantity = 3;
+    partly.unreconciledQuantity = 2;
+    auto resolved = ledger(3, "X2", "REF-2", -2, "5");
+    resolved.reconciledQuantity = 2;
+    resolved.unreconciledQuantity = 0;
+    auto absurd = ledger(4, "X3", "REF-3", -1, "M");
+    absurd.unreconciledQuantity = 9; // never more than the event's own units
+    in.ledger = {partly, resolved, absurd};
+    const auto d = ClaimDetector().detectAll(in);
+    ASSERT_EQ(d.candidates.size(), 2u);
+    ASSERT_NE(byKey(d.candidates, "lost:X1:REF-1"), nullptr);
+    EXPECT_EQ(byKey(d.candidates, "lost:X1:REF-1")->units, 2);
+    EXPECT_EQ(byKey(d.candidates, "lost:X3:REF-3")->units, 1);
+    EXPECT_EQ(byKey(d.candidates, "lost:X2:REF-2"), nullptr) << "Amazon reconciled every unit";
+    ASSERT_EQ(d.settled.size(), 1u);
+    EXPECT_EQ(d.settled[0].key, "lost:X2:REF-2");
+    EXPECT_EQ(d.settled[0].reason, "reconciled");
+    // The unreconciled units are shown with the evidence.
+    bool shown = false;
+    for (const auto& [k, v] : byKey(d.candidates, "lost:X1:REF-1")->facts[0].values) shown |= k == "unreconciled" && v == "2";
+    EXPECT_TRUE(shown);
+}
+
+TEST(ClaimDetector, ALossIsNotClaimableDuringAmazonsResearch) {
+    ClaimWindows w;
+    w.lost = {30, 60};
+    ClaimInputs in;
+    in.ledger = {ledger(2, "X1", "REF-1", -1, "M")};
+    for (const auto& [age, claimable] : std::vector<std::pair<int, bool>>{{0, false}, {29, false}, {30, true},
+                                                                          {60, true}, {61, false}}) {
+        in.nowMs = kMar1 + age * kDay;
+        EXPECT_EQ(ClaimDetector(w).detect(in).size(), claimable ? 1u : 0u) << "age " << age;
+    }
+}
+
+TEST(ClaimDetector, EventsSettledLaterSayWhy) {
+    ClaimInputs in;
+    in.nowMs = kMar1 + 40 * kDay;
+    in.ledger = {ledger(2, "F1", "REF-F", -2, "M"), ledger(3, "F1", "REF-B", 2, "F", kMar1 + 5 * kDay),
+                 ledger(4, "A1", "REF-A", -1, "M"), ledger(5, "D1", "REF-D", -1, "6")};
+    // Amazon reimbursed A1 on its own (no case id), and D1 for damage.
+    in.reimbursements = {reimbursement(2, "A1", "", 1, 900), reimbursement(3, "D1", "", 1, 900, "Damaged_Warehouse")};
+    RefundEvent refund;
+    refund.orderId = "111-1";
+    refund.fnsku = "R1";
+    refund.units = 1;
+    refund.refundedAtMs = kMar1;
+    in.refunds = {refund};
+    CustomerReturnRow back;
+    back.line = 2;
+    back.orderId = "111-1";
+    back.fnsku = "R1";
+    back.quantity = 1;
+    back.returnDateMs = kMar1 + 3 * kDay;
+    back.detailedDisposition = "SELLABLE";
+    in.returns = {back};
+    ClaimWindows w;
+    w.refundNotReturned = {0, 120};
+    const auto d = ClaimDetector(w).detectAll(in);
+    EXPECT_TRUE(d.candidates.empty());
+    std::map<std::string, std::string> why;
+    for (const auto& s : d.settled) {
+        why[s.key] = s.reason;
+        EXPECT_FALSE(s.facts.empty()) << s.key << " names the rows that settle it";
+    }
+    EXPECT_EQ(why["lost:F1:REF-F"], "found");
+    EXPECT_EQ(why["lost:A1:REF-A"], "reimbursed");
+    EXPECT_EQ(why["damaged:D1:REF-D"], "reimbursed");
+    EXPECT_EQ(why["refund:111-1:R1"], "returned");
+    EXPECT_TRUE(d.unchecked.empty());
+}
+
+TEST(ClaimDetector, AnUnreadReimbursementsReportChecksNothingItCouldSettle) {
+    ClaimInputs in;
+    in.nowMs = kMar1 + 40 * kDay;
+    in.ledger = {ledger(2, "X1", "REF-1", -1, "M"), ledger(3, "X2", "REF-2", -1, "7")};
+    RefundEvent refund;
+    refund.orderId = "111-1";
+    refund.fnsku = "R1";
+    refund.units = 1;
+    refund.refundedAtMs = kMar1 - 70 * kDay;
+    in.refunds = {refund};
+    ASSERT_EQ(ClaimDetector().detect(in).size(), 3u) << "read as empty, every loss and refund would be claimed";
+    in.read.reimbursements = false;
+    const auto d = ClaimDetector().detectAll(in);
+    EXPECT_TRUE(d.candidates.empty());
+    EXPECT_TRUE(d.settled.empty()) << "nothing is withdrawn on an unread report either";
+    EXPECT_EQ(d.unchecked, (std::set<ClaimKind>{ClaimKind::LostInWarehouse, ClaimKind::DamagedInWarehouse,
+                                                ClaimKind::RefundedNotReturned, ClaimKind::ReturnDamagedOrWrong}));
+}
+
+TEST(ClaimDetector, UnreadReturnsLeaveWarehouseClaimsAndDropRefundClaims) {
+    ClaimInputs in;
+    in.nowMs = kMar1 + 40 * kDay;
+    in.ledger = {ledger(2, "X1", "REF-1", -1, "M")};
+    RefundEvent refund;
+    refund.orderId = "111-1";
+    refund.fnsku = "R1";
+    refund.units = 1;
+    refund.refundedAtMs = kMar1 - 70 * kDay;
+    in.refunds = {refund};
+    in.read.returns = false;
+    const auto d = ClaimDetector().detectAll(in);
+    ASSERT_EQ(d.candidates.size(), 1u);
+    EXPECT_EQ(d.candidates[0].kind, ClaimKind::LostInWarehouse);
+    EXPECT_EQ(d.unchecked, (std::set<ClaimKind>{ClaimKind::RefundedNotReturned, ClaimKind::ReturnDamagedOrWrong}));
+    in.read = {};
+    in.read.ledger = false;
+    EXPECT_TRUE(ClaimDetector().detectAll(in).unchecked.count(ClaimKind::LostInWarehouse));
+}

@@ -209,25 +209,41 @@ TEST(FinancesClient, RangesLongerThan180DaysAreAskedInPieces) {
     EXPECT_EQ(h.transport.requests.size(), 2u) << "nothing is sent for an empty period";
 }
 
-TEST(FinancesClient, QuotaExceededIsRetriedAfterTheAdvertisedRate) {
+TEST(FinancesClient, QuotaExceededIsBackedOffWithoutARateHeaderUntilTheBudgetIsSpent) {
     Harness h;
-    auto client = h.client();
-    h.transport.reply(429, R"({"errors":[{"code":"QuotaExceeded","message":"You exceeded your quota for the requested resource.","details":""}]})",
-                      {{"x-amzn-RateLimit-Limit", "0.5"}});
+    // A fake clock the sleeper moves: the pacer's waits are measured, nothing sleeps.
+    auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+    SpApiPacerOptions po;
+    po.now = [&] { return now; };
+    po.random = [] { return 0.5; };
+    po.throttleBudget = std::chrono::minutes(2);
+    FinancesClientOptions o;
+    o.pacer = std::make_shared<SpApiPacer>(po);
+    FinancesClient client(h.transport, [] { return Result<std::string>(std::string("Atza|token")); }, o,
+                          [&](std::chrono::milliseconds d) {
+                              h.sleeps.push_back(d);
+                              now += d;
+                          });
+    const std::string quota =
+        R"({"errors":[{"code":"QuotaExceeded","message":"You exceeded your quota for the requested resource.","details":""}]})";
+    for (int i = 0; i < 4; ++i) h.transport.reply(429, quota, {{"x-amzn-RequestId", "rid-" + std::to_string(i)}});
     h.transport.reply(200, fixture("refunds_page2.json"));
+    const auto start = now;
     auto page = client.listPage(kMar1, kMar1 + kDay);
     ASSERT_TRUE(page.ok()) << page.error().describe();
-    ASSERT_EQ(h.sleeps.size(), 1u);
-    EXPECT_GE(h.sleeps[0].count(), 2000) << "0.5 requests per second";
-    EXPECT_EQ(h.transport.requests.size(), 2u);
+    EXPECT_EQ(h.transport.requests.size(), 5u) << "four throttled answers in a row are survived";
+    EXPECT_GE(now - start, std::chrono::seconds(8)) << "each retry waits at least a period (2 s at 0.5/s)";
 
-    for (int i = 0; i < 3; ++i)
-        h.transport.reply(429, R"({"errors":[{"code":"QuotaExceeded","message":"You exceeded your quota."}]})");
+    h.transport.requests.clear();
+    for (int i = 0; i < 500; ++i) h.transport.reply(429, quota);
     auto limited = client.listPage(kMar1, kMar1 + kDay);
     ASSERT_FALSE(limited.ok());
     EXPECT_EQ(limited.error().kind, ErrorKind::RateLimited);
     EXPECT_EQ(limited.error().code, "QuotaExceeded");
     EXPECT_NE(limited.error().message.find("financial events"), std::string::npos);
+    EXPECT_NE(limited.error().detail.find("still throttled after"), std::string::npos) << limited.error().detail;
+    EXPECT_GT(h.transport.requests.size(), 3u) << "more than the three tries of transient failures";
+    EXPECT_LT(h.transport.requests.size(), 100u) << "the backoff grows";
 }
 
 TEST(FinancesClient, ErrorBodiesBecomeClearErrors) {

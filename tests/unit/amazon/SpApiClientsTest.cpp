@@ -227,16 +227,20 @@ TEST_F(ReportsFixture, GivesUpPollingAfterMaxPolls) {
     EXPECT_EQ(sleeps.size(), 2u);
 }
 
-TEST_F(ReportsFixture, RateLimitIsRetriedHonouringRateLimitHeader) {
+TEST_F(ReportsFixture, AThrottledCreateReportWaitsAboutItsPeriodAndIgnoresARateHeaderOnThe429) {
     auto c = client();
+    // Amazon sends no rate header on a 429; one that claims 100 per second must not speed
+    // anything up: createReport's documented rate is one per ~60 s.
     t.reply(429, R"({"errors":[{"code":"QuotaExceeded","message":"You exceeded your quota for the requested resource.","details":""}]})",
-            {{"x-amzn-RateLimit-Limit", "0.5"}});
+            {{"x-amzn-RateLimit-Limit", "100"}, {"x-amzn-RequestId", "rid-1"}});
     t.reply(202, R"({"reportId":"42"})");
     auto r = c.createReport({"GET_FBA_REIMBURSEMENTS_DATA", {"ATVPDKIKX0DER"}, {}, {}});
     ASSERT_TRUE(r.ok()) << r.error().describe();
     EXPECT_EQ(r.value(), "42");
-    ASSERT_EQ(sleeps.size(), 1u);
-    EXPECT_GE(sleeps[0].count(), 2000);  // 0.5 requests per second → at least 2 s
+    std::int64_t slept = 0;
+    for (auto d : sleeps) slept += d.count();
+    EXPECT_GE(slept, 59'000) << "the bucket is empty after a 429: the next token is a period away";
+    EXPECT_LE(slept, 120'000) << "first backoff at most one period, plus the token";
 }
 
 TEST_F(ReportsFixture, CancelReportSendsDeleteAndPassesRefusalsOn) {
@@ -281,6 +285,13 @@ TEST(ReportsClient, MapsSpApiErrorShapes) {
     EXPECT_TRUE(server.retryable());
     auto limited = ReportsClient::mapError(resp(429, ""), "getReport", wait);
     EXPECT_EQ(limited.kind, ErrorKind::RateLimited);
+    EXPECT_FALSE(limited.retryAfterMs) << "a 429 carries no rate: the pacer decides the wait";
+    HttpResponse withHeader = resp(429, "");
+    withHeader.headers = {{"x-amzn-RateLimit-Limit", "0.5"}};
+    EXPECT_FALSE(ReportsClient::mapError(withHeader, "getReport", wait).retryAfterMs);
+    HttpResponse retryAfter = resp(429, "");
+    retryAfter.headers = {{"Retry-After", "600"}};
+    EXPECT_EQ(ReportsClient::mapError(retryAfter, "getReport", wait).retryAfterMs, 60'000) << "capped";
     auto garbage = ReportsClient::mapError(resp(404, "\x01\x02 not json"), "getReport", wait);
     EXPECT_EQ(garbage.kind, ErrorKind::Rejected);
 }

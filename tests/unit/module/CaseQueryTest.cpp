@@ -76,3 +76,42 @@ TEST(CaseCursor, EncodesAndDecodesStrictly) {
     EXPECT_FALSE(storage::CaseCursor::decode("1.5_2"));
     EXPECT_TRUE(storage::CaseCursor::decode("-5_2"));
 }
+
+TEST(CaseQuery, TheActionQueueViewHoldsTheDisputesWaitingOnTheSellerNearestDeadlineFirst) {
+    sac_user user{1, 5, "u", "", "", "seller", "pt-BR"};
+    const auto tab = [&](const char* query) {
+        sac_request raw{SAC_MODULE_ABI_VERSION, sizeof(sac_request), nullptr, "GET", "/sac/", query, "", nullptr, 0,
+                        &user, "", nullptr};
+        web::Request req(raw);
+        return web::parseCaseQuery(req, user.account_id, 1'000'000'000'000, web::CaseListView::Tab);
+    };
+    auto q = tab("view=acao&sort=desc&store=3");
+    ASSERT_TRUE(q) << q.error();
+    EXPECT_TRUE(q.value().actionQueue());
+    const auto& f = q.value().filter;
+    EXPECT_EQ(f.anyStatus, (std::vector<domain::CaseStatus>{domain::CaseStatus::Pendente, domain::CaseStatus::Recebido}));
+    EXPECT_EQ(f.order, storage::CaseOrder::Deadline) << "a sort asked for does not reorder the queue";
+    EXPECT_FALSE(f.newestFirst);
+    EXPECT_EQ(f.storeId, 3);
+    // Its links keep the view; the plain list has none.
+    EXPECT_EQ(q.value().queryString(q.value().sort, ""), "view=acao&store=3&sort=deadline");
+    auto all = tab("");
+    ASSERT_TRUE(all);
+    EXPECT_FALSE(all.value().actionQueue());
+    EXPECT_TRUE(all.value().filter.anyStatus.empty());
+    for (const char* bad : {"view=tudo", "view=ACAO", "view=a%C3%A7%C3%A3o", "view=acao2"}) EXPECT_FALSE(tab(bad)) << bad;
+
+    // Fitted to the account's stores: the queue's statuses are disputes' only, so no kind filter is needed.
+    std::vector<domain::Store> stores(2);
+    stores[1].marketplace = domain::Marketplace::Amazon;
+    auto queue = q.value().filter;
+    web::fitToStores(queue, stores);
+    EXPECT_FALSE(queue.kind);
+    auto plain = all.value().filter;
+    web::fitToStores(plain, stores);
+    EXPECT_EQ(plain.kind, domain::CaseKind::Dispute) << "with an Amazon store the list keeps to disputes";
+    stores.pop_back();
+    plain = all.value().filter;
+    web::fitToStores(plain, stores);
+    EXPECT_FALSE(plain.kind) << "without one every case is a dispute";
+}

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cstddef>
 #include <map>
 #include <stdexcept>
 #include <vector>
@@ -17,17 +18,42 @@ struct Captured {
     std::map<std::string, std::string> headers;
     std::string body;
     std::string layout;
+    bool streamed = false;        ///< begin_stream() was called
+    std::size_t streamedAt = 0;   ///< body bytes held when it was
+    bool clientGone = false;      ///< stream_write() fails
 };
 
 void setStatus(void* c, int s) { static_cast<Captured*>(c)->status = s; }
 void setHeader(void* c, const char* n, const char* v) { static_cast<Captured*>(c)->headers[n] = v; }
 void write(void* c, const char* d, size_t n) { static_cast<Captured*>(c)->body.append(d, n); }
 void useLayout(void* c, const char* t) { static_cast<Captured*>(c)->layout = t; }
+int beginStream(void* c) {
+    auto* out = static_cast<Captured*>(c);
+    out->streamed = true;
+    out->streamedAt = out->body.size();
+    return SAC_OK;
+}
+int streamWrite(void* c, const char* d, size_t n) {
+    auto* out = static_cast<Captured*>(c);
+    if (out->clientGone) return SAC_ERROR;
+    out->body.append(d, n);
+    return SAC_OK;
+}
 
 struct Call {
     Captured out;
     sac_user user{1, 1, "u", "", "", "admin", "pt-BR"};
-    sac_response res{SAC_MODULE_ABI_VERSION, sizeof(sac_response), &out, &setStatus, &setHeader, &write, &useLayout};
+    /// A host without streaming: begin_stream and stream_write are NULL.
+    sac_response res{SAC_MODULE_ABI_VERSION, sizeof(sac_response), &out, &setStatus, &setHeader, &write, &useLayout,
+                     nullptr, nullptr};
+    bool aborted = false;
+
+    /// A host that streams.
+    Call& streaming() {
+        res.begin_stream = &beginStream;
+        res.stream_write = &streamWrite;
+        return *this;
+    }
 
     void run(const Router& router, const char* method, const char* path, const char* query = "") {
         sac_request req{SAC_MODULE_ABI_VERSION, sizeof(sac_request), nullptr, method, path, query, "", nullptr, 0,
@@ -35,6 +61,7 @@ struct Call {
         Request r(req);
         Response s(res);
         router.dispatch(r, s);
+        aborted = s.aborted();
     }
 };
 
@@ -188,4 +215,77 @@ TEST(Router, AnUnavailableDatabaseIs503WithRetryAfterNot500) {
     Call broken;
     broken.run(r, "GET", "/sac/db");
     EXPECT_EQ(broken.out.status, 503);
+}
+
+TEST(Response, StreamsWhenTheHostCanAndBuffersWhenItCannot) {
+    Router r;
+    r.add("GET", "/sac/export", [](Request&, Response& res) {
+        res.setHeader("Content-Type", "text/csv");
+        const bool streamed = res.beginStream();
+        for (int i = 0; i < 3; ++i)
+            if (!res.stream("linha " + std::to_string(i) + "\r\n")) return res.abort();
+        res.setHeader("X-Streamed", streamed ? "yes" : "no");
+    });
+    Call streaming;
+    streaming.streaming().run(r, "GET", "/sac/export");
+    EXPECT_TRUE(streaming.out.streamed);
+    EXPECT_EQ(streaming.out.streamedAt, 0u);
+    EXPECT_EQ(streaming.out.body, "linha 0\r\nlinha 1\r\nlinha 2\r\n");
+    EXPECT_EQ(streaming.out.headers["X-Streamed"], "yes");
+    EXPECT_FALSE(streaming.aborted);
+
+    Call older; // begin_stream and stream_write NULL
+    older.run(r, "GET", "/sac/export");
+    EXPECT_FALSE(older.out.streamed);
+    EXPECT_EQ(older.out.body, "linha 0\r\nlinha 1\r\nlinha 2\r\n") << "buffered through write()";
+    EXPECT_EQ(older.out.headers["X-Streamed"], "no");
+
+    Call oldest; // a host whose sac_response ends before begin_stream
+    oldest.streaming();
+    oldest.res.struct_size = offsetof(sac_response, begin_stream);
+    oldest.run(r, "GET", "/sac/export");
+    EXPECT_FALSE(oldest.out.streamed) << "fields past struct_size are never read";
+    EXPECT_EQ(oldest.out.headers["X-Streamed"], "no");
+
+    Call gone;
+    gone.streaming().out.clientGone = true;
+    gone.run(r, "GET", "/sac/export");
+    EXPECT_TRUE(gone.aborted) << "the client went away: the route aborts";
+}
+
+TEST(Router, AnExceptionAfterAStreamBeganAbortsItInsteadOfAppendingAnErrorPage) {
+    Router r;
+    r.add("GET", "/sac/export", [](Request&, Response& res) {
+        res.beginStream();
+        res.stream("a,b\r\n");
+        throw std::runtime_error("database gone mid-file");
+    });
+    r.add("GET", "/sac/export-db", [](Request&, Response& res) {
+        res.beginStream();
+        res.stream("a,b\r\n");
+        throw sac::sql::Unavailable("no connection");
+    });
+    int errorPages = 0;
+    std::string logged;
+    r.onError = [&errorPages](Request&, Response& res, const std::string&) {
+        ++errorPages;
+        res.content("<p>erro</p>", "text/html", 500);
+    };
+    r.onUnavailable = r.onError;
+    r.onStreamError = [&logged](Request&, Response&, const std::string& what) { logged = what; };
+    for (const char* path : {"/sac/export", "/sac/export-db"}) {
+        Call c;
+        c.streaming().run(r, "GET", path);
+        EXPECT_TRUE(c.aborted) << path;
+        EXPECT_EQ(c.out.body, "a,b\r\n") << path << ": nothing appended to the file";
+    }
+    EXPECT_EQ(errorPages, 0);
+    EXPECT_EQ(logged, "database gone mid-file");
+    // Before a stream began, the error page as always.
+    r.add("GET", "/sac/early", [](Request&, Response&) { throw std::runtime_error("early"); });
+    Call early;
+    early.streaming().run(r, "GET", "/sac/early");
+    EXPECT_FALSE(early.aborted);
+    EXPECT_EQ(early.out.status, 500);
+    EXPECT_EQ(errorPages, 1);
 }

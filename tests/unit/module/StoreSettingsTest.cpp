@@ -50,3 +50,29 @@ TEST(StoreSettings, WritingKeepsUnknownKeysAndRemovesClearedOnes) {
     StoreSettings none;
     EXPECT_EQ(StoreSettings::parse(none.mergedInto("garbage")).syncMaxInFlight, std::nullopt);
 }
+
+TEST(StoreSettings, AmazonApplicationIdAndDraftRoundTripAndLeaveOtherKeys) {
+    StoreSettings s = StoreSettings::parse(R"({"return_address_id":"9","other":1})");
+    s.amazonApplicationId = "amzn1.sp.solution.abc";
+    s.amazonDraftApplication = true;
+    const std::string written = s.mergedInto(R"({"return_address_id":"9","other":1})");
+    const auto back = StoreSettings::parse(written);
+    EXPECT_EQ(back.amazonApplicationId, "amzn1.sp.solution.abc");
+    EXPECT_TRUE(back.amazonDraftApplication);
+    EXPECT_EQ(back.returnAddressId, "9");
+    Poco::JSON::Parser parser;
+    EXPECT_EQ(parser.parse(written).extract<Poco::JSON::Object::Ptr>()->getValue<int>("other"), 1);
+
+    s.amazonApplicationId.clear();
+    s.amazonDraftApplication = false;
+    auto o = Poco::JSON::Parser().parse(s.mergedInto(written)).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_FALSE(o->has("amazon_application_id"));
+    EXPECT_FALSE(o->has("amazon_draft_application"));
+    // Wrong types read as unset.
+    for (const char* json : {R"({"amazon_application_id":{"a":1},"amazon_draft_application":"maybe"})",
+                             R"({"amazon_application_id":null,"amazon_draft_application":[1]})"}) {
+        const auto bad = StoreSettings::parse(json);
+        EXPECT_EQ(bad.amazonApplicationId, "") << json;
+        EXPECT_FALSE(bad.amazonDraftApplication) << json;
+    }
+}

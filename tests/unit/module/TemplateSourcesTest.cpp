@@ -89,3 +89,23 @@ TEST(TemplateSources, EveryCatalogKeyUsedExists) {
     }
     EXPECT_GT(count, 20);
 }
+
+TEST(TemplateSources, EveryLostAndFoundKindAndEvidenceFieldIsNamed) {
+    auto catalog = web::Catalog::load(test::sourcePath("ui-templates/i18n"));
+    ASSERT_TRUE(catalog) << catalog.error();
+    std::vector<std::string> keys;
+    for (const char* kind : {"lost_inventory", "damaged_inventory", "refund_not_returned", "return_damaged",
+                             "inbound_shortage", "removal_lost", "fee_overcharge"})
+        keys.push_back(std::string("lf.kind_") + kind);
+    for (const char* source : {"inbound", "removal_order", "removal_shipment", "fee_preview", "fee_charge"})
+        keys.push_back(std::string("lf.fact.source.") + source);
+    for (const char* field : {"shipment", "shipped", "received", "requested", "cancelled", "disposed", "in_process",
+                              "carrier", "tracking", "tier", "dimensions", "weight", "expected", "charged"})
+        keys.push_back(std::string("lf.fact.field.") + field);
+    for (const char* report : {"get_fba_fulfillment_removal_order_detail_data",
+                               "get_fba_fulfillment_removal_shipment_detail_data",
+                               "get_fba_estimated_fba_fees_txt_data", "inbound_shipments", "fee_charges"})
+        keys.push_back(std::string("lf.report.") + report);
+    for (const auto& lang : {"pt-BR", "en"})
+        for (const auto& k : keys) EXPECT_TRUE(catalog.value().find(lang, k)) << lang << " lacks " << k;
+}

@@ -4,6 +4,7 @@
 #include "sac/host/MainMenu.h"
 #include "sac/host/Records.h"
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -16,6 +17,12 @@ struct PageUser {
     std::string accountName;
     std::string role;
     std::string csrfToken;
+    /// Who the menu's badges are asked for (MenuViewer).
+    std::int64_t userId = 0;
+    std::int64_t accountId = 0;
+    std::string login = {};
+    std::string email = {};
+    std::string locale = "pt-BR";
 };
 
 /// Loads every template at construction (throws std::runtime_error naming
@@ -26,7 +33,8 @@ public:
     PageRenderer(const std::filesystem::path& templatesDir, std::string erpName = "ERP");
 
     /// The page shell around trustedHtml (HTML produced by the host or by a
-    /// loaded module). user null: no menu, no user bar.
+    /// loaded module). user null: no menu, no user bar. The menu's badges are
+    /// asked for once per render (MainMenu::visibleFor(MenuViewer)).
     std::string page(const std::string& title, const std::string& trustedHtml, const PageUser* user,
                      const MainMenu& menu) const;
 
@@ -41,6 +49,9 @@ public:
 
 private:
     const std::string& source(const std::string& name) const;
+    /// page() with the user's menu already resolved (sections: null without a user).
+    std::string shell(const std::string& title, const std::string& trustedHtml, const PageUser* user,
+                      const std::vector<MenuSection>* sections) const;
     std::map<std::string, std::string> _templates;
     std::string _erpName;
 };

@@ -21,6 +21,8 @@ public:
     std::optional<User> findById(std::int64_t id);
     /// Active users only.
     std::optional<User> findActiveByEmail(const std::string& email);
+    /// The active users of one account (admins and sellers), by id.
+    std::vector<User> listActiveByAccount(std::int64_t accountId);
     std::vector<User> list();
     void setActive(std::int64_t id, bool active);
     void setPasswordHash(std::int64_t id, const std::string& hash);

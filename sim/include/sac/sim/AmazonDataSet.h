@@ -101,6 +101,86 @@ struct AmazonReturnedDamaged {
   std::string disposition;
 };
 
+/// One SKU of a simulated inbound shipment (Fulfillment Inbound v0 InboundShipmentItem).
+struct AmazonInboundItem {
+  std::size_t product = 0;
+  int shipped = 0;   ///< QuantityShipped
+  int received = 0;  ///< QuantityReceived
+  int in_case = 0;   ///< QuantityInCase
+};
+
+/// An inbound shipment sent to Amazon, with the situation it was made for.
+struct AmazonInboundShipment {
+  std::string shipment_id;  ///< "FBA15" + 7 of [0-9A-Z], unique
+  std::string name;
+  std::string status;       ///< CLOSED, RECEIVING, WORKING, ...
+  std::string fc;           ///< DestinationFulfillmentCenterId
+  std::int64_t last_updated_ms = 0;  ///< UTC; for a CLOSED shipment, its closing
+  std::vector<AmazonInboundItem> items;
+  /// "shortage", "two_shortages", "partly_reimbursed" (claims); "reimbursed", "too_old",
+  /// "too_new", "open", "received_in_full", "working" (no claim).
+  std::string scenario;
+};
+
+/// One FNSKU of a simulated removal order (removal order detail report row).
+struct AmazonRemovalItem {
+  std::size_t product = 0;
+  std::string disposition;  ///< Sellable, Unsellable
+  int requested = 0, cancelled = 0, disposed = 0, shipped = 0, in_process = 0;
+  std::int64_t fee_cents = 0;
+};
+
+/// One carton Amazon shipped for a removal order (removal shipment detail report row).
+struct AmazonRemovalCarton {
+  std::size_t product = 0;
+  std::int64_t ship_ms = 0;
+  int quantity = 0;
+  std::string carrier;
+  std::string tracking;
+};
+
+/// A removal order, with the situation it was made for.
+struct AmazonRemovalOrder {
+  std::string order_id;    ///< "RMV" + 7 of [0-9A-Z], unique
+  std::string order_type;  ///< Return, Disposal
+  std::string status;      ///< Completed, Pending, Cancelled
+  std::int64_t request_ms = 0;
+  std::int64_t last_updated_ms = 0;
+  std::vector<AmazonRemovalItem> items;
+  std::vector<AmazonRemovalCarton> cartons;
+  /// "short_shipped", "untracked" (claims); "delivered", "pending", "reimbursed",
+  /// "too_old", "too_new", "disposal", "cancelled", "exact" (no claim).
+  std::string scenario;
+};
+
+/// What Amazon's fee preview says of a product, and what it charges.
+struct AmazonFeeProfile {
+  std::size_t product = 0;
+  bool in_preview = true;  ///< listed in GET_FBA_ESTIMATED_FBA_FEES_TXT_DATA
+  std::string size_tier;   ///< "Small standard", ...
+  std::string longest, median, shortest;  ///< inches, decimal text
+  std::string weight;                     ///< pounds, decimal text
+  std::int64_t expected_cents = 0;        ///< expected-fulfillment-fee-per-unit
+  /// The FBAPerUnitFulfillmentFee charged per unit of orders shipped at or after
+  /// `charged_from_ms` (earlier orders: expected_cents).
+  std::int64_t charged_cents = 0;
+  std::int64_t charged_from_ms = 0;
+  /// "overcharged" (claims, some months), "one_cent_over", "undercharged", "exact",
+  /// "not_in_preview" (no claim).
+  std::string scenario;
+};
+
+/// A claim Amazon would pay, as a Lost & Found search with Amazon's default windows
+/// (inbound 15–60 days from the closing, removal 15–75 days from the shipment, fees 0–90
+/// days from the charge and only months over) should find it at the anchor.
+struct AmazonClaimTruth {
+  std::string key;  ///< "inbound:<shipment>:<fnsku>", "removal:<order>:<fnsku>", "fee:<fnsku>:<yyyy-mm>"
+  std::string kind;  ///< inbound_shortage, removal_lost, fee_overcharge
+  std::size_t product = 0;
+  int units = 0;
+  std::int64_t amount_cents = 0;  ///< fee overcharges: the sum over the expected fee
+};
+
 /// The simulated seller's FBA history: a catalog and the mutually consistent events of
 /// the 180 days before the anchor (receipts, shipments, returns, losses later found or
 /// reimbursed or neither, warehouse damage, refunds without return, disposals), plus the
@@ -130,8 +210,21 @@ public:
   const std::vector<AmazonRefundTruth>& refundsWithoutReturn() const { return refunds_; }
   const std::vector<AmazonReturnedDamaged>& returnedDamaged() const { return returned_damaged_; }
 
+  /// Inbound shipments, removal orders and fee profiles (one per catalog product), made
+  /// from a random stream of their own: the history above does not depend on them.
+  const std::vector<AmazonInboundShipment>& inboundShipments() const { return inbound_; }
+  const std::vector<AmazonRemovalOrder>& removalOrders() const { return removals_; }
+  const std::vector<AmazonFeeProfile>& feeProfiles() const { return fees_; }
+  /// The FBAPerUnitFulfillmentFee charged per unit of `product` for an order shipped at `at_ms`.
+  std::int64_t fulfillmentFeeCents(std::size_t product, std::int64_t at_ms) const;
+  /// The inbound, removal and fee claims of the data, sorted by key.
+  const std::vector<AmazonClaimTruth>& moreClaims() const { return more_claims_; }
+
 private:
   void generateProduct(std::size_t index);
+  /// Inbound shipments, removal orders, fee profiles, their reimbursements and truth
+  /// (AmazonMoreClaimsData.cpp). Runs after every product's history.
+  void generateMoreClaims();
 
   std::uint64_t seed_;
   std::int64_t anchor_ms_;
@@ -144,6 +237,10 @@ private:
   std::vector<AmazonFnskuTruth> truth_;
   std::vector<AmazonRefundTruth> refunds_;
   std::vector<AmazonReturnedDamaged> returned_damaged_;
+  std::vector<AmazonInboundShipment> inbound_;
+  std::vector<AmazonRemovalOrder> removals_;
+  std::vector<AmazonFeeProfile> fees_;
+  std::vector<AmazonClaimTruth> more_claims_;
 };
 
 }  // namespace sac::sim

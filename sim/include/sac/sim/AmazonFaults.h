@@ -20,7 +20,10 @@ public:
   enum class CallFault { None, QuotaExceeded, ServerError };
   CallFault nextCall();
   enum class ReportFate { Normal, Cancelled, Fatal };
-  ReportFate nextReport();
+  /// The fate of the next report of this type: a cancellation armed for the
+  /// type first, then the armed ones for any type.
+  ReportFate nextReport(const std::string& reportType = {});
+  void armCancel(const std::string& reportType, int count);
   /// True when this financial-events call is to be refused.
   bool nextFinancesDenied();
 
@@ -31,6 +34,7 @@ public:
 private:
   mutable std::mutex mu_;
   int quota_ = 0, server_error_ = 0, cancel_ = 0, fatal_ = 0, finances_denied_ = 0;
+  std::map<std::string, int> cancel_types_;
   std::map<std::string, std::int64_t> served_;
 };
 

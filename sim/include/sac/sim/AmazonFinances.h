@@ -20,8 +20,22 @@ struct AmazonRefundPosting {
   std::string adjustment_item_id;
 };
 
-/// The SP-API Finances v0 listFinancialEvents operation over the data set, reduced to
-/// RefundEventList (the other event lists are present and empty).
+/// An order shipped to a customer, as posted to the seller's financial events with its fees.
+struct AmazonShipmentPosting {
+  std::int64_t posted_ms = 0;  ///< UTC, the shipment's time
+  std::string order_id;
+  std::size_t product = 0;
+  int units = 0;
+  std::string order_item_id;
+};
+
+/// The SP-API Finances v0 listFinancialEvents operation over the data set: RefundEventList
+/// and ShipmentEventList (the other event lists are present and empty).
+///
+/// Shipments: every "Shipments" row of the ledger, posted at its time, with the Principal
+/// charge and the fees Amazon took: Commission (15 %) and FBAPerUnitFulfillmentFee, the
+/// per-unit fee of AmazonDataSet::fulfillmentFeeCents() at that time times the units. The
+/// MaxResultsPerPage events of a page are refunds and shipments together, in posting order.
 ///
 /// Refunds: every order of AmazonDataSet::refundsWithoutReturn() at its refund date, and
 /// every customer return refunded one day before the return reached the fulfilment centre
@@ -42,6 +56,8 @@ public:
 
   /// Sorted by (posted_ms, order_id).
   const std::vector<AmazonRefundPosting>& refunds() const { return refunds_; }
+  /// Sorted by (posted_ms, order_id).
+  const std::vector<AmazonShipmentPosting>& shipments() const { return shipments_; }
 
   struct Answer {
     int status = 200;
@@ -58,10 +74,12 @@ public:
 
 private:
   std::string eventJson(const AmazonRefundPosting& r) const;
+  std::string shipmentEventJson(const AmazonShipmentPosting& s) const;
 
   const AmazonDataSet& data_;
   AmazonMarketplace market_;
   std::vector<AmazonRefundPosting> refunds_;
+  std::vector<AmazonShipmentPosting> shipments_;
 };
 
 }  // namespace sac::sim

@@ -12,7 +12,9 @@
 #include "sac/sim/AmazonDataSet.h"
 #include "sac/sim/AmazonFaults.h"
 #include "sac/sim/AmazonFinances.h"
+#include "sac/sim/AmazonInbound.h"
 #include "sac/sim/AmazonReportFile.h"
+#include "sac/sim/AmazonUsagePlans.h"
 #include "sac/sim/LwaTokenService.h"
 #include "sac/sim/SimClock.h"
 #include "sac/sim/SimConfig.h"
@@ -20,10 +22,14 @@
 
 namespace sac::sim {
 
-/// The simulated Amazon side: the Login with Amazon token endpoint (POST /auth/o2/token),
+/// The simulated Amazon side: the Seller Central consent of the website authorization
+/// workflow (GET /apps/authorize/consent, confirmed by POST /apps/authorize/confirm, which
+/// sends the browser back to the redirect_uri with state, selling_partner_id and
+/// spapi_oauth_code), the Login with Amazon token endpoint (POST /auth/o2/token),
 /// the SP-API Reports API 2021-06-30 (createReport, getReport, cancelReport,
 /// getReportDocument under /reports/2021-06-30/), the Finances API v0 listFinancialEvents
-/// (GET /finances/v0/financialEvents, refunds only; see AmazonFinances), the presigned report document URLs
+/// (GET /finances/v0/financialEvents, refunds and shipments with their fees; see AmazonFinances), the
+/// Fulfillment Inbound API v0 read side (/fba/inbound/v0/..., see AmazonInbound), the presigned report document URLs
 /// (/_sim/amazon/documents/<id>, S3-style XML errors) and the Amazon control endpoints
 /// (/_sim/amazon/state, /_sim/amazon/faults, /_sim/amazon/reset). Rules follow the public
 /// documentation; see sim/README.md for the exact behaviour.
@@ -36,7 +42,8 @@ public:
   /// or the clock truncated to the UTC day when 0).
   AmazonGateway(const SimConfig& config, SimClock& clock);
 
-  /// True for /auth/o2/..., /reports/..., /finances/... and /_sim/amazon/... paths.
+  /// True for /apps/authorize/..., /auth/o2/..., /reports/..., /finances/...,
+  /// /fba/inbound/... and /_sim/amazon/... paths.
   static bool owns(const std::string& path);
   SimResponse handle(const SimRequest& request);
 
@@ -47,6 +54,7 @@ public:
   void setBaseUrl(std::string base_url);
 
   AmazonFaults& faults() { return faults_; }
+  AmazonUsagePlans& usagePlans() { return usage_; }
   LwaTokenService& lwa() { return lwa_; }
   const AmazonDataSet& data() const { return *data_; }
   const AmazonFinances& finances() const { return *finances_; }
@@ -76,12 +84,17 @@ private:
   };
 
   SimResponse handleToken(const SimRequest& request);
+  SimResponse handleConsentPage(const SimRequest& request);
+  SimResponse handleConsentConfirm(const SimRequest& request);
+  /// The routes of handle(), before the SP-API answer headers are set.
+  SimResponse dispatch(const SimRequest& request);
   /// The refusal a SP-API call gets before its operation runs, if any (token,
-  /// unknown path, armed fault); rateLimit goes into the 429's header.
-  std::optional<SimResponse> gate(const SimRequest& request, bool known, const std::string& rateLimit,
-                                  bool finances);
+  /// unknown path, armed fault, the caller's usage plan of the operation).
+  std::optional<SimResponse> gate(const SimRequest& request, bool known, bool finances);
   SimResponse handleReports(const SimRequest& request);
   SimResponse handleFinances(const SimRequest& request);
+  /// Fulfillment Inbound v0 (getShipments, getShipmentItemsByShipmentId, getShipmentItems).
+  SimResponse handleInbound(const SimRequest& request);
   SimResponse createReport(const SimRequest& request);
   SimResponse getReport(const std::string& report_id);
   SimResponse cancelReport(const std::string& report_id);
@@ -91,6 +104,8 @@ private:
 
   SimResponse spError(int status, const std::string& code, const std::string& message,
                       const std::string& details = "");
+  /// GET /reports/2021-06-30/reports (reportTypes, processingStatuses, createdSince, pageSize).
+  SimResponse getReports(const SimRequest& request);
   std::string reportJson(const Report& r) const;
   std::string documentSignature(const std::string& id, const std::string& date,
                                 const std::string& expires) const;
@@ -104,8 +119,10 @@ private:
   AmazonMarketplace market_;
   std::unique_ptr<AmazonDataSet> data_;
   std::unique_ptr<AmazonFinances> finances_;
+  std::unique_ptr<AmazonInbound> inbound_;
   LwaTokenService lwa_;
   AmazonFaults faults_;
+  AmazonUsagePlans usage_;
   std::string url_key_;
 
   mutable std::mutex mu_;

@@ -11,7 +11,14 @@
 namespace sac::sim {
 
 /// The report types the simulated Reports API serves.
-enum class AmazonReportKind { Reimbursements, Ledger, CustomerReturns };
+enum class AmazonReportKind {
+  Reimbursements,
+  Ledger,
+  CustomerReturns,
+  RemovalOrders,     ///< GET_FBA_FULFILLMENT_REMOVAL_ORDER_DETAIL_DATA
+  RemovalShipments,  ///< GET_FBA_FULFILLMENT_REMOVAL_SHIPMENT_DETAIL_DATA
+  FeePreview,        ///< GET_FBA_ESTIMATED_FBA_FEES_TXT_DATA
+};
 
 /// The marketplace a report is written for: country column, currency, report time zone.
 struct AmazonMarketplace {
@@ -39,7 +46,12 @@ struct AmazonReportBytes {
 /// | GET_LEDGER_DETAIL_VIEW_DATA | windows-1252 | GZIP | LF |
 /// | GET_FBA_REIMBURSEMENTS_DATA | windows-1252 | none | CRLF |
 /// | GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA | UTF-8 | GZIP | LF |
+/// | GET_FBA_FULFILLMENT_REMOVAL_ORDER_DETAIL_DATA | windows-1252 | none | LF |
+/// | GET_FBA_FULFILLMENT_REMOVAL_SHIPMENT_DETAIL_DATA | UTF-8 | GZIP | CRLF |
+/// | GET_FBA_ESTIMATED_FBA_FEES_TXT_DATA | windows-1252 | GZIP | LF |
 ///
+/// Removal orders are listed by request date, removal shipments by shipment date; the fee
+/// preview is a snapshot (every product in it, whatever the range).
 /// Stateless and thread-safe.
 class AmazonReportFile {
 public:
@@ -55,6 +67,12 @@ public:
   /// renderText, then the report's encoding and compression.
   static AmazonReportBytes render(const AmazonDataSet& data, const AmazonMarketplace& market,
                                   AmazonReportKind kind, std::int64_t from_ms, std::int64_t to_ms);
+
+  /// The rows of the removal and fee preview reports (AmazonMoreReportFiles.cpp), appended
+  /// to `out` with `eol`; returns their count.
+  static std::size_t renderMoreClaims(const AmazonDataSet& data, const AmazonMarketplace& market,
+                                      AmazonReportKind kind, std::int64_t from_ms, std::int64_t to_ms,
+                                      const char* eol, std::string& out);
 
   /// UTF-8 to windows-1252; characters it cannot represent become '?'.
   static std::string toWindows1252(const std::string& utf8);

@@ -23,6 +23,10 @@ struct LwaClientConfig {
   std::string client_id = "demo-lwa-client";
   std::string client_secret = "demo-lwa-secret";
   std::string refresh_token = "Atzr|demo-refresh";
+  /// The SP-API application (Seller Central consent: application_id) this LWA client is.
+  std::string application_id = "amzn1.sp.solution.demo-app";
+  /// A draft application: its consent needs version=beta (Amazon's MD1000 otherwise).
+  bool draft = false;
 };
 
 /// Settings of the simulated Amazon side (LWA + SP-API Reports 2021-06-30).
@@ -34,10 +38,18 @@ struct AmazonSimConfig {
   /// currency and the report time zone follow it (see sim/README.md).
   std::string marketplace_id = "ATVPDKIKX0DER";
   std::int64_t access_token_ttl_s = 3600;  ///< LWA access tokens, simulator clock
+  /// LWA authorization codes (spapi_oauth_code), simulator clock; Amazon's is 5 minutes.
+  std::int64_t authorization_code_ttl_s = 300;
+  /// The seller who confirms on the consent page (selling_partner_id).
+  std::string selling_partner_id = "A1SACSIMSELLER";
   std::int64_t document_url_ttl_s = 300;   ///< presigned report document URLs
   /// getReport call (1-based, per report) at which the final status shows; earlier
   /// calls show IN_QUEUE (the first) then IN_PROGRESS. 1 = final on the first poll.
   int polls_to_done = 3;
+  /// SP-API usage plans (AmazonUsagePlans): each operation's documented rate is multiplied
+  /// by this per LWA client and refresh token (burst unchanged), so tests can go faster
+  /// than Amazon; beyond it calls answer 429 QuotaExceeded. 0 = not enforced.
+  double rate_multiplier = 1.0;
 };
 
 /// Simulator settings. All times are UTC epoch milliseconds.

@@ -7,10 +7,17 @@
 //   TM_INIT_THROW           init() throws (breaking the contract on purpose)
 //   TM_UNDECLARED_MENU      init() registers a menu entry the manifest lacks
 //   TM_BAD_MIGRATION        register a migrations folder holding broken SQL
-//   TM_ROUTES               register the test routes and migrations
+//   TM_ROUTES               register the test routes and migrations, and answer
+//                           menu badges (setting badge_mode: count, none,
+//                           throw, negative, huge, markup)
+//   TM_LEGACY_ENTRY         an entry built before menu_badge: struct_size ends
+//                           before it (the pointer past it must never be called)
+//   TM_LEGACY_MENU          register the menu entry Marketing → Legado (/legacy)
 #include "sac/module_api.h"
 
 #include <atomic>
+#include <cstddef>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
@@ -26,6 +33,7 @@ namespace {
 
 const sac_host_services* g_host = nullptr;
 std::atomic<int> g_ticks{0};
+std::atomic<int> g_badgeCalls{0};
 
 void say(sac_response* r, const std::string& text, const char* type = "text/plain; charset=utf-8") {
     r->set_header(r->ctx, "Content-Type", type);
@@ -102,10 +110,55 @@ std::string queryValue(const char* query, const std::string& key) {
         say(resp, std::string(u.login) + "|" + u.role + "|" + std::to_string(u.account_id));
         return SAC_OK;
     }
+    if (path == "/t/users") {
+        // list_account_users, read only when the host's table is long enough to hold it.
+        if (g_host->struct_size < offsetof(sac_host_services, list_account_users) + sizeof(void*) ||
+            !g_host->list_account_users) {
+            resp->set_status(resp->ctx, 501);
+            say(resp, "host without list_account_users");
+            return SAC_OK;
+        }
+        std::string out;
+        auto add = [](void* ctx, const sac_user* u) {
+            *static_cast<std::string*>(ctx) += std::string(u->login) + "|" + u->email + "|" + u->display_name + "|" +
+                                               u->role + "|" + u->locale + "|" + std::to_string(u->account_id) + ";";
+        };
+        const std::int64_t account = std::atoll(queryValue(req->query, "account").c_str());
+        if (g_host->list_account_users(g_host->ctx, account, add, &out) != SAC_OK) {
+            resp->set_status(resp->ctx, 500);
+            say(resp, "list failed");
+            return SAC_OK;
+        }
+        say(resp, out);
+        return SAC_OK;
+    }
     if (path == "/t/whoami") {
         const char* agent = req->header(req->ctx, "X-Probe");
         say(resp, std::string(req->user->login) + "|" + req->user->role + "|" + (agent ? agent : "-") + "|" +
                       (req->csrf_token && *req->csrf_token ? "csrf" : "nocsrf") + "|" + req->query);
+        return SAC_OK;
+    }
+    if (path == "/t/badge-calls") {
+        say(resp, std::to_string(g_badgeCalls.load()));
+        return SAC_OK;
+    }
+    if (path == "/t/stream" || path == "/t/stream-fail" || path == "/t/stream-throw") {
+        // rows=N lines of 100 bytes; held=1 writes the first line before begin_stream.
+        const int rows = std::atoi(queryValue(req->query, "rows").c_str());
+        const std::string line = std::string(98, 'x') + "\r\n";
+        resp->set_status(resp->ctx, 200);
+        resp->set_header(resp->ctx, "Content-Type", "text/csv; charset=utf-8");
+        resp->set_header(resp->ctx, "X-Streamed", "yes");
+        if (queryValue(req->query, "held") == "1") resp->write(resp->ctx, "held\r\n", 6);
+        if (resp->struct_size < offsetof(sac_response, stream_write) + sizeof(resp->stream_write) ||
+            resp->begin_stream(resp->ctx) != SAC_OK) {
+            say(resp, "cannot stream");
+            return SAC_OK;
+        }
+        for (int i = 0; i < rows; ++i)
+            if (resp->stream_write(resp->ctx, line.data(), line.size()) != SAC_OK) return SAC_ERROR;
+        if (path == "/t/stream-fail") return SAC_ERROR;
+        if (path == "/t/stream-throw") throw std::runtime_error("stream broke");
         return SAC_OK;
     }
     if (path == "/t/info") {
@@ -130,6 +183,29 @@ std::string queryValue(const char* query, const std::string& key) {
 
 [[maybe_unused]] void tick(void*) { ++g_ticks; }
 
+/// The badge of /t for the seller "sel" (none for others), as the setting
+/// badge_mode says.
+[[maybe_unused]] int badge(const sac_user* user, const char* href, int64_t* count, char* text, size_t len) {
+    ++g_badgeCalls;
+    char mode[32] = "count";
+    if (g_host) g_host->get_setting(g_host->ctx, "badge_mode", mode, sizeof mode);
+    const std::string m = mode;
+    if (std::string(href) != "/t" || std::string(user->login) != "sel" || m == "none") return SAC_ERROR;
+    if (m == "throw") throw std::runtime_error("badge broke");
+    *count = m == "negative" ? -3 : m == "huge" ? 1234567 : 7;
+    const std::string t = m == "markup" ? "7 <script>alert(1)</script> itens" : std::to_string(*count) + " itens aguardam " +
+                                                                                       user->locale;
+    std::snprintf(text, len, "%s", t.c_str());
+    return SAC_OK;
+}
+
+/// A legacy module's badge: never called (its entry's struct_size ends before it).
+[[maybe_unused]] int legacyBadge(const sac_user*, const char*, int64_t* count, char* text, size_t len) {
+    *count = 99;
+    std::snprintf(text, len, "%s", "legacy badge called");
+    return SAC_OK;
+}
+
 int init(const sac_host_services* host, sac_registrar* reg, char* error, size_t errorLen) {
     g_host = host;
 #ifdef TM_INIT_THROW
@@ -146,6 +222,9 @@ int init(const sac_host_services* host, sac_registrar* reg, char* error, size_t 
     (void)errorLen;
 #ifdef TM_UNDECLARED_MENU
     if (reg->add_menu_entry(reg->ctx, "Vendas", "Pedidos secretos", "/secret", nullptr) != SAC_OK) return SAC_ERROR;
+#endif
+#ifdef TM_LEGACY_MENU
+    if (reg->add_menu_entry(reg->ctx, "Marketing", "Legado", "/legacy", nullptr) != SAC_OK) return SAC_ERROR;
 #endif
 #ifdef TM_BAD_MIGRATION
     if (reg->add_migrations(reg->ctx, "schema") != SAC_OK) return SAC_ERROR;
@@ -173,7 +252,17 @@ void stopping() {
     if (g_host) g_host->log(g_host->ctx, SAC_LOG_INFO, "test module told the host is stopping");
 }
 
-const sac_module_info kEntry = {TM_ENTRY_ABI, sizeof(sac_module_info), TM_ID, "1.0.0", init, start, shutdown, stopping};
+#if defined(TM_LEGACY_ENTRY)
+// Built before menu_badge existed: the struct ends where it begins.
+const sac_module_info kEntry = {TM_ENTRY_ABI, offsetof(sac_module_info, menu_badge), TM_ID, "1.0.0", init, start,
+                                shutdown, stopping, legacyBadge};
+#elif defined(TM_ROUTES)
+const sac_module_info kEntry = {TM_ENTRY_ABI, sizeof(sac_module_info), TM_ID, "1.0.0", init, start,
+                                shutdown, stopping, badge};
+#else
+const sac_module_info kEntry = {TM_ENTRY_ABI, sizeof(sac_module_info), TM_ID, "1.0.0", init, start,
+                                shutdown, stopping, nullptr};
+#endif
 
 } // namespace
 

@@ -56,6 +56,9 @@ struct IssueSolution {
     std::optional<std::int64_t> buyerAcceptedAtMs;
     std::optional<std::int64_t> sellerAcceptedAtMs;
     std::optional<std::int64_t> reachedAtMs;
+    /// How it was reached: negotiation_consensus (both sides agreed),
+    /// platform_arbitrate, seller_reponse_timeout ... (open set); "" when absent.
+    std::string reachedType;
 };
 
 /// One entry of the dispute history (newest first, as sent).

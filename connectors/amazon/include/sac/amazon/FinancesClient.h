@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,10 +53,19 @@ struct FinancesClientOptions {
     /// Amazon returns nothing when PostedAfter and PostedBefore are more than 180 days apart:
     /// refunds() asks in consecutive ranges no longer than this.
     std::int64_t maxRangeMs = 180LL * 86'400'000LL;
-    std::chrono::milliseconds maxRateLimitWait{60'000};  ///< cap of a wait derived from x-amzn-RateLimit-Limit
-    connectors::RetryPolicy retry{};  ///< for 429, 5xx and network failures of each page
-    /// Total time of one page request, its retries included.
+    std::chrono::milliseconds maxRateLimitWait{60'000};  ///< cap of a Retry-After a throttled answer carries
+    /// Retries after 5xx, network failures and timeouts of each page (count and backoff).
+    /// Throttled answers (429) are not counted here: the pacer backs them off.
+    connectors::RetryPolicy retry{};
+    /// Time of one page request (one exchange). Waits for the operation's rate and after
+    /// throttled answers come on top (see SpApiPacer).
     std::chrono::milliseconds callTimeout{20'000};
+    /// Paces the pages (listFinancialEvents: 0.5 per second, burst 30, unless Amazon says
+    /// otherwise). Share one among the clients of a process; empty: the client's own.
+    std::shared_ptr<SpApiPacer> pacer;
+    /// The selling partner × application the calls spend (SpApiPacer::identity()); empty:
+    /// one of this client's own.
+    std::string pacerIdentity;
     /// An outer deadline: no page request runs past it.
     std::optional<connectors::Deadline> within;
 };
@@ -63,9 +73,11 @@ struct FinancesClientOptions {
 /// SP-API Finances v0 listFinancialEvents over an HttpTransport, reduced to refunds
 /// (RefundEventList → ShipmentItemAdjustmentList).
 ///
-/// Each call sends x-amz-access-token. Errors are mapped like ReportsClient::mapError (429
-/// RateLimited with retryAfterMs, 5xx Transient, refused token TokenExpired, other 4xx
-/// Rejected), with seller messages about financial events. Money is read from the JSON
+/// Each call sends x-amz-access-token and goes through the pacer (options.pacer), which
+/// waits for the operation's rate and backs 429s off within its throttle budget. Errors are
+/// mapped like ReportsClient::mapError (429 RateLimited once the budget is spent, 5xx
+/// Transient, refused token TokenExpired, other 4xx Rejected), with seller messages about
+/// financial events. Money is read from the JSON
 /// number's own text (never through a double) and converted to minor units with
 /// connectors::Money::parse; a body that is not JSON, or without payload.FinancialEvents, is
 /// Malformed; a single unreadable refund item is skipped and reported in `issues`.
@@ -100,6 +112,7 @@ private:
     AccessTokenProvider _token;
     FinancesClientOptions _options;
     Sleeper _sleeper;
+    std::shared_ptr<SpApiPacer> _pacer;
 };
 
 } // namespace sac::amazon

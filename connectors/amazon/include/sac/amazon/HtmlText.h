@@ -15,4 +15,9 @@ std::string htmlToText(std::string_view html);
 /// Decodes HTML character references in `text` (unknown references are kept literally).
 std::string decodeHtmlEntities(std::string_view text);
 
+/// The charset an HTML document declares within its first 1024 bytes, as browsers prescan:
+/// <meta charset="shift_jis"> or <meta http-equiv="Content-Type" content="text/html;
+/// charset=gb2312">. Empty when there is none. Reads at most 1024 bytes.
+std::string htmlMetaCharset(std::string_view html);
+
 } // namespace sac::amazon

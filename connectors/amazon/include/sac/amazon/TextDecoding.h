@@ -28,4 +28,12 @@ std::string decodeToUtf8(std::string_view bytes, SourceEncoding* detected = null
 /// Appends the UTF-8 form of code point `cp` (invalid code points become U+FFFD).
 void appendUtf8(std::string& out, char32_t cp);
 
+/// Reads the code point starting at s[i] and returns it, setting `len` to its length in
+/// bytes (at least 1). A byte that starts no well-formed sequence reads as U+FFFD, length 1.
+char32_t readUtf8(std::string_view s, std::size_t i, std::size_t& len);
+
+/// Lower-cases UTF-8 text for comparisons: ASCII, Latin-1, Latin Extended-A ("Ł" → "ł",
+/// "İ" → "i") and basic Cyrillic letters; every other byte is copied unchanged.
+std::string foldCaseUtf8(std::string_view s);
+
 } // namespace sac::amazon

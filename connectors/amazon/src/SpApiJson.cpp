@@ -1,0 +1,179 @@
+#include "SpApiJson.h"
+
+#include <Poco/JSON/Parser.h>
+
+#include <cctype>
+#include <charconv>
+
+namespace sac::amazon::detail {
+
+using connectors::ErrorKind;
+using connectors::HttpRequest;
+using connectors::HttpResponse;
+using connectors::MarketplaceError;
+using connectors::Result;
+
+namespace {
+
+bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+/// One linear pass: the number value after `"<key>":` for a key of `keys` is written as a
+/// string of its own text.
+std::string quoteExactNumbers(const std::string& in, const std::set<std::string>& keys) {
+    std::string out;
+    out.reserve(in.size() + 256);
+    std::string lastString;
+    bool afterString = false;
+    std::size_t i = 0;
+    const std::size_t n = in.size();
+    while (i < n) {
+        const char c = in[i];
+        if (c == '"') {
+            std::size_t j = i + 1;
+            std::string s;
+            while (j < n && in[j] != '"') {
+                if (in[j] == '\\' && j + 1 < n) {
+                    s += in[j];
+                    s += in[j + 1];
+                    j += 2;
+                    continue;
+                }
+                if (s.size() < 64) s += in[j];
+                ++j;
+            }
+            const std::size_t end = j < n ? j + 1 : n;
+            out.append(in, i, end - i);
+            lastString = std::move(s);
+            afterString = true;
+            i = end;
+            continue;
+        }
+        if (c == ':' && afterString && keys.count(lastString)) {
+            out += c;
+            ++i;
+            while (i < n && isSpace(in[i])) out += in[i++];
+            if (i < n && (in[i] == '-' || std::isdigit(static_cast<unsigned char>(in[i])))) {
+                std::size_t j = i;
+                while (j < n && (std::isdigit(static_cast<unsigned char>(in[j])) || in[j] == '-' || in[j] == '+' ||
+                                 in[j] == '.' || in[j] == 'e' || in[j] == 'E'))
+                    ++j;
+                out += '"';
+                out.append(in, i, j - i);
+                out += '"';
+                i = j;
+            }
+            afterString = false;
+            continue;
+        }
+        if (!isSpace(c)) afterString = false;
+        out += c;
+        ++i;
+    }
+    return out;
+}
+
+} // namespace
+
+Poco::JSON::Object::Ptr parseJsonObject(const std::string& body, const std::set<std::string>& exactKeys) {
+    try {
+        Poco::JSON::Parser parser;
+        const auto v = parser.parse(exactKeys.empty() ? body : quoteExactNumbers(body, exactKeys));
+        if (v.type() == typeid(Poco::JSON::Object::Ptr)) return v.extract<Poco::JSON::Object::Ptr>();
+    } catch (...) {
+    }
+    return nullptr;
+}
+
+std::string jsonText(const Poco::JSON::Object::Ptr& o, const std::string& key) {
+    if (!o || !o->has(key) || o->isNull(key)) return {};
+    const auto v = o->get(key);
+    if (v.type() == typeid(Poco::JSON::Object::Ptr) || v.type() == typeid(Poco::JSON::Array::Ptr)) return {};
+    try {
+        return v.convert<std::string>();
+    } catch (...) {
+        return {};
+    }
+}
+
+Poco::JSON::Array::Ptr jsonArray(const Poco::JSON::Object::Ptr& o, const std::string& key) {
+    if (!o || !o->has(key) || o->isNull(key)) return nullptr;
+    try {
+        return o->getArray(key);
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+Poco::JSON::Object::Ptr jsonObject(const Poco::JSON::Object::Ptr& o, const std::string& key) {
+    if (!o || !o->has(key) || o->isNull(key)) return nullptr;
+    try {
+        return o->getObject(key);
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+Poco::JSON::Object::Ptr jsonObject(const Poco::JSON::Array::Ptr& a, std::size_t i) {
+    if (!a) return nullptr;
+    try {
+        return a->getObject(static_cast<unsigned>(i));
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+std::optional<std::int64_t> wholeNumber(const std::string& s) {
+    std::int64_t v = 0;
+    const char* b = s.data();
+    const char* e = s.data() + s.size();
+    const auto [p, ec] = std::from_chars(b, e, v);
+    if (s.empty() || ec != std::errc() || p != e) return std::nullopt;
+    return v;
+}
+
+std::string snippet(const std::string& body) {
+    std::string s = body.substr(0, 200);
+    for (auto& c : s)
+        if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+    return s;
+}
+
+Result<HttpResponse> spApiGet(connectors::HttpTransport& transport, const AccessTokenProvider& token,
+                              const std::string& url, const SpApiGetOptions& options,
+                              const std::function<MarketplaceError(const HttpResponse&)>& mapError) {
+    const std::string label = options.label.empty() ? options.operation : options.label;
+    if (!options.pacer) return MarketplaceError::malformed(label + ": no SP-API pacer");
+    HttpRequest request = HttpRequest::get(url);
+    // One byte over the limit is enough to refuse the answer below.
+    request.maxResponseBytes = options.maxBodyBytes + 1;
+    SpApiPacer::Call call;
+    call.identity = options.identity;
+    call.operation = options.operation;
+    call.label = label;
+    call.attemptTimeout = options.callTimeout;
+    call.within = options.within;
+    call.transient = options.retry;
+    call.sleeper = options.sleeper;
+    auto resp = options.pacer->run(
+        call,
+        [&](const connectors::Deadline& deadline) -> Result<HttpResponse> {
+            HttpRequest r = request;
+            r.deadline = deadline;
+            auto t = token ? token()
+                           : Result<std::string>(MarketplaceError::make(ErrorKind::TokenExpired, "no_token",
+                                                                        "The Amazon account is not connected.",
+                                                                        label + ": no access token provider"));
+            if (!t) return std::move(t).error();
+            r.headers.push_back({"x-amz-access-token", t.value()});
+            r.headers.push_back({"Accept", "application/json"});
+            return transport.send(r);
+        },
+        mapError);
+    if (!resp) return resp;
+    if (resp.value().body.size() > options.maxBodyBytes)
+        return MarketplaceError::malformed(label + ": answer of " + std::to_string(resp.value().body.size()) +
+                                           " bytes, more than the limit of " + std::to_string(options.maxBodyBytes));
+    return resp;
+}
+
+} // namespace sac::amazon::detail

@@ -1,0 +1,62 @@
+#pragma once
+// Shared plumbing of the JSON SP-API clients added for inbound shipments and
+// fee charges (not part of the public API).
+
+#include "sac/amazon/ReportsClient.h"
+#include "sac/amazon/SpApiPacer.h"
+#include "sac/connectors/HttpTransport.h"
+#include "sac/connectors/Result.h"
+#include "sac/connectors/RetryPolicy.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+
+namespace sac::amazon::detail {
+
+/// Parses a JSON object, first rewriting the number values of the keys in `exactKeys` as
+/// strings holding the number's own text (so amounts and quantities never go through a
+/// double). nullptr when the text is not one JSON object.
+Poco::JSON::Object::Ptr parseJsonObject(const std::string& body, const std::set<std::string>& exactKeys);
+
+/// The value of `key` as text (strings as they are, numbers and booleans converted); "" when
+/// absent, null, an object or an array.
+std::string jsonText(const Poco::JSON::Object::Ptr& o, const std::string& key);
+Poco::JSON::Array::Ptr jsonArray(const Poco::JSON::Object::Ptr& o, const std::string& key);
+Poco::JSON::Object::Ptr jsonObject(const Poco::JSON::Object::Ptr& o, const std::string& key);
+Poco::JSON::Object::Ptr jsonObject(const Poco::JSON::Array::Ptr& a, std::size_t i);
+
+/// A whole number written in decimal (no sign other than a leading '-', no fraction).
+std::optional<std::int64_t> wholeNumber(const std::string& text);
+
+/// The first 200 bytes of a body, control characters blanked (for log details).
+std::string snippet(const std::string& body);
+
+/// How one GET of a JSON SP-API operation is sent.
+struct SpApiGetOptions {
+    SpApiPacer* pacer = nullptr;  ///< required
+    std::string identity;         ///< SpApiPacer::identity() of the calls
+    std::string operation;        ///< the operationId: the pacer's bucket
+    std::string label;            ///< for logs; "" = operation
+    connectors::RetryPolicy retry{};  ///< after 5xx, network failures and timeouts
+    std::chrono::milliseconds callTimeout{20'000};  ///< one exchange
+    std::optional<connectors::Deadline> within;
+    std::size_t maxBodyBytes = 10u << 20;
+    Sleeper sleeper;
+};
+
+/// GET `url` with x-amz-access-token (asked for before every attempt) through the pacer
+/// (its rate, 429 backoff and retries); a non-2xx answer becomes mapError(answer). A body
+/// over maxBodyBytes is Malformed.
+connectors::Result<connectors::HttpResponse> spApiGet(
+    connectors::HttpTransport& transport, const AccessTokenProvider& token, const std::string& url,
+    const SpApiGetOptions& options,
+    const std::function<connectors::MarketplaceError(const connectors::HttpResponse&)>& mapError);
+
+} // namespace sac::amazon::detail
