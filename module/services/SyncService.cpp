@@ -288,8 +288,13 @@ public:
         storage::SyncRunRepository runs(*conn);
         storage::StoreRepository stores(*conn);
         runs.saveProgress(_runId, _accountId, progress, checkpoint.toJson());
-        runs.finish(_runId, _accountId, failure.empty() ? SyncState::Done : SyncState::Failed, failure, now);
-        stores.recordSyncResult(storeId, _accountId, failure.empty(), now);
+        // A host that stops interrupts the run: not the store's failure (its
+        // last result stands, a scheduled run is not backed off).
+        const bool stopped = failure == kStoppedMessage;
+        runs.finish(_runId, _accountId,
+                    failure.empty() ? SyncState::Done : stopped ? SyncState::Interrupted : SyncState::Failed, failure,
+                    now);
+        if (!stopped) stores.recordSyncResult(storeId, _accountId, failure.empty(), now);
         stores.releaseSyncLease(storeId, _accountId, _owner);
     }
 
@@ -612,7 +617,10 @@ domain::SyncRun SyncService::run(std::int64_t accountId, std::int64_t runId) {
         ctx->finish(failure);
         const auto& p = ctx->progress;
         _log(SAC_LOG_INFO, "sac: sync run " + std::to_string(runId) + " of store " + std::to_string(ctx->storeId) +
-                               (failure.empty() ? " done" : " failed") + ": new " + std::to_string(p.newCount) +
+                               (failure.empty()                 ? " done"
+                                : failure == kStoppedMessage ? " interrupted"
+                                                             : " failed") +
+                               ": new " + std::to_string(p.newCount) +
                                ", updated " + std::to_string(p.updatedCount) + ", unchanged " +
                                std::to_string(p.unchangedCount) + ", failed " + std::to_string(p.failedCount) +
                                ", pages " + std::to_string(p.pagesDone) + ", relisted " +

@@ -1,5 +1,7 @@
 #include "sac/sim/AmazonFinances.h"
 
+#include "NextTokenText.h"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -23,31 +25,8 @@ std::uint64_t fnv1a(const std::string& s) {
   return h;
 }
 
-std::string hex(const std::string& s) {
-  static const char* d = "0123456789abcdef";
-  std::string o;
-  for (unsigned char c : s) {
-    o += d[c >> 4];
-    o += d[c & 15];
-  }
-  return o;
-}
-
-bool unhex(const std::string& s, std::string* out) {
-  if (s.size() % 2) return false;
-  auto v = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  out->clear();
-  for (std::size_t i = 0; i < s.size(); i += 2) {
-    const int a = v(s[i]), b = v(s[i + 1]);
-    if (a < 0 || b < 0) return false;
-    out->push_back(static_cast<char>(a * 16 + b));
-  }
-  return true;
-}
+using token_text::hex;
+using token_text::unhex;
 
 bool parseInt(const std::string& s, std::int64_t* out) {
   if (s.empty() || s.size() > 18) return false;

@@ -25,27 +25,6 @@ namespace {
 constexpr const char* kPath = "/finances/v0/financialEvents";
 const std::set<std::string> kExactKeys{"CurrencyAmount", "QuantityShipped"};
 
-MarketplaceError feesError(const HttpResponse& resp, std::chrono::milliseconds maxWait) {
-    auto e = ReportsClient::mapError(resp, "listFinancialEvents", maxWait);
-    switch (e.kind) {
-    case ErrorKind::RateLimited:
-        e.message = "Amazon is limiting requests for financial events; the call will be retried later.";
-        break;
-    case ErrorKind::Transient:
-        e.message = "Amazon's finances service is temporarily unavailable; the call will be retried.";
-        break;
-    case ErrorKind::Rejected:
-        if (resp.status == 403)
-            e.message = "Amazon denied access to the financial events: check that the application has the "
-                        "Finance and Accounting role.";
-        else
-            e.message = "Amazon refused the financial events request (" + e.code + ").";
-        break;
-    default: break;
-    }
-    return e;
-}
-
 } // namespace
 
 FinanceFeesClient::FinanceFeesClient(connectors::HttpTransport& transport, AccessTokenProvider token,
@@ -193,7 +172,7 @@ Result<FeeChargesPage> FinanceFeesClient::listPage(std::int64_t postedAfterMs, s
     o.maxBodyBytes = _options.maxBodyBytes;
     const auto maxWait = _options.maxRateLimitWait;
     auto resp = detail::spApiGet(_transport, _token, uri.toString(), o,
-                                 [&](const HttpResponse& r) { return feesError(r, maxWait); });
+                                 [&](const HttpResponse& r) { return detail::financesError(r, maxWait); });
     if (!resp) return std::move(resp).error();
     return parsePage(resp.value().body, feeType);
 }

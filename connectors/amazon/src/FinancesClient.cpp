@@ -1,5 +1,7 @@
 #include "sac/amazon/FinancesClient.h"
 
+#include "SpApiJson.h"
+
 #include "sac/amazon/TimeParsing.h"
 
 #include <Poco/JSON/Array.h>
@@ -27,138 +29,7 @@ using connectors::Result;
 namespace {
 
 constexpr const char* kPath = "/finances/v0/financialEvents";
-
-bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-/// Rewrites the JSON number values of the keys CurrencyAmount and QuantityShipped as
-/// strings holding the number's exact text, so they never go through a double.
-std::string quoteExactNumbers(const std::string& in) {
-    std::string out;
-    out.reserve(in.size() + 256);
-    std::string lastString;
-    bool afterString = false;
-    std::size_t i = 0;
-    const std::size_t n = in.size();
-    while (i < n) {
-        const char c = in[i];
-        if (c == '"') {
-            std::size_t j = i + 1;
-            std::string s;
-            while (j < n && in[j] != '"') {
-                if (in[j] == '\\' && j + 1 < n) {
-                    s += in[j];
-                    s += in[j + 1];
-                    j += 2;
-                    continue;
-                }
-                s += in[j++];
-            }
-            const std::size_t end = j < n ? j + 1 : n;
-            out.append(in, i, end - i);
-            lastString = std::move(s);
-            afterString = true;
-            i = end;
-            continue;
-        }
-        if (c == ':' && afterString && (lastString == "CurrencyAmount" || lastString == "QuantityShipped")) {
-            out += c;
-            ++i;
-            while (i < n && isSpace(in[i])) out += in[i++];
-            if (i < n && (in[i] == '-' || std::isdigit(static_cast<unsigned char>(in[i])))) {
-                std::size_t j = i;
-                while (j < n && (std::isdigit(static_cast<unsigned char>(in[j])) || in[j] == '-' || in[j] == '+' ||
-                                 in[j] == '.' || in[j] == 'e' || in[j] == 'E'))
-                    ++j;
-                out += '"';
-                out.append(in, i, j - i);
-                out += '"';
-                i = j;
-            }
-            afterString = false;
-            continue;
-        }
-        if (!isSpace(c)) afterString = false;
-        out += c;
-        ++i;
-    }
-    return out;
-}
-
-std::string snippet(const std::string& body) {
-    std::string s = body.substr(0, 200);
-    for (auto& c : s)
-        if (static_cast<unsigned char>(c) < 0x20) c = ' ';
-    return s;
-}
-
-/// The value of `key` as text (strings as they are, numbers and booleans converted), "" when
-/// absent or null or an object/array.
-std::string text(const Poco::JSON::Object::Ptr& o, const std::string& key) {
-    if (!o || !o->has(key) || o->isNull(key)) return {};
-    const auto v = o->get(key);
-    if (v.type() == typeid(Poco::JSON::Object::Ptr) || v.type() == typeid(Poco::JSON::Array::Ptr)) return {};
-    try {
-        return v.convert<std::string>();
-    } catch (...) {
-        return {};
-    }
-}
-
-Poco::JSON::Array::Ptr array(const Poco::JSON::Object::Ptr& o, const std::string& key) {
-    if (!o || !o->has(key) || o->isNull(key)) return nullptr;
-    try {
-        return o->getArray(key);
-    } catch (...) {
-        return nullptr;
-    }
-}
-
-Poco::JSON::Object::Ptr object(const Poco::JSON::Array::Ptr& a, std::size_t i) {
-    try {
-        return a->getObject(static_cast<unsigned>(i));
-    } catch (...) {
-        return nullptr;
-    }
-}
-
-Poco::JSON::Object::Ptr object(const Poco::JSON::Object::Ptr& o, const std::string& key) {
-    if (!o || !o->has(key) || o->isNull(key)) return nullptr;
-    try {
-        return o->getObject(key);
-    } catch (...) {
-        return nullptr;
-    }
-}
-
-std::optional<std::int64_t> wholeNumber(const std::string& s) {
-    std::int64_t v = 0;
-    const char* b = s.data();
-    const char* e = s.data() + s.size();
-    const auto [p, ec] = std::from_chars(b, e, v);
-    if (ec != std::errc() || p != e) return std::nullopt;
-    return v;
-}
-
-MarketplaceError financeError(const HttpResponse& resp, std::chrono::milliseconds maxWait) {
-    auto e = ReportsClient::mapError(resp, "listFinancialEvents", maxWait);
-    switch (e.kind) {
-    case ErrorKind::RateLimited:
-        e.message = "Amazon is limiting requests for financial events; the call will be retried later.";
-        break;
-    case ErrorKind::Transient:
-        e.message = "Amazon's finances service is temporarily unavailable; the call will be retried.";
-        break;
-    case ErrorKind::Rejected:
-        if (resp.status == 403)
-            e.message = "Amazon denied access to the financial events: check that the application has the "
-                        "Finance and Accounting role.";
-        else
-            e.message = "Amazon refused the financial events request (" + e.code + ").";
-        break;
-    default: break;
-    }
-    return e;
-}
+const std::set<std::string> kExactKeys{"CurrencyAmount", "QuantityShipped"};
 
 } // namespace
 
@@ -179,32 +50,26 @@ FinancesClient::FinancesClient(connectors::HttpTransport& transport, AccessToken
 }
 
 Result<FinancialEventsPage> FinancesClient::parsePage(const std::string& body) {
-    Poco::JSON::Object::Ptr root;
-    try {
-        Poco::JSON::Parser parser;
-        const auto v = parser.parse(quoteExactNumbers(body));
-        if (v.type() == typeid(Poco::JSON::Object::Ptr)) root = v.extract<Poco::JSON::Object::Ptr>();
-    } catch (...) {
-    }
-    if (!root) return MarketplaceError::malformed("listFinancialEvents: expected a JSON object, got " + snippet(body));
-    const auto payload = object(root, "payload");
-    const auto events = object(payload, "FinancialEvents");
+    const auto root = detail::parseJsonObject(body, kExactKeys);
+    if (!root) return MarketplaceError::malformed("listFinancialEvents: expected a JSON object, got " + detail::snippet(body));
+    const auto payload = detail::jsonObject(root, "payload");
+    const auto events = detail::jsonObject(payload, "FinancialEvents");
     if (!events)
         return MarketplaceError::malformed("listFinancialEvents: expected payload.FinancialEvents, got " +
-                                           snippet(body));
+                                           detail::snippet(body));
     FinancialEventsPage page;
-    page.nextToken = text(payload, "NextToken");
-    const auto list = array(events, "RefundEventList");
+    page.nextToken = detail::jsonText(payload, "NextToken");
+    const auto list = detail::jsonArray(events, "RefundEventList");
     if (!list) return page;
     for (std::size_t i = 0; i < list->size(); ++i) {
         const std::string where = "RefundEventList[" + std::to_string(i) + "]";
-        const auto ev = object(list, i);
+        const auto ev = detail::jsonObject(list, i);
         if (!ev) {
             page.issues.push_back(where + ": expected an object");
             continue;
         }
-        const std::string orderId = text(ev, "AmazonOrderId");
-        const std::string posted = text(ev, "PostedDate");
+        const std::string orderId = detail::jsonText(ev, "AmazonOrderId");
+        const std::string posted = detail::jsonText(ev, "PostedDate");
         const auto postedMs = parseIsoUtcMs(posted);
         if (orderId.empty()) {
             page.issues.push_back(where + ": expected AmazonOrderId, got none");
@@ -212,52 +77,52 @@ Result<FinancialEventsPage> FinancesClient::parsePage(const std::string& body) {
         }
         if (!postedMs) {
             page.issues.push_back(where + " order " + orderId + ": expected an ISO 8601 PostedDate, got \"" +
-                                  snippet(posted) + "\"");
+                                  detail::snippet(posted) + "\"");
             continue;
         }
-        const auto items = array(ev, "ShipmentItemAdjustmentList");
+        const auto items = detail::jsonArray(ev, "ShipmentItemAdjustmentList");
         if (!items) {
             page.issues.push_back(where + " order " + orderId + ": expected ShipmentItemAdjustmentList, got none");
             continue;
         }
         for (std::size_t k = 0; k < items->size(); ++k) {
             const std::string at = where + " order " + orderId + " item " + std::to_string(k);
-            const auto item = object(items, k);
+            const auto item = detail::jsonObject(items, k);
             if (!item) {
                 page.issues.push_back(at + ": expected an object");
                 continue;
             }
             FinanceRefund r;
             r.orderId = orderId;
-            r.sellerOrderId = text(ev, "SellerOrderId");
-            r.marketplaceName = text(ev, "MarketplaceName");
+            r.sellerOrderId = detail::jsonText(ev, "SellerOrderId");
+            r.marketplaceName = detail::jsonText(ev, "MarketplaceName");
             r.postedAtMs = *postedMs;
-            r.sku = text(item, "SellerSKU");
-            r.orderAdjustmentItemId = text(item, "OrderAdjustmentItemId");
+            r.sku = detail::jsonText(item, "SellerSKU");
+            r.orderAdjustmentItemId = detail::jsonText(item, "OrderAdjustmentItemId");
             if (r.sku.empty()) {
                 page.issues.push_back(at + ": expected SellerSKU, got none");
                 continue;
             }
-            const std::string qty = text(item, "QuantityShipped");
-            const auto q = wholeNumber(qty);
+            const std::string qty = detail::jsonText(item, "QuantityShipped");
+            const auto q = detail::wholeNumber(qty);
             if (!q || *q <= 0) {
                 page.issues.push_back(at + " SKU " + r.sku + ": expected QuantityShipped as a whole number > 0, got \"" +
-                                      snippet(qty) + "\"");
+                                      detail::snippet(qty) + "\"");
                 continue;
             }
             r.quantity = *q;
             std::string problem;
-            if (const auto charges = array(item, "ItemChargeAdjustmentList")) {
+            if (const auto charges = detail::jsonArray(item, "ItemChargeAdjustmentList")) {
                 for (std::size_t c = 0; c < charges->size() && problem.empty(); ++c) {
-                    const auto charge = object(charges, c);
-                    if (!charge || text(charge, "ChargeType") != "Principal") continue;
-                    const auto amount = object(charge, "ChargeAmount");
-                    const std::string value = text(amount, "CurrencyAmount");
-                    const std::string currency = text(amount, "CurrencyCode");
+                    const auto charge = detail::jsonObject(charges, c);
+                    if (!charge || detail::jsonText(charge, "ChargeType") != "Principal") continue;
+                    const auto amount = detail::jsonObject(charge, "ChargeAmount");
+                    const std::string value = detail::jsonText(amount, "CurrencyAmount");
+                    const std::string currency = detail::jsonText(amount, "CurrencyCode");
                     auto m = Money::parse(value, currency);
                     if (!m) {
                         problem = "expected a Principal ChargeAmount with CurrencyAmount and CurrencyCode, got \"" +
-                                  snippet(value) + "\" \"" + snippet(currency) + "\" (" + m.error().detail + ")";
+                                  detail::snippet(value) + "\" \"" + detail::snippet(currency) + "\" (" + m.error().detail + ")";
                         break;
                     }
                     if (!r.amount) {
@@ -322,7 +187,7 @@ Result<FinancialEventsPage> FinancesClient::listPage(std::int64_t postedAfterMs,
             r.headers.push_back({"Accept", "application/json"});
             return _transport.send(r);
         },
-        [&](const HttpResponse& answer) { return financeError(answer, _options.maxRateLimitWait); });
+        [&](const HttpResponse& answer) { return detail::financesError(answer, _options.maxRateLimitWait); });
     if (!resp) return std::move(resp).error();
     if (resp.value().body.size() > _options.maxBodyBytes)
         return MarketplaceError::malformed("listFinancialEvents: page of " + std::to_string(resp.value().body.size()) +

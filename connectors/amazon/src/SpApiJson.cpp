@@ -74,6 +74,27 @@ std::string quoteExactNumbers(const std::string& in, const std::set<std::string>
 
 } // namespace
 
+MarketplaceError financesError(const HttpResponse& resp, std::chrono::milliseconds maxWait) {
+    auto e = ReportsClient::mapError(resp, "listFinancialEvents", maxWait);
+    switch (e.kind) {
+    case ErrorKind::RateLimited:
+        e.message = "Amazon is limiting requests for financial events; the call will be retried later.";
+        break;
+    case ErrorKind::Transient:
+        e.message = "Amazon's finances service is temporarily unavailable; the call will be retried.";
+        break;
+    case ErrorKind::Rejected:
+        if (resp.status == 403)
+            e.message = "Amazon denied access to the financial events: check that the application has the "
+                        "Finance and Accounting role.";
+        else
+            e.message = "Amazon refused the financial events request (" + e.code + ").";
+        break;
+    default: break;
+    }
+    return e;
+}
+
 Poco::JSON::Object::Ptr parseJsonObject(const std::string& body, const std::set<std::string>& exactKeys) {
     try {
         Poco::JSON::Parser parser;

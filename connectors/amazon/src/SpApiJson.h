@@ -1,6 +1,6 @@
 #pragma once
-// Shared plumbing of the JSON SP-API clients added for inbound shipments and
-// fee charges (not part of the public API).
+// Shared plumbing of the JSON SP-API clients (finances, fee charges, inbound
+// shipments; not part of the public API).
 
 #include "sac/amazon/ReportsClient.h"
 #include "sac/amazon/SpApiPacer.h"
@@ -37,6 +37,10 @@ std::optional<std::int64_t> wholeNumber(const std::string& text);
 
 /// The first 200 bytes of a body, control characters blanked (for log details).
 std::string snippet(const std::string& body);
+
+/// A non-2xx answer of listFinancialEvents (ReportsClient::mapError) with a message for
+/// the seller (a 403: the application lacks the Finance and Accounting role).
+connectors::MarketplaceError financesError(const connectors::HttpResponse& resp, std::chrono::milliseconds maxWait);
 
 /// How one GET of a JSON SP-API operation is sent.
 struct SpApiGetOptions {
