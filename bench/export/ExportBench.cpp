@@ -8,7 +8,11 @@
 //   sac_bench_export --db=sqlite:PATH | --db=mysql://.../DATABASE (a server URL without one:
 //       sac_bench_cases, the cases list's kept database)
 //       [--cases=1000000] [--payload-bytes=2900] [--formats=csv,excel]
-//       [--target-rows-per-s=100000] [--rss-limit-bytes=100000000]
+//       [--target-rows-per-s=100000] [--rss-limit-bytes=100000000] [--warm-up=1]
+//
+// Each export is read once untimed first (--warm-up=0: not), its figures printed
+// without a target: after the fill the cases come from disk, not from the
+// database's cache, as they would not on a server that has been serving them.
 //
 // Targets: every format's exports >= 100,000 rows/s together, and the
 // process's peak RSS (host, module, database client and the HTTP client
@@ -220,6 +224,7 @@ int main(int argc, char** argv) {
         const int payloadBytes = std::stoi(arg(argc, argv, "payload-bytes", "2900"));
         const double target = std::stod(arg(argc, argv, "target-rows-per-s", "100000"));
         const std::int64_t rssLimit = std::stoll(arg(argc, argv, "rss-limit-bytes", "100000000"));
+        const bool warmUp = arg(argc, argv, "warm-up", "1") != "0";
         std::vector<std::string> formats;
         {
             std::stringstream in(arg(argc, argv, "formats", "csv,excel"));
@@ -268,38 +273,54 @@ int main(int argc, char** argv) {
         const std::vector<Export> exports = {{"disputes tab", "/sac/export"},
                                              {"Lost & Found, every case", "/sac/lost-found/export?status=all"}};
         bool broken = false;
+        struct Taken {
+            std::int64_t rows = 0;
+            double seconds = 0;
+        };
+        // One export read whole over HTTP, its line printed.
+        const auto runExport = [&](const std::string& format, const Export& e, const char* prefix) {
+            // Appended piece by piece: a concatenation here trips GCC 12's -Wrestrict false positive at -O3.
+            std::string path = e.path;
+            if (format == "excel") {
+                path += e.path.find('?') == std::string::npos ? '?' : '&';
+                path += "format=excel";
+            }
+            const double cpu0 = processCpuSeconds();
+            const double client0 = threadCpuSeconds();
+            const auto r = client.get(path);
+            const double clientCpu = threadCpuSeconds() - client0;
+            const double serverCpu = processCpuSeconds() - cpu0 - clientCpu;
+            const std::int64_t dataRows = r.lines - 1;
+            // The CPU time the host and module spent (the process's, less the reading client's
+            // thread): the rate they would reach on a core of their own, whatever else the
+            // machine runs, is rows / that time.
+            std::printf("%s %-26s %-5s: %10s rows, %7.1f MB in %6.2f s = %9s rows/s; server CPU %.2f s "
+                        "(%s rows per CPU second), client CPU %.2f s (HTTP %d%s)\n",
+                        prefix, e.label, format.c_str(), withCommas(dataRows).c_str(),
+                        static_cast<double>(r.bytes) / 1e6, r.seconds,
+                        withCommas(static_cast<std::int64_t>(static_cast<double>(dataRows) / r.seconds)).c_str(),
+                        serverCpu,
+                        withCommas(static_cast<std::int64_t>(static_cast<double>(dataRows) / std::max(serverCpu, 1e-6)))
+                            .c_str(),
+                        clientCpu, r.status, r.chunked ? ", chunked" : ", not streamed");
+            std::fflush(stdout);
+            if (r.status != 200 || r.contentType.rfind("text/csv", 0) != 0) broken = true;
+            return Taken{dataRows, r.seconds};
+        };
+        if (warmUp) {
+            // After the fill (or a restart) the cases come from disk, not from the database's
+            // cache: a figure of its own, without a target, as a server that has been serving
+            // these pages would not see it.
+            std::printf("warm-up (the first reading of the cases, caches cold; no target):\n");
+            for (const auto& e : exports) runExport(formats.front(), e, "  warm-up");
+        }
         for (const auto& format : formats) {
             std::int64_t rows = 0;
             double secondsTaken = 0;
             for (const auto& e : exports) {
-                // Appended piece by piece: a concatenation here trips GCC 12's -Wrestrict false positive at -O3.
-                std::string path = e.path;
-                if (format == "excel") {
-                    path += e.path.find('?') == std::string::npos ? '?' : '&';
-                    path += "format=excel";
-                }
-                const double cpu0 = processCpuSeconds();
-                const double client0 = threadCpuSeconds();
-                const auto r = client.get(path);
-                const double clientCpu = threadCpuSeconds() - client0;
-                const double serverCpu = processCpuSeconds() - cpu0 - clientCpu;
-                const std::int64_t dataRows = r.lines - 1;
-                // The CPU time the host and module spent (the process's, less the reading client's
-                // thread): the rate they would reach on a core of their own, whatever else the
-                // machine runs, is rows / that time.
-                std::printf("export %-26s %-5s: %10s rows, %7.1f MB in %6.2f s = %9s rows/s; server CPU %.2f s "
-                            "(%s rows per CPU second), client CPU %.2f s (HTTP %d%s)\n",
-                            e.label, format.c_str(), withCommas(dataRows).c_str(), static_cast<double>(r.bytes) / 1e6,
-                            r.seconds,
-                            withCommas(static_cast<std::int64_t>(static_cast<double>(dataRows) / r.seconds)).c_str(),
-                            serverCpu,
-                            withCommas(static_cast<std::int64_t>(static_cast<double>(dataRows) /
-                                                                 std::max(serverCpu, 1e-6)))
-                                .c_str(),
-                            clientCpu, r.status, r.chunked ? ", chunked" : ", not streamed");
-                if (r.status != 200 || r.contentType.rfind("text/csv", 0) != 0) broken = true;
-                rows += dataRows;
-                secondsTaken += r.seconds;
+                const Taken t = runExport(format, e, "export");
+                rows += t.rows;
+                secondsTaken += t.seconds;
             }
             const double rate = static_cast<double>(rows) / secondsTaken;
             std::printf("export of every case (%s): %s rows in %.2f s = %s rows/s (target >= %s)  %s\n", format.c_str(),
