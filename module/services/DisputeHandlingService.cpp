@@ -529,8 +529,15 @@ HandlingOutcome DisputeHandlingService::refuse(const Actor& actor, std::int64_t 
     if (!plausibleEmail(email)) problems.emplace_back("seller_email", "handling.error.email");
     const std::string reason = trimmed(req.reason);
     const auto reasonLength = utf8Length(reason);
-    if (!reasonLength || *reasonLength < kReasonMin || *reasonLength > kReasonMax)
+    std::vector<domain::OffPlatformFinding> offPlatform;
+    if (!reasonLength || *reasonLength < kReasonMin || *reasonLength > kReasonMax) {
         problems.emplace_back("reason", "handling.error.reason_length");
+    } else {
+        // The marketplace sees only its own channel: contacts, links, apps,
+        // PIX and documents in the reason would lose the seller the dispute.
+        offPlatform = domain::lintOffPlatform(reason);
+        if (!offPlatform.empty()) problems.emplace_back("reason", "handling.error.off_platform");
+    }
     const std::string type = trimmed(req.solutionType).empty() ? std::string("refund") : trimmed(req.solutionType);
     if (type.size() > 64) problems.emplace_back("solution_type", "handling.error.solution_type");
     if (const std::string typed = trimmed(req.refundAmount); !typed.empty() && !decimalFromTyped(typed))
@@ -543,6 +550,7 @@ HandlingOutcome DisputeHandlingService::refuse(const Actor& actor, std::int64_t 
     if (!problems.empty()) {
         auto o = outcome(HandlingCode::Invalid, problems.front().second, problems.front().first);
         o.fieldErrors = std::move(problems);
+        o.offPlatform = std::move(offPlatform);
         return o;
     }
 

@@ -41,6 +41,7 @@
 
 #include <sac/sql/Database.h>
 
+#include "domain/OffPlatformLint.h"
 #include "domain/CaseStatus.h"
 #include "services/Actor.h"
 #include "services/AliExpressAccess.h"
@@ -68,6 +69,10 @@ struct HandlingOutcome {
     /// A form refused for what was typed: every field's problem (field,
     /// catalog key), the first being field / messageKey.
     std::vector<std::pair<std::string, std::string>> fieldErrors;
+    /// What in the refusal's reason would take the conversation off the
+    /// marketplace (field "reason", "handling.error.off_platform"; its
+    /// message names them through "{found}").
+    std::vector<domain::OffPlatformFinding> offPlatform;
     bool ok() const { return code == HandlingCode::Ok || code == HandlingCode::Replayed; }
 };
 

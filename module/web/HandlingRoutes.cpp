@@ -124,10 +124,24 @@ int httpStatusOf(HandlingCode code) {
 
 /// Answers a handling outcome: JSON for fetch(), else a redirect on success
 /// or the page again with the form kept.
+/// A field's message; the off-platform one names what was found: telefone
+/// “(11) 98765-4321”, e-mail “joao@gmail.com”.
+std::string fieldMessage(const Catalog& cat, const std::string& loc, const std::string& key, const HandlingOutcome& o) {
+    std::string text = cat.text(loc, key);
+    if (key != "handling.error.off_platform") return text;
+    std::string found;
+    for (const auto& f : o.offPlatform) {
+        if (!found.empty()) found += ", ";
+        found += cat.text(loc, "offplatform." + std::string(domain::toCode(f.kind)));
+        found += " \u201C" + connectors::shownText(f.text) + "\u201D";
+    }
+    return fill(std::move(text), "found", found);
+}
+
 void answer(Module& m, const Request& req, Response& res, std::int64_t caseId, const HandlingOutcome& o, KeptForm kept) {
     const std::string loc = localeOf(m, req);
     const auto& cat = m.templates().catalog();
-    const std::string message = cat.text(loc, o.messageKey);
+    const std::string message = fieldMessage(cat, loc, o.messageKey, o);
     if (o.ok()) m.log(SAC_LOG_INFO, "sac: case " + std::to_string(caseId) + " " + kept.form + " by user " +
                                         std::to_string(req.user().userId) + ": " + o.messageKey);
     if (wantsJson(req)) {
@@ -141,7 +155,7 @@ void answer(Module& m, const Request& req, Response& res, std::int64_t caseId, c
         for (const auto& [field, key] : o.fieldErrors) {
             Poco::JSON::Object f;
             f.set("field", field);
-            f.set("message", cat.text(loc, key));
+            f.set("message", fieldMessage(cat, loc, key, o));
             fields.add(f);
         }
         j.set("fields", fields);
@@ -161,7 +175,7 @@ void answer(Module& m, const Request& req, Response& res, std::int64_t caseId, c
     kept.messageText = message;
     kept.detail = connectors::shownText(o.detail);
     kept.field = o.field;
-    for (const auto& [field, key] : o.fieldErrors) kept.fieldErrors.emplace_back(field, cat.text(loc, key));
+    for (const auto& [field, key] : o.fieldErrors) kept.fieldErrors.emplace_back(field, fieldMessage(cat, loc, key, o));
     renderCase(m, req, res, caseId, std::move(kept), httpStatusOf(o.code), false);
 }
 

@@ -128,6 +128,35 @@ test('a refused store form marks every wrong field at once, focuses the first an
   await assertPortuguese(admin, 'the refused store form');
 });
 
+test('a refusal whose reason leaves the marketplace is refused, naming what was found', async () => {
+  await seller.goto(`${stack.base}/sac/?status=pendente`);
+  let opened = null;
+  for (const id of await seller.$$eval('tr[data-case-id]', rows => rows.map(r => r.getAttribute('data-case-id')))) {
+    await seller.click(`tr[data-case-id="${id}"] a.sac-handle`);
+    const dialog = seller.locator('dialog#sac-case-dialog');
+    await dialog.locator(`article[data-case-id="${id}"]`).waitFor();
+    if (await dialog.locator('form[data-sac-form=refuse]').count() === 1) { opened = id; break; }
+    await dialog.locator('[data-sac-close]').click();
+  }
+  assert.ok(opened, 'a dispute waiting for the seller');
+  const form = seller.locator('dialog#sac-case-dialog form[data-sac-form=refuse]');
+  await seller.locator('dialog#sac-case-dialog details.sac-refuse summary').click();
+  await form.locator('input[name=seller_email]').fill('vendas@loja.example');
+  await form.locator('textarea[name=reason]').fill('O pedido 8178123456789012 foi entregue; me chama no zap (11) 98765-4321.');
+  await form.locator('[data-sac-submit]').click();
+  await form.locator('[data-sac-confirm-yes]').click();
+  await form.locator('[data-sac-field-error="reason"]').waitFor();
+  const input = form.locator('[name=reason]');
+  assert.equal(await input.getAttribute('aria-invalid'), 'true');
+  const message = await seller.textContent(`#${await input.getAttribute('aria-describedby')}`);
+  assert.match(message, /fora da AliExpress/);
+  assert.match(message, /telefone \u201C\(11\) 98765-4321\u201D/);
+  assert.match(message, /aplicativo de mensagem \u201Czap\u201D/);
+  assert.doesNotMatch(message, /8178123456789012/, 'the order number is no contact');
+  await assertPortuguese(seller, 'the off-platform refusal');
+  await seller.locator('dialog#sac-case-dialog [data-sac-close]').click();
+});
+
 test('a refusal with several mistakes marks each field at once in the dialog and focuses the first', async () => {
   await seller.goto(`${stack.base}/sac/?status=pendente`);
   let opened = null;

@@ -388,6 +388,21 @@ TEST_P(HandlingTest, FormProblemsAreRefusedBeforeAnyMarketplaceCall) {
     EXPECT_EQ(refused.messageKey, "handling.error.amount_over_cap");
     auto key = refusal("short");
     EXPECT_EQ(handling_->refuse(sellerA, id, key).field, "idempotency_key");
+    // A reason that takes the conversation off the marketplace: refused, naming what was found.
+    auto offPlatform = refusal("refuse-key-000000013");
+    offPlatform.reason = "Produto enviado certo; fale comigo no WhatsApp (11) 98765-4321 que resolvo.";
+    auto lint = handling_->refuse(sellerA, id, offPlatform);
+    EXPECT_EQ(lint.field, "reason");
+    EXPECT_EQ(lint.messageKey, "handling.error.off_platform");
+    ASSERT_EQ(lint.offPlatform.size(), 2u);
+    EXPECT_EQ(lint.offPlatform[0].kind, domain::OffPlatformKind::Phone);
+    EXPECT_EQ(lint.offPlatform[0].text, "(11) 98765-4321");
+    EXPECT_EQ(lint.offPlatform[1].kind, domain::OffPlatformKind::MessagingApp);
+    // The order number, the amount and the date of a reason are no contact.
+    auto clean = refusal("refuse-key-000000014");
+    clean.reason = "Pedido 8178123456789012 entregue em 03/12/2024, valor R$ 1.234,56, conforme o rastreio.";
+    clean.imageBytes.clear();
+    EXPECT_EQ(handling_->refuse(sellerA, id, clean).field, "image") << "only the missing image is refused";
 
     EXPECT_EQ(calls("aliexpress.issue.image.upload"), 0);
     EXPECT_EQ(calls("aliexpress.issue.solution.save"), 0);
