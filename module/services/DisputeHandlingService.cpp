@@ -725,7 +725,6 @@ HandlingOutcome DisputeHandlingService::markWrongDelivery(const Actor& actor, st
                                                           const std::string& note) {
     const std::string text = trimmed(note);
     const auto length = utf8Length(text);
-    if (!length || *length > kNoteMax) return outcome(HandlingCode::Invalid, "handling.error.note_length", "note");
     auto conn = _db.acquire();
     storage::CaseRepository cases(*conn);
     auto c = cases.find(caseId, actor.accountId);
@@ -733,6 +732,10 @@ HandlingOutcome DisputeHandlingService::markWrongDelivery(const Actor& actor, st
     // "Definir entrega errada" is for AliExpress disputes only.
     if (c->kind != domain::CaseKind::Dispute || !domain::isOpen(c->status) || c->wrongDeliverySolved)
         return outcome(HandlingCode::NotActionable, "handling.error.not_actionable");
+    // The case closes here, never on the marketplace's channel: what was done
+    // is summarised first, and kept on the timeline.
+    if (!length || *length < kSummaryMin || *length > kNoteMax)
+        return outcome(HandlingCode::Invalid, "handling.error.summary_required", "note");
     const auto now = _clock();
     sql::Transaction tx(*conn);
     cases.setWrongDeliverySolved(caseId, actor.accountId, true, now);
@@ -743,7 +746,8 @@ HandlingOutcome DisputeHandlingService::markWrongDelivery(const Actor& actor, st
     Poco::JSON::Object after;
     after.set("status", std::string(domain::toCode(CaseStatus::Fechado)));
     after.set("wrong_delivery_solved", true);
-    if (!text.empty()) {
+    after.set("summary", text);
+    {
         domain::Note n;
         n.caseId = caseId;
         n.accountId = actor.accountId;

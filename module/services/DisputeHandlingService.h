@@ -107,6 +107,8 @@ public:
     static constexpr std::size_t kReasonMin = 10;
     static constexpr std::size_t kReasonMax = 1000;
     static constexpr std::size_t kNoteMax = 2000;
+    /// "Definir entrega errada" needs a summary of what was done, this long at least.
+    static constexpr std::size_t kSummaryMin = 10;
     /// The refusal's cause, fixed: the marketplace files seller refusals under it.
     static constexpr const char* kRefusalCause = "Outros";
 

@@ -55,6 +55,7 @@ constexpr FieldView kFields[] = {
     {"seller_email", FieldKind::Text},
     {"reason", FieldKind::Text},
     {"wrong_delivery_solved", FieldKind::YesNo},
+    {"summary", FieldKind::Text},
     {"group_name", FieldKind::Text},
     {"amazon_case_id", FieldKind::Text},
     {"order_id", FieldKind::Text},

@@ -427,6 +427,14 @@ TEST_P(HandlingTest, ASellerOfAnotherAccountCannotActOnTheCase) {
 TEST_P(HandlingTest, WrongDeliveryClosesTheCaseWithAnEventAndANote) {
     const auto id = seedCase(waitsForSeller);
     ASSERT_GT(id, 0);
+    // Not without a summary of what was done.
+    for (const char* missing : {"", "   ", "ok feito"}) {
+        const auto refused = handling_->markWrongDelivery(sellerA, id, missing);
+        EXPECT_EQ(refused.code, HandlingCode::Invalid) << missing;
+        EXPECT_EQ(refused.messageKey, "handling.error.summary_required") << missing;
+        EXPECT_EQ(refused.field, "note");
+    }
+    EXPECT_EQ(statusOf(id), domain::CaseStatus::Pendente);
     auto o = handling_->markWrongDelivery(sellerA, id, "Cliente recebeu o item certo por reenvio.");
     ASSERT_EQ(o.code, HandlingCode::Ok);
     EXPECT_EQ(statusOf(id), domain::CaseStatus::Fechado);
@@ -437,6 +445,8 @@ TEST_P(HandlingTest, WrongDeliveryClosesTheCaseWithAnEventAndANote) {
     ASSERT_EQ(notes.size(), 1u);
     EXPECT_EQ(notes[0].authorName, "Vitor Vendedor");
     EXPECT_EQ(eventsOf(id).back().action, "delivery.wrong_solved");
+    EXPECT_NE(eventsOf(id).back().afterJson.find("Cliente recebeu o item certo por reenvio."), std::string::npos)
+        << "the summary is in the audit trail";
     // A second time is refused, as is acting on the closed case.
     EXPECT_EQ(handling_->markWrongDelivery(sellerA, id, "").code, HandlingCode::NotActionable);
     EXPECT_EQ(handling_->agree(sellerA, id, {"agree-key-0000000005", std::nullopt}).code, HandlingCode::NotActionable);
