@@ -3,14 +3,11 @@
 #include "SpApiJson.h"
 #include "sac/amazon/TimeParsing.h"
 
-#include <Poco/URI.h>
 
 #include <algorithm>
-#include <atomic>
 #include <limits>
 #include <optional>
 #include <set>
-#include <thread>
 
 namespace sac::amazon {
 
@@ -20,31 +17,14 @@ using connectors::MarketplaceError;
 using connectors::Money;
 using connectors::Result;
 
-namespace {
-
-constexpr const char* kPath = "/finances/v0/financialEvents";
-const std::set<std::string> kExactKeys{"CurrencyAmount", "QuantityShipped"};
-
-} // namespace
-
 FinanceFeesClient::FinanceFeesClient(connectors::HttpTransport& transport, AccessTokenProvider token,
                                      FinancesClientOptions options, Sleeper sleeper)
     : _transport(transport), _token(std::move(token)), _options(std::move(options)), _sleeper(std::move(sleeper)) {
-    if (!_sleeper) _sleeper = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
-    while (!_options.baseUrl.empty() && _options.baseUrl.back() == '/') _options.baseUrl.pop_back();
-    if (!_options.retry.sleeper) _options.retry.sleeper = _sleeper;
-    _pacer = _options.pacer ? _options.pacer : std::make_shared<SpApiPacer>();
-    if (_options.pacerIdentity.empty()) {
-        static std::atomic<std::uint64_t> clients{0};
-        _options.pacerIdentity = "finance-fees-client:" + std::to_string(++clients);
-    }
-    _options.maxResultsPerPage = std::clamp(_options.maxResultsPerPage, 1, 100);
-    if (_options.maxPages < 1) _options.maxPages = 1;
-    if (_options.maxRangeMs < 60'000) _options.maxRangeMs = 60'000;
+    detail::prepareFinancesClient(_options, _sleeper, _pacer, "finance-fees-client");
 }
 
 Result<FeeChargesPage> FinanceFeesClient::parsePage(const std::string& body, std::string_view feeType) {
-    const auto root = detail::parseJsonObject(body, kExactKeys);
+    const auto root = detail::parseJsonObject(body, detail::kFinanceExactKeys);
     if (!root)
         return MarketplaceError::malformed("listFinancialEvents: expected a JSON object, got " + detail::snippet(body));
     const auto payload = detail::jsonObject(root, "payload");
@@ -152,60 +132,27 @@ Result<FeeChargesPage> FinanceFeesClient::parsePage(const std::string& body, std
 
 Result<FeeChargesPage> FinanceFeesClient::listPage(std::int64_t postedAfterMs, std::int64_t postedBeforeMs,
                                                    const std::string& nextToken, std::string_view feeType) {
-    Poco::URI uri(_options.baseUrl + kPath);
-    if (nextToken.empty()) {
-        uri.addQueryParameter("PostedAfter", ReportsClient::isoUtc(postedAfterMs));
-        uri.addQueryParameter("PostedBefore", ReportsClient::isoUtc(postedBeforeMs));
-    } else {
-        uri.addQueryParameter("NextToken", nextToken);
-    }
-    uri.addQueryParameter("MaxResultsPerPage", std::to_string(_options.maxResultsPerPage));
-    detail::SpApiGetOptions o;
-    o.pacer = _pacer.get();
-    o.identity = _options.pacerIdentity;
-    o.operation = "listFinancialEvents";
-    o.label = nextToken.empty() ? "listFinancialEvents (fees)" : "listFinancialEvents (fees, next page)";
-    o.sleeper = _sleeper;
-    o.retry = _options.retry;
-    o.callTimeout = _options.callTimeout;
-    o.within = _options.within;
-    o.maxBodyBytes = _options.maxBodyBytes;
-    const auto maxWait = _options.maxRateLimitWait;
-    auto resp = detail::spApiGet(_transport, _token, uri.toString(), o,
-                                 [&](const HttpResponse& r) { return detail::financesError(r, maxWait); });
+    auto resp = detail::getFinancialEvents(
+        _transport, _token, _options, *_pacer, _sleeper, postedAfterMs, postedBeforeMs, nextToken,
+        nextToken.empty() ? "listFinancialEvents (fees)" : "listFinancialEvents (fees, next page)");
     if (!resp) return std::move(resp).error();
     return parsePage(resp.value().body, feeType);
 }
 
 Result<FeeChargeList> FinanceFeesClient::fees(std::int64_t postedAfterMs, std::int64_t postedBeforeMs,
                                               std::string_view feeType) {
-    if (postedAfterMs >= postedBeforeMs)
-        return MarketplaceError::make(ErrorKind::Rejected, "InvalidInput", "The period of financial events is empty.",
-                                      "listFinancialEvents: expected PostedAfter before PostedBefore, got " +
-                                          ReportsClient::isoUtc(postedAfterMs) + " and " +
-                                          ReportsClient::isoUtc(postedBeforeMs));
     FeeChargeList out;
-    for (std::int64_t from = postedAfterMs; from < postedBeforeMs;) {
-        const std::int64_t to = postedBeforeMs - from > _options.maxRangeMs ? from + _options.maxRangeMs : postedBeforeMs;
-        std::string token;
-        std::set<std::string> seen;
-        do {
-            if (out.pages >= _options.maxPages)
-                return MarketplaceError::malformed("listFinancialEvents: more than " + std::to_string(_options.maxPages) +
-                                                   " pages for " + ReportsClient::isoUtc(postedAfterMs) + " .. " +
-                                                   ReportsClient::isoUtc(postedBeforeMs));
+    auto pages = detail::walkFinancialEvents(
+        _options, postedAfterMs, postedBeforeMs,
+        [&](std::int64_t from, std::int64_t to, const std::string& token) -> Result<std::string> {
             auto page = listPage(from, to, token, feeType);
             if (!page) return std::move(page).error();
-            ++out.pages;
             for (auto& c : page.value().charges) out.charges.push_back(std::move(c));
-            for (auto& s : page.value().issues) out.issues.push_back(std::move(s));
-            token = page.value().nextToken;
-            if (!token.empty() && !seen.insert(token).second)
-                return MarketplaceError::malformed("listFinancialEvents: NextToken repeated after " +
-                                                   std::to_string(out.pages) + " pages");
-        } while (!token.empty());
-        from = to;
-    }
+            for (auto& i : page.value().issues) out.issues.push_back(std::move(i));
+            return std::move(page.value().nextToken);
+        });
+    if (!pages) return std::move(pages).error();
+    out.pages = pages.value();
     return out;
 }
 

@@ -1,6 +1,11 @@
 #include "SpApiJson.h"
 
 #include <Poco/JSON/Parser.h>
+#include <Poco/URI.h>
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
 
 #include <cctype>
 #include <charconv>
@@ -195,6 +200,81 @@ Result<HttpResponse> spApiGet(connectors::HttpTransport& transport, const Access
         return MarketplaceError::malformed(label + ": answer of " + std::to_string(resp.value().body.size()) +
                                            " bytes, more than the limit of " + std::to_string(options.maxBodyBytes));
     return resp;
+}
+
+const std::set<std::string> kFinanceExactKeys{"CurrencyAmount", "QuantityShipped"};
+
+void prepareFinancesClient(FinancesClientOptions& options, Sleeper& sleeper, std::shared_ptr<SpApiPacer>& pacer,
+                           std::string_view identityPrefix) {
+    if (!sleeper) sleeper = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
+    while (!options.baseUrl.empty() && options.baseUrl.back() == '/') options.baseUrl.pop_back();
+    if (!options.retry.sleeper) options.retry.sleeper = sleeper;
+    pacer = options.pacer ? options.pacer : std::make_shared<SpApiPacer>();
+    if (options.pacerIdentity.empty()) {
+        static std::atomic<std::uint64_t> clients{0};
+        options.pacerIdentity = std::string(identityPrefix) + ":" + std::to_string(++clients);
+    }
+    options.maxResultsPerPage = std::clamp(options.maxResultsPerPage, 1, 100);
+    if (options.maxPages < 1) options.maxPages = 1;
+    if (options.maxRangeMs < 60'000) options.maxRangeMs = 60'000;
+}
+
+Result<HttpResponse> getFinancialEvents(connectors::HttpTransport& transport, const AccessTokenProvider& token,
+                                        const FinancesClientOptions& options, SpApiPacer& pacer, const Sleeper& sleeper,
+                                        std::int64_t postedAfterMs, std::int64_t postedBeforeMs,
+                                        const std::string& nextToken, const std::string& label) {
+    Poco::URI uri(options.baseUrl + "/finances/v0/financialEvents");
+    if (nextToken.empty()) {
+        uri.addQueryParameter("PostedAfter", ReportsClient::isoUtc(postedAfterMs));
+        uri.addQueryParameter("PostedBefore", ReportsClient::isoUtc(postedBeforeMs));
+    } else {
+        uri.addQueryParameter("NextToken", nextToken);
+    }
+    uri.addQueryParameter("MaxResultsPerPage", std::to_string(options.maxResultsPerPage));
+    SpApiGetOptions o;
+    o.pacer = &pacer;
+    o.identity = options.pacerIdentity;
+    o.operation = "listFinancialEvents";
+    o.label = label;
+    o.sleeper = sleeper;
+    o.retry = options.retry;
+    o.callTimeout = options.callTimeout;
+    o.within = options.within;
+    o.maxBodyBytes = options.maxBodyBytes;
+    const auto maxWait = options.maxRateLimitWait;
+    return spApiGet(transport, token, uri.toString(), o,
+                    [&](const HttpResponse& r) { return financesError(r, maxWait); });
+}
+
+Result<int> walkFinancialEvents(
+    const FinancesClientOptions& options, std::int64_t postedAfterMs, std::int64_t postedBeforeMs,
+    const std::function<Result<std::string>(std::int64_t, std::int64_t, const std::string&)>& readPage) {
+    if (postedAfterMs >= postedBeforeMs)
+        return MarketplaceError::make(ErrorKind::Rejected, "InvalidInput", "The period of financial events is empty.",
+                                      "listFinancialEvents: expected PostedAfter before PostedBefore, got " +
+                                          ReportsClient::isoUtc(postedAfterMs) + " and " +
+                                          ReportsClient::isoUtc(postedBeforeMs));
+    int pages = 0;
+    for (std::int64_t from = postedAfterMs; from < postedBeforeMs;) {
+        const std::int64_t to = postedBeforeMs - from > options.maxRangeMs ? from + options.maxRangeMs : postedBeforeMs;
+        std::string token;
+        std::set<std::string> seen;
+        do {
+            if (pages >= options.maxPages)
+                return MarketplaceError::malformed("listFinancialEvents: more than " + std::to_string(options.maxPages) +
+                                                   " pages for " + ReportsClient::isoUtc(postedAfterMs) + " .. " +
+                                                   ReportsClient::isoUtc(postedBeforeMs));
+            auto next = readPage(from, to, token);
+            if (!next) return std::move(next).error();
+            ++pages;
+            token = std::move(next.value());
+            if (!token.empty() && !seen.insert(token).second)
+                return MarketplaceError::malformed("listFinancialEvents: NextToken repeated after " +
+                                                   std::to_string(pages) + " pages");
+        } while (!token.empty());
+        from = to;
+    }
+    return pages;
 }
 
 } // namespace sac::amazon::detail

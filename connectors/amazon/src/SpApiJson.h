@@ -2,6 +2,7 @@
 // Shared plumbing of the JSON SP-API clients (finances, fee charges, inbound
 // shipments; not part of the public API).
 
+#include "sac/amazon/FinancesClient.h"
 #include "sac/amazon/ReportsClient.h"
 #include "sac/amazon/SpApiPacer.h"
 #include "sac/connectors/HttpTransport.h"
@@ -14,9 +15,11 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 
 namespace sac::amazon::detail {
 
@@ -41,6 +44,32 @@ std::string snippet(const std::string& body);
 /// A non-2xx answer of listFinancialEvents (ReportsClient::mapError) with a message for
 /// the seller (a 403: the application lacks the Finance and Accounting role).
 connectors::MarketplaceError financesError(const connectors::HttpResponse& resp, std::chrono::milliseconds maxWait);
+
+/// listFinancialEvents' amounts and quantities, read from their JSON numbers' own text.
+extern const std::set<std::string> kFinanceExactKeys;
+
+/// A finances client's options with their defaults filled in: the sleeper (a real one),
+/// the base URL without a trailing '/', the retry's sleeper, the pacer (options.pacer, or
+/// one of the client's own), a pacer identity "<identityPrefix>:<n>" when none is given,
+/// and the page size, page count and range clamped to what Amazon allows.
+void prepareFinancesClient(FinancesClientOptions& options, Sleeper& sleeper, std::shared_ptr<SpApiPacer>& pacer,
+                           std::string_view identityPrefix);
+
+/// One page of GET /finances/v0/financialEvents through spApiGet: PostedAfter/PostedBefore
+/// or, when nextToken is not empty, NextToken alone (Amazon keeps the range in the token);
+/// errors mapped by financesError. `label` names the call in logs.
+connectors::Result<connectors::HttpResponse> getFinancialEvents(
+    connectors::HttpTransport& transport, const AccessTokenProvider& token, const FinancesClientOptions& options,
+    SpApiPacer& pacer, const Sleeper& sleeper, std::int64_t postedAfterMs, std::int64_t postedBeforeMs,
+    const std::string& nextToken, const std::string& label);
+
+/// Walks [postedAfterMs, postedBeforeMs) in consecutive ranges of at most options.maxRangeMs,
+/// each through its NextTokens: readPage(from, to, token) reads one page and gives its
+/// NextToken ("" = the range's last). Refused: an empty period (Rejected), more than
+/// options.maxPages pages or a repeated NextToken (Malformed). The number of pages read.
+connectors::Result<int> walkFinancialEvents(
+    const FinancesClientOptions& options, std::int64_t postedAfterMs, std::int64_t postedBeforeMs,
+    const std::function<connectors::Result<std::string>(std::int64_t, std::int64_t, const std::string&)>& readPage);
 
 /// How one GET of a JSON SP-API operation is sent.
 struct SpApiGetOptions {
