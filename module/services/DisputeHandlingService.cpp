@@ -4,6 +4,7 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
 
+#include <algorithm>
 #include <charconv>
 #include <exception>
 #include <filesystem>
@@ -19,11 +20,15 @@
 #include "storage/CaseActionRepository.h"
 #include "services/DisputeMapper.h"
 #include "services/FormChecks.h"
+#include "domain/EvidenceChecklist.h"
+#include "services/DecisionRules.h"
+#include "services/ProtocolSettings.h"
 #include "services/RefusalRules.h"
 #include "services/StoreSettings.h"
 #include "storage/AtomicFile.h"
 #include "storage/AttachmentRepository.h"
 #include "storage/CaseRepository.h"
+#include "storage/DecisionRuleRepository.h"
 #include "storage/EventRepository.h"
 #include "storage/NoteRepository.h"
 #include "storage/SqlHelpers.h"
@@ -403,6 +408,46 @@ std::optional<HandlingOutcome> refusalTypeRefused(GoodsReceipt receipt, const st
     return outcome(HandlingCode::Invalid, "handling.error.solution_type", "solution_type");
 }
 
+/// Adds a note by the actor to the case (in the caller's transaction).
+std::optional<std::int64_t> addNoteBy(sql::Connection& conn, const Actor& actor, std::int64_t caseId,
+                                      const std::string& body, std::int64_t now) {
+    domain::Note n;
+    n.caseId = caseId;
+    n.accountId = actor.accountId;
+    n.authorUserId = actor.userId;
+    n.authorName = actor.name;
+    n.body = body;
+    n.createdAt = now;
+    return storage::NoteRepository(conn).add(n);
+}
+
+/// What the decision guide suggested when the seller answered, and whether
+/// the answer followed it: counted by rule, and named in the audit entry.
+void recordGuide(sql::Connection& conn, const Actor& actor, std::int64_t caseId,
+                 const std::optional<domain::Suggestion>& suggestion, bool agreed, std::int64_t proposedMinor,
+                 Poco::JSON::Object& after, std::int64_t now) {
+    if (!suggestion) return;
+    const std::string action(domain::toCode(suggestion->rule.action));
+    const bool followed = domain::followsSuggestion(suggestion->rule.action, agreed, proposedMinor);
+    storage::DecisionRuleRepository(conn).addRecord(
+        {actor.accountId, caseId, suggestion->rule.name, action, agreed ? "agreed" : "refused", followed, now});
+    after.set("guide_rule", suggestion->rule.name);
+    after.set("guide_suggestion", action);
+    after.set("guide_followed", followed);
+}
+
+/// The justification typed, when it is long enough to count as one.
+bool justified(const std::string& text, std::size_t minimum, std::size_t maximum) {
+    const auto length = utf8Length(text);
+    return length && *length >= minimum && *length <= maximum;
+}
+
+/// A justification typed but too long is refused even when none is required.
+bool justificationTooLong(const std::string& text, std::size_t maximum) {
+    const auto length = utf8Length(text);
+    return !length || *length > maximum;
+}
+
 } // namespace
 
 DisputeHandlingService::DisputeHandlingService(sql::Database& db, AliExpressAccess& access,
@@ -415,6 +460,7 @@ HandlingOutcome DisputeHandlingService::agree(const Actor& actor, std::int64_t c
     if (!storage::CaseActionRepository::validKey(req.idempotencyKey))
         return outcome(HandlingCode::Invalid, "handling.error.bad_key", "idempotency_key");
     const std::string& key = req.idempotencyKey;
+    const std::string justification = trimmed(req.justification);
 
     // 1. What the seller saw, and the claim of the key: one short scope.
     std::optional<ClaimGuard> claimed;
@@ -422,6 +468,7 @@ HandlingOutcome DisputeHandlingService::agree(const Actor& actor, std::int64_t c
     std::optional<domain::Store> store;
     std::optional<IssueDetail> detail;
     std::optional<IssueSolution> seen; // as the stored detail showed it
+    std::optional<domain::Suggestion> guide; // what the decision guide suggested
     std::int64_t solutionId = 0;
     std::optional<std::int64_t> returnAddress;
     {
@@ -442,6 +489,17 @@ HandlingOutcome DisputeHandlingService::agree(const Actor& actor, std::int64_t c
         if (seen && seen->solutionType == "return_and_refund" && !returnAddress)
             return fail(outcome(HandlingCode::Invalid, "handling.error.no_return_address", "solution_id"),
                         "no return address");
+        // A large concession is explained first, for whoever reviews it.
+        std::optional<domain::Money> refund;
+        if (seen && seen->refundMoney) refund = domain::Money(seen->refundMoney->minor, seen->refundMoney->currency);
+        if (justificationTooLong(justification, kNoteMax))
+            return fail(outcome(HandlingCode::Invalid, "handling.error.justification_length", "justification"),
+                        "justification too long");
+        if (concessionNeedsJustification(loadProtocolSettings(*conn, actor.accountId), refund) &&
+            !justified(justification, kJustificationMin, kNoteMax))
+            return fail(outcome(HandlingCode::Invalid, "handling.error.justification_concession", "justification"),
+                        "no justification");
+        guide = suggestionFor(*conn, *c, detail);
     }
 
     Poco::JSON::Object failed;
@@ -509,6 +567,11 @@ HandlingOutcome DisputeHandlingService::agree(const Actor& actor, std::int64_t c
                                                      domain::countedClaim(*c), conceded, std::nullopt),
                         done);
     if (isReturn && returnAddress) after.set("return_address_id", *returnAddress);
+    recordGuide(*conn, actor, caseId, guide, true, conceded ? conceded->minor() : 0, after, done);
+    if (!justification.empty()) {
+        after.set("justification", justification);
+        if (auto id = addNoteBy(*conn, actor, caseId, justification, done)) after.set("note_id", *id);
+    }
     storage::EventRepository(*conn).append(event(actor, caseId, "dispute.agreed", statusJson(c->status), json(after), done));
     storage::CaseActionRepository(*conn).finish(actor.accountId, key, true, "", done);
     tx.commit();
@@ -529,28 +592,104 @@ HandlingOutcome DisputeHandlingService::refuse(const Actor& actor, std::int64_t 
     if (!plausibleEmail(email)) problems.emplace_back("seller_email", "handling.error.email");
     const std::string reason = trimmed(req.reason);
     const auto reasonLength = utf8Length(reason);
+    const std::string justification = trimmed(req.justification);
+    // The account's protocol, and whether this refusal comes late (it needs
+    // a justification then): read once, before anything else.
+    ProtocolSettings settings;
+    bool late = false;
+    std::string family = "other";
+    domain::EvidenceHeld held;
+    {
+        auto conn = _db.acquire();
+        settings = loadProtocolSettings(*conn, actor.accountId);
+        if (auto seenCase = storage::CaseRepository(*conn).find(caseId, actor.accountId)) {
+            late = refusalNeedsJustification(settings, seenCase->marketplaceCreatedAt, seenCase->deadlineAt, _clock());
+            family = causeFamilyOf(*seenCase, detailOf(*seenCase));
+            held = heldEvidence(*conn, *seenCase);
+        }
+    }
     std::vector<domain::OffPlatformFinding> offPlatform;
     if (!reasonLength || *reasonLength < kReasonMin || *reasonLength > kReasonMax) {
         problems.emplace_back("reason", "handling.error.reason_length");
     } else {
         // The marketplace sees only its own channel: contacts, links, apps,
         // PIX and documents in the reason would lose the seller the dispute.
+        // An account that warns instead lets the seller confirm and send.
         offPlatform = domain::lintOffPlatform(reason);
-        if (!offPlatform.empty()) problems.emplace_back("reason", "handling.error.off_platform");
+        if (!offPlatform.empty()) {
+            if (settings.offPlatform == CheckMode::Block) {
+                problems.emplace_back("reason", "handling.error.off_platform");
+            } else if (!req.confirmWarnings) {
+                problems.emplace_back("reason", "handling.warn.off_platform");
+            }
+        }
     }
+    if (justificationTooLong(justification, kNoteMax))
+        problems.emplace_back("justification", "handling.error.justification_length");
+    else if (late && !justified(justification, kJustificationMin, kNoteMax))
+        problems.emplace_back("justification", "handling.error.justification_late");
     const std::string type = trimmed(req.solutionType).empty() ? std::string("refund") : trimmed(req.solutionType);
     if (type.size() > 64) problems.emplace_back("solution_type", "handling.error.solution_type");
     if (const std::string typed = trimmed(req.refundAmount); !typed.empty() && !decimalFromTyped(typed))
         problems.emplace_back("refund_amount", "handling.error.amount");
-    const auto image = sniffImage(req.imageBytes);
-    if (req.imageTooLarge || req.imageBytes.size() > kMaxImageBytes)
-        problems.emplace_back("image", "handling.error.image_size");
-    else if (req.imageBytes.empty()) problems.emplace_back("image", "handling.error.image_required");
-    else if (!image || image->extension == "webp") problems.emplace_back("image", "handling.error.image_type");
+    // The evidence images: the first is required, each a JPEG or PNG of up
+    // to 5 MB, at most kMaxImages, each saying what it shows.
+    struct Evidence {
+        const std::string* bytes;
+        std::string fileName;
+        std::string kind;
+        std::optional<ImageType> type;
+    };
+    std::vector<Evidence> images;
+    std::size_t totalBytes = 0;
+    const auto checkImage = [&](const std::string& field, const std::string& bytes, const std::string& fileName,
+                                const std::string& kindTyped, bool tooLarge, bool required) -> void {
+        const std::string kind = trimmed(kindTyped).empty() ? std::string("other") : trimmed(kindTyped);
+        if (!domain::isPhotoKind(kind)) problems.emplace_back(field + "_kind", "handling.error.image_kind");
+        if (tooLarge || bytes.size() > kMaxImageBytes) {
+            problems.emplace_back(field, "handling.error.image_size");
+            return;
+        }
+        if (bytes.empty()) {
+            if (required) problems.emplace_back(field, "handling.error.image_required");
+            return;
+        }
+        auto sniffed = sniffImage(bytes);
+        if (!sniffed || sniffed->extension == "webp") {
+            problems.emplace_back(field, "handling.error.image_type");
+            return;
+        }
+        totalBytes += bytes.size();
+        images.push_back({&bytes, fileName, kind, std::move(sniffed)});
+    };
+    checkImage("image", req.imageBytes, req.imageFileName, req.imageKind, req.imageTooLarge, true);
+    for (std::size_t i = 0; i < req.moreImages.size(); ++i) {
+        const auto& more = req.moreImages[i];
+        const std::string field = "image" + std::to_string(i + 2);
+        if (i + 1 >= kMaxImages) {
+            if (!more.bytes.empty()) problems.emplace_back(field, "handling.error.image_count");
+            continue;
+        }
+        checkImage(field, more.bytes, more.fileName, more.kind, more.tooLarge, false);
+    }
+    if (totalBytes > kMaxImagesTotalBytes) problems.emplace_back("image", "handling.error.images_total");
+    // What the cause asks for, with what the case holds and these images.
+    for (const auto& e : images) held.photos.insert(e.kind);
+    const auto missing = domain::missingEvidence(family, held);
+    std::vector<std::string> missingCodes;
+    for (auto item : missing) missingCodes.emplace_back(domain::toCode(item));
+    if (!missing.empty() && !images.empty()) {
+        if (settings.missingEvidence == CheckMode::Block) problems.emplace_back("image", "handling.error.evidence_missing");
+        else if (!req.confirmMissingEvidence) problems.emplace_back("image", "handling.warn.evidence_missing");
+    }
     if (!problems.empty()) {
         auto o = outcome(HandlingCode::Invalid, problems.front().second, problems.front().first);
+        // Only warnings: the seller may confirm them and send the same form.
+        o.confirmable = std::all_of(problems.begin(), problems.end(),
+                                    [](const auto& p) { return p.second.rfind("handling.warn.", 0) == 0; });
         o.fieldErrors = std::move(problems);
         o.offPlatform = std::move(offPlatform);
+        o.missingEvidence = std::move(missingCodes);
         return o;
     }
 
@@ -560,6 +699,7 @@ HandlingOutcome DisputeHandlingService::refuse(const Actor& actor, std::int64_t 
     std::optional<domain::Store> store;
     std::optional<IssueDetail> detail;
     IssueSolution seen;
+    std::optional<domain::Suggestion> guide; // what the decision guide suggested
     std::optional<connectors::Money> amount;
     std::optional<std::int64_t> returnAddress;
     {
@@ -595,42 +735,45 @@ HandlingOutcome DisputeHandlingService::refuse(const Actor& actor, std::int64_t 
         if (type == "return_and_refund" && !returnAddress)
             return early(outcome(HandlingCode::Invalid, "handling.error.no_return_address", "solution_type"),
                          "no return address");
+        guide = suggestionFor(*conn, *c, detail);
     }
 
     // Keep the evidence locally first: it is the seller's file whatever the
     // marketplace answers.
-    const std::string sha = storage::detail::sha256Hex(req.imageBytes);
-    std::string path;
-    try {
-        namespace fs = std::filesystem;
-        const fs::path dir = fs::path(_attachmentsDir) / std::to_string(actor.accountId) / std::to_string(caseId);
-        if (auto made = storage::makeDirectories(dir.string()); !made) throw std::runtime_error(made.error());
-        const fs::path file = dir / (sha + "." + image->extension);
-        // Named by content: an earlier copy is reused only when it is whole.
-        if (!holdsExactly(file, req.imageBytes.size(), sha)) {
-            if (auto written = storage::writeFileAtomically(file.string(), req.imageBytes); !written)
-                throw std::runtime_error(written.error());
+    std::vector<std::optional<std::int64_t>> attachmentIds;
+    for (const auto& e : images) {
+        const std::string& bytes = *e.bytes;
+        const std::string sha = storage::detail::sha256Hex(bytes);
+        std::string path;
+        try {
+            namespace fs = std::filesystem;
+            const fs::path dir = fs::path(_attachmentsDir) / std::to_string(actor.accountId) / std::to_string(caseId);
+            if (auto made = storage::makeDirectories(dir.string()); !made) throw std::runtime_error(made.error());
+            const fs::path file = dir / (sha + "." + e.type->extension);
+            // Named by content: an earlier copy is reused only when it is whole.
+            if (!holdsExactly(file, bytes.size(), sha)) {
+                if (auto written = storage::writeFileAtomically(file.string(), bytes); !written)
+                    throw std::runtime_error(written.error());
+            }
+            path = file.string();
+        } catch (const std::exception& ex) {
+            finishKey(_db, actor, key, false, std::string("evidence not stored: ") + ex.what(), _clock());
+            return outcome(HandlingCode::MarketplaceFailed, "handling.error.storage");
         }
-        path = file.string();
-    } catch (const std::exception& e) {
-        finishKey(_db, actor, key, false, std::string("evidence not stored: ") + e.what(), _clock());
-        return outcome(HandlingCode::MarketplaceFailed, "handling.error.storage");
-    }
-    domain::Attachment att;
-    att.caseId = caseId;
-    att.accountId = actor.accountId;
-    att.kind = "evidence";
-    att.fileName = truncateUtf8(req.imageFileName.empty() ? "evidencia." + image->extension : req.imageFileName, 255);
-    att.contentType = image->mimeType;
-    att.sizeBytes = static_cast<std::int64_t>(req.imageBytes.size());
-    att.sha256 = sha;
-    att.storagePath = path;
-    att.createdAt = _clock();
-    std::optional<std::int64_t> attachmentId;
-    {
+        domain::Attachment att;
+        att.caseId = caseId;
+        att.accountId = actor.accountId;
+        att.kind = domain::attachmentKindOf(e.kind);
+        att.fileName = truncateUtf8(e.fileName.empty() ? "evidencia." + e.type->extension : e.fileName, 255);
+        att.contentType = e.type->mimeType;
+        att.sizeBytes = static_cast<std::int64_t>(bytes.size());
+        att.sha256 = sha;
+        att.storagePath = path;
+        att.createdAt = _clock();
         auto conn = _db.acquire();
-        attachmentId = storage::AttachmentRepository(*conn).add(att);
+        attachmentIds.push_back(storage::AttachmentRepository(*conn).add(att));
     }
+    const std::optional<std::int64_t> attachmentId = attachmentIds.front();
 
     const auto failWith = [&](HandlingOutcome o, const std::string& logText, const char* step) {
         Poco::JSON::Object after;
@@ -658,17 +801,22 @@ HandlingOutcome DisputeHandlingService::refuse(const Actor& actor, std::int64_t 
         return *refused;
     }
     if (!fresh.value().detail.buyerLoginId.empty()) buyer = fresh.value().detail.buyerLoginId;
-    auto uploaded = session.value()->call<std::string>(
-        [&](const IssueApi& api) -> connectors::Result<std::string> {
-            auto answer = api.uploadImage(buyer, issueId, image->extension, req.imageBytes);
-            if (answer.ok() && answer.value().empty()) return std::string("accepted"); // confirmed without a path
-            return answer;
-        });
-    if (!uploaded.ok()) return marketplaceFailure(uploaded.error(), "image_upload");
-    if (attachmentId) {
-        auto conn = _db.acquire();
-        storage::AttachmentRepository(*conn).setMarketplaceRef(*attachmentId, actor.accountId,
-                                                               truncateUtf8(uploaded.value(), 500));
+    // Every image, one upload each; each keeps the marketplace's reference.
+    std::vector<std::string> uploadedRefs;
+    for (std::size_t i = 0; i < images.size(); ++i) {
+        auto uploaded = session.value()->call<std::string>(
+            [&](const IssueApi& api) -> connectors::Result<std::string> {
+                auto answer = api.uploadImage(buyer, issueId, images[i].type->extension, *images[i].bytes);
+                if (answer.ok() && answer.value().empty()) return std::string("accepted"); // confirmed without a path
+                return answer;
+            });
+        if (!uploaded.ok()) return marketplaceFailure(uploaded.error(), "image_upload");
+        uploadedRefs.push_back(uploaded.value());
+        if (attachmentIds[i]) {
+            auto conn = _db.acquire();
+            storage::AttachmentRepository(*conn).setMarketplaceRef(*attachmentIds[i], actor.accountId,
+                                                                   truncateUtf8(uploaded.value(), 500));
+        }
     }
 
     aliexpress::SaveSolutionRequest save;
@@ -707,12 +855,30 @@ HandlingOutcome DisputeHandlingService::refuse(const Actor& actor, std::int64_t 
     after.set("solution_type", type);
     after.set("refund_amount", amount->toDecimalString() + " " + amount->currency);
     if (attachmentId) after.set("attachment_id", *attachmentId);
+    if (!offPlatform.empty()) {
+        // Sent after the seller confirmed the warning: what was found stays on record.
+        std::string found;
+        for (const auto& f : offPlatform) found += (found.empty() ? "" : ", ") + f.text;
+        after.set("off_platform_confirmed", found);
+    }
+    recordGuide(*conn, actor, caseId, guide, false, amount->minor, after, done);
+    if (!justification.empty()) {
+        after.set("justification", justification);
+        if (auto id = addNoteBy(*conn, actor, caseId, justification, done)) after.set("note_id", *id);
+    }
     // The platform took the refusal; the buyer is to answer it.
     cases.recordOutcome(caseId, actor.accountId,
                         domain::DisputeOutcome::make(domain::SellerAnswer::Refused, domain::RefusalEnd::Waiting,
                                                      domain::countedClaim(*c), std::nullopt, std::nullopt),
                         done);
-    after.set("image", uploaded.value());
+    after.set("image", uploadedRefs.front());
+    if (uploadedRefs.size() > 1) after.set("images", static_cast<int>(uploadedRefs.size()));
+    if (!missingCodes.empty()) {
+        // Sent after the seller confirmed the warning: what was missing stays on record.
+        std::string codes;
+        for (const auto& m : missingCodes) codes += (codes.empty() ? "" : ", ") + m;
+        after.set("evidence_missing_confirmed", codes);
+    }
     storage::EventRepository(*conn).append(event(actor, caseId, "dispute.refused", statusJson(c->status), json(after), done));
     storage::CaseActionRepository(*conn).finish(actor.accountId, key, true, "", done);
     tx.commit();
@@ -747,16 +913,7 @@ HandlingOutcome DisputeHandlingService::markWrongDelivery(const Actor& actor, st
     after.set("status", std::string(domain::toCode(CaseStatus::Fechado)));
     after.set("wrong_delivery_solved", true);
     after.set("summary", text);
-    {
-        domain::Note n;
-        n.caseId = caseId;
-        n.accountId = actor.accountId;
-        n.authorUserId = actor.userId;
-        n.authorName = actor.name;
-        n.body = text;
-        n.createdAt = now;
-        if (auto id = storage::NoteRepository(*conn).add(n)) after.set("note_id", *id);
-    }
+    if (auto id = addNoteBy(*conn, actor, caseId, text, now)) after.set("note_id", *id);
     storage::EventRepository(*conn).append(
         event(actor, caseId, "delivery.wrong_solved", json(before), json(after), now));
     tx.commit();
@@ -775,14 +932,7 @@ HandlingOutcome DisputeHandlingService::addNote(const Actor& actor, std::int64_t
     if (!c) return outcome(HandlingCode::NotFound, "handling.error.not_found");
     const auto now = _clock();
     sql::Transaction tx(*conn);
-    domain::Note n;
-    n.caseId = caseId;
-    n.accountId = actor.accountId;
-    n.authorUserId = actor.userId;
-    n.authorName = actor.name;
-    n.body = text;
-    n.createdAt = now;
-    auto id = storage::NoteRepository(*conn).add(n);
+    auto id = addNoteBy(*conn, actor, caseId, text, now);
     if (!id) return outcome(HandlingCode::NotFound, "handling.error.not_found");
     Poco::JSON::Object after;
     after.set("note_id", *id);

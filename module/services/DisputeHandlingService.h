@@ -73,6 +73,12 @@ struct HandlingOutcome {
     /// marketplace (field "reason", "handling.error.off_platform"; its
     /// message names them through "{found}").
     std::vector<domain::OffPlatformFinding> offPlatform;
+    /// The evidence the cause asks for that the refusal lacks
+    /// (domain::EvidenceItem codes; field "image").
+    std::vector<std::string> missingEvidence;
+    /// The off-platform findings are only a warning (the account's setting):
+    /// the same request with confirmWarnings goes ahead.
+    bool confirmable = false;
     bool ok() const { return code == HandlingCode::Ok || code == HandlingCode::Replayed; }
 };
 
@@ -81,6 +87,9 @@ struct AgreeRequest {
     /// The buyer's (or platform's) solution to accept; nullopt = the buyer's
     /// pending one.
     std::optional<std::int64_t> solutionId;
+    /// The internal justification note, required when the refund agreed to
+    /// is above the account's amount (services/ProtocolSettings.h).
+    std::string justification;
 };
 
 struct RefuseRequest {
@@ -99,16 +108,43 @@ struct RefuseRequest {
     std::string imageBytes;
     std::string imageFileName;
     bool imageTooLarge = false; ///< the upload was cut at the size limit
+    /// What the image shows: "product", "packaging", "listing" or "other"
+    /// ("" = other); the evidence checklist of the cause counts it.
+    std::string imageKind;
+    /// Further evidence images, up to kMaxImages in all, each uploaded and
+    /// its marketplace reference kept.
+    struct MoreImage {
+        std::string bytes;
+        std::string fileName;
+        std::string kind;
+        bool tooLarge = false;
+    };
+    std::vector<MoreImage> moreImages;
+    /// The internal justification note, required once the account's share of
+    /// the time to the deadline has passed (services/ProtocolSettings.h).
+    std::string justification;
+    /// The seller read the off-platform warning and sends the reason as is
+    /// (only when the account warns instead of blocking).
+    bool confirmWarnings = false;
+    /// The seller read that evidence the cause asks for is missing and
+    /// refuses without it (only when the account warns instead of blocking).
+    bool confirmMissingEvidence = false;
 };
 
 class DisputeHandlingService {
 public:
     static constexpr std::size_t kMaxImageBytes = 5 * 1024 * 1024;
+    /// Evidence images per refusal, and their bytes together: the host takes
+    /// at most 12 MB in one request.
+    static constexpr std::size_t kMaxImages = 3;
+    static constexpr std::size_t kMaxImagesTotalBytes = 11 * 1024 * 1024;
     static constexpr std::size_t kReasonMin = 10;
     static constexpr std::size_t kReasonMax = 1000;
     static constexpr std::size_t kNoteMax = 2000;
     /// "Definir entrega errada" needs a summary of what was done, this long at least.
     static constexpr std::size_t kSummaryMin = 10;
+    /// A justification note, when one is required, this long at least.
+    static constexpr std::size_t kJustificationMin = 10;
     /// The refusal's cause, fixed: the marketplace files seller refusals under it.
     static constexpr const char* kRefusalCause = "Outros";
 

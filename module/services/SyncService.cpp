@@ -19,6 +19,7 @@
 
 #include "services/DisputeListing.h"
 #include "services/DisputeMapper.h"
+#include "services/OrderEvidenceSync.h"
 #include "services/StoreSettings.h"
 #include "storage/CaseRepository.h"
 #include "storage/EventRepository.h"
@@ -489,6 +490,7 @@ domain::SyncRun SyncService::run(std::int64_t accountId, std::int64_t runId) {
 
         Plan plan;
         std::int64_t missingOpen = 0;
+        EvidenceRefreshReport evidence;
         if (failure.empty()) {
             std::unordered_map<std::string, storage::KnownVersion> known;
             {
@@ -613,6 +615,20 @@ domain::SyncRun SyncService::run(std::int64_t accountId, std::int64_t runId) {
                     pending = plan.checkpointAt(walked);
                 }
             flush(); // what came before a failure, in order
+            // The open disputes' order evidence: its failures are noted on
+            // their cases and in the log, never the run's failure.
+            if (failure.empty() && !_stopping && _options.evidenceMaxPerRun > 0) {
+                EvidenceRefreshOptions eo;
+                eo.refreshAfterMs = _options.evidenceRefreshMs;
+                eo.maxPerRun = _options.evidenceMaxPerRun;
+                eo.inFlight = inFlight;
+                evidence = refreshOrderEvidence(
+                    _db, session, accountId, ctx->storeId, eo, _clock, _stopping, [&] { ctx->keepLease(); },
+                    [&](const std::string& line) { ctx->warn(line); });
+                if (!evidence.stoppedBy.empty())
+                    ctx->warn("of store " + std::to_string(ctx->storeId) + " left " + std::to_string(evidence.skipped) +
+                              " order evidence reads for the next run: " + evidence.stoppedBy);
+            }
         }
         ctx->finish(failure);
         const auto& p = ctx->progress;
@@ -624,7 +640,9 @@ domain::SyncRun SyncService::run(std::int64_t accountId, std::int64_t runId) {
                                ", updated " + std::to_string(p.updatedCount) + ", unchanged " +
                                std::to_string(p.unchangedCount) + ", failed " + std::to_string(p.failedCount) +
                                ", pages " + std::to_string(p.pagesDone) + ", relisted " +
-                               std::to_string(listing.relists) + ", open not listed " + std::to_string(missingOpen));
+                               std::to_string(listing.relists) + ", open not listed " + std::to_string(missingOpen) +
+                               ", order evidence read " + std::to_string(evidence.read) + " of " +
+                               std::to_string(evidence.due) + " due, failed " + std::to_string(evidence.failed));
         if (auto r = readRun()) result = *r;
     } catch (const std::exception& e) {
         const bool databaseDown = dynamic_cast<const sql::Unavailable*>(&e) != nullptr;

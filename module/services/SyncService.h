@@ -55,6 +55,11 @@ struct SyncOptions {
     std::int64_t rereadGapMs = 5LL * 60 * 1000;
     /// Every open dispute whose detail is older than this is read again.
     std::int64_t rereadAfterMs = 24LL * 3600 * 1000;
+    /// Order evidence of the store's open disputes (decision 0036), read after
+    /// the disputes: again once it is this old, and at most this many per run
+    /// (0 = none), within the same calls-at-once limit and rate governor.
+    std::int64_t evidenceRefreshMs = 6LL * 3600 * 1000;
+    int evidenceMaxPerRun = 200;
     /// Test hook: stop the run abruptly (no finish, lease kept) after this
     /// many imported items, like a process that was killed. -1 = never.
     std::int64_t abortAfterItems = -1;

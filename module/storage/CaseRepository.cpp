@@ -10,8 +10,10 @@
 #include <charconv>
 #include <unordered_map>
 
+#include "domain/ActionQueue.h"
 #include "domain/DisputeOutcome.h"
 #include "storage/DayTotals.h"
+#include "storage/SellerWaits.h"
 #include "storage/SqlHelpers.h"
 
 namespace sac::storage {
@@ -92,7 +94,7 @@ constexpr const char* kNextCause =
 // causes from the first one; MIN() is one index lookup ("tables optimized away").
 constexpr const char* kNextCauseMysql = "SELECT MIN(cause) FROM cases WHERE account_id = ? AND cause > ?";
 constexpr const char* kCountAll = "SELECT n FROM case_counts WHERE account_id = ?";
-constexpr const char* kStatusOf = "SELECT status, store_id FROM cases WHERE id = ? AND account_id = ?";
+constexpr const char* kStatusOf = "SELECT status, store_id, kind FROM cases WHERE id = ? AND account_id = ?";
 constexpr const char* kSetStatus = "UPDATE cases SET status = ?, updated_at = ? WHERE id = ? AND account_id = ?";
 constexpr const char* kSetStatusFrom =
     "UPDATE cases SET status = ?, updated_at = ? WHERE id = ? AND account_id = ? AND status = ?";
@@ -257,6 +259,9 @@ void adjustCaseCounts(sql::Connection& c, std::int64_t accountId, std::int64_t s
 
 namespace {
 
+/// A new case that opens a seller wait (a dispute waiting on the seller).
+bool startsWaiting(const Case& c) { return c.kind == domain::CaseKind::Dispute && domain::awaitsSeller(c.status); }
+
 /// One case's move from one status to another in case_counts.
 void moveCount(sql::Connection& c, std::int64_t accountId, std::int64_t storeId, const std::string& from,
                const std::string& to) {
@@ -307,8 +312,14 @@ std::vector<UpsertResult> CaseRepository::insertNew(std::int64_t storeId, std::i
             for (std::size_t i = start; i < start + n; ++i) ++added[std::string(domain::toCode(cases[i]->status))];
             adjustCaseCounts(_c, accountId, storeId, added);
             std::vector<std::int64_t> newIds;
-            for (std::size_t i = start; i < start + n; ++i) newIds.push_back(ids.at(cases[i]->externalId));
+            std::vector<std::pair<std::int64_t, std::int64_t>> waiting;
+            for (std::size_t i = start; i < start + n; ++i) {
+                newIds.push_back(ids.at(cases[i]->externalId));
+                if (startsWaiting(*cases[i]))
+                    waiting.emplace_back(newIds.back(), cases[i]->marketplaceCreatedAt != 0 ? cases[i]->marketplaceCreatedAt : now);
+            }
             addCaseShares(_c, newIds);
+            openWaits(_c, accountId, waiting);
             for (std::size_t i = start; i < start + n; ++i)
                 out[i] = UpsertResult{UpsertOutcome::Inserted, ids.at(cases[i]->externalId), std::nullopt};
             continue;
@@ -343,6 +354,7 @@ domain::Result<UpsertResult> CaseRepository::upsertFromMarketplace(const Case& i
             const std::int64_t id = _c.lastInsertId();
             adjustCaseCounts(_c, in.accountId, in.storeId, {{std::string(domain::toCode(in.status)), 1}});
             addCaseShares(_c, {id});
+            if (startsWaiting(in)) openWaits(_c, in.accountId, {{id, createdAt}});
             return R::ok(UpsertResult{UpsertOutcome::Inserted, id, std::nullopt});
         } catch (const sql::SqlError& e) {
             if (!e.uniqueViolation()) throw;
@@ -376,6 +388,10 @@ domain::Result<UpsertResult> CaseRepository::upsertFromMarketplace(const Case& i
         if (_c.execute(kUpdateFromMarketplace, p) > 0) {
             share.commit();
             moveCount(_c, in.accountId, existing->storeId, before, after);
+            // When the marketplace changed it, if it says so (never in the future).
+            const std::int64_t changedAt =
+                in.marketplaceModifiedAt > 0 && in.marketplaceModifiedAt <= now ? in.marketplaceModifiedAt : now;
+            followWait(_c, existing->id, in.accountId, in.kind, existing->status, in.status, changedAt);
             return R::ok(UpsertResult{UpsertOutcome::Updated, existing->id, std::move(existing)});
         }
         if (attempt == 3) throw std::runtime_error("case " + std::to_string(existing->id) + " keeps changing its status");
@@ -1058,7 +1074,11 @@ bool CaseRepository::setStatusFrom(std::int64_t caseId, std::int64_t accountId, 
     if (from != to) share.commit();
     if (from != to) {
         auto row = _c.queryOne(kStatusOf, {bindInt(caseId), bindInt(accountId)});
-        if (row) moveCount(_c, accountId, row->getInt(1), from, to);
+        if (row) {
+            moveCount(_c, accountId, row->getInt(1), from, to);
+            if (auto kind = domain::parseCaseKind(textOr(*row, 2)))
+                followWait(_c, caseId, accountId, *kind, expected, status, now);
+        }
     }
     return true;
 }

@@ -1,5 +1,7 @@
 #include "web/CaseDialogView.h"
 
+#include "web/GuideView.h"
+
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
@@ -13,6 +15,7 @@
 #include "domain/Money.h"
 #include "services/DisputeHandlingService.h"
 #include "services/RefusalRules.h"
+#include "web/EvidenceView.h"
 #include "web/Format.h"
 #include "web/Labels.h"
 
@@ -106,6 +109,45 @@ mu::data caseDialogData(const CaseDialogModel& m, const Catalog& cat) {
         d.set("deadline_text", cat.text(loc, "deadline.none"));
     }
     d.set("zone_text", fill(cat.text(loc, "deadline.zone"), "zone", zoneLabel(m.offsetMinutes)));
+    if (m.protocol.clock) setClockData(d, *m.protocol.clock, cat);
+    if (m.protocol.guideShown) setGuideData(d, m.protocol.suggestion, m.protocol.claim, cat, loc);
+    if (!m.protocol.checklist.empty()) {
+        mu::data lines{mu::data::type::list};
+        for (const auto& line : m.protocol.checklist) {
+            mu::data o;
+            o.set("code", std::string(domain::toCode(line.item)));
+            o.set("label", cat.text(loc, "evidence_item." + std::string(domain::toCode(line.item))));
+            o.set("present", line.present);
+            o.set("state", cat.text(loc, line.present ? "checklist.present" : "checklist.missing"));
+            lines.push_back(o);
+        }
+        d.set("checklist", lines);
+        d.set("has_checklist", true);
+        // Evidence is missing and the account only warns: the box to send anyway shows up front.
+        const bool missing = std::any_of(m.protocol.checklist.begin(), m.protocol.checklist.end(),
+                                         [](const domain::ChecklistLine& l) { return !l.present; });
+        if (missing && !m.protocol.evidenceBlocks) d.set("evidence_warns", true);
+        d.set("checklist_hint", cat.text(loc, m.protocol.evidenceBlocks ? "checklist.blocks" : "checklist.warns"));
+    }
+    {
+        mu::data kinds{mu::data::type::list};
+        for (const auto& kind : domain::photoKinds()) {
+            mu::data o;
+            o.set("value", kind);
+            o.set("label", cat.text(loc, "photo_kind." + kind));
+            kinds.push_back(o);
+        }
+        d.set("photo_kinds", kinds);
+        mu::data more{mu::data::type::list};
+        for (std::size_t n = 2; n <= services::DisputeHandlingService::kMaxImages; ++n) {
+            mu::data o;
+            o.set("name", "image" + std::to_string(n));
+            o.set("n", std::to_string(n));
+            more.push_back(o);
+        }
+        d.set("more_images", more);
+        d.set("max_images", std::to_string(services::DisputeHandlingService::kMaxImages));
+    }
     d.set("amount_text", c.amount ? c.amount->format(loc) : std::string("—"));
     d.set("refund_cap_text", c.refundCap ? c.refundCap->format(loc) : std::string("—"));
     if (m.detail) {
@@ -117,6 +159,8 @@ mu::data caseDialogData(const CaseDialogModel& m, const Catalog& cat) {
             d.set("refund_cap_local_text", moneyText(m.detail->refundMoneyMaxLocal, loc));
     }
     if (c.wrongDeliverySolved) d.set("wrong_delivery_solved", true);
+    if (c.marketplace == domain::Marketplace::AliExpress && c.kind == domain::CaseKind::Dispute)
+        d.set("order_evidence", orderEvidenceData(m.orderEvidence, m.now, m.offsetMinutes, loc, cat));
 
     // The buyer's (and the platform's) proposals.
     mu::data proposals{mu::data::type::list};
@@ -257,7 +301,23 @@ mu::data caseDialogData(const CaseDialogModel& m, const Catalog& cat) {
     d.set("agree_key", keyFor("agree"));
     d.set("refuse_key", keyFor("refuse"));
     d.set("seller_email", k && k->form == "refuse" ? k->sellerEmail : (m.store ? m.store->sellerEmail : std::string()));
-    d.set("reason", k && k->form == "refuse" ? k->reason : std::string());
+    d.set("reason", k && k->form == "refuse" ? k->reason : m.cannedChosen ? m.cannedChosen->text : std::string());
+    // Canned reasons: choosing one fills the reason (handling.js), or, without
+    // JavaScript, a link per reason opens the case with it (?canned=ID).
+    mu::data canned{mu::data::type::list};
+    for (const auto& r : m.cannedReasons) {
+        mu::data o;
+        o.set("canned_id", std::to_string(r.id));
+        o.set("canned_title", r.title);
+        o.set("canned_text", r.text);
+        o.set("canned_language", r.language);
+        if (m.cannedAllLanguages) o.set("canned_tag", r.language);
+        o.set("canned_selected", !k && m.cannedChosen && m.cannedChosen->id == r.id);
+        canned.push_back(o);
+    }
+    d.set("canned_reasons", canned);
+    d.set("has_canned", !m.cannedReasons.empty());
+    if (!k && m.cannedChosen) d.set("show_refuse", true);
     d.set("refund_amount", k && k->form == "refuse" ? k->refundAmount : std::string());
     // Only the counter-proposals the dispute's reason allows.
     const auto receipt = m.detail ? services::goodsReceipt(*m.detail) : services::goodsReceiptFromReason(c.cause);
@@ -276,6 +336,19 @@ mu::data caseDialogData(const CaseDialogModel& m, const Catalog& cat) {
                              : c.refundCap                        ? c.refundCap->currency()
                                                                   : std::string());
     d.set("note_text", k && (k->form == "note" || k->form == "wrong_delivery") ? k->note : std::string());
+    // The internal justification notes the account's protocol asks for.
+    d.set("justification_min", std::to_string(services::DisputeHandlingService::kJustificationMin));
+    d.set("agree_justification", k && k->form == "agree" ? k->justification : std::string());
+    d.set("refuse_justification", k && k->form == "refuse" ? k->justification : std::string());
+    if (m.protocol.refusalNeedsJustification) {
+        d.set("justify_refusal", true);
+        d.set("justify_refusal_hint", fill(cat.text(loc, "dialog.justification_late_hint"), "percent",
+                                           std::to_string(m.protocol.refusalPercent)));
+    }
+    if (m.protocol.concessionAbove)
+        d.set("justify_concession_hint",
+              fill(cat.text(loc, "dialog.justification_concession_hint"), "amount", m.protocol.concessionAbove->format(loc)));
+    if (k && k->form == "refuse" && k->confirmable) d.set("refuse_confirmable", true);
     if (k && k->confirmStep) {
         d.set(k->form + "_confirm", true);
         if (k->form == "refuse") d.set("show_refuse", true);

@@ -12,6 +12,7 @@
 
 #include "domain/ActionQueue.h"
 #include "domain/CaseStatus.h"
+#include "services/BulkHandling.h"
 #include "web/Format.h"
 #include "web/Labels.h"
 #include "web/Period.h"
@@ -276,6 +277,7 @@ mu::data tabData(const TabModel& m, const Catalog& cat) {
     d.set("csrf_token", m.csrfToken);
     d.set("can_handle", m.canHandle);
     d.set("is_admin", m.isAdmin);
+    d.set("bulk_hint", fill(cat.text(loc, "bulk.hint"), "max", std::to_string(services::BulkHandling::kMaxCases)));
     if (!m.noticeKey.empty()) d.set("notice_text", cat.text(loc, m.noticeKey));
     if (!m.errorKey.empty()) d.set("error_text", cat.text(loc, m.errorKey));
     d.set("zone_text", fill(cat.text(loc, "deadline.zone"), "zone", zoneLabel(m.offsetMinutes)));

@@ -12,12 +12,19 @@
 
 #include <sac/connectors/ShownText.h>
 
+#include "domain/ActionQueue.h"
+#include "services/CannedReasons.h"
 #include "services/DisputeHandlingService.h"
 #include "services/GroupService.h"
+#include "services/DecisionRules.h"
+#include "services/ProtocolSettings.h"
 #include "storage/AttachmentRepository.h"
+#include "storage/CannedReasonRepository.h"
 #include "storage/CaseRepository.h"
 #include "storage/EventRepository.h"
 #include "storage/NoteRepository.h"
+#include "storage/OrderEvidenceRepository.h"
+#include "storage/SellerWaits.h"
 #include "storage/StoreRepository.h"
 #include "web/CaseDialogView.h"
 #include "web/FormData.h"
@@ -67,6 +74,38 @@ bool ready(Module& m, const Request& req, Response& res) {
     return false;
 }
 
+/// What the account's protocol asks of the dialog for this case at `now`.
+DialogProtocol dialogProtocol(sql::Connection& conn, const domain::Case& c, std::int64_t accountId, std::int64_t now,
+                              int offsetMinutes, const std::string& loc) {
+    const auto settings = services::loadProtocolSettings(conn, accountId);
+    DialogProtocol p;
+    ClockViewInput clock;
+    clock.reading = domain::readClock(settings.clockPolicy(), storage::waitPeriods(conn, c.id, accountId), now);
+    clock.targetHours = settings.responseTargetHours;
+    clock.businessHours = settings.businessHours;
+    clock.caseOpen = domain::isOpen(c.status);
+    clock.offsetMinutes = offsetMinutes;
+    clock.locale = loc;
+    p.clock = clock;
+    p.refusalNeedsJustification =
+        services::refusalNeedsJustification(settings, c.marketplaceCreatedAt, c.deadlineAt, now);
+    p.refusalPercent = settings.justifyRefusalAfterPercent;
+    // What the cause asks for, and what the case already holds.
+    if (c.kind == domain::CaseKind::Dispute && domain::isOpen(c.status)) {
+        p.checklist = domain::checklist(services::causeFamilyOf(c, parseStoredDetail(c)), services::heldEvidence(conn, c));
+        p.evidenceBlocks = settings.missingEvidence == services::CheckMode::Block;
+    }
+    p.concessionAbove = settings.justifyConcessionAbove;
+    // The guide speaks while the seller may still decide.
+    if (c.kind == domain::CaseKind::Dispute && domain::awaitsSeller(c.status)) {
+        const auto detail = parseStoredDetail(c);
+        p.guideShown = true;
+        p.claim = services::claimOf(c, detail);
+        p.suggestion = services::suggestionFor(conn, c, detail);
+    }
+    return p;
+}
+
 /// Renders the dialog (fragment) or the case page for caseId; kept holds a
 /// refused form. Answers 404 when the case is not in the user's account.
 void renderCase(Module& m, const Request& req, Response& res, std::int64_t caseId, std::optional<KeptForm> kept,
@@ -88,6 +127,17 @@ void renderCase(Module& m, const Request& req, Response& res, std::int64_t caseI
         model.events = storage::EventRepository(*conn).listForCase(caseId, user.accountId);
         model.notes = storage::NoteRepository(*conn).listForCase(caseId, user.accountId);
         model.attachments = storage::AttachmentRepository(*conn).listForCase(caseId, user.accountId);
+        model.orderEvidence = storage::OrderEvidenceRepository(*conn).find(caseId, user.accountId);
+        model.protocol = dialogProtocol(*conn, *c, user.accountId, m.now(), m.displayOffsetMinutes(), loc);
+        // The canned refusal reasons of the dispute's cause; ?canned=ID picks one.
+        auto canned = services::cannedChoices(
+            storage::CannedReasonRepository(*conn).list(user.accountId, services::CannedReasonService::kMaxPerAccount),
+            c->cause, loc);
+        model.cannedReasons = std::move(canned.reasons);
+        model.cannedAllLanguages = canned.allLanguages;
+        if (auto chosen = positiveId(req.query("canned").value_or("")))
+            for (const auto& r : model.cannedReasons)
+                if (r.id == *chosen) model.cannedChosen = r;
     }
     model.c = &*c;
     model.store = store ? &*store : nullptr;
@@ -128,7 +178,13 @@ int httpStatusOf(HandlingCode code) {
 /// “(11) 98765-4321”, e-mail “joao@gmail.com”.
 std::string fieldMessage(const Catalog& cat, const std::string& loc, const std::string& key, const HandlingOutcome& o) {
     std::string text = cat.text(loc, key);
-    if (key != "handling.error.off_platform") return text;
+    if (key == "handling.error.evidence_missing" || key == "handling.warn.evidence_missing") {
+        std::string missing;
+        for (const auto& code : o.missingEvidence)
+            missing += (missing.empty() ? "" : ", ") + cat.text(loc, "evidence_item." + code);
+        return fill(std::move(text), "missing", missing);
+    }
+    if (key != "handling.error.off_platform" && key != "handling.warn.off_platform") return text;
     std::string found;
     for (const auto& f : o.offPlatform) {
         if (!found.empty()) found += ", ";
@@ -159,6 +215,8 @@ void answer(Module& m, const Request& req, Response& res, std::int64_t caseId, c
             fields.add(f);
         }
         j.set("fields", fields);
+        // Only warnings: the same form with confirm_warnings=1 is sent as is.
+        j.set("confirmable", o.confirmable);
         // The case took the marketplace's current state: the dialog is shown again.
         j.set("refreshed", o.code == HandlingCode::Stale);
         if (o.status) {
@@ -175,6 +233,7 @@ void answer(Module& m, const Request& req, Response& res, std::int64_t caseId, c
     kept.messageText = message;
     kept.detail = connectors::shownText(o.detail);
     kept.field = o.field;
+    kept.confirmable = o.confirmable;
     for (const auto& [field, key] : o.fieldErrors) kept.fieldErrors.emplace_back(field, fieldMessage(cat, loc, key, o));
     renderCase(m, req, res, caseId, std::move(kept), httpStatusOf(o.code), false);
 }
@@ -278,7 +337,9 @@ void casePost(Module& m, Request& req, Response& res) {
         kept.form = "agree";
         services::AgreeRequest r;
         r.idempotencyKey = f.field("idempotency_key").value_or("");
+        r.justification = f.field("justification").value_or("");
         kept.idempotencyKey = r.idempotencyKey;
+        kept.justification = r.justification;
         kept.solutionId = f.field("solution_id").value_or("");
         if (!kept.solutionId.empty()) {
             r.solutionId = solutionIdOf(kept.solutionId);
@@ -294,6 +355,10 @@ void casePost(Module& m, Request& req, Response& res) {
         r.sellerEmail = f.field("seller_email").value_or("");
         r.reason = f.field("reason").value_or("");
         r.refundAmount = f.field("refund_amount").value_or("");
+        r.justification = f.field("justification").value_or("");
+        r.confirmWarnings = f.field("confirm_warnings").value_or("") == "1";
+        r.confirmMissingEvidence = f.field("confirm_missing_evidence").value_or("") == "1";
+        kept.justification = r.justification;
         kept.idempotencyKey = r.idempotencyKey;
         kept.sellerEmail = r.sellerEmail;
         kept.reason = r.reason;
@@ -310,6 +375,18 @@ void casePost(Module& m, Request& req, Response& res) {
             r.imageFileName = file->fileName;
         }
         r.imageTooLarge = f.fileTooLarge("image");
+        r.imageKind = f.field("image_kind").value_or("");
+        for (std::size_t n = 2; n <= services::DisputeHandlingService::kMaxImages; ++n) {
+            const std::string name = "image" + std::to_string(n);
+            services::RefuseRequest::MoreImage more;
+            if (const auto* file = f.file(name)) {
+                more.bytes = file->bytes;
+                more.fileName = file->fileName;
+            }
+            more.tooLarge = f.fileTooLarge(name);
+            more.kind = f.field(name + "_kind").value_or("");
+            if (!more.bytes.empty() || more.tooLarge) r.moreImages.push_back(std::move(more));
+        }
         if (!confirmed(f)) return askToConfirm(m, req, res, *caseId, std::move(kept));
         return answer(m, req, res, *caseId, svc.refuse(actor, *caseId, r), std::move(kept));
     }

@@ -117,6 +117,20 @@ inline void forbidden(const Module& m, const Request& req, Response& res) {
     fail(m, req, res, 403, "access.forbidden_title", "access.forbidden");
 }
 
+/// An admin page may go on: the user holds sac.admin and the database is
+/// there. Otherwise the answer was given (403, logged; or 503).
+inline bool adminReady(Module& m, const Request& req, Response& res) {
+    if (!allowed(m, req, services::kPermAdmin)) {
+        m.log(SAC_LOG_WARNING, "sac: user " + std::to_string(req.user().userId) + " without sac.admin tried " +
+                                   req.method() + " " + req.path());
+        forbidden(m, req, res);
+        return false;
+    }
+    if (m.database()) return true;
+    fail(m, req, res, 503, "error.unavailable_title", "error.unavailable");
+    return false;
+}
+
 /// The folder where evidence files are kept: setting attachments_dir, else
 /// "attachments" next to the key file.
 inline std::string attachmentsDir(const Module& m) {

@@ -1,5 +1,7 @@
 #include "web/Labels.h"
 
+#include "domain/DecisionGuide.h"
+
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
@@ -30,7 +32,7 @@ std::string trimmed(std::string_view s) {
 
 /// How an audit field is shown.
 enum class FieldKind {
-    Text, Status, IssueStatus, Fine, SolutionType, Step, Time, Money, YesNo, Flag, Error, Cause, Withdrawn
+    Text, Status, IssueStatus, Fine, SolutionType, Step, Time, Money, YesNo, Flag, Error, Cause, Withdrawn, Guide
 };
 
 struct FieldView {
@@ -56,6 +58,13 @@ constexpr FieldView kFields[] = {
     {"reason", FieldKind::Text},
     {"wrong_delivery_solved", FieldKind::YesNo},
     {"summary", FieldKind::Text},
+    {"justification", FieldKind::Text},
+    {"off_platform_confirmed", FieldKind::Text},
+    {"evidence_missing_confirmed", FieldKind::Text},
+    {"images", FieldKind::Text},
+    {"guide_rule", FieldKind::Text},
+    {"guide_suggestion", FieldKind::Guide},
+    {"guide_followed", FieldKind::YesNo},
     {"group_name", FieldKind::Text},
     {"amazon_case_id", FieldKind::Text},
     {"order_id", FieldKind::Text},
@@ -111,6 +120,7 @@ Label valueLabel(FieldKind kind, const Poco::Dynamic::Var& v, const Catalog& cat
     case FieldKind::SolutionType: return codeLabel(cat, loc, "solution_type", text);
     case FieldKind::Step: return codeLabel(cat, loc, "step", text);
     case FieldKind::Withdrawn: return codeLabel(cat, loc, "lf.withdrawn", text);
+    case FieldKind::Guide: return codeLabel(cat, loc, "guide.action", text);
     case FieldKind::Cause: return causeLabel(cat, loc, text);
     case FieldKind::Time: {
         if (v.isEmpty()) return {cat.text(loc, "deadline.none"), {}};
@@ -154,21 +164,7 @@ Label codeLabel(const Catalog& catalog, std::string_view locale, std::string_vie
     return {catalog.text(locale, prefix + "_unknown"), raw};
 }
 
-std::string causeSlug(std::string_view text) {
-    std::string out;
-    bool gap = false;
-    for (char ch : text) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (std::isalnum(c) && c < 0x80) {
-            if (gap && !out.empty()) out += '_';
-            gap = false;
-            out += static_cast<char>(std::tolower(c));
-        } else {
-            gap = true;
-        }
-    }
-    return out;
-}
+std::string causeSlug(std::string_view text) { return domain::causeSlug(text); }
 
 Label causeLabel(const Catalog& catalog, std::string_view locale, const std::string& cause) {
     const std::string raw = trimmed(cause);

@@ -23,6 +23,10 @@
 #include "web/StoreRoutes.h"
 #include "web/LostFoundRoutes.h"
 #include "web/AlertRoutes.h"
+#include "web/ProtocolRoutes.h"
+#include "web/CannedRoutes.h"
+#include "web/BulkRoutes.h"
+#include "web/RulesRoutes.h"
 #include "web/ExportRoutes.h"
 #include "web/ScheduleView.h"
 
@@ -196,6 +200,10 @@ void buildRoutes(Module& m, Router& r) {
     registerStoreRoutes(m, r);
     registerLostFoundRoutes(m, r);
     registerAlertRoutes(m, r);
+    registerProtocolRoutes(m, r);
+    registerCannedRoutes(m, r);
+    registerBulkRoutes(m, r);
+    registerRulesRoutes(m, r);
     registerExportRoutes(m, r);
     registerDashboardRoutes(m, r);
     r.addPrefix("GET", kStaticPrefix, [&m](Request& req, Response& res) { serveStatic(m, req, res); });

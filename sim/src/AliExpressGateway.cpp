@@ -14,6 +14,7 @@
 
 #include "sac/sim/IopSignature.h"
 #include "sac/sim/JsonWriter.h"
+#include "sac/sim/OrderLogistics.h"
 #include "sac/sim/PacificTime.h"
 
 namespace sac::sim {
@@ -24,6 +25,8 @@ constexpr const char* kDetailMethod = "aliexpress.issue.detail.get";
 constexpr const char* kAgreeMethod = "aliexpress.issue.solution.agree";
 constexpr const char* kSaveMethod = "aliexpress.issue.solution.save";
 constexpr const char* kUploadMethod = "aliexpress.issue.image.upload";
+constexpr const char* kFindOrderMethod = "aliexpress.trade.new.redefining.findorderbyid";
+constexpr const char* kTrackingMethod = "aliexpress.logistics.redefining.querytrackingresult";
 
 std::string param(const SimRequest& r, const std::string& name) {
   const auto it = r.params.find(name);
@@ -252,6 +255,58 @@ void writeDetail(JsonWriter& w, const Dispute& d, bool simplify) {
             [&](std::size_t i) { writeSolution(w, d.seller_solutions[i], d); });
   w.field("timeout_trigger_time", PacificTime::format(d.deadline));
   w.field("timeout_type", d.timeout_type);
+  w.endObject();
+}
+
+/// AeopTpOrderDetailDTO of aliexpress.trade.new.redefining.findorderbyid: the order behind a
+/// dispute, its one package (logistic_info_list) and its sub-order (child_order_list).
+void writeOrder(JsonWriter& w, const Dispute& d, const OrderLogistics& o, bool simplify) {
+  const bool open = d.issue_status == "processing";
+  w.beginObject();
+  w.field("buyerloginid", d.buyer_login_id);
+  writeList(w, "child_order_list", "aeop_tp_child_order_dto", simplify, 1, [&](std::size_t) {
+    w.beginObject();
+    w.field("id", d.order_id);
+    w.field("issue_status", open ? "IN_ISSUE" : "END_ISSUE");
+    w.field("logistics_service_name", o.service_name);
+    w.field("logistics_type", o.service_code);
+    w.field("order_status", open ? "IN_ISSUE" : "FINISH");
+    w.field("product_count", static_cast<std::int64_t>(d.quantity));
+    w.field("product_id", d.product_id);
+    w.field("product_name", d.product_name);
+    w.key("product_price").beginObject();
+    w.field("amount", money(d.price_cents));
+    w.field("currency_code", d.currency);
+    w.endObject();
+    w.endObject();
+  });
+  w.field("gmt_create", PacificTime::format(o.order_created));
+  w.field("gmt_modified", PacificTime::format(std::max(d.gmt_modified, o.received)));
+  w.field("gmt_pay_success", PacificTime::format(o.paid));
+  w.field("id", o.order_id);
+  w.field("issue_status", open ? "IN_ISSUE" : "END_ISSUE");
+  writeList(w, "logistic_info_list", "aeop_tp_logistic_info_dto", simplify, 1, [&](std::size_t) {
+    w.beginObject();
+    w.field("gmt_received", PacificTime::format(o.received));
+    w.field("gmt_send", PacificTime::format(o.shipped));
+    w.field("have_tracking_info", !o.logistics_no.empty());
+    w.field("logistics_no", o.logistics_no);
+    w.field("logistics_service_name", o.service_name);
+    w.field("logistics_type_code", o.service_code);
+    w.field("receive_status", o.receive_status);
+    if (o.kind == "no_tracking") w.field("recv_status_desc", "No tracking number was provided");
+    w.endObject();
+  });
+  w.field("logistics_status", o.kind == "delivered" ? "BUYER_ACCEPT_GOODS" : "SELLER_SEND_GOODS");
+  w.key("order_amount").beginObject();
+  w.field("amount", money(d.price_cents * d.quantity));
+  w.field("currency_code", d.currency);
+  w.endObject();
+  w.field("order_status", open ? "IN_ISSUE" : "FINISH");
+  w.key("receipt_address").beginObject();
+  w.field("city", o.city);
+  w.field("country", o.country);
+  w.endObject();
   w.endObject();
 }
 
@@ -577,8 +632,9 @@ SimResponse AliExpressGateway::handleSync(const SimRequest& req) {
   const auto secret = tokens_.secretFor(app_key);
   if (!secret) return fail("ISV", "InvalidAppKey", "Invalid app Key");
   if (method.empty()) return fail("ISV", "MissingMethod", "Missing method");
-  static const std::vector<std::string> kMethods{kListMethod, kDetailMethod, kAgreeMethod,
-                                                 kSaveMethod, kUploadMethod};
+  static const std::vector<std::string> kMethods{kListMethod,      kDetailMethod,   kAgreeMethod,
+                                                 kSaveMethod,      kUploadMethod,   kFindOrderMethod,
+                                                 kTrackingMethod};
   if (std::find(kMethods.begin(), kMethods.end(), method) == kMethods.end())
     return fail("ISV", "InvalidMethod", "Invalid method", "",
                 "unknown API method \"" + method + "\"");
@@ -801,6 +857,57 @@ SimResponse AliExpressGateway::handleSync(const SimRequest& req) {
     if (!r.ok) return refused(r);
     out.body = businessBody(method, simplify, rid,
                             [&](JsonWriter& w) { w.field("result_object", true); });
+  } else if (method == kFindOrderMethod) {
+    const std::string text = param(req, "param1");
+    if (text.empty()) return missing("param1");
+    std::string err;
+    const auto o = parseObject(text, &err);
+    if (!o) return invalid("param1", err);
+    const auto t = memberText(o, "order_id");
+    if (!t || t->empty()) return missing("order_id");
+    const auto order_id = parseInt64(*t);
+    if (!order_id || *order_id <= 0)
+      return invalid("order_id", "expected order_id as integer, got \"" + *t + "\"");
+    const auto d = store.findByOrder(*order_id);
+    if (!d)
+      return refused(StoreResult::failure("isv.order-not-found",
+                                          "no order " + std::to_string(*order_id) + " of this seller"));
+    const OrderLogistics logistics = logisticsOf(*d);
+    out.body = businessBody(method, simplify, rid, [&](JsonWriter& w) {
+      w.key("target");
+      writeOrder(w, *d, logistics, simplify);
+      w.field("time_stamp", PacificTime::format(now));
+    });
+  } else if (method == kTrackingMethod) {
+    for (const char* name : {"logistics_no", "origin", "out_ref", "service_name", "to_area"})
+      if (param(req, name).empty()) return missing(name);
+    const std::string number = param(req, "logistics_no");
+    const std::string ref = param(req, "out_ref");
+    const auto order_id = parseInt64(ref);
+    std::optional<Dispute> d;
+    if (order_id && *order_id > 0) d = store.findByOrder(*order_id);
+    const std::optional<OrderLogistics> logistics =
+        d ? std::optional<OrderLogistics>(logisticsOf(*d)) : std::nullopt;
+    // The carrier answers only for its own number and service on that order.
+    const bool known = logistics && logistics->logistics_no == number &&
+                       logistics->service_code == param(req, "service_name") &&
+                       param(req, "origin") == "ESCROW";
+    out.body = businessBody(method, simplify, rid, [&](JsonWriter& w) {
+      const std::size_t n = known ? logistics->events.size() : 0;
+      writeList(w, "details", "details", simplify, n, [&](std::size_t i) {
+        const TrackingEventRecord& e = logistics->events[i];
+        w.beginObject();
+        w.field("address", e.address);
+        w.field("event_date", PacificTime::format(e.at));
+        w.field("event_desc", e.description);
+        if (!e.signed_name.empty()) w.field("signed_name", e.signed_name);
+        w.field("status", e.status);
+        w.endObject();
+      });
+      if (!known) w.field("error_desc", "No tracking information for " + number);
+      if (known) w.field("official_website", logistics->official_website);
+      w.field("result_success", known);
+    });
   } else {  // kUploadMethod
     const std::string buyer = param(req, "buyer_login_id");
     if (buyer.empty()) return missing("buyer_login_id");

@@ -1,5 +1,7 @@
 #include "sac/sim/DisputeStore.h"
 
+#include "sac/sim/OrderLogistics.h"
+
 #include <algorithm>
 #include <array>
 #include <cstdio>
@@ -451,6 +453,19 @@ std::optional<Dispute> DisputeStore::find(std::int64_t issue_id) const {
   return load(*idx);
 }
 
+std::optional<Dispute> DisputeStore::findByOrder(std::int64_t order_id) const {
+  std::lock_guard lock(mu_);
+  for (const std::int64_t base : {kParentOrderBase, kOrderBase}) {
+    if (order_id < base) continue;
+    const std::int64_t idx = (order_id - base) / kOrderStride;
+    if (idx >= static_cast<std::int64_t>(count_)) continue;
+    const auto index = static_cast<std::uint32_t>(idx);
+    const Ids ids = idsOf(seed_, index);
+    if (ids.parent_order_id == order_id || ids.order_id == order_id) return load(index);
+  }
+  return std::nullopt;
+}
+
 namespace {
 
 StoreResult notFound(std::int64_t issue_id, const std::string& buyer) {
@@ -857,6 +872,8 @@ std::vector<DisputeStore::TruthRow> DisputeStore::truth() const {
     t.gmt_modified = d.gmt_modified;
     t.deadline = d.deadline;
     t.reason_id = d.reason_id;
+    t.parent_order_id = d.parent_order_id;
+    t.logistics = logisticsOf(d).kind;
     return t;
   };
   {

@@ -527,6 +527,8 @@ SimResponse SimServer::groundTruth(const SimRequest& req) {
     w.field("issue_status", r.issue_status);
     w.field("reverse_detail_status", r.fine_status);
     w.field("issue_reason_id", static_cast<std::int64_t>(r.reason_id));
+    w.field("parent_order_id", r.parent_order_id);
+    w.field("logistics", r.logistics);
     w.field("gmt_create", PacificTime::format(r.gmt_create));
     w.field("gmt_modified", PacificTime::format(r.gmt_modified));
     w.field("gmt_modified_ms", r.gmt_modified);

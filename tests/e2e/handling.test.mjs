@@ -3,15 +3,15 @@
 // simulator's consent page, "Testar conexão", sync, "Lide com" (agree,
 // refuse with an image, a refusal the marketplace refuses, a non-image
 // upload, a proposal the buyer changed after the sync, the refusal's types by
-// the dispute's reason), "Agrupamento", "Definir entrega errada", a seller on
-// admin URLs, the warning before a store's authorization ends, and hostile
-// product names rendered as text.
+// the dispute's reason), the order's tracking evidence, "Agrupamento",
+// "Definir entrega errada", a seller on admin URLs, the warning before a
+// store's authorization ends, and hostile product names rendered as text.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Stack } from './harness.mjs';
+import { Stack, followProtocol } from './harness.mjs';
 
 const stack = new Stack();
 let admin; // admin.a's page
@@ -147,6 +147,31 @@ test('the seller syncs the store and sees the disputes', async () => {
   assert.ok(await seller.locator('tr[data-case-id]').count() > 0);
 });
 
+test('"Lide com" shows the tracking of a delivered order: carrier, number, dates and the signed delivery', async () => {
+  const truth = await (await fetch(`http://127.0.0.1:${stack.simPort}/_sim/disputes?status=processing`)).json();
+  const delivered = truth.disputes.find(d => d.logistics === 'delivered');
+  assert.ok(delivered, 'the simulator has an open dispute whose package was delivered');
+  await seller.goto(`${stack.base}/sac/?order=${delivered.parent_order_id}`);
+  const row = seller.locator('tr[data-case-id]').first();
+  const id = await row.getAttribute('data-case-id');
+  await row.locator('a.sac-handle').click();
+  const dialog = seller.locator('dialog#sac-case-dialog');
+  await dialog.locator(`article[data-case-id="${id}"]`).waitFor();
+  const evidence = dialog.locator('section.sac-evidence');
+  assert.equal(await evidence.getAttribute('data-sac-evidence'), 'delivered');
+  assert.equal((await evidence.locator('[data-sac-tracking-state]').textContent()).trim(), 'Entregue');
+  assert.match(await evidence.locator('[data-sac-carrier]').textContent(), /AliExpress (Standard|Premium) Shipping|Yanwen/);
+  assert.match(await evidence.locator('[data-sac-tracking-number]').textContent(), /^(LP00\d{12}|UG\d{9}YP|AEBR\d{11})/);
+  assert.match(await evidence.locator('[data-sac-shipped]').textContent(), /^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+  assert.match(await evidence.locator('[data-sac-delivered]').textContent(), /^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2} \(recebido por .+\)$/);
+  const events = evidence.locator('.sac-tracking-events li');
+  assert.ok(await events.count() >= 5);
+  assert.match(await events.first().textContent(), /Delivered/);
+  await stack.screenshot(seller, 'case-evidence');
+  await dialog.locator('[data-sac-close]').click();
+  await dialog.waitFor({ state: 'hidden' });
+});
+
 const used = new Set();
 
 test('"Lide com" shows the dispute and "Concordar" moves the row to Decisão', async () => {
@@ -185,6 +210,7 @@ test('"Recusar o pedido" with an image moves the row to Decisão', async () => {
   assert.equal(await form.locator('[data-sac-cause]').inputValue(), 'Outros');
   assert.equal(await form.locator('[data-sac-cause]').getAttribute('readonly'), '');
   await form.locator('textarea[name=reason]').fill('O produto foi entregue como anunciado; segue a foto da embalagem.');
+  const justification = await followProtocol(form);
   await form.locator('input[name=image]').setInputFiles(path.join(stack.dir, 'prova.png'));
   await stack.screenshot(seller, 'refuse-form');
   await form.locator('[data-sac-submit]').click();
@@ -195,6 +221,8 @@ test('"Recusar o pedido" with an image moves the row to Decisão', async () => {
   const page = await seller.textContent('body');
   assert.match(page, /Recusou o pedido/);
   assert.match(page, /enviada à AliExpress/);
+  // A late refusal's justification stays on the timeline and in the notes.
+  if (justification) assert.ok(page.includes(justification));
 });
 
 test('a refusal the marketplace refuses keeps the dialog and everything typed', async () => {
@@ -205,6 +233,7 @@ test('a refusal the marketplace refuses keeps the dialog and everything typed', 
   // 700 characters pass here; their 2,100 bytes are more than the marketplace takes.
   const reason = 'Motivo longo o bastante para a AliExpress analisar. ' + '€'.repeat(700);
   await form.locator('textarea[name=reason]').fill(reason);
+  await followProtocol(form);
   await form.locator('input[name=refund_amount]').fill('0,50');
   await form.locator('input[name=image]').setInputFiles(path.join(stack.dir, 'prova.png'));
   await form.locator('[data-sac-submit]').click();

@@ -59,7 +59,7 @@ export class Stack {
    * simArgs: extra simulator options (e.g. ['--amazon-marketplace=A1PA6795UKMFR9']);
    * settings: extra module settings, written as modules.sac.<key> = <value>.
    */
-  async start({ disputes = 40, demoStore = false, leaseSeconds = 120, simArgs = [], settings = {}, hostSettings = {},
+  async start({ disputes = 40, seed = 7, demoStore = false, leaseSeconds = 120, simArgs = [], settings = {}, hostSettings = {},
                 browser = true } = {}) {
     this.dir = mkdtempSync(path.join(tmpdir(), 'sac-e2e-'));
     this.hostBin = need('SAC_HOST_BIN');
@@ -67,7 +67,7 @@ export class Stack {
     this.modulesDir = need('SAC_MODULES_DIR');
     this.simPort = await freePort();
     this.hostPort = await freePort();
-    this.sim = startProcess(this.simBin, [`--port=${this.simPort}`, `--disputes=${disputes}`, '--seed=7', ...simArgs],
+    this.sim = startProcess(this.simBin, [`--port=${this.simPort}`, `--disputes=${disputes}`, `--seed=${seed}`, ...simArgs],
                             path.join(this.dir, 'sim.log'));
     const config = path.join(this.dir, 'host.properties');
     writeFileSync(config, [
@@ -161,4 +161,18 @@ export class Stack {
     if (process.env.SAC_E2E_KEEP) return;
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/// Meets the account's protocol in a refusal form: fills the internal
+/// justification when one is asked for (the dispute is late in its deadline:
+/// the field is required), and confirms refusing without the evidence the
+/// cause asks for when the form offers it (the account only warns).
+/// Returns the justification typed, or ''.
+export async function followProtocol(form, text = 'Rastreio confirma a entrega; recusa revista pela equipe.') {
+  const box = form.locator('[data-sac-evidence-confirm]');
+  if (await box.count() && await box.isVisible()) await box.locator('input[name=confirm_missing_evidence]').check();
+  const field = form.locator('textarea[name=justification]');
+  if (!(await field.count()) || (await field.getAttribute('required')) === null) return '';
+  await field.fill(text);
+  return text;
 }

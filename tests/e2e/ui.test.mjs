@@ -7,7 +7,7 @@
 // Screenshots go to SAC_SCREENSHOTS_DIR when it is set.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Stack } from './harness.mjs';
+import { Stack, followProtocol } from './harness.mjs';
 import { assertPortuguese } from './portuguese.mjs';
 import { PHONE, DESKTOP, devicePage, assertNoAxeViolations, assertNoSidewaysScroll, assertTouchTargets,
          assertFocusVisible } from './a11y.mjs';
@@ -347,6 +347,7 @@ test('"Recusar o pedido" → "Resolver" shows the refusal and sends it only when
   await dialog.locator('details.sac-refuse summary').tap();
   const form = dialog.locator('form[data-sac-form=refuse]');
   await form.locator('textarea[name=reason]').fill('O produto foi entregue como anunciado; a foto mostra a embalagem.');
+  await followProtocol(form);
   await form.locator('input[name=image]').setInputFiles({ name: 'prova.png', mimeType: 'image/png',
     buffer: Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(300, 7)]) });
   const before = await calls(REFUSE);

@@ -195,6 +195,20 @@
     }
   }
 
+  // The decision guide's refusal text becomes the reason, ready to review.
+  document.addEventListener('click', function (ev) {
+    var use = ev.target.closest('[data-sac-use-reason]');
+    if (!use) return;
+    var article = use.closest('[data-case-id]');
+    var text = article && article.querySelector('[data-sac-guide-reason]');
+    var reason = article && article.querySelector('form[data-sac-form=refuse] textarea[name=reason]');
+    if (!text || !reason) return;
+    var details = reason.closest('details');
+    if (details) details.open = true;
+    reason.value = text.textContent.trim();
+    reason.focus();
+  });
+
   document.addEventListener('click', function (ev) {
     var link = ev.target.closest('a.sac-handle[data-case-id]');
     if (!link || ev.defaultPrevented || ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey) return;
@@ -249,6 +263,9 @@
           });
         }
         showError(form, res.message, res.detail);
+        // A warning the seller may accept: the box to send it as is appears.
+        var warn = form.querySelector('[data-sac-warn-confirm]');
+        if (warn && res.confirmable && (res.fields || []).some(function (f) { return f.field === 'reason'; })) warn.hidden = false;
         var fields = res.fields && res.fields.length ? res.fields : (res.field ? [{ field: res.field, message: res.message }] : []);
         // The focus goes to the first wrong field, else to the message: never lost to the page.
         if (!markFields(form, fields)) {
@@ -273,5 +290,21 @@
       if (button) button.disabled = false;
       if (yes) yes.disabled = false;
     });
+  });
+})();
+
+// Canned refusal reasons: choosing one puts its text in the reason, where
+// the seller may still change it.
+(function () {
+  'use strict';
+  document.addEventListener('change', function (ev) {
+    var select = ev.target;
+    if (!select.matches || !select.matches('[data-sac-canned]')) return;
+    var option = select.options[select.selectedIndex];
+    var form = select.closest('form');
+    var reason = form && form.querySelector('textarea[name="reason"]');
+    if (!option || !option.value || !reason) return;
+    reason.value = option.getAttribute('data-text') || '';
+    reason.dispatchEvent(new Event('input', { bubbles: true }));
   });
 })();

@@ -31,13 +31,18 @@
 #include "services/AliExpressAccess.h"
 #include "services/CredentialVault.h"
 #include "services/DisputeHandlingService.h"
+#include "services/DecisionRules.h"
 #include "services/GroupService.h"
+#include "services/ProtocolSettings.h"
 #include "services/RefusalRules.h"
 #include "services/StoreAdminService.h"
 #include "services/StoreSettings.h"
 #include "services/StoreCredentials.h"
+#include "storage/AccountSettingsRepository.h"
 #include "storage/AttachmentRepository.h"
 #include "storage/CaseRepository.h"
+#include "storage/DecisionRuleRepository.h"
+#include "storage/OrderEvidenceRepository.h"
 #include "storage/EventRepository.h"
 #include "storage/NoteRepository.h"
 #include "storage/SqlHelpers.h"
@@ -224,6 +229,9 @@ protected:
         r.reason = "O produto foi entregue conforme o anúncio, veja a foto.";
         r.imageBytes = kPng;
         r.imageFileName = "prova.png";
+        // What a cause asks for is checked on its own (EvidenceChecklist tests);
+        // these tests confirm the account's warning about missing evidence.
+        r.confirmMissingEvidence = true;
         return r;
     }
 
@@ -246,7 +254,7 @@ protected:
 TEST_P(HandlingTest, AgreeMovesTheCaseToDecisaoWithAnEvent) {
     const auto id = seedCase(refundWaitsForSeller);
     ASSERT_GT(id, 0);
-    auto o = handling_->agree(sellerA, id, {"agree-key-0000000001", std::nullopt});
+    auto o = handling_->agree(sellerA, id, {"agree-key-0000000001", std::nullopt, ""});
     ASSERT_EQ(o.code, HandlingCode::Ok) << o.messageKey << " " << o.detail;
     EXPECT_EQ(statusOf(id), domain::CaseStatus::Decisao);
     EXPECT_EQ(calls("aliexpress.issue.solution.agree"), 1);
@@ -261,7 +269,7 @@ TEST_P(HandlingTest, AgreeMovesTheCaseToDecisaoWithAnEvent) {
 TEST_P(HandlingTest, ReplayingAnIdempotencyKeyNeverCallsTheMarketplaceTwice) {
     const auto id = seedCase(refundWaitsForSeller);
     ASSERT_GT(id, 0);
-    const services::AgreeRequest r{"agree-key-0000000002", std::nullopt};
+    const services::AgreeRequest r{"agree-key-0000000002", std::nullopt, ""};
     ASSERT_EQ(handling_->agree(sellerA, id, r).code, HandlingCode::Ok);
     auto again = handling_->agree(sellerA, id, r);
     EXPECT_EQ(again.code, HandlingCode::Replayed);
@@ -330,7 +338,7 @@ TEST_P(HandlingTest, AnInjectedServerFaultKeepsTheStatus) {
     hook_->before = [this](const connectors::HttpRequest& r) {
         if (methodOf(r) == aliexpress::IssueApi::kAgreeMethod) sim_->aliexpress().faults().arm(0, 0, 1, 0, 0, 0);
     };
-    auto o = handling_->agree(sellerA, id, {"agree-key-0000000003", std::nullopt});
+    auto o = handling_->agree(sellerA, id, {"agree-key-0000000003", std::nullopt, ""});
     EXPECT_EQ(o.code, HandlingCode::MarketplaceFailed);
     EXPECT_EQ(statusOf(id), domain::CaseStatus::Pendente);
     EXPECT_EQ(eventsOf(id).back().action, "dispute.agree_failed");
@@ -415,7 +423,7 @@ TEST_P(HandlingTest, FormProblemsAreRefusedBeforeAnyMarketplaceCall) {
 TEST_P(HandlingTest, ASellerOfAnotherAccountCannotActOnTheCase) {
     const auto id = seedCase(refundWaitsForSeller);
     ASSERT_GT(id, 0);
-    EXPECT_EQ(handling_->agree(sellerB, id, {"agree-key-0000000004", std::nullopt}).code, HandlingCode::NotFound);
+    EXPECT_EQ(handling_->agree(sellerB, id, {"agree-key-0000000004", std::nullopt, ""}).code, HandlingCode::NotFound);
     EXPECT_EQ(handling_->refuse(sellerB, id, refusal("refuse-key-000000011")).code, HandlingCode::NotFound);
     EXPECT_EQ(handling_->markWrongDelivery(sellerB, id, "").code, HandlingCode::NotFound);
     EXPECT_EQ(handling_->addNote(sellerB, id, "não é meu").code, HandlingCode::NotFound);
@@ -449,7 +457,7 @@ TEST_P(HandlingTest, WrongDeliveryClosesTheCaseWithAnEventAndANote) {
         << "the summary is in the audit trail";
     // A second time is refused, as is acting on the closed case.
     EXPECT_EQ(handling_->markWrongDelivery(sellerA, id, "").code, HandlingCode::NotActionable);
-    EXPECT_EQ(handling_->agree(sellerA, id, {"agree-key-0000000005", std::nullopt}).code, HandlingCode::NotActionable);
+    EXPECT_EQ(handling_->agree(sellerA, id, {"agree-key-0000000005", std::nullopt, ""}).code, HandlingCode::NotActionable);
     EXPECT_EQ(calls("aliexpress.issue.solution.agree"), 0);
 }
 
@@ -692,7 +700,7 @@ TEST_P(HandlingTest, AnAgreeAliExpressDoesNotAnswerInTimeLeavesTheCaseAndTheKeyF
         if (methodOf(r) == aliexpress::IssueApi::kAgreeMethod && slowed++ == 0)
             sim_->aliexpress().faults().arm(0, 0, 0, /*slow calls*/ 1, /*slow ms*/ 2500, 0);
     };
-    const services::AgreeRequest r{"agree-key-deadline-01", std::nullopt};
+    const services::AgreeRequest r{"agree-key-deadline-01", std::nullopt, ""};
     const auto start = std::chrono::steady_clock::now();
     auto o = handling.agree(sellerA, id, r);
     EXPECT_LT(std::chrono::steady_clock::now() - start, quick.action + 800ms);
@@ -723,7 +731,7 @@ TEST_P(HandlingTest, AnActionEndedByAnErrorOrAHostThatDiedLeavesItsKeyFreeToRetr
     hook_->before = [&](const connectors::HttpRequest& r) {
         if (methodOf(r) == aliexpress::IssueApi::kAgreeMethod) throw std::runtime_error("connection reset");
     };
-    const services::AgreeRequest r{"agree-key-exception-01", std::nullopt};
+    const services::AgreeRequest r{"agree-key-exception-01", std::nullopt, ""};
     EXPECT_THROW(handling.agree(sellerA, id, r), std::runtime_error);
     auto stateOf = [&](const std::string& key) {
         auto conn = tdb_->db().acquire();
@@ -750,9 +758,9 @@ TEST_P(HandlingTest, AnActionEndedByAnErrorOrAHostThatDiedLeavesItsKeyFreeToRetr
                       {kAccountA, other, key, updatedAt, updatedAt});
     };
     leavePending(realNow() - 5'000);
-    EXPECT_EQ(handling.agree(sellerA, other, services::AgreeRequest{key, std::nullopt}).code, HandlingCode::InProgress);
+    EXPECT_EQ(handling.agree(sellerA, other, services::AgreeRequest{key, std::nullopt, ""}).code, HandlingCode::InProgress);
     leavePending(realNow() - 60LL * 60 * 1000);
-    auto claimed = handling.agree(sellerA, other, services::AgreeRequest{key, std::nullopt});
+    auto claimed = handling.agree(sellerA, other, services::AgreeRequest{key, std::nullopt, ""});
     EXPECT_EQ(claimed.code, HandlingCode::Ok) << claimed.messageKey;
     EXPECT_EQ(stateOf(key), "done");
 }
@@ -826,7 +834,7 @@ TEST_P(HandlingTest, AgreeAndRefuseHoldNoDatabaseConnectionWhileAliExpressIsCall
     PoolProbe probe{*small, {}, {}};
     hook_->before = [&](const connectors::HttpRequest& r) { probe(r); };
 
-    auto agreed = handling.agree(sellerA, agreeId, {"agree-key-one-pool-01", std::nullopt});
+    auto agreed = handling.agree(sellerA, agreeId, {"agree-key-one-pool-01", std::nullopt, ""});
     EXPECT_EQ(agreed.code, HandlingCode::Ok) << agreed.messageKey << " " << agreed.detail;
     auto refused = handling.refuse(sellerA, refuseId, refusal("refuse-key-one-pool1"));
     EXPECT_EQ(refused.code, HandlingCode::Ok) << refused.messageKey << " " << refused.detail;
@@ -866,7 +874,7 @@ TEST_P(HandlingTest, ATokenRefreshBeforeAnActionHoldsNoDatabaseConnection) {
     services::DisputeHandlingService handling(*small, access, realNow, files_.path());
     PoolProbe probe{*small, {}, {}};
     hook_->before = [&](const connectors::HttpRequest& r) { probe(r); };
-    auto o = handling.agree(sellerA, id, {"agree-key-refreshing1", std::nullopt});
+    auto o = handling.agree(sellerA, id, {"agree-key-refreshing1", std::nullopt, ""});
     EXPECT_EQ(o.code, HandlingCode::Ok) << o.messageKey << " " << o.detail;
     EXPECT_TRUE(probe.blocked.empty()) << probe.blocked.front();
     ASSERT_FALSE(probe.sent.empty());
@@ -942,7 +950,7 @@ TEST_P(HandlingTest, AnotherSellersChangeMeanwhileIsKeptByTheFinalWrite) {
         if (methodOf(r) != aliexpress::IssueApi::kAgreeMethod) return;
         EXPECT_EQ(handling_->markWrongDelivery(colleague, id, "Resolvido por telefone.").code, HandlingCode::Ok);
     };
-    auto o = handling_->agree(sellerA, id, {"agree-key-meanwhile01", std::nullopt});
+    auto o = handling_->agree(sellerA, id, {"agree-key-meanwhile01", std::nullopt, ""});
     ASSERT_EQ(o.code, HandlingCode::Ok) << o.messageKey;
     EXPECT_EQ(o.status, domain::CaseStatus::Fechado);
     EXPECT_EQ(statusOf(id), domain::CaseStatus::Fechado) << "the colleague's status is not overwritten";
@@ -979,7 +987,7 @@ TEST_P(HandlingTest, AgreeingToASolutionTheBuyerReplacedSendsNothingAndRefreshes
             payload.replace(pos, from.size(), to);
         conn->execute("UPDATE cases SET payload_json = ?, payload_hash = '' WHERE id = ?", {payload, id});
     }
-    auto o = handling_->agree(sellerA, id, {"agree-key-stale-00001", std::nullopt});
+    auto o = handling_->agree(sellerA, id, {"agree-key-stale-00001", std::nullopt, ""});
     EXPECT_EQ(o.code, HandlingCode::Stale);
     EXPECT_EQ(o.messageKey, "handling.error.stale_solution_gone");
     EXPECT_EQ(o.status, domain::CaseStatus::Pendente);
@@ -992,11 +1000,11 @@ TEST_P(HandlingTest, AgreeingToASolutionTheBuyerReplacedSendsNothingAndRefreshes
         EXPECT_NE(c->payloadJson.find(std::to_string(realId)), std::string::npos) << "the case shows AliExpress' proposal";
     }
     // A form naming an id AliExpress does not have is refused the same way.
-    auto forged = handling_->agree(sellerA, id, {"agree-key-stale-00002", realId + 999});
+    auto forged = handling_->agree(sellerA, id, {"agree-key-stale-00002", realId + 999, ""});
     EXPECT_EQ(forged.code, HandlingCode::Stale);
     EXPECT_EQ(calls("aliexpress.issue.solution.agree"), 0);
     // The seller looks again and answers the current proposal.
-    auto retried = handling_->agree(sellerA, id, {"agree-key-stale-00001", std::nullopt});
+    auto retried = handling_->agree(sellerA, id, {"agree-key-stale-00001", std::nullopt, ""});
     EXPECT_EQ(retried.code, HandlingCode::Ok) << retried.messageKey;
     EXPECT_EQ(calls("aliexpress.issue.solution.agree"), 1);
 }
@@ -1023,8 +1031,11 @@ TEST_P(HandlingTest, RefusingAProposalTheBuyerChangedSendsNothing) {
     EXPECT_EQ(calls("aliexpress.issue.image.upload"), 0);
     EXPECT_EQ(calls("aliexpress.issue.solution.save"), 0);
     EXPECT_EQ(eventsOf(id).back().action, "dispute.refreshed");
-    // Now the case shows the new proposal; the same form goes through.
-    auto again = handling_->refuse(sellerA, id, refusal("refuse-key-stale-0001"));
+    // Now the case shows the new proposal; the same form goes through (with
+    // a justification: the refreshed deadline may be well under way).
+    auto form = refusal("refuse-key-stale-0001");
+    form.justification = "Proposta nova do comprador lida antes de recusar.";
+    auto again = handling_->refuse(sellerA, id, form);
     EXPECT_EQ(again.code, HandlingCode::Ok) << again.messageKey << " " << again.detail;
     EXPECT_EQ(calls("aliexpress.issue.solution.save"), 1);
 }
@@ -1294,6 +1305,238 @@ TEST_P(HandlingTest, TokensOfACodeExchangedWhileTheStoreChangedAreNotSaved) {
     edit.appSecret = "mais-um-segredo";
     ASSERT_TRUE(admin.update(adminA, *created.value, edit).ok());
     EXPECT_FALSE(read().verified());
+}
+
+
+// ---- The account's service protocol (services/ProtocolSettings.h) ----------
+
+namespace {
+
+void saveSettings(sql::Database& db, std::int64_t account, const services::ProtocolSettings& s) {
+    auto conn = db.acquire();
+    storage::AccountSettingsRepository(*conn).save(account, s.toJson(), 1, realNow());
+}
+
+/// Moves a case's opening and deadline: `elapsed` of the time between them has passed.
+void placeInTime(sql::Database& db, std::int64_t caseId, std::int64_t sinceOpened, std::int64_t untilDeadline) {
+    auto conn = db.acquire();
+    const auto now = realNow();
+    conn->execute("UPDATE cases SET marketplace_created_at = ?, deadline_at = ? WHERE id = ?",
+                  {sql::Value(now - sinceOpened), sql::Value(now + untilDeadline), sql::Value(caseId)});
+}
+
+std::vector<domain::Note> notesOf(sql::Database& db, std::int64_t caseId) {
+    auto conn = db.acquire();
+    return storage::NoteRepository(*conn).listForCase(caseId, kAccountA);
+}
+
+} // namespace
+
+TEST_P(HandlingTest, ALateRefusalNeedsAJustificationKeptAsANote) {
+    const auto id = seedCase(waitsForSeller);
+    ASSERT_GT(id, 0);
+    placeInTime(tdb_->db(), id, 30 * 3600 * 1000LL, 10 * 3600 * 1000LL); // 75 % of the time has passed: the default share
+    auto o = handling_->refuse(sellerA, id, refusal("late-refusal-00000001"));
+    ASSERT_EQ(o.code, HandlingCode::Invalid);
+    EXPECT_EQ(o.field, "justification");
+    EXPECT_EQ(o.messageKey, "handling.error.justification_late");
+    EXPECT_FALSE(o.confirmable);
+    auto tooShort = refusal("late-refusal-00000002");
+    tooShort.justification = "porque";
+    EXPECT_EQ(handling_->refuse(sellerA, id, tooShort).field, "justification");
+    EXPECT_EQ(calls("aliexpress.issue.image.upload"), 0);
+    EXPECT_EQ(statusOf(id), domain::CaseStatus::Pendente);
+
+    auto r = refusal("late-refusal-00000003");
+    r.justification = "Rastreio mostra entrega em 02/12; comprador não respondeu antes.";
+    o = handling_->refuse(sellerA, id, r);
+    ASSERT_EQ(o.code, HandlingCode::Ok) << o.messageKey << " " << o.detail;
+    const auto notes = notesOf(tdb_->db(), id);
+    ASSERT_EQ(notes.size(), 1u);
+    EXPECT_EQ(notes[0].body, r.justification);
+    EXPECT_EQ(notes[0].authorName, "Vitor Vendedor");
+    const auto events = eventsOf(id);
+    EXPECT_EQ(events.back().action, "dispute.refused");
+    EXPECT_NE(events.back().afterJson.find("Rastreio mostra entrega"), std::string::npos);
+
+    // Early in the deadline, or with the share raised, none is needed.
+    const auto early = seedCase(waitsForSeller, kAccountA, 0, 1);
+    ASSERT_GT(early, 0);
+    placeInTime(tdb_->db(), early, 30 * 3600 * 1000LL, 10 * 3600 * 1000LL);
+    services::ProtocolSettings s;
+    s.justifyRefusalAfterPercent = 80;
+    saveSettings(tdb_->db(), kAccountA, s);
+    o = handling_->refuse(sellerA, early, refusal("late-refusal-00000004"));
+    EXPECT_EQ(o.code, HandlingCode::Ok) << o.messageKey;
+    EXPECT_TRUE(notesOf(tdb_->db(), early).empty());
+}
+
+TEST_P(HandlingTest, AnAccountThatWarnsLetsTheSellerConfirmOffPlatformText) {
+    const auto id = seedCase(waitsForSeller);
+    ASSERT_GT(id, 0);
+    auto r = refusal("warn-refusal-0000001");
+    r.reason = "Produto entregue; qualquer dúvida fale com joao.silva@gmail.com por favor.";
+    // Blocking (the default): confirming changes nothing.
+    r.confirmWarnings = true;
+    auto o = handling_->refuse(sellerA, id, r);
+    ASSERT_EQ(o.code, HandlingCode::Invalid);
+    EXPECT_EQ(o.messageKey, "handling.error.off_platform");
+    EXPECT_FALSE(o.confirmable);
+
+    services::ProtocolSettings s;
+    s.offPlatform = services::CheckMode::Warn;
+    saveSettings(tdb_->db(), kAccountA, s);
+    r.idempotencyKey = "warn-refusal-0000002";
+    r.confirmWarnings = false;
+    o = handling_->refuse(sellerA, id, r);
+    ASSERT_EQ(o.code, HandlingCode::Invalid);
+    EXPECT_EQ(o.messageKey, "handling.warn.off_platform");
+    EXPECT_TRUE(o.confirmable);
+    ASSERT_EQ(o.offPlatform.size(), 1u);
+    EXPECT_EQ(o.offPlatform[0].text, "joao.silva@gmail.com");
+    // A warning with another problem cannot be confirmed away.
+    auto both = r;
+    both.sellerEmail = "not an address";
+    EXPECT_FALSE(handling_->refuse(sellerA, id, both).confirmable);
+    EXPECT_EQ(calls("aliexpress.issue.image.upload"), 0);
+
+    r.idempotencyKey = "warn-refusal-0000003";
+    r.confirmWarnings = true;
+    o = handling_->refuse(sellerA, id, r);
+    ASSERT_EQ(o.code, HandlingCode::Ok) << o.messageKey << " " << o.detail;
+    EXPECT_EQ(calls("aliexpress.issue.solution.save"), 1);
+    const auto events = eventsOf(id);
+    EXPECT_NE(events.back().afterJson.find("off_platform_confirmed"), std::string::npos);
+    EXPECT_NE(events.back().afterJson.find("joao.silva@gmail.com"), std::string::npos);
+}
+
+TEST_P(HandlingTest, ALargeConcessionNeedsAJustification) {
+    const auto id = seedCase(refundWaitsForSeller);
+    ASSERT_GT(id, 0);
+    services::ProtocolSettings s;
+    s.justifyConcessionAbove = domain::Money(1, "USD"); // every refund of the simulator is above it
+    saveSettings(tdb_->db(), kAccountA, s);
+    auto o = handling_->agree(sellerA, id, {"concede-key-00000001", std::nullopt, ""});
+    ASSERT_EQ(o.code, HandlingCode::Invalid);
+    EXPECT_EQ(o.field, "justification");
+    EXPECT_EQ(o.messageKey, "handling.error.justification_concession");
+    EXPECT_EQ(calls("aliexpress.issue.solution.agree"), 0);
+    // The refused key may be used again once the form is right.
+    o = handling_->agree(sellerA, id, {"concede-key-00000001", std::nullopt, "Cliente antigo, devolução custaria mais."});
+    ASSERT_EQ(o.code, HandlingCode::Ok) << o.messageKey << " " << o.detail;
+    EXPECT_EQ(calls("aliexpress.issue.solution.agree"), 1);
+    const auto notes = notesOf(tdb_->db(), id);
+    ASSERT_EQ(notes.size(), 1u);
+    EXPECT_EQ(notes[0].body, "Cliente antigo, devolução custaria mais.");
+    EXPECT_NE(eventsOf(id).back().afterJson.find("justification"), std::string::npos);
+}
+
+
+TEST_P(HandlingTest, TheGuidesSuggestionAndWhetherItWasFollowedAreRecorded) {
+    // A "not received" dispute whose package the carrier delivered.
+    const auto delivered = seedCase(waitsForSeller);
+    ASSERT_GT(delivered, 0);
+    const auto agreed = seedCase(refundWaitsForSeller, kAccountA, 0, 1);
+    ASSERT_GT(agreed, 0);
+    for (auto id : {delivered, agreed}) {
+        auto conn = tdb_->db().acquire();
+        conn->execute("UPDATE cases SET cause = 'Item not received' WHERE id = ?", {sql::Value(id)});
+        domain::OrderEvidence e;
+        e.caseId = id;
+        e.accountId = kAccountA;
+        e.storeId = storeA_;
+        e.orderId = "3000000000000001";
+        e.state = domain::TrackingState::Delivered;
+        e.carrier = "Cainiao";
+        e.trackingNumber = "LP00123456789";
+        e.deliveredAt = realNow() - 3600 * 1000;
+        e.fetchedAt = e.attemptedAt = realNow();
+        ASSERT_TRUE(storage::OrderEvidenceRepository(*conn).save(e));
+    }
+    {
+        auto conn = tdb_->db().acquire();
+        auto c = storage::CaseRepository(*conn).find(delivered, kAccountA);
+        const auto s = services::suggestionFor(*conn, *c, web::parseStoredDetail(*c));
+        ASSERT_TRUE(s);
+        EXPECT_EQ(s->rule.action, domain::GuideAction::Refuse);
+    }
+    auto r = refusal("guide-refusal-000001");
+    r.justification = "Rastreio confirma a entrega ao comprador.";
+    ASSERT_EQ(handling_->refuse(sellerA, delivered, r).code, HandlingCode::Ok);
+    auto events = eventsOf(delivered);
+    EXPECT_NE(events.back().afterJson.find("\"guide_rule\":\"Entregue: recusar com prova de entrega\""), std::string::npos)
+        << events.back().afterJson;
+    EXPECT_NE(events.back().afterJson.find("\"guide_followed\":true"), std::string::npos);
+
+    ASSERT_EQ(handling_->agree(sellerA, agreed, {"guide-agree-00000001", std::nullopt, ""}).code, HandlingCode::Ok);
+    EXPECT_NE(eventsOf(agreed).back().afterJson.find("\"guide_followed\":false"), std::string::npos);
+
+    auto conn = tdb_->db().acquire();
+    const auto outcomes = storage::DecisionRuleRepository(*conn).outcomesByRule(kAccountA);
+    ASSERT_EQ(outcomes.size(), 1u);
+    const auto& o = outcomes.at("Entregue: recusar com prova de entrega");
+    EXPECT_EQ(o.followed, 1);
+    EXPECT_EQ(o.notFollowed, 1);
+    EXPECT_TRUE(storage::DecisionRuleRepository(*conn).outcomesByRule(kAccountB).empty());
+}
+
+
+TEST_P(HandlingTest, ARefusalSendsSeveralImagesAndTheCausesMissingEvidenceIsBlockedOrWarned) {
+    const auto id = seedCase(waitsForSeller);
+    ASSERT_GT(id, 0);
+    {
+        auto conn = tdb_->db().acquire();
+        conn->execute("UPDATE cases SET cause = 'Damaged item' WHERE id = ?", {sql::Value(id)});
+    }
+    // One "other" photo: the packaging and the product are missing. The account warns (the default).
+    auto r = refusal("evidence-refusal-0001");
+    r.confirmMissingEvidence = false;
+    r.justification = "Fotos da expedição mostram o produto inteiro.";
+    auto o = handling_->refuse(sellerA, id, r);
+    ASSERT_EQ(o.code, HandlingCode::Invalid);
+    EXPECT_EQ(o.messageKey, "handling.warn.evidence_missing");
+    EXPECT_TRUE(o.confirmable);
+    EXPECT_EQ(o.missingEvidence, (std::vector<std::string>{"packaging_photo", "product_photo"}));
+    // An account that blocks: confirming changes nothing.
+    services::ProtocolSettings s;
+    s.missingEvidence = services::CheckMode::Block;
+    saveSettings(tdb_->db(), kAccountA, s);
+    r.confirmMissingEvidence = true;
+    r.confirmWarnings = true;
+    o = handling_->refuse(sellerA, id, r);
+    EXPECT_EQ(o.messageKey, "handling.error.evidence_missing");
+    EXPECT_FALSE(o.confirmable);
+    // Bad extra images are named by their field; a fourth is one too many.
+    auto bad = r;
+    bad.moreImages = {{"not an image", "x.png", "product", false}, {kPng, "b.png", "selfie", false}, {kPng, "c.png", "", false}};
+    o = handling_->refuse(sellerA, id, bad);
+    std::vector<std::string> fields;
+    for (const auto& [field, key] : o.fieldErrors) fields.push_back(field + ":" + key);
+    EXPECT_NE(std::find(fields.begin(), fields.end(), "image2:handling.error.image_type"), fields.end());
+    EXPECT_NE(std::find(fields.begin(), fields.end(), "image3_kind:handling.error.image_kind"), fields.end());
+    EXPECT_NE(std::find(fields.begin(), fields.end(), "image4:handling.error.image_count"), fields.end());
+    EXPECT_EQ(calls("aliexpress.issue.image.upload"), 0);
+
+    // The packaging and the product, three images in all: each uploaded and referenced.
+    r.imageKind = "packaging";
+    std::string jpeg = "\xFF\xD8\xFF\xE0";
+    jpeg += std::string(200, 'j');
+    r.moreImages = {{jpeg, "produto.jpg", "product", false}, {kPng + "x", "outra.png", "other", false}};
+    r.idempotencyKey = "evidence-refusal-0002";
+    o = handling_->refuse(sellerA, id, r);
+    ASSERT_EQ(o.code, HandlingCode::Ok) << o.messageKey << " " << o.detail;
+    EXPECT_EQ(calls("aliexpress.issue.image.upload"), 3);
+    auto conn = tdb_->db().acquire();
+    const auto files = storage::AttachmentRepository(*conn).listForCase(id, kAccountA);
+    ASSERT_EQ(files.size(), 3u);
+    std::vector<std::string> kinds;
+    for (const auto& f : files) {
+        kinds.push_back(f.kind);
+        EXPECT_FALSE(f.marketplaceRef.empty()) << f.kind;
+    }
+    std::sort(kinds.begin(), kinds.end());
+    EXPECT_EQ(kinds, (std::vector<std::string>{"evidence", "evidence:packaging", "evidence:product"}));
+    EXPECT_NE(eventsOf(id).back().afterJson.find("\"images\":3"), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, HandlingTest, testing::Values(sql::Dialect::SQLite, sql::Dialect::MySQL),

@@ -612,6 +612,8 @@ TEST_P(RouteSecurity, AnotherAccountChangesNothingOfAccountA) {
             {"/sac/groups/assign", "case_id=" + id(b.dispute) + "&group_id=" + id(a.group), {303}},
             {"/sac/groups/assign",
              "case_id=" + id(b.dispute) + "&case_id=" + id(a.dispute) + "&group_id=" + id(b.group), {303}},
+            {"/sac/bulk", "decision=agree&confirm=1&case_id=" + id(a.dispute) + "&key_" + id(a.dispute) + "=" + key,
+             {400}},
             {"/sac/groups/" + id(a.group) + "/rename", "name=tomado", {303}},
             {"/sac/groups/" + id(a.group) + "/delete", "", {303}},
             {"/sac/sync", "store_id=" + id(a.aliStore), {303}},
@@ -713,6 +715,10 @@ TEST_P(RouteSecurity, SellersGet403OnEveryAdminRouteAndChangeNothing) {
              {"POST", s + "/test", ""},
              {"POST", "/sac/stores/" + id(a.amazonStore) + "/test", ""},
              {"POST", "/sac/stores/" + id(a.amazonStore) + "/authorize", ""},
+             {"GET", "/sac/settings/reasons", ""},
+             {"POST", "/sac/settings/reasons", ""},
+             {"POST", "/sac/settings/reasons/1", ""},
+             {"POST", "/sac/settings/reasons/1/delete", ""},
          }) {
         const std::string form = method == "POST" ? "marketplace=aliexpress&name=x&seller_email=x%40example.com"
                                                     "&app_key=K&app_secret=S"

@@ -64,6 +64,8 @@ public:
             const std::string& order_no, const std::string& buyer_login_id) const;
 
   std::optional<Dispute> find(std::int64_t issue_id) const;
+  /// The dispute of an order: `order_id` is its main (parent) order id or its sub-order id.
+  std::optional<Dispute> findByOrder(std::int64_t order_id) const;
 
   StoreResult agree(std::int64_t issue_id, const std::string& buyer_login_id,
                     std::int64_t solution_id, const std::string& return_address_id,
@@ -103,6 +105,8 @@ public:
     std::int64_t gmt_modified = 0;
     std::int64_t deadline = 0;
     int reason_id = 0;
+    std::int64_t parent_order_id = 0;
+    std::string logistics;  ///< the order's package: delivered | lost | no_tracking (OrderLogistics)
   };
   /// Every dispute held now, by ascending issue id.
   std::vector<TruthRow> truth() const;
