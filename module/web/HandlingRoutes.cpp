@@ -75,8 +75,9 @@ bool ready(Module& m, const Request& req, Response& res) {
 }
 
 /// What the account's protocol asks of the dialog for this case at `now`.
-DialogProtocol dialogProtocol(sql::Connection& conn, const domain::Case& c, std::int64_t accountId, std::int64_t now,
-                              int offsetMinutes, const std::string& loc) {
+DialogProtocol dialogProtocol(sql::Connection& conn, const domain::Case& c,
+                              const std::optional<aliexpress::IssueDetail>& detail, std::int64_t accountId,
+                              std::int64_t now, int offsetMinutes, const std::string& loc) {
     const auto settings = services::loadProtocolSettings(conn, accountId);
     DialogProtocol p;
     ClockViewInput clock;
@@ -92,13 +93,12 @@ DialogProtocol dialogProtocol(sql::Connection& conn, const domain::Case& c, std:
     p.refusalPercent = settings.justifyRefusalAfterPercent;
     // What the cause asks for, and what the case already holds.
     if (c.kind == domain::CaseKind::Dispute && domain::isOpen(c.status)) {
-        p.checklist = domain::checklist(services::causeFamilyOf(c, parseStoredDetail(c)), services::heldEvidence(conn, c));
+        p.checklist = domain::checklist(services::causeFamilyOf(c, detail), services::heldEvidence(conn, c));
         p.evidenceBlocks = settings.missingEvidence == services::CheckMode::Block;
     }
     p.concessionAbove = settings.justifyConcessionAbove;
     // The guide speaks while the seller may still decide.
     if (c.kind == domain::CaseKind::Dispute && domain::awaitsSeller(c.status)) {
-        const auto detail = parseStoredDetail(c);
         p.guideShown = true;
         p.claim = services::claimOf(c, detail);
         p.suggestion = services::suggestionFor(conn, c, detail);
@@ -128,7 +128,8 @@ void renderCase(Module& m, const Request& req, Response& res, std::int64_t caseI
         model.notes = storage::NoteRepository(*conn).listForCase(caseId, user.accountId);
         model.attachments = storage::AttachmentRepository(*conn).listForCase(caseId, user.accountId);
         model.orderEvidence = storage::OrderEvidenceRepository(*conn).find(caseId, user.accountId);
-        model.protocol = dialogProtocol(*conn, *c, user.accountId, m.now(), m.displayOffsetMinutes(), loc);
+        model.detail = parseStoredDetail(*c);
+        model.protocol = dialogProtocol(*conn, *c, model.detail, user.accountId, m.now(), m.displayOffsetMinutes(), loc);
         // The canned refusal reasons of the dispute's cause; ?canned=ID picks one.
         auto canned = services::cannedChoices(
             storage::CannedReasonRepository(*conn).list(user.accountId, services::CannedReasonService::kMaxPerAccount),
@@ -141,7 +142,6 @@ void renderCase(Module& m, const Request& req, Response& res, std::int64_t caseI
     }
     model.c = &*c;
     model.store = store ? &*store : nullptr;
-    model.detail = parseStoredDetail(*c);
     model.canHandle = allowed(m, req, services::kPermHandle);
     model.csrfToken = req.csrfToken();
     model.gatewayBase = store && !store->gatewayUrl.empty() ? store->gatewayUrl : defaultGateway(m);
