@@ -227,15 +227,26 @@ std::string causeFamilyOf(const domain::Case& c, const std::optional<aliexpress:
     return domain::causeFamily(c.cause, notReceived);
 }
 
-domain::EvidenceHeld heldEvidence(sql::Connection& conn, const domain::Case& c) {
+namespace {
+
+/// heldEvidence, and where the package stands (one read of each).
+domain::EvidenceHeld readHeldEvidence(sql::Connection& conn, const domain::Case& c, domain::TrackingState& tracking) {
     domain::EvidenceHeld held;
     if (auto evidence = storage::OrderEvidenceRepository(conn).find(c.id, c.accountId)) {
         held.trackingNumber = !evidence->trackingNumber.empty();
         held.proofOfDelivery = evidence->state == domain::TrackingState::Delivered;
+        tracking = evidence->state;
     }
     for (const auto& a : storage::AttachmentRepository(conn).listForCase(c.id, c.accountId))
         if (auto kind = domain::photoKindOfAttachment(a.kind)) held.photos.insert(*kind);
     return held;
+}
+
+} // namespace
+
+domain::EvidenceHeld heldEvidence(sql::Connection& conn, const domain::Case& c) {
+    domain::TrackingState tracking = domain::TrackingState::Unknown;
+    return readHeldEvidence(conn, c, tracking);
 }
 
 domain::CaseFacts caseFacts(sql::Connection& conn, const domain::Case& c,
@@ -243,8 +254,7 @@ domain::CaseFacts caseFacts(sql::Connection& conn, const domain::Case& c,
     domain::CaseFacts f;
     f.cause = causeFamilyOf(c, detail);
     f.claim = claimOf(c, detail);
-    if (auto evidence = storage::OrderEvidenceRepository(conn).find(c.id, c.accountId)) f.tracking = evidence->state;
-    f.evidence = !heldEvidence(conn, c).photos.empty();
+    f.evidence = !readHeldEvidence(conn, c, f.tracking).photos.empty();
     return f;
 }
 

@@ -1,5 +1,7 @@
 #include "sac/sim/AmazonDataSet.h"
 
+#include "SplitMix.h"
+
 #include <algorithm>
 #include <array>
 #include <cstdio>
@@ -12,26 +14,7 @@ constexpr std::int64_t kHour = 3'600'000LL;
 constexpr std::int64_t kDay = 24 * kHour;
 constexpr std::int64_t kHistoryDays = 180;
 
-std::uint64_t mix(std::uint64_t z) {
-  z += 0x9e3779b97f4a7c15ULL;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-/// Deterministic generator (splitmix64), identical on every platform.
-struct Rng {
-  std::uint64_t s;
-  std::uint64_t next() { return mix(s++ * 0x2545F4914F6CDD1DULL); }
-  std::uint64_t below(std::uint64_t n) { return n == 0 ? 0 : next() % n; }
-  std::int64_t range(std::int64_t lo, std::int64_t hi) {  // inclusive
-    return lo + static_cast<std::int64_t>(below(static_cast<std::uint64_t>(hi - lo + 1)));
-  }
-  template <class T, std::size_t N>
-  const T& pick(const std::array<T, N>& a) {
-    return a[below(N)];
-  }
-};
+using Rng = SplitMix;
 
 constexpr std::array<const char*, 16> kTitles{{
     "Pão de Açúcar Orgânico 1kg",

@@ -7,6 +7,7 @@
 #include <set>
 #include <utility>
 
+#include "SplitMix.h"
 #include "sac/sim/AmazonDataSet.h"
 #include "sac/sim/AmazonTime.h"
 #include "sac/sim/PacificTime.h"
@@ -17,22 +18,7 @@ namespace {
 constexpr std::int64_t kHour = 3'600'000LL;
 constexpr std::int64_t kDay = 24 * kHour;
 
-std::uint64_t mix(std::uint64_t z) {
-  z += 0x9e3779b97f4a7c15ULL;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-/// splitmix64, a stream of its own (see AmazonDataSet.cpp).
-struct Rng {
-  std::uint64_t s;
-  std::uint64_t next() { return mix(s++ * 0x2545F4914F6CDD1DULL); }
-  std::uint64_t below(std::uint64_t n) { return n == 0 ? 0 : next() % n; }
-  std::int64_t range(std::int64_t lo, std::int64_t hi) {
-    return lo + static_cast<std::int64_t>(below(static_cast<std::uint64_t>(hi - lo + 1)));
-  }
-};
+using Rng = SplitMix;
 
 constexpr char kAlnum[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 

@@ -18,11 +18,6 @@ using json::ObjectPtr;
 
 namespace {
 
-#define SAC_TRY(var, expr)                      \
-    auto var##_r = (expr);                       \
-    if (!var##_r) return std::move(var##_r).error(); \
-    auto var = std::move(var##_r).value()
-
 std::optional<bool> boolish(const Poco::Dynamic::Var& v) {
     if (v.type() == typeid(bool)) return v.extract<bool>();
     if (v.type() == typeid(std::string)) {

@@ -16,6 +16,13 @@
 #include <string_view>
 #include <vector>
 
+/// Declares `var` as the value of a Result expression, or returns its error
+/// from the enclosing function (which returns a Result).
+#define SAC_TRY(var, expr)                           \
+    auto var##_r = (expr);                           \
+    if (!var##_r) return std::move(var##_r).error(); \
+    auto var = std::move(var##_r).value()
+
 namespace sac::aliexpress::json {
 
 using ObjectPtr = Poco::JSON::Object::Ptr;

@@ -19,11 +19,6 @@ using json::ObjectPtr;
 
 namespace {
 
-#define SAC_TRY(var, expr)                           \
-    auto var##_r = (expr);                           \
-    if (!var##_r) return std::move(var##_r).error(); \
-    auto var = std::move(var##_r).value()
-
 std::string where(std::string_view method) { return std::string(method); }
 
 /// A free text of the answer, cleaned and cut for display.

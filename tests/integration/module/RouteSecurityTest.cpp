@@ -719,6 +719,10 @@ TEST_P(RouteSecurity, SellersGet403OnEveryAdminRouteAndChangeNothing) {
              {"POST", "/sac/settings/reasons", ""},
              {"POST", "/sac/settings/reasons/1", ""},
              {"POST", "/sac/settings/reasons/1/delete", ""},
+             {"GET", "/sac/settings", ""},
+             {"POST", "/sac/settings", ""},
+             {"GET", "/sac/settings/rules", ""},
+             {"POST", "/sac/settings/rules", ""},
          }) {
         const std::string form = method == "POST" ? "marketplace=aliexpress&name=x&seller_email=x%40example.com"
                                                     "&app_key=K&app_secret=S"
@@ -868,6 +872,13 @@ TEST_P(RouteSecurity, OversizedOrOutOfRangeInputGetsA4xx) {
 
     // Forms.
     EXPECT_EQ(post(kSellerA, c + "/notes", "note=" + std::string(2 * 1024 * 1024, 'x')).status, 400);
+    // The protocol's admin forms: a form missing its fields saves nothing; a
+    // rule that no longer exists is a conflict; an unknown operation is refused.
+    EXPECT_EQ(post(kAdminA, "/sac/settings", "off_platform=maybe").status, 400);
+    EXPECT_EQ(post(kAdminA, "/sac/settings/rules", "op=delete&index=999").status, 409);
+    EXPECT_EQ(post(kAdminA, "/sac/settings/rules", "op=save&index=-1&name=x&action=concede").status, 409);
+    EXPECT_EQ(post(kAdminA, "/sac/settings/rules", "op=fly&index=0").status, 400);
+    EXPECT_EQ(post(kAdminA, "/sac/settings/rules", "op=save&index=new&name=&action=refuse&reason=curto").status, 400);
     std::string ids;
     for (int i = 0; i < 201; ++i) ids += "case_id=" + id(a.dispute) + "&";
     EXPECT_EQ(post(kSellerA, "/sac/groups/assign", ids + "group_id=none").status, 400);
