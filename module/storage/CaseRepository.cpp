@@ -160,6 +160,49 @@ Case rowToCase(const sql::Row& r) {
     return c;
 }
 
+// The columns an export writes (web/CaseCsv.h) and its walk orders by;
+// rowToExportCase() reads them by position.
+constexpr const char* kExportColumns =
+    "c.id, c.store_id, c.kind, c.status, c.external_id, c.order_id, c.sub_order_id, c.product_id, "
+    "c.product_name, c.cause, c.marketplace_fine_status, c.wrong_delivery_solved, c.deadline_at, "
+    "c.amount_minor, c.amount_currency, c.group_id, c.needs_review, c.amazon_case_id, c.units, "
+    "c.estimate_minor, c.estimate_currency, c.reimbursed_minor, c.reimbursed_currency, "
+    "c.marketplace_created_at";
+
+std::optional<domain::Money> takeMoney(sql::Row& r, std::size_t minorCol, std::size_t curCol) {
+    auto minor = r.getOptInt(minorCol);
+    if (!minor || r.isNull(curCol)) return std::nullopt;
+    return domain::Money(*minor, r.takeText(curCol));
+}
+
+/// rowToCase() for kExportColumns, moving the row's texts into the case.
+Case rowToExportCase(sql::Row& r) {
+    Case c;
+    c.id = r.getInt(0);
+    c.storeId = r.getInt(1);
+    c.kind = domain::parseCaseKind(r.takeText(2)).value_or(domain::CaseKind::Dispute);
+    c.marketplace = domain::marketplaceOf(c.kind);
+    c.status = domain::parseCaseStatus(r.takeText(3)).value_or(domain::CaseStatus::Pendente);
+    c.externalId = r.takeText(4);
+    c.orderId = r.takeText(5);
+    c.subOrderId = r.takeText(6);
+    c.productId = r.takeText(7);
+    c.productName = r.takeText(8);
+    c.cause = r.takeText(9);
+    c.marketplaceFineStatus = r.takeText(10);
+    c.wrongDeliverySolved = r.getOptInt(11).value_or(0) != 0;
+    c.deadlineAt = r.getOptInt(12);
+    c.amount = takeMoney(r, 13, 14);
+    c.groupId = r.getOptInt(15);
+    c.needsReview = r.getOptInt(16).value_or(0) != 0;
+    c.amazonCaseId = r.takeText(17);
+    c.units = r.getOptInt(18).value_or(0);
+    c.estimate = takeMoney(r, 19, 20);
+    c.reimbursed = takeMoney(r, 21, 22);
+    c.marketplaceCreatedAt = r.getOptInt(23).value_or(0);
+    return c;
+}
+
 bool parseInt64(std::string_view s, std::int64_t& out) {
     if (s.empty()) return false;
     const auto* end = s.data() + s.size();
@@ -563,6 +606,10 @@ struct Branch {
     sql::Params extraParams;
     bool byPrimaryKey = false; ///< SQLite: read in id order (the account's indexes are kept out)
     std::string mysqlIndex;    ///< MariaDB: the index this branch's range is read from ("" = its choice)
+    /// MariaDB: mysqlIndex's range is read in the list's order as a range
+    /// (never by ref), so the rows are read straight from it, without the
+    /// deferred join of ordered().
+    bool direct = false;
 };
 
 /// The columns of an ORDER BY ("c.deadline_at ASC, c.id ASC" -> "c.deadline_at, c.id").
@@ -581,9 +628,14 @@ std::string sortKeys(const std::string& orderBy) {
     return out;
 }
 
+/// The columns of a list's rows (rowToCase()): every one but the payload.
+constexpr const char* kListColumns = SAC_CASE_COLUMNS_HEAD "'' AS payload_json, " SAC_CASE_COLUMNS_TAIL;
+
 class ListQuery {
 public:
-    ListQuery(sql::Dialect d, const CaseFilter& f, OrderSearchPlan plan) : _d(d), _f(f), _plan(plan) {}
+    /// columns: kListColumns or kExportColumns, what the rows are read with.
+    ListQuery(sql::Dialect d, const CaseFilter& f, OrderSearchPlan plan, const char* columns = kListColumns)
+        : _d(d), _f(f), _plan(plan), _columns(columns) {}
 
     /// SELECT <columns or 1> FROM ... WHERE ... for one branch, without order and limit.
     std::string select(const Branch& b, const char* columns, sql::Params& p) const {
@@ -642,11 +694,13 @@ public:
     std::string merged(const std::vector<Branch>& branches, const std::string& orderBy,
                        const std::string& outerOrderBy, std::int64_t limit, sql::Params& p) const {
         if (branches.size() == 1) return ordered(branches[0], orderBy, limit, p);
-        if (_d == sql::Dialect::MySQL) {
+        const bool allDirect =
+            std::all_of(branches.begin(), branches.end(), [](const Branch& b) { return b.direct; });
+        if (_d == sql::Dialect::MySQL && !allDirect) {
             // MariaDB: each branch's ids and sort keys (index only), merged and
             // cut, then the page's rows alone (one deferred join for all).
             const std::string keys = sortKeys(orderBy);
-            std::string sql = std::string("SELECT ") + kListColumns + " FROM cases c JOIN (SELECT * FROM (";
+            std::string sql = std::string("SELECT ") + _columns + " FROM cases c JOIN (SELECT * FROM (";
             for (std::size_t i = 0; i < branches.size(); ++i) {
                 if (i) sql += " UNION ALL ";
                 sql += "SELECT * FROM (" + select(branches[i], keys.c_str(), p) + " ORDER BY " + orderBy +
@@ -673,25 +727,29 @@ public:
     /// the ids alone, it walks the index range. So it finds the page's ids
     /// first, then their rows (a deferred join); SQLite needs no such help.
     std::string ordered(const Branch& b, const std::string& orderBy, std::int64_t limit, sql::Params& p) const {
-        if (_d != sql::Dialect::MySQL) {
-            std::string sql = select(b, kListColumns, p) + " ORDER BY " + orderBy + " LIMIT ?";
+        if (_d != sql::Dialect::MySQL || b.direct) {
+            std::string sql = select(b, _columns, p) + " ORDER BY " + orderBy + " LIMIT ?";
             p.push_back(bindInt(limit));
             return sql;
         }
-        std::string sql = std::string("SELECT ") + kListColumns + " FROM cases c JOIN (" + select(b, "c.id", p) +
+        std::string sql = std::string("SELECT ") + _columns + " FROM cases c JOIN (" + select(b, "c.id", p) +
                           " ORDER BY " + orderBy + " LIMIT ?) k ON k.id = c.id ORDER BY " + orderBy;
         p.push_back(bindInt(limit));
         return sql;
     }
 
-    static constexpr const char* kListColumns =
-        SAC_CASE_COLUMNS_HEAD "'' AS payload_json, " SAC_CASE_COLUMNS_TAIL;
-
 private:
     sql::Dialect _d;
     const CaseFilter& _f;
     OrderSearchPlan _plan;
+    const char* _columns;
 };
+
+/// True when a filter has a predicate that an index of its own serves better
+/// than a walk of the list's order (ListQuery::select forces some of them).
+bool narrowedByIndex(const CaseFilter& f) {
+    return f.groupId || f.cause || !f.orderSearch.empty() || f.dashboardFilters() || f.deadlineFrom || f.deadlineTo;
+}
 
 /// The codes of the kinds of a marketplace (a case's kind always belongs to
 /// its marketplace: domain::marketplaceOf).
@@ -796,18 +854,22 @@ OrderSearchPlan orderSearchPlan(sql::Connection& c, const CaseFilter& f) {
 
 } // namespace
 
-CasePage CaseRepository::list(const CaseFilter& f) { return listUpTo(f, std::clamp(f.limit, 1, 200)); }
-
-CasePage CaseRepository::listBatch(const CaseFilter& f, int rows) {
-    return listUpTo(f, std::clamp(rows, 1, kMaxBatchRows));
+CasePage CaseRepository::list(const CaseFilter& f) {
+    return listUpTo(f, std::clamp(f.limit, 1, 200), CaseColumns::List);
 }
 
-CasePage CaseRepository::listUpTo(const CaseFilter& f, std::int64_t limit) {
+CasePage CaseRepository::listBatch(const CaseFilter& f, int rows, CaseColumns columns) {
+    return listUpTo(f, std::clamp(rows, 1, kMaxBatchRows), columns);
+}
+
+CasePage CaseRepository::listUpTo(const CaseFilter& f, std::int64_t limit, CaseColumns columns) {
     const CaseOrder order = f.effectiveOrder();
     CasePage page;
     if (f.after && f.after->deadlineOrder && order != CaseOrder::Deadline) return page;
     const OrderSearchPlan plan = orderSearchPlan(_c, f);
-    const ListQuery q(_c.dialect(), f, plan);
+    const bool forExport = columns == CaseColumns::Export;
+    const ListQuery q(_c.dialect(), f, plan, forExport ? kExportColumns : kListColumns);
+    const auto read = [forExport](sql::Row& row) { return forExport ? rowToExportCase(row) : rowToCase(row); };
     // One store's cases are of its marketplace: only that side's open statuses.
     std::optional<domain::Marketplace> storeMarketplace;
     if (f.storeId && !f.kind && !f.marketplace)
@@ -820,6 +882,14 @@ CasePage CaseRepository::listUpTo(const CaseFilter& f, std::int64_t limit) {
     if (order != CaseOrder::Deadline) {
         const bool desc = order == CaseOrder::Newest;
         std::vector<Branch> branches = base;
+        // One kind's cases of every store by creation: a range of the kind's
+        // index read in order, the rows straight from it (with the cursor's
+        // bound a range of three key parts, never a `ref` read from the first).
+        for (auto& b : branches)
+            if ((f.kind || !b.kind.empty()) && b.status.empty() && !f.storeId && !narrowedByIndex(f)) {
+                b.mysqlIndex = "ix_cases_account_kind_created";
+                b.direct = _c.dialect() == sql::Dialect::MySQL;
+            }
         if (f.after) {
             // The plain bound first: both databases then seek the index to the page
             // instead of scanning the account from its start.
@@ -838,7 +908,7 @@ CasePage CaseRepository::listUpTo(const CaseFilter& f, std::int64_t limit) {
                      desc ? "c.marketplace_created_at DESC, c.id DESC" : "c.marketplace_created_at ASC, c.id ASC",
                      desc ? "u.marketplace_created_at DESC, u.id DESC" : "u.marketplace_created_at ASC, u.id ASC",
                      limit + 1, p); // one more tells whether a next page exists
-        for (const auto& row : _c.query(sql, p)) page.items.push_back(rowToCase(row));
+        for (auto& row : _c.query(sql, p)) page.items.push_back(read(row));
         if (static_cast<std::int64_t>(page.items.size()) > limit) {
             page.items.resize(static_cast<std::size_t>(limit));
             const auto& last = page.items.back();
@@ -872,7 +942,7 @@ CasePage CaseRepository::listUpTo(const CaseFilter& f, std::int64_t limit) {
             sql::Params p;
             const std::string sql = q.merged(branches, "c.deadline_at ASC, c.id ASC", "u.deadline_at ASC, u.id ASC",
                                              limit + 1, p);
-            for (const auto& row : _c.query(sql, p)) page.items.push_back(rowToCase(row));
+            for (auto& row : _c.query(sql, p)) page.items.push_back(read(row));
         }
         firstPart = page.items.size();
     }
@@ -888,6 +958,14 @@ CasePage CaseRepository::listUpTo(const CaseFilter& f, std::int64_t limit) {
                              !f.dashboardFilters();
             // MariaDB would walk the primary key past other stores' cases.
             if (x.byPrimaryKey && f.storeId) x.mysqlIndex = "ix_cases_account_store_id";
+            // One store's cases by id are a range of its own index, read in
+            // order and stopped at the page's end: the rows come straight from
+            // it (the forced index and the id bound make it a range of three
+            // key parts, never a `ref` read from the store's first case).
+            if (f.storeId && b.status.empty() && !narrowedByIndex(f)) {
+                x.mysqlIndex = "ix_cases_account_store_id";
+                x.direct = _c.dialect() == sql::Dialect::MySQL;
+            }
             if (inSecondPart) {
                 x.extra += " AND c.id > ?";
                 x.extraParams.push_back(bindInt(f.after->id));
@@ -897,7 +975,7 @@ CasePage CaseRepository::listUpTo(const CaseFilter& f, std::int64_t limit) {
         sql::Params p;
         const std::string sql = q.merged(branches, "c.id ASC", "u.id ASC",
                                          limit + 1 - static_cast<std::int64_t>(page.items.size()), p);
-        for (const auto& row : _c.query(sql, p)) page.items.push_back(rowToCase(row));
+        for (auto& row : _c.query(sql, p)) page.items.push_back(read(row));
     }
     if (static_cast<std::int64_t>(page.items.size()) > limit) {
         page.items.resize(static_cast<std::size_t>(limit));
@@ -1132,8 +1210,9 @@ bool CaseRepository::setAmazonCaseId(std::int64_t caseId, std::int64_t accountId
     return _c.execute(kSetAmazonCaseId, {amazonCaseId, bindInt(now), bindInt(caseId), bindInt(accountId)}) > 0;
 }
 
-CaseWalk::CaseWalk(const CaseFilter& filter, int pageRows)
-    : _pageRows(std::clamp(pageRows, 1, CaseRepository::kMaxBatchRows)), _order(filter.effectiveOrder()) {
+CaseWalk::CaseWalk(const CaseFilter& filter, int pageRows, CaseColumns columns)
+    : _pageRows(std::clamp(pageRows, 1, CaseRepository::kMaxBatchRows)), _order(filter.effectiveOrder()),
+      _columns(columns) {
     CaseFilter base = filter;
     base.after.reset();
     // A marketplace without a kind is one index range per kind (kindsOf):
@@ -1172,7 +1251,41 @@ bool CaseWalk::before(const domain::Case& a, const domain::Case& b) const {
     }
 }
 
+void CaseWalk::splitByStore(sql::Connection& c) {
+    _split = true;
+    // MariaDB reads "every other case by id" (the second part of the deadline
+    // order) straight from one store's index range (listUpTo); over several
+    // stores it would join the ids it found to their rows. SQLite needs no
+    // such help, and a filter of one store is one range already.
+    if (c.dialect() != sql::Dialect::MySQL || _order != CaseOrder::Deadline || _ranges.front().filter.storeId) return;
+    const CaseFilter& f = _ranges.front().filter;
+    // The stores whose cases can match: of the kind's marketplace, if any.
+    std::optional<domain::Marketplace> marketplace = f.marketplace;
+    if (f.kind) marketplace = domain::marketplaceOf(*f.kind);
+    std::string sql = "SELECT id FROM stores WHERE account_id = ?";
+    sql::Params p{bindInt(f.accountId)};
+    if (marketplace) {
+        sql += " AND marketplace = ?";
+        p.emplace_back(std::string(domain::toCode(*marketplace)));
+    }
+    sql += " ORDER BY id LIMIT " + std::to_string(kMaxRanges + 1);
+    std::vector<std::int64_t> stores;
+    for (const auto& r : c.query(sql, p)) stores.push_back(r.getInt(0));
+    // No store, no case (cases.store_id is a store's); many stores: a page
+    // per range would be too much to hold, the stores stay joined.
+    if (stores.empty() || stores.size() * _ranges.size() > kMaxRanges) return;
+    std::vector<Range> split;
+    for (const auto& r : _ranges)
+        for (auto store : stores) {
+            Range one{r.filter, {}, 0, false};
+            one.filter.storeId = store;
+            split.push_back(std::move(one));
+        }
+    _ranges = std::move(split);
+}
+
 std::vector<domain::Case> CaseWalk::next(sql::Connection& c) {
+    if (!_split) splitByStore(c);
     std::vector<domain::Case> out;
     CaseRepository repo(c);
     while (static_cast<int>(out.size()) < _pageRows) {
@@ -1180,7 +1293,7 @@ std::vector<domain::Case> CaseWalk::next(sql::Connection& c) {
         for (auto& r : _ranges) {
             if (r.at == r.rows.size() && !r.exhausted) {
                 // This range's next page, from where it stopped.
-                CasePage page = repo.listBatch(r.filter, _pageRows);
+                CasePage page = repo.listBatch(r.filter, _pageRows, _columns);
                 r.rows = std::move(page.items);
                 r.at = 0;
                 r.exhausted = !page.next;

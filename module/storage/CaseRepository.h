@@ -116,6 +116,15 @@ struct CaseFilter {
     }
 };
 
+/// Which fields of a case a list reads: List, every one but payloadJson;
+/// Export, those a CSV export writes (web/CaseCsv.h) and its order needs: id,
+/// store, kind and marketplace, status, ids of the dispute, order and product,
+/// product name, cause, fine status, wrong delivery, deadline, amount, group,
+/// review, Amazon case id, units, estimate, reimbursed and the marketplace's
+/// creation time; the others keep their defaults. Fewer columns are less
+/// work for the database and its client on a walk of a million rows.
+enum class CaseColumns { List, Export };
+
 struct CasePage {
     /// The page in the filter's order; payloadJson is left empty in lists
     /// (use find() for the detail).
@@ -186,7 +195,7 @@ public:
     /// ignored): for walking a whole list page by page (exports), one short
     /// query per page, so that the caller may give the connection back
     /// between pages.
-    CasePage listBatch(const CaseFilter& filter, int rows);
+    CasePage listBatch(const CaseFilter& filter, int rows, CaseColumns columns = CaseColumns::List);
     /// How many cases match the filter (its order, cursor and limit are
     /// ignored), counting no further than cap: min(count, cap). cap is
     /// clamped to [1, 1,000,000].
@@ -232,7 +241,7 @@ public:
                          std::int64_t now);
 
 private:
-    CasePage listUpTo(const CaseFilter& filter, std::int64_t limit);
+    CasePage listUpTo(const CaseFilter& filter, std::int64_t limit, CaseColumns columns);
 
     sql::Connection& _c;
 };
@@ -242,13 +251,16 @@ private:
 /// filter (one per kind of a marketplace) and keeps the page's worth of
 /// them, so walking a list of k ranges reads every row k times; a walk pages
 /// each range on its own (keyset) and merges them by the order's key, so
-/// that every row is read once. Holds at most one page of rows per range.
+/// that every row is read once. On MariaDB the deadline order of every store
+/// is walked one range per store (its second part is then read straight from
+/// a store's index range; decision 0039). Holds at most one page of rows per
+/// range.
 /// The filter's cursor and limit are ignored. Not thread-safe; next() takes
 /// the connection to read with, so that a caller may hold one per page only.
 class CaseWalk {
 public:
     /// pageRows: clamped to [1, CaseRepository::kMaxBatchRows].
-    CaseWalk(const CaseFilter& filter, int pageRows);
+    CaseWalk(const CaseFilter& filter, int pageRows, CaseColumns columns = CaseColumns::List);
 
     /// The next page of up to pageRows cases; empty once every case was given.
     std::vector<domain::Case> next(sql::Connection& c);
@@ -261,10 +273,17 @@ private:
         bool exhausted = false;
     };
     bool before(const domain::Case& a, const domain::Case& b) const;
+    /// Once, before the first page: one range per store of the account where
+    /// that reads faster (MariaDB, the deadline order).
+    void splitByStore(sql::Connection& c);
+    /// The most ranges a split by store may make (each holds a page).
+    static constexpr std::size_t kMaxRanges = 8;
 
     std::vector<Range> _ranges;
+    bool _split = false;
     int _pageRows;
     CaseOrder _order;
+    CaseColumns _columns;
 };
 
 } // namespace sac::storage

@@ -1,6 +1,7 @@
 #include "web/CaseCsv.h"
 
 #include <algorithm>
+#include <future>
 
 #include "domain/ActionQueue.h"
 #include "domain/Money.h"
@@ -146,13 +147,17 @@ CaseCsvWalk writeCaseCsv(sql::Database& db, storage::CaseFilter filter, const Ca
     CaseCsvWalk walk;
     out.begin();
     writeCaseCsvHeader(out, format);
-    storage::CaseWalk cases(filter, pageRows);
+    storage::CaseWalk cases(filter, pageRows, storage::CaseColumns::Export);
+    const auto wait = sql::ScopedAcquireWait::current();
+    auto read = [&db, &cases, wait] {
+        sql::ScopedAcquireWait scope(wait);
+        auto conn = db.acquire();
+        return cases.next(*conn);
+    };
+    auto pending = std::async(std::launch::async, read);
     for (;;) {
-        std::vector<domain::Case> page;
-        {
-            auto conn = db.acquire();
-            page = cases.next(*conn);
-        } // the connection goes back before the bytes go out
+        std::vector<domain::Case> page = pending.get();
+        if (!page.empty()) pending = std::async(std::launch::async, read);
         for (const auto& c : page) writeCaseCsvRow(out, format, c);
         walk.rows += static_cast<std::int64_t>(page.size());
         if (!sink(out.buffer())) return walk;

@@ -61,12 +61,15 @@ struct CaseCsvWalk {
 };
 
 /// Writes the header and every case matching filter (its cursor and limit
-/// are ignored) in the filter's order: one keyset page of pageRows at a time,
-/// each read on a connection acquired for that page alone and given back
-/// before the page's bytes go to sink, so that a slow client never holds a
-/// connection. sink returns false to stop (the client went away). Memory
-/// stays at one page whatever the number of rows. Throws what the database
-/// throws.
+/// are ignored) in the filter's order: one keyset page of pageRows at a time
+/// (the export's columns, storage::CaseColumns::Export), each read on a
+/// connection acquired for that page alone and given back before the page's
+/// bytes go to sink, so that a slow client never holds a connection. The next
+/// page is read on a second thread while one is written (decision 0039), with
+/// the calling thread's wait for a connection; one connection at a time still.
+/// sink returns false to stop (the client went away; the page being read is
+/// waited for). Memory stays at two pages whatever the number of rows. Throws
+/// what the database throws.
 CaseCsvWalk writeCaseCsv(sql::Database& db, storage::CaseFilter filter, const CaseCsvFormat& format, CsvWriter& out,
                          const std::function<bool(std::string_view)>& sink, int pageRows = 1000);
 

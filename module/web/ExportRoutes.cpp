@@ -15,7 +15,7 @@ namespace sac::web {
 namespace {
 namespace mu = kainjow::mustache;
 
-constexpr int kPageRows = 1000;
+constexpr int kPageRows = 2000;
 
 std::string localeOf(const Module& m, const Request& req) { return m.templates().catalog().resolve(req.user().locale); }
 

@@ -5,6 +5,7 @@
 #include "SqliteDatabase.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace sac::sql {
 
@@ -57,6 +58,16 @@ std::optional<std::string> Row::getOptString(std::size_t i) const {
     if (isNull(i))
         return std::nullopt;
     return getString(i);
+}
+
+std::string Row::takeText(std::size_t i) {
+    at(i); // bounds
+    Value& v = _values[i];
+    if (auto* s = std::get_if<std::string>(&v))
+        return std::exchange(*s, std::string());
+    if (const auto* n = std::get_if<std::int64_t>(&v))
+        return std::to_string(*n);
+    return {};
 }
 
 std::optional<Row> Connection::queryOne(std::string_view sql, const Params& params) {

@@ -422,7 +422,11 @@ private:
         unsigned int n = meta->getColumnCount();
         enum class Kind { Signed, Unsigned, WholeDecimal, Text };
         std::vector<Kind> kinds;
+        // A column the server says is NOT NULL is never asked (a call per
+        // value on a walk of a million rows).
+        std::vector<bool> nullable;
         for (unsigned int c = 1; c <= n; ++c) {
+            nullable.push_back(meta->isNullable(c) != ::sql::ResultSetMetaData::columnNoNulls);
             switch (meta->getColumnType(c)) {
             case ::sql::DataType::BIT:
             case ::sql::DataType::TINYINT:
@@ -447,7 +451,7 @@ private:
             std::vector<Value> values;
             values.reserve(n);
             for (unsigned int c = 1; c <= n; ++c) {
-                if (rs.isNull(c)) {
+                if (nullable[c - 1] && rs.isNull(c)) {
                     values.emplace_back(std::monostate{});
                     continue;
                 }

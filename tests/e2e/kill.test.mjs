@@ -32,7 +32,8 @@ test('kill -9 mid-sync, restart, resume: every dispute once', async () => {
   const page = await stack.newPage();
   await stack.login(page, 'vendedor.a');
   await page.goto(`${stack.base}/sac/`);
-  await stack.simControl('/_sim/faults', { slow_ms: 15, slow: 100000 });
+  // Slow enough that the kill lands before the run ends, on a busy machine too.
+  await stack.simControl('/_sim/faults', { slow_ms: 50, slow: 100000 });
   const started = await api(page, 'POST', '/sac/api/sync');
   assert.equal(started.status, 202, JSON.stringify(started.body));
   const midway = await waitForRun(page, r => r.new >= 40);

@@ -758,14 +758,44 @@ TEST_P(ExportAndQueue, AWalkGivesTheListsCasesInItsOrderReadingEachRangeOnce) {
         ADD_FAILURE() << "too many pages";
         return ids;
     };
-    const auto walked = [&](const sac::storage::CaseFilter& f, int pageRows) {
+    /// The export's columns: the fields a CSV writes, as find() reads them.
+    const auto sameForExport = [&](const sac::domain::Case& got) {
+        const auto want = byId(got.id);
+        EXPECT_EQ(got.storeId, want.storeId);
+        EXPECT_EQ(got.kind, want.kind);
+        EXPECT_EQ(got.marketplace, want.marketplace);
+        EXPECT_EQ(got.status, want.status);
+        EXPECT_EQ(got.externalId, want.externalId);
+        EXPECT_EQ(got.orderId, want.orderId);
+        EXPECT_EQ(got.subOrderId, want.subOrderId);
+        EXPECT_EQ(got.productId, want.productId);
+        EXPECT_EQ(got.productName, want.productName);
+        EXPECT_EQ(got.cause, want.cause);
+        EXPECT_EQ(got.marketplaceFineStatus, want.marketplaceFineStatus);
+        EXPECT_EQ(got.wrongDeliverySolved, want.wrongDeliverySolved);
+        EXPECT_EQ(got.deadlineAt, want.deadlineAt);
+        EXPECT_EQ(got.amount, want.amount);
+        EXPECT_EQ(got.groupId, want.groupId);
+        EXPECT_EQ(got.needsReview, want.needsReview);
+        EXPECT_EQ(got.amazonCaseId, want.amazonCaseId);
+        EXPECT_EQ(got.units, want.units);
+        EXPECT_EQ(got.estimate, want.estimate);
+        EXPECT_EQ(got.reimbursed, want.reimbursed);
+        EXPECT_EQ(got.marketplaceCreatedAt, want.marketplaceCreatedAt);
+    };
+    const auto walked = [&](const sac::storage::CaseFilter& f, int pageRows,
+                            sac::storage::CaseColumns columns = sac::storage::CaseColumns::List) {
         std::vector<std::int64_t> ids;
-        sac::storage::CaseWalk walk(f, pageRows);
+        sac::storage::CaseWalk walk(f, pageRows, columns);
         for (int pages = 0; pages < 5000; ++pages) {
             auto page = walk.next(*conn);
             EXPECT_LE(page.size(), static_cast<std::size_t>(pageRows));
             if (page.empty()) return ids;
-            for (const auto& c : page) ids.push_back(c.id);
+            for (const auto& c : page) {
+                ids.push_back(c.id);
+                // Spot checks: every 97th case read with the export's columns.
+                if (columns == sac::storage::CaseColumns::Export && c.id % 97 == 0) sameForExport(c);
+            }
         }
         ADD_FAILURE() << "too many pages";
         return ids;
@@ -792,12 +822,18 @@ TEST_P(ExportAndQueue, AWalkGivesTheListsCasesInItsOrderReadingEachRangeOnce) {
         filters.emplace_back(o + ", the action queue", ali);
         auto kind = f;
         kind.kind = sac::domain::CaseKind::Dispute;
+        // Every store's disputes: MariaDB walks the deadline order one store at a time.
+        filters.emplace_back(o + ", the disputes", kind);
         kind.storeId = southA;
         filters.emplace_back(o + ", a store's disputes", kind);
+        auto lostFound = f;
+        lostFound.kind = sac::domain::CaseKind::LostInventory;
+        filters.emplace_back(o + ", one kind of Lost & Found", lostFound);
     }
     for (const auto& [what, f] : filters) {
         const auto expected = listed(f);
         for (int rows : {1, 7, 1000}) EXPECT_EQ(walked(f, rows), expected) << what << ", " << rows << " a page";
+        EXPECT_EQ(walked(f, 300, sac::storage::CaseColumns::Export), expected) << what << ", the export's columns";
     }
     // Another account's walk is its own.
     sac::storage::CaseFilter b;

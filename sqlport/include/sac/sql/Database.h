@@ -63,6 +63,10 @@ public:
     std::string getString(std::size_t i) const;
     std::optional<std::int64_t> getOptInt(std::size_t i) const;
     std::optional<std::string> getOptString(std::size_t i) const;
+    /// The column's text moved out of the row ("" for NULL, integers
+    /// formatted): for readers of many rows that use each column once. The
+    /// column reads as "" afterwards.
+    std::string takeText(std::size_t i);
     const Value& at(std::size_t i) const;
 
 private:
