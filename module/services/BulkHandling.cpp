@@ -55,16 +55,31 @@ BulkSelection BulkHandling::selectItems(const Actor& actor, const std::vector<Bu
     return s;
 }
 
+template <typename Send>
+void BulkHandling::each(const std::vector<BulkItem>& items, BulkRun& run, Send send) {
+    const auto started = std::chrono::steady_clock::now();
+    for (const auto& item : items) {
+        if (!run.results.empty() && std::chrono::steady_clock::now() - started >= _budget) {
+            HandlingOutcome notSent;
+            notSent.code = HandlingCode::NotActionable;
+            notSent.messageKey = "bulk.error.not_sent";
+            run.results.push_back(BulkResult{item.caseId, std::move(notSent), false});
+            continue;
+        }
+        run.results.push_back(BulkResult{item.caseId, send(item), true});
+    }
+}
+
 BulkRun BulkHandling::agree(const Actor& actor, const std::vector<BulkItem>& items, const std::string& justification) {
     BulkRun run;
     run.selection = selectItems(actor, items);
     if (!run.selection.ok()) return run;
-    for (const auto& item : items) {
+    each(items, run, [&](const BulkItem& item) {
         AgreeRequest r;
         r.idempotencyKey = item.idempotencyKey;
         r.justification = justification;
-        run.results.push_back(BulkResult{item.caseId, _handling.agree(actor, item.caseId, r)});
-    }
+        return _handling.agree(actor, item.caseId, r);
+    });
     return run;
 }
 
@@ -72,12 +87,12 @@ BulkRun BulkHandling::refuse(const Actor& actor, const std::vector<BulkItem>& it
     BulkRun run;
     run.selection = selectItems(actor, items);
     if (!run.selection.ok()) return run;
-    for (const auto& item : items) {
+    each(items, run, [&](const BulkItem& item) {
         RefuseRequest r = common;
         r.idempotencyKey = item.idempotencyKey;
         r.buyerSolutionId.reset();
-        run.results.push_back(BulkResult{item.caseId, _handling.refuse(actor, item.caseId, r)});
-    }
+        return _handling.refuse(actor, item.caseId, r);
+    });
     return run;
 }
 

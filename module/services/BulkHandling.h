@@ -10,10 +10,14 @@
 // all with the same cause (the cause filter's exact text). A refused
 // selection sends nothing.
 //
-// Synchronous: a run takes at most kMaxCases times the action timeout.
+// Synchronous, and bounded: a run starts no dispute once its budget has
+// passed (the first one always goes), so it holds its request for at most the
+// budget and one action's timeout; the disputes left are reported as not sent
+// (BulkResult::sent), nothing having gone to the marketplace for them.
 // Thread-safe like DisputeHandlingService (no state of its own).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -45,6 +49,10 @@ struct BulkItem {
 struct BulkResult {
     std::int64_t caseId = 0;
     HandlingOutcome outcome;
+    /// False when the run's budget was spent before this dispute's turn:
+    /// nothing was sent for it (outcome NotActionable, bulk.error.not_sent);
+    /// selecting it again sends it.
+    bool sent = true;
 };
 
 struct BulkRun {
@@ -56,8 +64,10 @@ class BulkHandling {
 public:
     static constexpr std::size_t kMaxCases = 20;
 
-    /// db and handling must outlive this object.
-    BulkHandling(sql::Database& db, DisputeHandlingService& handling) : _db(db), _handling(handling) {}
+    /// db and handling must outlive this object. budget: how long a run may
+    /// go on starting disputes (measured on the steady clock from its start).
+    BulkHandling(sql::Database& db, DisputeHandlingService& handling, std::chrono::milliseconds budget)
+        : _db(db), _handling(handling), _budget(budget) {}
 
     BulkSelection select(const Actor& actor, const std::vector<std::int64_t>& caseIds);
 
@@ -71,9 +81,13 @@ public:
 
 private:
     BulkSelection selectItems(const Actor& actor, const std::vector<BulkItem>& items);
+    /// Runs send(item) for each item in turn, the budget allowing.
+    template <typename Send>
+    void each(const std::vector<BulkItem>& items, BulkRun& run, Send send);
 
     sql::Database& _db;
     DisputeHandlingService& _handling;
+    std::chrono::milliseconds _budget;
 };
 
 } // namespace sac::services

@@ -28,6 +28,9 @@ using services::HandlingCode;
 using support::localeOf;
 
 constexpr const char* kPath = "/sac/bulk";
+/// A run starts no dispute after this many actions' timeouts (2 minutes by
+/// default): a request is held for at most that and one action more.
+constexpr int kBudgetActions = 4;
 
 /// telefone “(11) 98765-4321”, e-mail “joao@gmail.com”
 std::string foundText(const Catalog& cat, const std::string& loc, const std::vector<domain::OffPlatformFinding>& found) {
@@ -119,6 +122,8 @@ void page(Module& m, Request& req, Response& res, const BulkForm& f, const servi
     d.set("back_url", "/sac/?" + safeReturnQuery(f.returnQuery));
     d.set("return_query", safeReturnQuery(f.returnQuery));
     d.set("max_text", fill(cat.text(loc, "bulk.bound"), "max", std::to_string(services::BulkHandling::kMaxCases)));
+    d.set("wait_hint", fill(cat.text(loc, "bulk.wait_hint"), "time",
+                            formatDuration((kBudgetActions * m.timeouts().action).count(), cat, loc)));
     const bool refuse = f.decision == "refuse";
     d.set("decision", f.decision);
     d.set("refuse", refuse);
@@ -196,7 +201,10 @@ void results(Module& m, Request& req, Response& res, const BulkForm& f, const se
         for (const auto& c : run.selection.cases)
             if (c.id == r.caseId) o.set("order_id", c.orderId);
         o.set("ok", r.outcome.ok());
-        o.set("result", cat.text(loc, r.outcome.ok() ? "bulk.result_done" : "bulk.result_failed"));
+        o.set("result_code", r.outcome.ok() ? "done" : r.sent ? "failed" : "not_sent");
+        o.set("result", cat.text(loc, r.outcome.ok() ? "bulk.result_done"
+                                      : r.sent       ? "bulk.result_failed"
+                                                     : "bulk.result_not_sent"));
         o.set("message", outcomeText(cat, loc, r.outcome));
         if (!r.outcome.detail.empty()) o.set("detail", connectors::shownText(r.outcome.detail));
         if (r.outcome.ok()) ++done;
@@ -246,7 +254,7 @@ void post(Module& m, Request& req, Response& res) {
     const auto actor = support::actorOf(req);
     auto handling = services::DisputeHandlingService(*m.database(), *m.aliexpress(), [&m] { return m.now(); },
                                                      support::attachmentsDir(m), m.timeouts().action);
-    services::BulkHandling bulk(*m.database(), handling);
+    services::BulkHandling bulk(*m.database(), handling, kBudgetActions * m.timeouts().action);
     const auto sel = bulk.select(actor, f.caseIds);
     if (!sel.ok()) return page(m, req, res, f, sel, {}, 400);
     // Not confirmed: nothing is sent, the page lists what would be. A refusal

@@ -158,6 +158,8 @@ test('a refusal with a canned reason goes to several disputes of one cause, list
   await seller.setInputFiles('#sac-bulk-image', { name: 'prova.png', mimeType: 'image/png', buffer: PNG });
   // The evidence a cause asks for may be missing: this account only warns, so the seller sends anyway.
   await seller.check('#sac-bulk-confirm-warnings');
+  // The page says how long the request may take at most (four actions' timeouts).
+  assert.match(await seller.textContent('#sac-bulk-wait'), /em até 2min;/);
   await seller.check('#sac-bulk-confirm');
   await Promise.all([seller.waitForNavigation(), seller.click('#sac-bulk-send')]);
   const results = seller.locator('#sac-bulk-result-list tr[data-case-id]');

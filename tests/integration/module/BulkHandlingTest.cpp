@@ -15,6 +15,7 @@
 #include <sac/test/TempDir.h>
 #include <sac/test/TestDatabase.h>
 
+#include <chrono>
 #include <map>
 #include <sstream>
 
@@ -52,7 +53,7 @@ protected:
         transport_ = test::loopbackTransport();
         access_ = std::make_unique<services::AliExpressAccess>(tdb_->db(), *vault_, transport_, connectors::systemClock());
         handling_ = std::make_unique<services::DisputeHandlingService>(tdb_->db(), *access_, realNow, files_.path());
-        bulk_ = std::make_unique<services::BulkHandling>(tdb_->db(), *handling_);
+        bulk_ = std::make_unique<services::BulkHandling>(tdb_->db(), *handling_, std::chrono::minutes(2));
         storeA_ = authorizedStore(kAccountA, "Loja A");
         storeB_ = authorizedStore(kAccountB, "Loja B");
         collectOpenDisputes();
@@ -200,6 +201,33 @@ TEST_P(BulkHandlingTest, AgreesWithEachDisputeOnItsOwnAndReportsEachOne) {
     EXPECT_EQ(again.results[0].outcome.code, HandlingCode::Replayed);
     EXPECT_EQ(again.results[2].outcome.code, HandlingCode::Replayed);
     EXPECT_EQ(calls("aliexpress.issue.solution.agree") - before, 2);
+}
+
+TEST_P(BulkHandlingTest, ARunPastItsBudgetStartsNoMoreDisputesAndSaysWhichWereNotSent) {
+    const std::vector<std::int64_t> ids{seed(biggest_, 0), seed(biggest_, 1), seed(biggest_, 2)};
+    // A budget already spent: the first dispute still goes, the others do not.
+    services::BulkHandling spent(tdb_->db(), *handling_, std::chrono::milliseconds(0));
+    const auto before = calls("aliexpress.issue.solution.agree");
+    const auto run = spent.agree(sellerA, items(ids, "bulk-budget-"), "");
+    ASSERT_TRUE(run.selection.ok()) << run.selection.errorKey;
+    ASSERT_EQ(run.results.size(), 3u);
+    EXPECT_TRUE(run.results[0].sent);
+    EXPECT_EQ(run.results[0].outcome.code, HandlingCode::Ok) << run.results[0].outcome.messageKey;
+    for (std::size_t i : {1u, 2u}) {
+        EXPECT_EQ(run.results[i].caseId, ids[i]);
+        EXPECT_FALSE(run.results[i].sent);
+        EXPECT_FALSE(run.results[i].outcome.ok());
+        EXPECT_EQ(run.results[i].outcome.messageKey, "bulk.error.not_sent");
+        EXPECT_NE(statusOf(ids[i]), domain::CaseStatus::Decisao);
+    }
+    EXPECT_EQ(calls("aliexpress.issue.solution.agree") - before, 1);
+    // Selected again (the same keys), the rest goes; the first is not sent twice.
+    const auto again = bulk_->agree(sellerA, items(ids, "bulk-budget-"), "");
+    ASSERT_EQ(again.results.size(), 3u);
+    EXPECT_EQ(again.results[0].outcome.code, HandlingCode::Replayed);
+    EXPECT_EQ(again.results[1].outcome.code, HandlingCode::Ok) << again.results[1].outcome.messageKey;
+    EXPECT_EQ(again.results[2].outcome.code, HandlingCode::Ok) << again.results[2].outcome.messageKey;
+    EXPECT_EQ(calls("aliexpress.issue.solution.agree") - before, 3);
 }
 
 TEST_P(BulkHandlingTest, RefusesEachWithTheCannedReasonAndItsOwnEvidence) {
