@@ -295,6 +295,7 @@ protected:
                         "", 0, &user, "csrf", &noHeader};
         Answer ans;
         ans.clientTakes = clientTakes;
+        ans.beforeChunk = beforeChunk;
         sac_response res = sac::test::responseFor(ans, streaming);
         const Registered::Route* route = nullptr;
         for (const auto& r : reg.routes)
@@ -385,6 +386,7 @@ protected:
     Registered reg;
     sac_registrar registrar{};
     std::int64_t northA = 0, southA = 0, amazonA = 0, storeB = 0, groupA = 0;
+    std::function<void()> beforeChunk; ///< given to each call's answer (Answer::beforeChunk)
 };
 
 std::string id(std::int64_t v) { return std::to_string(v); }
@@ -628,6 +630,50 @@ TEST_P(ExportAndQueue, TheExportStopsWhenTheClientGoesAwayAndAnOlderHostGetsABou
     EXPECT_EQ(parseExport(whole, false).rows.size(), 20'234u);
     // A narrower list still fits.
     EXPECT_EQ(parseExport(call(kSellerA, "/sac/export", "store=" + id(northA), false), false).rows.size(), 800u);
+}
+
+TEST_P(ExportAndQueue, ADatabaseFailureWhileTheNextPageIsReadCutsTheDownloadInsteadOfEndingIt) {
+    // Enough disputes for several pages of the export (2,000 rows each).
+    std::vector<sac::domain::Case> more(5000);
+    for (std::size_t i = 0; i < more.size(); ++i) {
+        auto& c = more[i];
+        c.accountId = kAccountA;
+        c.storeId = northA;
+        c.kind = sac::domain::CaseKind::Dispute;
+        c.marketplace = sac::domain::Marketplace::AliExpress;
+        c.externalId = "PAGES-" + std::to_string(i);
+        c.orderId = "9" + std::to_string(100000 + i);
+        c.status = CaseStatus::Fechado;
+        c.productName = "lote";
+        c.marketplaceCreatedAt = host.now - 100 * kDay + static_cast<std::int64_t>(i) * 1000;
+        c.payloadJson = "{}";
+    }
+    std::vector<const sac::domain::Case*> pointers;
+    for (const auto& c : more) pointers.push_back(&c);
+    sac::storage::CaseRepository(*conn).insertNew(northA, kAccountA, pointers, host.now);
+    const std::size_t all = parseExport(call(kSellerA, "/sac/export"), false).rows.size();
+    ASSERT_GT(all, 6000u);
+
+    // The cases go away once the first page is out: the page being read ahead
+    // may still come, the one after cannot.
+    bool gone = false;
+    beforeChunk = [&] {
+        if (gone) return;
+        gone = true;
+        conn->execute("ALTER TABLE cases RENAME TO cases_gone");
+    };
+    int rc = SAC_OK;
+    const Answer cut = call(kSellerA, "/sac/export", "", true, SIZE_MAX, &rc);
+    beforeChunk = nullptr;
+    conn->execute("ALTER TABLE cases_gone RENAME TO cases");
+    EXPECT_TRUE(gone);
+    EXPECT_TRUE(cut.streamed);
+    EXPECT_EQ(rc, SAC_ERROR) << "a failed stream is cut, never ended as if complete";
+    const auto lines = std::count(cut.body.begin(), cut.body.end(), '\n');
+    EXPECT_GE(lines, 2000) << "the first page went out";
+    EXPECT_LT(static_cast<std::size_t>(lines), all) << "not every row";
+    // Nothing was left behind: the next export is whole.
+    EXPECT_EQ(parseExport(call(kSellerA, "/sac/export"), false).rows.size(), all);
 }
 
 TEST_P(ExportAndQueue, TheActionQueueListsWhatWaitsOnTheSellerNearestDeadlineFirst) {

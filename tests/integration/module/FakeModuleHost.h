@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -83,6 +84,7 @@ struct Answer {
     std::string layout;
     bool streamed = false;                 ///< the route began a streamed answer
     std::size_t clientTakes = SIZE_MAX;    ///< streamed bytes the client reads before it goes away
+    std::function<void()> beforeChunk;     ///< called before each streamed chunk is taken
 
     std::string header(const std::string& name) const {
         auto it = headers.find(name);
@@ -107,6 +109,7 @@ inline sac_response responseFor(Answer& answer, bool streaming = true) {
                    },
                    [](void* c, const char* d, size_t n) {
                        auto* a = static_cast<Answer*>(c);
+                       if (a->beforeChunk) a->beforeChunk();
                        if (a->body.size() + n > a->clientTakes) return static_cast<int>(SAC_ERROR);
                        a->body.append(d, n);
                        return static_cast<int>(SAC_OK);
