@@ -19,6 +19,7 @@
 #include <map>
 #include <sstream>
 
+#include "SimulatorStores.h"
 #include "services/AliExpressAccess.h"
 #include "services/BulkHandling.h"
 #include "services/CredentialVault.h"
@@ -61,19 +62,7 @@ protected:
     void TearDown() override { sim_->stop(); }
 
     std::int64_t authorizedStore(std::int64_t account, const std::string& name) {
-        services::StoreCredentials c;
-        c.appKey = "demo-app-key";
-        c.appSecret = "demo-app-secret";
-        c.accessToken = "demo-access-token";
-        c.refreshToken = "demo-refresh-token";
-        domain::Store s;
-        s.accountId = account;
-        s.name = name;
-        s.sellerEmail = "vendas@loja.example";
-        s.gatewayUrl = sim_->baseUrl();
-        s.createdAt = s.updatedAt = realNow();
-        auto conn = tdb_->db().acquire();
-        return services::createStoreSealed(*conn, s, c, *vault_);
+        return test::createSimulatorStore(tdb_->db(), *vault_, account, name, sim_->baseUrl(), realNow());
     }
 
     /// The simulator's disputes whose buyer waits for the seller on a

@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <thread>
 
+#include "SimulatorStores.h"
 #include "domain/Case.h"
 #include "services/AliExpressAccess.h"
 #include "services/CredentialVault.h"
@@ -110,19 +111,7 @@ protected:
 
     /// A store with the simulator's pre-issued tokens, active.
     std::int64_t authorizedStore(std::int64_t account, const std::string& name) {
-        services::StoreCredentials c;
-        c.appKey = "demo-app-key";
-        c.appSecret = "demo-app-secret";
-        c.accessToken = "demo-access-token";
-        c.refreshToken = "demo-refresh-token";
-        domain::Store s;
-        s.accountId = account;
-        s.name = name;
-        s.sellerEmail = "vendas@loja.example";
-        s.gatewayUrl = sim_->baseUrl();
-        s.createdAt = s.updatedAt = realNow();
-        auto conn = tdb_->db().acquire();
-        return services::createStoreSealed(*conn, s, c, *vault_);
+        return test::createSimulatorStore(tdb_->db(), *vault_, account, name, sim_->baseUrl(), realNow());
     }
 
     /// Finds an open dispute on the simulator whose detail matches, stores it

@@ -2,6 +2,7 @@
 // the real connector over HTTP against the in-process simulator, into a real
 // database of each dialect. The simulator's orders are delivered, lost in
 // transit or without tracking, consistently with their disputes.
+#include "SimulatorStores.h"
 #include "RepositoryFixture.h"
 
 #include <chrono>
@@ -52,12 +53,7 @@ protected:
                                                               retry);
         storage::StoreRepository stores(*conn);
         auto s = stores.find(storeA, kAccountA).value();
-        services::StoreCredentials c;
-        c.appKey = "demo-app-key";
-        c.appSecret = "demo-app-secret";
-        c.accessToken = "demo-access-token";
-        c.refreshToken = "demo-refresh-token";
-        c.accessExpiresAt = wallNow() + 24 * 3600 * 1000LL;
+        const auto c = test::simulatorCredentials(wallNow() + 24 * 3600 * 1000LL);
         s.marketplace = domain::Marketplace::AliExpress;
         s.gatewayUrl = simServer->baseUrl();
         s.credentialsEnc = c.seal(*vault, s);

@@ -3,6 +3,7 @@
 // dialect. A store left alone syncs by itself; a failing store backs off and
 // shows the failure; two module instances on one database never run the
 // same store's scheduled sync twice; the host stopping starts nothing new.
+#include "SimulatorStores.h"
 #include "RepositoryFixture.h"
 
 #include <atomic>
@@ -198,12 +199,7 @@ protected:
                          const std::string& settingsJson = "{}") {
         storage::StoreRepository stores(*conn);
         auto s = stores.find(id, account).value();
-        services::StoreCredentials c;
-        c.appKey = "demo-app-key";
-        c.appSecret = "demo-app-secret";
-        c.accessToken = "demo-access-token";
-        c.refreshToken = "demo-refresh-token";
-        c.accessExpiresAt = start + 30LL * 24 * 3600 * 1000;
+        const auto c = test::simulatorCredentials(start + 30LL * 24 * 3600 * 1000);
         s.marketplace = domain::Marketplace::AliExpress;
         s.gatewayUrl = gateway.empty() ? simServer->baseUrl() : gateway;
         s.credentialsEnc = c.seal(*i.module->vault(), s);

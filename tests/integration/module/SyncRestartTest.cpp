@@ -15,6 +15,7 @@
 #include <sac/test/PrivateMariaDb.h>
 #include <sac/test/TestDatabase.h>
 
+#include "SimulatorStores.h"
 #include "services/AliExpressAccess.h"
 #include "services/StoreCredentials.h"
 #include "services/SyncService.h"
@@ -46,19 +47,8 @@ protected:
         sim = std::make_unique<sac::sim::SimServer>(config);
         sim->start();
         vault = std::make_unique<sac::services::CredentialVault>(std::vector<unsigned char>(32, 4));
-        sac::services::StoreCredentials c;
-        c.appKey = "demo-app-key";
-        c.appSecret = "demo-app-secret";
-        c.accessToken = "demo-access-token";
-        c.refreshToken = "demo-refresh-token";
-        c.accessExpiresAt = wallNow() + 86'400'000;
-        sac::domain::Store s;
-        s.accountId = kAccount;
-        s.name = "restart";
-        s.gatewayUrl = sim->baseUrl();
-        s.createdAt = s.updatedAt = wallNow();
-        auto conn = db->acquire();
-        storeId = sac::services::createStoreSealed(*conn, s, c, *vault);
+        storeId = sac::test::createSimulatorStore(*db, *vault, kAccount, "restart", sim->baseUrl(), wallNow(),
+                                                  wallNow() + 86'400'000);
         connectors = sac::test::loopbackTransport();
         access = std::make_unique<sac::services::AliExpressAccess>(*db, *vault, connectors, &wallNow);
     }
